@@ -1,0 +1,201 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/rules"
+)
+
+func init() {
+	addCommand(&command{name: "rules", usage: "[--format text|json]", summary: "list the rules", run: runRules})
+	addCommand(&command{name: "nodes", usage: "[--format text|json] PATH...", summary: "list the nodes: role, its source, addresses, ports", run: runNodes})
+	addCommand(&command{name: "explain", usage: "RULE", summary: "explain a rule: what, why, example, fix", run: runExplain})
+}
+
+func runRules(env *cliEnv, args []string) int {
+	fs := newFlagSet(env, "rules", "[--format text|json]")
+	format := fs.String("format", "text", "text or json")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return flagError(err)
+	}
+	all := rules.All()
+	switch *format {
+	case "json":
+		type ruleJSON struct {
+			ID       string `json:"id"`
+			Severity string `json:"severity"`
+			Summary  string `json:"summary"`
+		}
+		out := make([]ruleJSON, 0, len(all))
+		for _, r := range all {
+			out = append(out, ruleJSON{r.ID, r.Severity.String(), r.Summary})
+		}
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return usageError(env, "%v", err)
+		}
+	case "text":
+		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "RULE\tSEVERITY\tSUMMARY")
+		for _, r := range all {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Summary)
+		}
+		if err := tw.Flush(); err != nil {
+			return usageError(env, "%v", err)
+		}
+	default:
+		return usageError(env, "--format: unknown format %q (want text or json)", *format)
+	}
+	return exitOK
+}
+
+func runExplain(env *cliEnv, args []string) int {
+	fs := newFlagSet(env, "explain", "RULE")
+	ids, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if len(ids) != 1 {
+		return usageError(env, "explain needs one rule ID; `apimlint rules` lists them")
+	}
+	r, ok := rules.Get(ids[0])
+	if !ok {
+		return usageError(env, "unknown rule %q; `apimlint rules` lists them", ids[0])
+	}
+	fmt.Fprint(env.stdout, Explain(r))
+	return exitOK
+}
+
+// Explain renders a rule's documentation.
+func Explain(r *lint.Rule) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s by default)\n\n%s\n\n", r.ID, r.Severity, r.Summary)
+	fmt.Fprintf(&b, "What it checks and why:\n%s\n", indent(r.Doc))
+	if r.Example != "" {
+		fmt.Fprintf(&b, "\nExample finding:\n%s\n", indent(r.Example))
+	}
+	if r.Fix != "" {
+		fmt.Fprintf(&b, "\nHow to fix:\n%s\n", indent(r.Fix))
+	}
+	return b.String()
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		lines[i] = "  " + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// nodeJSON is one node in `apimlint nodes --format json`.
+type nodeJSON struct {
+	Name       string         `json:"name"`
+	File       string         `json:"file"`
+	Role       string         `json:"role"`
+	RoleSource string         `json:"roleSource"`
+	RoleDetail string         `json:"roleDetail"`
+	Offset     int            `json:"offset"`
+	Addresses  []lint.Address `json:"addresses"`
+	Ports      map[string]int `json:"ports"`
+}
+
+func nodePorts(n *lint.Node) map[string]int {
+	return map[string]int{
+		"https":      n.Port(lint.PortMgtHTTPS),
+		"http":       n.Port(lint.PortMgtHTTP),
+		"nio-http":   n.Port(lint.PortNIOHTTP),
+		"nio-https":  n.Port(lint.PortNIOHTTPS),
+		"jms":        n.Port(lint.PortJMS),
+		"jms-tls":    n.Port(lint.PortJMSTLS),
+		"binary":     n.Port(lint.PortBinary),
+		"binary-tls": n.Port(lint.PortBinaryTLS),
+		"ws":         n.Port(lint.PortWebSocket),
+		"wss":        n.Port(lint.PortWebSocketS),
+	}
+}
+
+func runNodes(env *cliEnv, args []string) int {
+	fs := newFlagSet(env, "nodes", "[--format text|json] PATH...")
+	format := fs.String("format", "text", "text or json")
+	config := fs.String("config", "", "fleet config file (default: PATH/.apimlint.toml when present)")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if len(paths) == 0 {
+		return usageError(env, "nodes needs a PATH")
+	}
+	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: *config})
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	switch *format {
+	case "json":
+		type clusterJSON struct {
+			Host   string `json:"host"`
+			Role   string `json:"role"`
+			Ports  []int  `json:"ports"`
+			Source string `json:"source"`
+		}
+		out := struct {
+			Root     string        `json:"root"`
+			Nodes    []nodeJSON    `json:"nodes"`
+			Clusters []clusterJSON `json:"clusters"`
+			Absent   []string      `json:"absentRoles"`
+		}{Root: fleet.Root, Nodes: []nodeJSON{}, Clusters: []clusterJSON{}, Absent: absentRoles(fleet)}
+		for _, n := range fleet.Nodes {
+			out.Nodes = append(out.Nodes, nodeJSON{Name: n.Name, File: n.File, Role: string(n.Role), RoleSource: n.RoleSource,
+				RoleDetail: n.RoleDetail, Offset: n.Offset, Addresses: append([]lint.Address{}, n.Addresses...), Ports: nodePorts(n)})
+		}
+		for _, c := range fleet.Book.Clusters() {
+			out.Clusters = append(out.Clusters, clusterJSON{Host: c.Host, Role: string(c.Role), Ports: append([]int{}, c.Ports...), Source: c.Source})
+		}
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return usageError(env, "%v", err)
+		}
+	case "text":
+		w := env.stdout
+		for _, n := range fleet.Nodes {
+			fmt.Fprintf(w, "%s  %s\n", n.Name, n.File)
+			fmt.Fprintf(w, "  role:      %s (from %s: %s)\n", n.Role, n.RoleSource, n.RoleDetail)
+			var addrs []string
+			for _, a := range n.Addresses {
+				addrs = append(addrs, fmt.Sprintf("%s (%s)", a.Host, a.Source))
+			}
+			fmt.Fprintf(w, "  addresses: %s\n", strings.Join(addrs, ", "))
+			p := nodePorts(n)
+			fmt.Fprintf(w, "  ports:     offset %d: https %d, http %d, nio %d/%d, jms %d/%d, binary %d/%d, ws %d/%d\n",
+				n.Offset, p["https"], p["http"], p["nio-http"], p["nio-https"], p["jms"], p["jms-tls"], p["binary"], p["binary-tls"], p["ws"], p["wss"])
+		}
+		for _, c := range fleet.Book.Clusters() {
+			fmt.Fprintf(w, "cluster %s -> %s nodes (%s)\n", c.Host, c.Role, c.Source)
+		}
+		if a := absentRoles(fleet); len(a) > 0 {
+			fmt.Fprintf(w, "absent roles: %s\n", strings.Join(a, ", "))
+		}
+	default:
+		return usageError(env, "--format: unknown format %q (want text or json)", *format)
+	}
+	return exitOK
+}
+
+// absentRoles lists the APIM roles no node provides.
+func absentRoles(f *lint.Fleet) []string {
+	out := []string{}
+	for _, r := range []lint.Role{lint.RoleControlPlane, lint.RoleGateway, lint.RoleTrafficManager, lint.RoleKeyManager} {
+		if len(f.ByRole(r)) == 0 {
+			out = append(out, string(r))
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/lint/report"
+	"github.com/apimlint/apimlint/rules"
+)
+
+func init() {
+	addCommand(&command{name: "lint", usage: "[flags] PATH...", summary: "lint a fleet (the default command)", run: runLint})
+}
+
+// commonFlags are shared by every command that loads a fleet and reports.
+type commonFlags struct {
+	formats    stringList
+	failOn     string
+	config     string
+	ruleIDs    stringList
+	quiet      bool
+	noColor    bool
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet, failOnDefault string) {
+	fs.Var(&c.formats, "format", "output format "+strings.Join(report.Formats(), "|")+", optionally =PATH to write a file; repeatable (default text)")
+	fs.StringVar(&c.failOn, "fail-on", failOnDefault, "exit 1 when a finding has this severity or worse: error|warning|info|none")
+	fs.StringVar(&c.config, "config", "", "fleet config file (default: PATH/.apimlint.toml when present)")
+	fs.Var(&c.ruleIDs, "rule", "run only this rule; repeatable or comma-separated")
+	fs.BoolVar(&c.quiet, "quiet", false, "print nothing when there is no finding")
+	fs.BoolVar(&c.noColor, "no-color", false, "never colour text output")
+}
+
+type output struct {
+	name string
+	path string
+	w    report.Writer
+}
+
+func (c *commonFlags) outputs() ([]output, error) {
+	specs := c.formats
+	if len(specs) == 0 {
+		specs = stringList{"text"}
+	}
+	var out []output
+	stdoutTaken := false
+	for _, s := range specs {
+		name, path, _ := strings.Cut(s, "=")
+		w, ok := report.Get(name)
+		if !ok {
+			return nil, fmt.Errorf("unknown format %q (want %s)", name, strings.Join(report.Formats(), ", "))
+		}
+		if path == "" || path == "-" {
+			if stdoutTaken {
+				return nil, fmt.Errorf("two formats write to stdout; give all but one a file: --format %s=FILE", name)
+			}
+			stdoutTaken = true
+			path = ""
+		}
+		out = append(out, output{name: name, path: path, w: w})
+	}
+	return out, nil
+}
+
+func (c *commonFlags) selectedRules() ([]*lint.Rule, error) {
+	var ids []string
+	for _, r := range c.ruleIDs {
+		for _, id := range strings.Split(r, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return rules.Select(ids)
+}
+
+func runLint(env *cliEnv, args []string) int {
+	fs := newFlagSet(env, "lint", "[flags] PATH...")
+	var cf commonFlags
+	cf.register(fs, "error")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return usageError(env, "lint needs a PATH (a fleet directory or deployment.toml files)")
+	}
+	failOn, err := lint.ParseSeverity(cf.failOn)
+	if err != nil {
+		return usageError(env, "--fail-on: %v", err)
+	}
+	outs, err := cf.outputs()
+	if err != nil {
+		return usageError(env, "--format: %v", err)
+	}
+	rs, err := cf.selectedRules()
+	if err != nil {
+		return usageError(env, "--rule: %v", err)
+	}
+	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	res, err := lint.Run(context.Background(), fleet, rs, lint.RunOptions{})
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	if code := writeOutputs(env, &cf, outs, res); code != exitOK {
+		return code
+	}
+	if failOn != lint.SeverityNone && lint.MaxSeverity(res.Findings) >= failOn {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func writeOutputs(env *cliEnv, cf *commonFlags, outs []output, res *lint.Result) int {
+	for _, o := range outs {
+		opts := report.Options{Quiet: cf.quiet}
+		if o.path == "" {
+			opts.Color = o.name == "text" && env.isTTY && !cf.noColor && env.getenv("NO_COLOR") == ""
+			if err := o.w(env.stdout, res, opts); err != nil {
+				return usageError(env, "write %s: %v", o.name, err)
+			}
+			continue
+		}
+		if err := writeFileAtomic(o.path, func(w io.Writer) error { return o.w(w, res, opts) }); err != nil {
+			return usageError(env, "write %s: %v", o.path, err)
+		}
+	}
+	return exitOK
+}
+
+// writeFileAtomic writes through a temporary file and renames it into
+// place, so a crash never leaves a half-written report.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	dir := "."
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		dir = path[:i+1]
+	}
+	tmp, err := os.CreateTemp(dir, ".apimlint-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,123 @@
+package lint
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Endpoint is a URL as WSO2 configs write them: tcp://host:5672,
+// ssl://host:9711, https://host/services/. It is parsed leniently:
+// documentation placeholders such as https://[control-plane-host]/ keep
+// their brackets as the host instead of failing as a bad IPv6 literal.
+type Endpoint struct {
+	Raw    string
+	Scheme string // lower case
+	Host   string // lower case, without brackets for IPv6
+	Port   int    // explicit port, or the scheme's default when DefaultPort
+	// PortText is the port as written; set even when it is not a number.
+	PortText    string
+	DefaultPort bool // no port written; Port is the scheme default (0 for tcp/ssl)
+	Path        string
+	// Symbolic is set when the host or port still holds a placeholder.
+	Symbolic bool
+}
+
+// HostPort renders host:port for messages.
+func (e Endpoint) HostPort() string {
+	if e.DefaultPort {
+		if e.Port == 0 {
+			return e.Host
+		}
+		return fmt.Sprintf("%s (default port %d)", e.Host, e.Port)
+	}
+	return e.Host + ":" + e.PortText
+}
+
+var schemeDefaultPorts = map[string]int{"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+// ParseEndpoint parses a URL. It never panics; a string without scheme://
+// is an error.
+func ParseEndpoint(s string) (Endpoint, error) {
+	e := Endpoint{Raw: s}
+	rest := strings.TrimSpace(s)
+	if strings.HasPrefix(strings.ToLower(rest), "jdbc:") {
+		rest = rest[len("jdbc:"):]
+	}
+	i := strings.Index(rest, "://")
+	if i <= 0 {
+		return e, fmt.Errorf("%q is not a URL (no scheme://)", s)
+	}
+	e.Scheme = strings.ToLower(rest[:i])
+	rest = rest[i+3:]
+	// authority ends at the first '/', '?' or '#' outside placeholders and brackets.
+	end := len(rest)
+	depth := 0
+	for j := 0; j < len(rest); j++ {
+		c := rest[j]
+		if c == '{' || c == '[' {
+			depth++
+		} else if (c == '}' || c == ']') && depth > 0 {
+			depth--
+		} else if depth == 0 && (c == '/' || c == '?' || c == '#' || c == ';') {
+			end = j
+			break
+		}
+	}
+	auth := rest[:end]
+	e.Path = rest[end:]
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 && !strings.Contains(auth[at:], "}") {
+		auth = auth[at+1:]
+	}
+	host, port := splitHostPort(auth)
+	e.Host = strings.ToLower(host)
+	if strings.HasPrefix(e.Host, "[") && strings.HasSuffix(e.Host, "]") && strings.Count(e.Host, ":") >= 2 {
+		e.Host = e.Host[1 : len(e.Host)-1] // IPv6 literal
+	}
+	if HasPlaceholder(host) {
+		e.Symbolic = true
+	}
+	e.PortText = port
+	switch {
+	case port == "":
+		e.DefaultPort = true
+		e.Port = schemeDefaultPorts[e.Scheme]
+	default:
+		p, err := strconv.Atoi(port)
+		if err != nil {
+			if HasPlaceholder(port) {
+				e.Symbolic = true
+				break
+			}
+			return e, fmt.Errorf("%q has a port %q that is not a number", s, port)
+		}
+		if p < 1 || p > 65535 {
+			return e, fmt.Errorf("%q has port %d outside 1-65535", s, p)
+		}
+		e.Port = p
+	}
+	if e.Host == "" {
+		return e, fmt.Errorf("%q has no host", s)
+	}
+	return e, nil
+}
+
+// splitHostPort splits at the last ':' that is outside brackets and braces.
+func splitHostPort(auth string) (host, port string) {
+	depth := 0
+	last := -1
+	for j := 0; j < len(auth); j++ {
+		switch c := auth[j]; {
+		case c == '[' || c == '{':
+			depth++
+		case (c == ']' || c == '}') && depth > 0:
+			depth--
+		case c == ':' && depth == 0:
+			last = j
+		}
+	}
+	if last < 0 {
+		return auth, ""
+	}
+	return auth[:last], auth[last+1:]
+}

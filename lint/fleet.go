@@ -1,0 +1,418 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// NodeFileName is the file every WSO2 node reads its configuration from.
+const NodeFileName = "deployment.toml"
+
+// Fleet is every node of a deployment, loaded together.
+type Fleet struct {
+	// Root is the path the user gave (the first one, when several).
+	Root   string
+	Nodes  []*Node
+	Config *Config
+	// Diagnostics are fleet-level findings: problems of the fleet config.
+	Diagnostics []Finding
+	Book        *AddressBook
+
+	byName map[string]*Node
+}
+
+// Node returns the node with this name, or nil.
+func (f *Fleet) Node(name string) *Node { return f.byName[name] }
+
+// ByRole returns the nodes that act as role r (an all-in-one node acts as
+// every APIM role), in name order.
+func (f *Fleet) ByRole(r Role) []*Node {
+	var out []*Node
+	for _, n := range f.Nodes {
+		if n.Role.ActsAs(r) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// OfRole returns the nodes whose role is exactly r.
+func (f *Fleet) OfRole(r Role) []*Node {
+	var out []*Node
+	for _, n := range f.Nodes {
+		if n.Role == r {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// LoadOptions control how a fleet is loaded.
+type LoadOptions struct {
+	// Config overrides the fleet config; when nil, .apimlint.toml at the
+	// root is read if present (or ConfigFile when set).
+	Config     *Config
+	ConfigFile string
+	Resolve    ResolveOptions
+}
+
+// source is one node file to read.
+type source struct {
+	display string // path for output
+	rel     string // slash path relative to the fleet root
+	name    string // node name
+	read    func() ([]byte, error)
+}
+
+// Load loads the fleet at the given paths: directories are searched for
+// deployment.toml files at any depth, *.toml files are taken as they are.
+// An unreadable or missing path is an error; a file that is not valid TOML
+// is a node with a toml-syntax finding.
+func Load(paths []string, opts LoadOptions) (*Fleet, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no path given")
+	}
+	var srcs []source
+	root := paths[0]
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", p, err)
+		}
+		if st.IsDir() {
+			found, err := walkOS(p)
+			if err != nil {
+				return nil, err
+			}
+			srcs = append(srcs, found...)
+			continue
+		}
+		if filepath.Base(p) == ConfigFileName {
+			continue
+		}
+		fp := p
+		name := nodeNameForFile(p)
+		srcs = append(srcs, source{display: p, rel: filepath.ToSlash(filepath.Clean(p)), name: name, read: func() ([]byte, error) { return os.ReadFile(fp) }})
+	}
+	cfg, cfgDiag, err := loadConfigOS(root, opts)
+	if err != nil {
+		return nil, err
+	}
+	return build(root, srcs, cfg, cfgDiag, opts)
+}
+
+// LoadFS loads the fleet found below dir in fsys (use "." for its root).
+// Paths in findings are dir joined with each file's path below it.
+func LoadFS(fsys fs.FS, dir string, opts LoadOptions) (*Fleet, error) {
+	var srcs []source
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("load %s: %w", p, err)
+		}
+		if d.IsDir() {
+			if p != dir && skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Name() != NodeFileName {
+			return nil
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+		if dir == "." {
+			rel = p
+		}
+		fp := p
+		srcs = append(srcs, source{display: p, rel: rel, name: nodeName(dir, rel),
+			read: func() ([]byte, error) { return fs.ReadFile(fsys, fp) }})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	cfg := opts.Config
+	var diag []Finding
+	if cfg == nil {
+		cfgPath := path.Join(dir, ConfigFileName)
+		if data, err := fs.ReadFile(fsys, cfgPath); err == nil {
+			cfg, diag = ParseConfig(cfgPath, data)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("load %s: %w", cfgPath, err)
+		}
+	}
+	return build(dir, srcs, cfg, diag, opts)
+}
+
+func loadConfigOS(root string, opts LoadOptions) (*Config, []Finding, error) {
+	if opts.Config != nil {
+		return opts.Config, nil, nil
+	}
+	file := opts.ConfigFile
+	explicit := file != ""
+	if !explicit {
+		dir := root
+		if st, err := os.Stat(root); err == nil && !st.IsDir() {
+			dir = filepath.Dir(root)
+		}
+		file = filepath.Join(dir, ConfigFileName)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		if !explicit && errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, nil
+		}
+		return nil, nil, fmt.Errorf("load config %s: %w", file, err)
+	}
+	cfg, diag := ParseConfig(file, data)
+	return cfg, diag, nil
+}
+
+func skipDir(name string) bool {
+	return strings.HasPrefix(name, ".") && name != "." && name != ".."
+}
+
+// walkOS finds node files below root, following symlinks to directories
+// but never around a loop.
+func walkOS(root string) ([]source, error) {
+	var out []source
+	var walk func(dir, rel string, ancestors []os.FileInfo) error
+	walk = func(dir, rel string, ancestors []os.FileInfo) error {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", dir, err)
+		}
+		for _, e := range entries {
+			full := filepath.Join(dir, e.Name())
+			childRel := path.Join(rel, e.Name())
+			isDir := e.IsDir()
+			var info os.FileInfo
+			if e.Type()&fs.ModeSymlink != 0 {
+				info, err = os.Stat(full)
+				if err != nil {
+					continue // dangling link
+				}
+				isDir = info.IsDir()
+			}
+			if isDir {
+				if skipDir(e.Name()) {
+					continue
+				}
+				if info == nil {
+					if info, err = os.Stat(full); err != nil {
+						return fmt.Errorf("load %s: %w", full, err)
+					}
+				}
+				loop := false
+				for _, a := range ancestors {
+					if os.SameFile(a, info) {
+						loop = true
+						break
+					}
+				}
+				if loop {
+					continue
+				}
+				if err := walk(full, childRel, append(ancestors[:len(ancestors):len(ancestors)], info)); err != nil {
+					return err
+				}
+				continue
+			}
+			if e.Name() != NodeFileName {
+				continue
+			}
+			fp := full
+			out = append(out, source{display: full, rel: childRel, name: nodeName(root, childRel),
+				read: func() ([]byte, error) { return os.ReadFile(fp) }})
+		}
+		return nil
+	}
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", root, err)
+	}
+	if err := walk(root, "", []os.FileInfo{st}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// nodeName is the directory of rel, with a trailing repository/conf
+// removed; a file at the root takes the root's own name.
+func nodeName(root, rel string) string {
+	dir := path.Dir(rel)
+	dir = strings.TrimSuffix(dir, "repository/conf")
+	dir = strings.TrimSuffix(dir, "/")
+	if dir == "" || dir == "." {
+		abs, err := filepath.Abs(root)
+		if err != nil {
+			return "."
+		}
+		return filepath.Base(abs)
+	}
+	return dir
+}
+
+func nodeNameForFile(p string) string {
+	base := filepath.Base(p)
+	if base == NodeFileName {
+		return nodeName(filepath.Dir(p), NodeFileName)
+	}
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// build parses every source in parallel and assembles the fleet.
+func build(root string, srcs []source, cfg *Config, cfgDiag []Finding, opts LoadOptions) (*Fleet, error) {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	var kept []source
+	for _, s := range srcs {
+		excluded := false
+		for _, g := range cfg.Exclude {
+			if MatchGlob(strings.TrimPrefix(g, "./"), s.rel) || MatchGlob(strings.TrimPrefix(g, "./"), s.name) {
+				excluded = true
+				break
+			}
+		}
+		if !excluded {
+			kept = append(kept, s)
+		}
+	}
+	srcs = kept
+	nodes := make([]*Node, len(srcs))
+	errs := make([]error, len(srcs))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	workers := min(runtime.GOMAXPROCS(0), max(len(srcs), 1))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				data, err := srcs[i].read()
+				if err != nil {
+					errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
+					continue
+				}
+				nodes[i] = NewNode(srcs[i].name, srcs[i].display, data, cfg, opts.Resolve)
+				nodes[i].Rel = srcs[i].rel
+			}
+		}()
+	}
+	for i := range srcs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	f := &Fleet{Root: root, Nodes: nodes, Config: cfg, Diagnostics: cfgDiag}
+	f.uniqueNames()
+	sortNodes(f.Nodes)
+	f.byName = make(map[string]*Node, len(f.Nodes))
+	for _, n := range f.Nodes {
+		f.byName[n.Name] = n
+	}
+	f.Book = NewAddressBook(f)
+	return f, nil
+}
+
+// uniqueNames suffixes names that two files share (two paths given on the
+// command line with the same directory names).
+func (f *Fleet) uniqueNames() {
+	seen := map[string]int{}
+	for _, n := range f.Nodes {
+		seen[n.Name]++
+	}
+	count := map[string]int{}
+	for _, n := range f.Nodes {
+		if seen[n.Name] > 1 {
+			count[n.Name]++
+			if count[n.Name] > 1 {
+				n.Name = n.Name + "#" + strconv.Itoa(count[n.Name])
+			}
+		}
+	}
+}
+
+// NewNode parses one node file and resolves what can be known about it on
+// its own: keys, placeholders, role, offset and own addresses. Bad TOML
+// gives a node with a syntax diagnostic, never an error.
+func NewNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions) *Node {
+	n := &Node{Name: name, File: file, Rel: file, Src: src}
+	doc := parseDocument(file, src)
+	n.Keys, n.Tables, n.Comments = doc.keys, doc.tables, doc.comments
+	n.index()
+	if doc.err != nil {
+		n.SyntaxError = doc.err
+		n.Diagnostics = append(n.Diagnostics, Finding{
+			Rule: RuleTOMLSyntax, Severity: SeverityError, Node: name, File: file,
+			Line: doc.err.Pos.Line, Column: doc.err.Pos.Column, Message: doc.err.Message,
+		})
+	}
+	nc, _ := cfg.NodeConfigFor(name)
+	n.Offset = 0
+	if v := n.Value("server.offset"); v != nil {
+		if off, ok := offsetOf(n, v); ok {
+			n.Offset = off
+		}
+	}
+	if nc.Offset != nil {
+		n.Offset = *nc.Offset
+	}
+	resolveNode(n, ropts)
+	decideRole(n, cfg)
+	n.ownAddresses(nc)
+	return n
+}
+
+func offsetOf(n *Node, v *Value) (int, bool) {
+	if v.Kind == KindString && strings.Contains(v.Str, "$ref{") {
+		r := &resolver{n: n, state: map[*Value]uint8{}}
+		r.resolveValue(n.Get("server.offset"), v)
+	}
+	i, ok := v.Int64()
+	if !ok && v.Kind == KindString && strings.IndexByte(v.Str, '$') < 0 {
+		i, ok = parseIntLoose(v.Str)
+	}
+	return int(i), ok && i >= 0 && i < 65535
+}
+
+func parseIntLoose(s string) (int64, bool) {
+	i, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	return i, err == nil
+}
+
+func (n *Node) ownAddresses(nc NodeConfig) {
+	base := path.Base(n.Name)
+	n.addAddress(base, "directory name")
+	if h, ok := n.String("server.hostname"); ok && h != "" && !IsLoopback(h) && !HasPlaceholder(h) {
+		n.addAddress(h, "[server] hostname")
+	}
+	if ip, ok := n.String("server.node_ip"); ok && ip != "" && !IsLoopback(ip) && !HasPlaceholder(ip) {
+		n.addAddress(ip, "[server] node_ip")
+	}
+	for _, a := range nc.Addresses {
+		n.addAddress(a, ConfigFileName)
+	}
+}
+
+// SortedAddresses returns the node's address hosts sorted.
+func (n *Node) SortedAddresses() []string {
+	out := make([]string, 0, len(n.Addresses))
+	for _, a := range n.Addresses {
+		out = append(out, a.Host)
+	}
+	sort.Strings(out)
+	return out
+}

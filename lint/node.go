@@ -1,0 +1,246 @@
+package lint
+
+import (
+	"sort"
+	"strings"
+)
+
+// Key is one key of a node file with its value.
+type Key struct {
+	// Path is the canonical dotted path: array tables carry their index and
+	// segments that are not bare keys are quoted, e.g.
+	// event_listener[0].properties."header.X-WSO2-KEY-MANAGER".
+	Path  string
+	Pos   Position // where the key is written
+	Value *Value
+	// InArrayTable is set for keys inside [[...]] tables, where WSO2 does
+	// not resolve $ref{} placeholders.
+	InArrayTable bool
+}
+
+// Role is what an APIM node does in the deployment.
+type Role string
+
+// The roles apimlint knows.
+const (
+	RoleControlPlane   Role = "control-plane"
+	RoleGateway        Role = "gateway"
+	RoleTrafficManager Role = "traffic-manager"
+	RoleKeyManager     Role = "key-manager"
+	RoleAllInOne       Role = "all-in-one"
+	RoleOther          Role = "other"
+	RoleUnknown        Role = "unknown"
+)
+
+// Roles lists every role in a stable order.
+var Roles = []Role{RoleControlPlane, RoleGateway, RoleTrafficManager, RoleKeyManager, RoleAllInOne, RoleOther, RoleUnknown}
+
+// ParseRole accepts a role name and the aliases operators use.
+func ParseRole(s string) (Role, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "control-plane", "controlplane", "cp", "acp", "control_plane":
+		return RoleControlPlane, true
+	case "gateway", "gw", "ugw", "gateway-worker", "universal-gateway":
+		return RoleGateway, true
+	case "traffic-manager", "tm", "trafficmanager", "traffic_manager":
+		return RoleTrafficManager, true
+	case "key-manager", "km", "keymanager", "key_manager", "is-as-km":
+		return RoleKeyManager, true
+	case "all-in-one", "aio", "allinone", "default":
+		return RoleAllInOne, true
+	case "other":
+		return RoleOther, true
+	case "unknown":
+		return RoleUnknown, true
+	}
+	return "", false
+}
+
+// IsAPIM reports whether nodes of this role are held to APIM rules.
+func (r Role) IsAPIM() bool { return r != RoleOther && r != RoleUnknown && r != "" }
+
+// ActsAs reports whether a node of role r provides the services of role
+// want: an all-in-one node is a control plane, gateway, traffic manager and
+// key manager at once, and a control plane hosts the resident key manager.
+func (r Role) ActsAs(want Role) bool {
+	if r == want {
+		return true
+	}
+	switch r {
+	case RoleAllInOne:
+		return want == RoleControlPlane || want == RoleGateway || want == RoleTrafficManager || want == RoleKeyManager
+	case RoleControlPlane:
+		return want == RoleKeyManager
+	}
+	return false
+}
+
+// Node is one server of the fleet: its file, role, keys and addresses.
+type Node struct {
+	Name string // directory relative to the fleet root, without repository/conf
+	File string // path for output: the path the user gave joined with the file below it
+	// Rel is the file's path relative to the fleet root, slash-separated.
+	Rel  string
+	Role Role
+	// RoleSource says how the role was decided: "config", "comment",
+	// "server_role", "content", "name" or "none".
+	RoleSource string
+	RoleDetail string // the evidence, for `apimlint nodes`
+
+	Keys     []*Key
+	Tables   []*Table
+	Comments []Comment
+	// SyntaxError is set when the file is not valid TOML; Keys then hold
+	// what was read before the error.
+	SyntaxError *SyntaxError
+	Src         []byte
+
+	// Offset is the port offset: [server] offset, or the fleet config's.
+	Offset int
+	// Addresses are the host names and IPs the node answers to.
+	Addresses []Address
+
+	// Diagnostics are findings produced while loading (syntax, placeholders,
+	// role), reported by the rules that own them.
+	Diagnostics []Finding
+
+	byPath map[string]*Key
+}
+
+// Address is a host name a node answers to, and why apimlint believes so.
+type Address struct {
+	Host   string `json:"host"`
+	Source string `json:"source"`
+}
+
+func (n *Node) index() {
+	n.byPath = make(map[string]*Key, len(n.Keys))
+	for _, k := range n.Keys {
+		n.byPath[k.Path] = k
+	}
+}
+
+// Get returns the key at a canonical path, or nil.
+func (n *Node) Get(path string) *Key {
+	return n.byPath[path]
+}
+
+// Value returns the value at path, or nil.
+func (n *Node) Value(path string) *Value {
+	if k := n.byPath[path]; k != nil {
+		return k.Value
+	}
+	return nil
+}
+
+// String returns the resolved text at path.
+func (n *Node) String(path string) (string, bool) {
+	k := n.byPath[path]
+	if k == nil || k.Value.Kind == KindArray {
+		return "", false
+	}
+	return k.Value.Text(), true
+}
+
+// Has reports whether the file sets path or any key below it.
+func (n *Node) Has(prefix string) bool {
+	if _, ok := n.byPath[prefix]; ok {
+		return true
+	}
+	if n.HasTable(prefix) {
+		return true
+	}
+	for _, k := range n.Keys {
+		if isBelow(k.Path, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasTable reports whether a [prefix] or [[prefix]] header is written.
+func (n *Node) HasTable(prefix string) bool {
+	for _, t := range n.Tables {
+		if t.Path == prefix || (t.Array && strings.HasPrefix(t.Path, prefix+"[")) {
+			return true
+		}
+	}
+	return false
+}
+
+// Under returns the keys at or below prefix, in file order.
+func (n *Node) Under(prefix string) []*Key {
+	var out []*Key
+	for _, k := range n.Keys {
+		if k.Path == prefix || isBelow(k.Path, prefix) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Table returns the header for path, if written.
+func (n *Node) Table(path string) *Table {
+	for _, t := range n.Tables {
+		if t.Path == path {
+			return t
+		}
+	}
+	return nil
+}
+
+// ArrayLen returns how many [[path]] elements the file has.
+func (n *Node) ArrayLen(path string) int {
+	c := 0
+	for _, t := range n.Tables {
+		if t.Array && strings.HasPrefix(t.Path, path+"[") && !strings.Contains(t.Path[len(path)+1:], ".") {
+			c++
+		}
+	}
+	return c
+}
+
+// isBelow reports whether path is strictly below prefix (a.b below a, a[0].b below a).
+func isBelow(path, prefix string) bool {
+	if len(path) <= len(prefix) || !strings.HasPrefix(path, prefix) {
+		return false
+	}
+	c := path[len(prefix)]
+	return c == '.' || c == '['
+}
+
+// Answers reports whether host is one of the node's addresses.
+func (n *Node) Answers(host string) bool {
+	host = strings.ToLower(host)
+	for _, a := range n.Addresses {
+		if strings.EqualFold(a.Host, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// ServerHostname returns [server] hostname, resolved ("localhost" when unset).
+func (n *Node) ServerHostname() string {
+	if h, ok := n.String("server.hostname"); ok && h != "" {
+		return h
+	}
+	return "localhost"
+}
+
+func (n *Node) addAddress(host, source string) {
+	host = strings.ToLower(strings.TrimSpace(host))
+	if host == "" {
+		return
+	}
+	for _, a := range n.Addresses {
+		if a.Host == host {
+			return
+		}
+	}
+	n.Addresses = append(n.Addresses, Address{Host: host, Source: source})
+}
+
+func sortNodes(nodes []*Node) {
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
+}

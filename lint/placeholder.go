@@ -1,0 +1,369 @@
+package lint
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// PlaceholderKind is the syntax of a WSO2 placeholder.
+type PlaceholderKind uint8
+
+// The placeholder syntaxes WSO2's config mapper and Carbon know, plus the
+// old $conf{} form the docs still show and nothing resolves.
+const (
+	PlaceholderRef     PlaceholderKind = iota + 1 // $ref{a.b}: another key of the same file
+	PlaceholderRuntime                            // ${name}: a Carbon system property, resolved at runtime
+	PlaceholderEnv                                // $env{VAR}
+	PlaceholderSys                                // $sys{prop}
+	PlaceholderSecret                             // $secret{alias}: cipher-tool secret
+	PlaceholderConf                               // $conf{a.b}: never resolved
+)
+
+func (k PlaceholderKind) String() string {
+	switch k {
+	case PlaceholderRef:
+		return "$ref"
+	case PlaceholderRuntime:
+		return "${}"
+	case PlaceholderEnv:
+		return "$env"
+	case PlaceholderSys:
+		return "$sys"
+	case PlaceholderSecret:
+		return "$secret"
+	case PlaceholderConf:
+		return "$conf"
+	}
+	return "placeholder"
+}
+
+// Placeholder is one occurrence inside a string value.
+type Placeholder struct {
+	Kind  PlaceholderKind
+	Name  string // what is between the braces
+	Text  string // the whole placeholder as written
+	Start int    // byte offset in the decoded string
+	// Known is set when resolution found a static value for it.
+	Known bool
+}
+
+var placeholderPrefixes = []struct {
+	prefix string
+	kind   PlaceholderKind
+}{
+	{"${", PlaceholderRuntime},
+	{"$ref{", PlaceholderRef},
+	{"$env{", PlaceholderEnv},
+	{"$sys{", PlaceholderSys},
+	{"$secret{", PlaceholderSecret},
+	{"$conf{", PlaceholderConf},
+}
+
+// ScanPlaceholders finds the placeholders in s. A '$' that starts none of
+// the known forms, or an unterminated one, is plain text.
+func ScanPlaceholders(s string) []Placeholder {
+	var out []Placeholder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' {
+			continue
+		}
+		for _, p := range placeholderPrefixes {
+			if !strings.HasPrefix(s[i:], p.prefix) {
+				continue
+			}
+			end := strings.IndexByte(s[i+len(p.prefix):], '}')
+			if end < 0 {
+				break
+			}
+			name := s[i+len(p.prefix) : i+len(p.prefix)+end]
+			text := s[i : i+len(p.prefix)+end+1]
+			out = append(out, Placeholder{Kind: p.kind, Name: strings.TrimSpace(name), Text: text, Start: i})
+			i += len(text) - 1
+			break
+		}
+	}
+	return out
+}
+
+// HasPlaceholder reports whether s holds any placeholder.
+func HasPlaceholder(s string) bool {
+	return strings.IndexByte(s, '$') >= 0 && len(ScanPlaceholders(s)) > 0
+}
+
+// wso2Defaults are the values WSO2 fills in before it resolves $ref{}, for
+// the keys files commonly refer to without setting them.
+var wso2Defaults = map[string]string{
+	"super_admin.username":          "admin",
+	"super_admin.password":          "admin",
+	"server.hostname":               "localhost",
+	"server.offset":                 "0",
+	"keystore.tls.file_name":        "wso2carbon.jks",
+	"keystore.tls.type":             "JKS",
+	"keystore.tls.password":         "wso2carbon",
+	"keystore.tls.alias":            "wso2carbon",
+	"keystore.tls.key_password":     "wso2carbon",
+	"keystore.primary.file_name":    "wso2carbon.jks",
+	"keystore.primary.type":         "JKS",
+	"keystore.primary.password":     "wso2carbon",
+	"keystore.primary.alias":        "wso2carbon",
+	"keystore.primary.key_password": "wso2carbon",
+	"truststore.file_name":          "client-truststore.jks",
+	"truststore.type":               "JKS",
+	"truststore.password":           "wso2carbon",
+}
+
+// Default ports of the services a node offers, before its offset.
+const (
+	PortMgtHTTPS   = 9443
+	PortMgtHTTP    = 9763
+	PortNIOHTTP    = 8280
+	PortNIOHTTPS   = 8243
+	PortJMS        = 5672
+	PortJMSTLS     = 8672
+	PortBinary     = 9611
+	PortBinaryTLS  = 9711
+	PortThrift     = 7611
+	PortThriftTLS  = 7711
+	PortWebSocket  = 9099
+	PortWebSocketS = 8099
+	PortWebSub     = 9021
+	PortWebSubS    = 8021
+)
+
+// ResolveOptions supplies values for symbolic placeholders.
+type ResolveOptions struct {
+	Env map[string]string // $env{VAR}
+	Sys map[string]string // $sys{prop}
+}
+
+type resolver struct {
+	n        *Node
+	opts     ResolveOptions
+	state    map[*Value]uint8 // 1 = resolving, 2 = done
+	runtime  map[string]string
+	diagnose bool
+}
+
+// resolve fills Resolved, Symbolic and Placeholders of every string value
+// of the node and records unresolved-placeholder diagnostics.
+func resolveNode(n *Node, opts ResolveOptions) {
+	r := &resolver{n: n, opts: opts, state: make(map[*Value]uint8), diagnose: true}
+	// The offset and the admin credentials feed ${} properties, so they are
+	// resolved first, without ${} (WSO2 resolves them without it too).
+	for _, k := range n.Keys {
+		r.resolveValue(k, k.Value)
+	}
+}
+
+func (r *resolver) runtimeProps() map[string]string {
+	if r.runtime != nil {
+		return r.runtime
+	}
+	off := r.n.Offset
+	host := "localhost"
+	if v := r.n.Value("server.hostname"); v != nil && v.Kind == KindString {
+		r.resolveValue(r.n.Get("server.hostname"), v)
+		if !v.Symbolic && v.Resolved != "" {
+			host = v.Resolved
+		}
+	}
+	p := map[string]string{
+		"carbon.protocol":          "https",
+		"carbon.host":              host,
+		"carbon.management.port":   strconv.Itoa(PortMgtHTTPS + off),
+		"mgt.transport.https.port": strconv.Itoa(PortMgtHTTPS + off),
+		"mgt.transport.http.port":  strconv.Itoa(PortMgtHTTP + off),
+		"http.nio.port":            strconv.Itoa(PortNIOHTTP + off),
+		"https.nio.port":           strconv.Itoa(PortNIOHTTPS + off),
+		"carbon.context":           "/",
+	}
+	r.runtime = p
+	for _, name := range []string{"username", "password"} {
+		v := r.n.Value("super_admin." + name)
+		switch {
+		case v == nil:
+			p["admin."+name] = wso2Defaults["super_admin."+name]
+		case v.Kind == KindString:
+			r.resolveValue(r.n.Get("super_admin."+name), v)
+			if !v.Symbolic {
+				p["admin."+name] = v.Resolved
+			}
+		default:
+			p["admin."+name] = v.Str
+		}
+	}
+	return p
+}
+
+func (r *resolver) resolveValue(k *Key, v *Value) {
+	if v == nil {
+		return
+	}
+	if v.Kind == KindArray {
+		for _, e := range v.Elems {
+			r.resolveValue(k, e)
+		}
+		return
+	}
+	if v.Kind != KindString || r.state[v] == 2 {
+		return
+	}
+	if strings.IndexByte(v.Str, '$') < 0 {
+		v.Resolved = v.Str
+		r.state[v] = 2
+		return
+	}
+	if r.state[v] == 1 {
+		return // cycle: reported by the $ref that closes it
+	}
+	r.state[v] = 1
+	phs := ScanPlaceholders(v.Str)
+	if len(phs) == 0 {
+		v.Resolved = v.Str
+		r.state[v] = 2
+		return
+	}
+	var sb strings.Builder
+	last := 0
+	symbolic := false
+	for i := range phs {
+		ph := &phs[i]
+		sb.WriteString(v.Str[last:ph.Start])
+		last = ph.Start + len(ph.Text)
+		val, st := r.placeholder(k, v, ph)
+		switch st {
+		case phKnown:
+			ph.Known = true
+			sb.WriteString(val)
+		case phSymbolic:
+			symbolic = true
+			sb.WriteString(val)
+		default:
+			symbolic = true
+			sb.WriteString(ph.Text)
+		}
+	}
+	sb.WriteString(v.Str[last:])
+	v.Resolved = sb.String()
+	v.Symbolic = symbolic
+	v.Placeholders = phs
+	r.state[v] = 2
+}
+
+type phState uint8
+
+const (
+	phUnresolved phState = iota // keep the placeholder text
+	phKnown                     // substituted by a static value
+	phSymbolic                  // substituted by text that still holds placeholders
+)
+
+func known(val string, ok bool) (string, phState) {
+	if ok {
+		return val, phKnown
+	}
+	return "", phUnresolved
+}
+
+func (r *resolver) placeholder(k *Key, v *Value, ph *Placeholder) (string, phState) {
+	switch ph.Kind {
+	case PlaceholderRuntime:
+		val, ok := r.runtimeProps()[ph.Name]
+		return known(val, ok)
+	case PlaceholderEnv:
+		val, ok := r.opts.Env[ph.Name]
+		return known(val, ok)
+	case PlaceholderSys:
+		val, ok := r.opts.Sys[ph.Name]
+		return known(val, ok)
+	case PlaceholderSecret:
+		if ph.Name == "" {
+			r.report(k, v, ph, "%s names no alias", ph.Text)
+			return "", phUnresolved
+		}
+		if r.n.Value(joinPath("secrets", ph.Name)) == nil && !r.runtimeSecrets() {
+			r.report(k, v, ph, "%s: alias %q is not defined under [secrets] (and [runtime_secrets] is not enabled); WSO2 refuses to start", ph.Text, ph.Name)
+		}
+		return "", phUnresolved
+	case PlaceholderConf:
+		r.report(k, v, ph, "%s is an old form that WSO2 never resolves; use $ref{%s}", ph.Text, ph.Name)
+		return "", phUnresolved
+	case PlaceholderRef:
+		return r.ref(k, v, ph)
+	}
+	return "", phUnresolved
+}
+
+func (r *resolver) runtimeSecrets() bool {
+	b, _ := r.n.Value("runtime_secrets.enable").Truthy()
+	return b
+}
+
+func (r *resolver) ref(k *Key, v *Value, ph *Placeholder) (string, phState) {
+	if k.InArrayTable {
+		table := k.Path
+		if i := strings.IndexByte(table, '['); i >= 0 {
+			table = table[:i]
+		}
+		r.report(k, v, ph, "%s inside [[%s]] is never resolved: WSO2 does not resolve $ref{} in arrays of tables, so the literal text reaches the generated config; write the value itself", ph.Text, table)
+		return "", phUnresolved
+	}
+	target := r.n.Get(ph.Name)
+	if target == nil {
+		if def, ok := wso2Defaults[ph.Name]; ok {
+			return def, phKnown
+		}
+		r.report(k, v, ph, "%s refers to %s, which this file does not set and WSO2 has no default for", ph.Text, ph.Name)
+		return "", phUnresolved
+	}
+	tv := target.Value
+	if tv.Kind == KindArray {
+		r.report(k, v, ph, "%s refers to an array; WSO2 only substitutes scalar values", ph.Text)
+		return "", phUnresolved
+	}
+	if tv.Kind != KindString {
+		return tv.Str, phKnown
+	}
+	if r.state[tv] == 1 {
+		r.report(k, v, ph, "%s is part of a reference cycle through %s; WSO2 fails to start", ph.Text, ph.Name)
+		return "", phUnresolved
+	}
+	r.resolveValue(target, tv)
+	if !tv.Symbolic {
+		return tv.Resolved, phKnown
+	}
+	for _, tp := range tv.Placeholders {
+		if !tp.Known && (tp.Kind == PlaceholderRef || tp.Kind == PlaceholderConf) {
+			return "", phUnresolved // the broken link is reported where it is
+		}
+	}
+	return tv.Resolved, phSymbolic
+}
+
+func (r *resolver) report(k *Key, v *Value, ph *Placeholder, format string, args ...any) {
+	if !r.diagnose {
+		return
+	}
+	pos := v.Pos
+	if i := strings.Index(v.Raw, ph.Text); i >= 0 {
+		pos.Column += i
+	}
+	r.n.Diagnostics = append(r.n.Diagnostics, Finding{
+		Rule:     RuleUnresolvedPlaceholder,
+		Severity: SeverityError,
+		Node:     r.n.Name,
+		File:     pos.File,
+		Line:     pos.Line,
+		Column:   pos.Column,
+		Key:      k.Path,
+		Message:  fmt.Sprintf(format, args...),
+	})
+}
+
+// IDs of the rules whose findings the loader produces.
+const (
+	RuleTOMLSyntax            = "toml-syntax"
+	RuleUnresolvedPlaceholder = "unresolved-placeholder"
+	RuleRoleUnknown           = "role-unknown"
+)

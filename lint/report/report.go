@@ -1,0 +1,153 @@
+// Package report writes lint results in the formats apimlint offers.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// Options tune the writers.
+type Options struct {
+	// Color adds ANSI colours to text output.
+	Color bool
+	// Quiet leaves out the summary line when there is no finding.
+	Quiet bool
+}
+
+// Writer writes a result in one format.
+type Writer func(w io.Writer, r *lint.Result, opts Options) error
+
+var writers = map[string]Writer{
+	"text": Text,
+	"json": JSON,
+}
+
+// Register adds an output format.
+func Register(name string, w Writer) { writers[name] = w }
+
+// Get returns the writer for a format name.
+func Get(name string) (Writer, bool) {
+	w, ok := writers[name]
+	return w, ok
+}
+
+// Formats lists the format names, sorted.
+func Formats() []string {
+	out := make([]string, 0, len(writers))
+	for k := range writers {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiBold   = "\x1b[1m"
+)
+
+func colorFor(s lint.Severity) string {
+	switch s {
+	case lint.SeverityError:
+		return ansiRed
+	case lint.SeverityWarning:
+		return ansiYellow
+	}
+	return ansiCyan
+}
+
+// Text writes FILE:LINE:COL: SEVERITY: MESSAGE (RULE), related places
+// indented below, and a summary line.
+func Text(w io.Writer, r *lint.Result, opts Options) error {
+	ew := &errWriter{w: w}
+	for _, f := range r.Findings {
+		sev := f.Severity.String()
+		if opts.Color {
+			sev = colorFor(f.Severity) + ansiBold + sev + ansiReset
+		}
+		ew.printf("%s:%d:%d: %s: %s (%s)\n", f.File, f.Line, f.Column, sev, f.Message, f.Rule)
+		for _, rel := range f.Related {
+			ew.printf("    %s:%d:%d: %s\n", rel.File, rel.Line, rel.Column, rel.Message)
+		}
+	}
+	s := r.Summary()
+	if !(opts.Quiet && len(r.Findings) == 0) {
+		ew.printf("%s in %d %s\n", countLine(s), s.Nodes, plural(s.Nodes, "node", "nodes"))
+	}
+	return ew.err
+}
+
+func countLine(s lint.Summary) string {
+	if s.Error+s.Warning+s.Info == 0 {
+		return "no findings"
+	}
+	var parts []string
+	parts = append(parts, fmt.Sprintf("%d %s", s.Error, plural(s.Error, "error", "errors")))
+	parts = append(parts, fmt.Sprintf("%d %s", s.Warning, plural(s.Warning, "warning", "warnings")))
+	parts = append(parts, fmt.Sprintf("%d info", s.Info))
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = fmt.Fprintf(e.w, format, args...)
+}
+
+// JSONNode is a node in the JSON output.
+type JSONNode struct {
+	Name       string   `json:"name"`
+	File       string   `json:"file"`
+	Role       string   `json:"role"`
+	RoleSource string   `json:"roleSource"`
+	Addresses  []string `json:"addresses"`
+}
+
+// JSONResult is the JSON contract, version 1.
+type JSONResult struct {
+	Version  int            `json:"version"`
+	Root     string         `json:"root"`
+	Nodes    []JSONNode     `json:"nodes"`
+	Findings []lint.Finding `json:"findings"`
+	Summary  lint.Summary   `json:"summary"`
+}
+
+// NewJSONResult builds the JSON document of a result.
+func NewJSONResult(r *lint.Result) JSONResult {
+	out := JSONResult{Version: 1, Root: r.Root, Nodes: []JSONNode{}, Findings: r.Findings, Summary: r.Summary()}
+	if out.Findings == nil {
+		out.Findings = []lint.Finding{}
+	}
+	for _, n := range r.Fleet.Nodes {
+		out.Nodes = append(out.Nodes, JSONNode{Name: n.Name, File: n.File, Role: string(n.Role), RoleSource: n.RoleSource, Addresses: n.SortedAddresses()})
+	}
+	return out
+}
+
+// JSON writes the result as one JSON document.
+func JSON(w io.Writer, r *lint.Result, _ Options) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(NewJSONResult(r))
+}

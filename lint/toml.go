@@ -1,0 +1,472 @@
+package lint
+
+// This is the only file that touches go-toml's unstable package, which has
+// no compatibility promise: everything else works on Key, Value and Table.
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// SyntaxError is a TOML error with the position it was found at.
+type SyntaxError struct {
+	Pos     Position
+	Message string
+}
+
+func (e *SyntaxError) Error() string { return e.Pos.String() + ": " + e.Message }
+
+// Comment is one `#` comment of a file with its position.
+type Comment struct {
+	Text string // without the leading '#'
+	Pos  Position
+	// Trailing is set when the comment follows a key or table header on
+	// the same line.
+	Trailing bool
+}
+
+// Table is a table header ([a.b] or [[a.b]]) as written in the file.
+type Table struct {
+	Path  string // canonical path, with the index for array tables
+	Pos   Position
+	Array bool
+}
+
+// document is a parsed file: its keys in file order, its headers and
+// comments, and the first syntax error (parsing stops there, and what came
+// before is kept).
+type document struct {
+	keys     []*Key
+	tables   []*Table
+	comments []Comment
+	err      *SyntaxError
+}
+
+type tkind uint8
+
+const (
+	tTable tkind = iota + 1
+	tArrayTable
+	tValue
+)
+
+// tnode mirrors TOML's table semantics so that headers, dotted keys and
+// arrays of tables land on one canonical path, and redefinitions are
+// caught the way WSO2's parser catches them.
+type tnode struct {
+	kind     tkind
+	explicit bool // defined by its own [header] or as a value
+	inline   bool // created by an inline table or a dotted key: closed to headers
+	line     int
+	path     string
+	children map[string]*tnode
+	elems    []*tnode // array tables
+}
+
+func (t *tnode) child(seg string) *tnode {
+	if t.children == nil {
+		return nil
+	}
+	return t.children[seg]
+}
+
+func (t *tnode) add(seg string, c *tnode) {
+	if t.children == nil {
+		t.children = make(map[string]*tnode, 4)
+	}
+	t.children[seg] = c
+}
+
+type docBuilder struct {
+	file    string
+	src     []byte
+	lines   lineIndex
+	p       unstable.Parser
+	root    *tnode
+	cur     *tnode
+	inArray bool // current table is (inside) an array table
+	doc     *document
+	segs    []string
+}
+
+func parseDocument(file string, src []byte) *document {
+	b := &docBuilder{
+		file:  file,
+		src:   src,
+		lines: newLineIndex(src),
+		root:  &tnode{kind: tTable, explicit: true},
+		doc:   &document{keys: make([]*Key, 0, len(src)/40+4)},
+	}
+	b.cur = b.root
+	b.p.KeepComments = true
+	b.p.Reset(src)
+	b.run()
+	return b.doc
+}
+
+func (b *docBuilder) pos(r unstable.Range) Position {
+	line, col := b.lines.position(int(r.Offset))
+	return Position{File: b.file, Line: line, Column: col}
+}
+
+func (b *docBuilder) fail(pos Position, format string, args ...any) {
+	if b.doc.err == nil {
+		b.doc.err = &SyntaxError{Pos: pos, Message: fmt.Sprintf(format, args...)}
+	}
+}
+
+func (b *docBuilder) run() {
+	for b.doc.err == nil && b.p.NextExpression() {
+		e := b.p.Expression()
+		switch e.Kind {
+		case unstable.Comment:
+			b.comment(e, false)
+		case unstable.KeyValue:
+			b.keyValue(e)
+		case unstable.Table:
+			b.table(e, false)
+		case unstable.ArrayTable:
+			b.table(e, true)
+		}
+		if n := e.Next(); n != nil && n.Kind == unstable.Comment {
+			b.comment(n, true)
+		}
+	}
+	if err := b.p.Error(); err != nil && b.doc.err == nil {
+		var perr *unstable.ParserError
+		if errors.As(err, &perr) {
+			off := b.offsetOf(perr.Highlight)
+			b.fail(b.pos(unstable.Range{Offset: uint32(off)}), "%s", perr.Message)
+		} else {
+			b.fail(Position{File: b.file, Line: 1, Column: 1}, "%s", err.Error())
+		}
+	}
+}
+
+// offsetOf finds where a highlight slice (a sub-slice of the input) starts.
+func (b *docBuilder) offsetOf(h []byte) int {
+	if len(h) == 0 || len(b.src) == 0 {
+		return len(b.src)
+	}
+	r := b.p.Range(h)
+	if int(r.Offset) > len(b.src) {
+		return len(b.src)
+	}
+	return int(r.Offset)
+}
+
+func (b *docBuilder) comment(n *unstable.Node, trailing bool) {
+	b.doc.comments = append(b.doc.comments, Comment{
+		Text:     strings.TrimPrefix(string(n.Data), "#"),
+		Pos:      b.pos(n.Raw),
+		Trailing: trailing,
+	})
+}
+
+// keySegments returns the parts of a dotted key and the position of its first part.
+func (b *docBuilder) keySegments(it unstable.Iterator) ([]string, Position) {
+	b.segs = b.segs[:0]
+	var first Position
+	for it.Next() {
+		k := it.Node()
+		if len(b.segs) == 0 {
+			first = b.pos(k.Raw)
+		}
+		b.segs = append(b.segs, string(k.Data))
+	}
+	return b.segs, first
+}
+
+func (b *docBuilder) table(e *unstable.Node, array bool) {
+	segs, pos := b.keySegments(e.Key())
+	// A header's position is its '[' so that findings about a table point at it.
+	pos.Column -= 1
+	if array {
+		pos.Column--
+	}
+	if pos.Column < 1 {
+		pos.Column = 1
+	}
+	t := b.root
+	inArray := false
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		c := t.child(seg)
+		if c == nil {
+			c = &tnode{kind: tTable, path: joinPath(t.path, seg), line: pos.Line}
+			if last && array {
+				c.kind = tArrayTable
+			}
+			t.add(seg, c)
+		}
+		switch c.kind {
+		case tValue:
+			b.fail(pos, "key %s is already a value (line %d) and cannot be a table", c.path, c.line)
+			return
+		case tArrayTable:
+			inArray = true
+			if last && array {
+				el := &tnode{kind: tTable, explicit: true, line: pos.Line, path: fmt.Sprintf("%s[%d]", c.path, len(c.elems))}
+				c.elems = append(c.elems, el)
+				t = el
+				continue
+			}
+			if last {
+				b.fail(pos, "table %s is already an array of tables (line %d)", c.path, c.line)
+				return
+			}
+			if len(c.elems) == 0 {
+				b.fail(pos, "array of tables %s has no element to extend", c.path)
+				return
+			}
+			t = c.elems[len(c.elems)-1]
+		case tTable:
+			if last {
+				if array {
+					b.fail(pos, "table %s is already defined at line %d and cannot be an array of tables", c.path, c.line)
+					return
+				}
+				if c.explicit || c.inline {
+					b.fail(pos, "table %s is already defined at line %d", c.path, c.line)
+					return
+				}
+				c.explicit = true
+				c.line = pos.Line
+			} else if c.inline {
+				b.fail(pos, "table %s was defined with dotted keys or inline at line %d and cannot be extended by a header", c.path, c.line)
+				return
+			}
+			t = c
+		}
+	}
+	b.cur = t
+	b.inArray = inArray
+	b.doc.tables = append(b.doc.tables, &Table{Path: t.path, Pos: pos, Array: array})
+}
+
+func (b *docBuilder) keyValue(e *unstable.Node) {
+	segs, pos := b.keySegments(e.Key())
+	b.assign(b.cur, segs, pos, e.Value(), b.inArray)
+}
+
+// assign places a value at segs below t, creating implicit tables for dotted keys.
+func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.Node, inArray bool) {
+	for i, seg := range segs {
+		c := t.child(seg)
+		if i == len(segs)-1 {
+			if c != nil {
+				b.fail(pos, "duplicate key %s: previously defined at line %d", c.path, c.line)
+				return
+			}
+			path := joinPath(t.path, seg)
+			if vn.Kind == unstable.InlineTable {
+				it := &tnode{kind: tTable, explicit: true, inline: true, line: pos.Line, path: path}
+				t.add(seg, it)
+				b.inlineTable(it, vn, inArray)
+				return
+			}
+			t.add(seg, &tnode{kind: tValue, explicit: true, line: pos.Line, path: path})
+			v := b.value(vn, path, inArray)
+			if v == nil {
+				return
+			}
+			b.doc.keys = append(b.doc.keys, &Key{Path: path, Pos: pos, Value: v, InArrayTable: inArray})
+			return
+		}
+		if c == nil {
+			c = &tnode{kind: tTable, inline: true, line: pos.Line, path: joinPath(t.path, seg)}
+			t.add(seg, c)
+		}
+		switch {
+		case c.kind == tValue:
+			b.fail(pos, "key %s is already a value (line %d)", c.path, c.line)
+			return
+		case c.kind == tArrayTable:
+			b.fail(pos, "key %s is an array of tables (line %d) and cannot take dotted keys", c.path, c.line)
+			return
+		case c.explicit && !c.inline:
+			b.fail(pos, "table %s is already defined at line %d and cannot be extended with dotted keys", c.path, c.line)
+			return
+		}
+		t = c
+	}
+}
+
+func (b *docBuilder) inlineTable(t *tnode, vn *unstable.Node, inArray bool) {
+	it := vn.Children()
+	for it.Next() {
+		kv := it.Node()
+		if kv.Kind != unstable.KeyValue {
+			continue
+		}
+		segs, pos := b.keySegments(kv.Key())
+		segs = append([]string(nil), segs...)
+		b.assign(t, segs, pos, kv.Value(), inArray)
+		if b.doc.err != nil {
+			return
+		}
+	}
+}
+
+func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
+	v := &Value{}
+	switch n.Kind {
+	case unstable.Array:
+		v.Kind = KindArray
+		v.Pos = b.arrayPos(n)
+		it := n.Children()
+		i := 0
+		for it.Next() {
+			c := it.Node()
+			switch c.Kind {
+			case unstable.Comment:
+				continue
+			case unstable.InlineTable:
+				// An array of inline tables: its fields become keys path[i].field.
+				ev := &Value{Kind: KindTable, Pos: b.firstPos(c, v.Pos)}
+				v.Elems = append(v.Elems, ev)
+				t := &tnode{kind: tTable, explicit: true, inline: true, path: fmt.Sprintf("%s[%d]", path, i)}
+				b.inlineTable(t, c, inArray)
+			default:
+				e := b.value(c, fmt.Sprintf("%s[%d]", path, i), inArray)
+				if e == nil {
+					return nil
+				}
+				v.Elems = append(v.Elems, e)
+			}
+			i++
+		}
+		v.Raw = "[...]"
+		v.Str = v.Raw
+		return v
+	case unstable.InlineTable:
+		// Only reachable inside arrays, handled above.
+		return &Value{Kind: KindTable}
+	}
+	v.Pos = b.pos(n.Raw)
+	v.Raw = string(b.p.Raw(n.Raw))
+	v.Str = string(n.Data)
+	switch n.Kind {
+	case unstable.String:
+		v.Kind = KindString
+		v.Resolved = v.Str
+	case unstable.Bool:
+		v.Kind = KindBool
+		v.Bool = v.Str == "true"
+	case unstable.Integer:
+		v.Kind = KindInteger
+		i, err := parseTOMLInt(v.Str)
+		if err != nil {
+			b.fail(v.Pos, "invalid integer %s: %v", v.Raw, err)
+			return nil
+		}
+		v.Int = i
+	case unstable.Float:
+		v.Kind = KindFloat
+		f, err := strconv.ParseFloat(strings.ReplaceAll(v.Str, "_", ""), 64)
+		if err != nil && !isTOMLSpecialFloat(v.Str) {
+			b.fail(v.Pos, "invalid float %s", v.Raw)
+			return nil
+		}
+		v.Float = f
+	default:
+		v.Kind = KindDateTime
+	}
+	return v
+}
+
+// arrayPos returns the position of an array's '['; the array node has no
+// range of its own, so it is found from the first element or the key.
+func (b *docBuilder) arrayPos(n *unstable.Node) Position {
+	it := n.Children()
+	for it.Next() {
+		c := it.Node()
+		if c.Raw.Length > 0 || c.Kind == unstable.Comment {
+			return b.openBracketBefore(int(c.Raw.Offset))
+		}
+		if c.Kind == unstable.Array || c.Kind == unstable.InlineTable {
+			p := b.arrayPos(c)
+			return b.openBracketBefore(b.offsetAt(p))
+		}
+	}
+	return Position{File: b.file}
+}
+
+func (b *docBuilder) firstPos(n *unstable.Node, fallback Position) Position {
+	it := n.Children()
+	for it.Next() {
+		c := it.Node()
+		if c.Kind == unstable.KeyValue {
+			kit := c.Key()
+			if kit.Next() {
+				return b.pos(kit.Node().Raw)
+			}
+		}
+	}
+	return fallback
+}
+
+func (b *docBuilder) offsetAt(p Position) int {
+	if p.Line < 1 || p.Line > len(b.lines) {
+		return 0
+	}
+	return b.lines[p.Line-1] + p.Column - 1
+}
+
+func (b *docBuilder) openBracketBefore(off int) Position {
+	for i := off - 1; i >= 0 && i < len(b.src); i-- {
+		if b.src[i] == '[' {
+			return b.pos(unstable.Range{Offset: uint32(i)})
+		}
+	}
+	return b.pos(unstable.Range{Offset: uint32(off)})
+}
+
+func parseTOMLInt(s string) (int64, error) {
+	s = strings.ReplaceAll(s, "_", "")
+	base := 10
+	switch {
+	case strings.HasPrefix(s, "0x"):
+		base, s = 16, s[2:]
+	case strings.HasPrefix(s, "0o"):
+		base, s = 8, s[2:]
+	case strings.HasPrefix(s, "0b"):
+		base, s = 2, s[2:]
+	}
+	return strconv.ParseInt(s, base, 64)
+}
+
+func isTOMLSpecialFloat(s string) bool {
+	switch strings.TrimLeft(s, "+-") {
+	case "inf", "nan":
+		return true
+	}
+	return false
+}
+
+// joinPath appends one key segment to a canonical path, quoting it when it
+// is not a bare TOML key.
+func joinPath(prefix, seg string) string {
+	q := quoteSegment(seg)
+	if prefix == "" {
+		return q
+	}
+	return prefix + "." + q
+}
+
+func quoteSegment(seg string) string {
+	if seg == "" {
+		return `""`
+	}
+	for i := 0; i < len(seg); i++ {
+		c := seg[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return strconv.Quote(seg)
+		}
+	}
+	return seg
+}
