@@ -21,8 +21,8 @@ deployed on a gateway that never got them, or pending forever. With two or more 
 all-in-one nodes, which run a gateway) and no gateway_id, each start registers a new random ID,
 and stale gateways pile up in the Admin Portal; WSO2 asks for a unique ID per node on VMs.`,
 	Example: `gw-2/deployment.toml:41:14: error: gateway_id "gateway_00" is also the gateway_id of gw-1 (gateway-id-unique)`,
-	Fix: `Give each gateway node its own gateway_id under [apim.gateway_notification], e.g. its host name.`,
-	Run: runGatewayIDUnique,
+	Fix:     `Give each gateway node its own gateway_id under [apim.gateway_notification], e.g. its host name.`,
+	Run:     runGatewayIDUnique,
 })
 
 func runGatewayIDUnique(p *lint.Pass) {

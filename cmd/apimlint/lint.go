@@ -19,12 +19,12 @@ func init() {
 
 // commonFlags are shared by every command that loads a fleet and reports.
 type commonFlags struct {
-	formats    stringList
-	failOn     string
-	config     string
-	ruleIDs    stringList
-	quiet      bool
-	noColor    bool
+	formats stringList
+	failOn  string
+	config  string
+	ruleIDs stringList
+	quiet   bool
+	noColor bool
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, failOnDefault string) {
