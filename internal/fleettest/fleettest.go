@@ -1,0 +1,205 @@
+// Package fleettest runs rule fixtures: txtar archives that hold the node
+// files of a fleet and, in a "want" section, the findings expected, in the
+// spirit of analysistest.
+//
+// A fixture looks like:
+//
+//	-- cp-1/deployment.toml --
+//	[server]
+//	...
+//	-- gw-1/deployment.toml --
+//	...
+//	-- want --
+//	gw-1/deployment.toml:12:31: error: no control-plane node answers to apim-cp-3 (event-hub-endpoints)
+//
+// Each want line is FILE:LINE:COL: SEVERITY: TEXT (RULE), where TEXT must
+// be a substring of the finding's message. Every finding of the rules
+// under test must be wanted and every want line must be found; an empty
+// want section asserts that the rules stay silent.
+package fleettest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// Want is one expected finding.
+type Want struct {
+	File     string
+	Line     int
+	Column   int
+	Severity string
+	Text     string
+	Rule     string
+	Src      string // the want line as written
+}
+
+var wantRE = regexp.MustCompile(`^(\S+?):(\d+):(\d+): (error|warning|info): (.*) \(([a-z0-9-]+)\)$`)
+
+// ParseWant reads want lines; blank lines and lines starting with # are skipped.
+func ParseWant(data string) ([]Want, error) {
+	var out []Want
+	for i, line := range strings.Split(data, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		m := wantRE.FindStringSubmatch(line)
+		if m == nil {
+			return nil, fmt.Errorf("want line %d: %q is not FILE:LINE:COL: SEVERITY: TEXT (RULE)", i+1, line)
+		}
+		l, _ := strconv.Atoi(m[2])
+		c, _ := strconv.Atoi(m[3])
+		out = append(out, Want{File: m[1], Line: l, Column: c, Severity: m[4], Text: m[5], Rule: m[6], Src: line})
+	}
+	return out, nil
+}
+
+// Archive is a parsed fixture.
+type Archive struct {
+	FS   fstest.MapFS
+	Want []Want
+	// HasWant is false when the archive has no want section.
+	HasWant bool
+}
+
+// ReadArchive parses a txtar fixture.
+func ReadArchive(path string) (*Archive, error) {
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		return nil, err
+	}
+	a := &Archive{FS: fstest.MapFS{}}
+	for _, f := range ar.Files {
+		if f.Name == "want" {
+			a.HasWant = true
+			a.Want, err = ParseWant(string(f.Data))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			continue
+		}
+		a.FS[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
+	}
+	return a, nil
+}
+
+// Load loads the archive's fleet.
+func (a *Archive) Load() (*lint.Fleet, error) {
+	return lint.LoadFS(a.FS, ".", lint.LoadOptions{})
+}
+
+// Run loads a fixture, runs the rules and returns the findings of the
+// rules whose IDs are given (all findings when ids is empty).
+func Run(t testing.TB, path string, rules []*lint.Rule, ids ...string) (*Archive, []lint.Finding) {
+	t.Helper()
+	a, err := ReadArchive(path)
+	if err != nil {
+		t.Fatalf("read fixture: %v", err)
+	}
+	f, err := a.Load()
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	res, err := lint.Run(context.Background(), f, rules, lint.RunOptions{})
+	if err != nil {
+		t.Fatalf("run %s: %v", path, err)
+	}
+	keep := map[string]bool{}
+	for _, id := range ids {
+		keep[id] = true
+	}
+	var out []lint.Finding
+	for _, x := range res.Findings {
+		if len(ids) == 0 || keep[x.Rule] {
+			out = append(out, x)
+		}
+	}
+	return a, out
+}
+
+// Check runs a fixture and compares the findings of the given rule IDs with its want section.
+func Check(t *testing.T, path string, rules []*lint.Rule, ids ...string) {
+	t.Helper()
+	a, got := Run(t, path, rules, ids...)
+	if !a.HasWant {
+		t.Fatalf("%s has no -- want -- section", path)
+	}
+	Compare(t, path, a.Want, got)
+}
+
+// Compare matches findings against want lines, reporting both the
+// unexpected findings and the missing ones.
+func Compare(t *testing.T, path string, want []Want, got []lint.Finding) {
+	t.Helper()
+	used := make([]bool, len(got))
+	for _, w := range want {
+		found := false
+		for i, g := range got {
+			if used[i] {
+				continue
+			}
+			if g.File == w.File && g.Line == w.Line && g.Column == w.Column && g.Severity.String() == w.Severity &&
+				g.Rule == w.Rule && strings.Contains(g.Message, w.Text) {
+				used[i] = true
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("%s: missing finding\n  want: %s", filepath.Base(path), w.Src)
+		}
+	}
+	for i, g := range got {
+		if !used[i] {
+			t.Errorf("%s: unexpected finding\n  got: %s:%d:%d: %s: %s (%s)", filepath.Base(path), g.File, g.Line, g.Column, g.Severity, g.Message, g.Rule)
+		}
+	}
+}
+
+// CorpusDir returns the shared corpus of real WSO2 configurations
+// (../shared/corpus beside the repository), or skips the test when it is
+// absent. The corpus is read in place and never copied into the repo.
+func CorpusDir(t testing.TB) string {
+	t.Helper()
+	return sharedDir(t, "corpus")
+}
+
+// SeedDir returns ../shared/seed, or skips.
+func SeedDir(t testing.TB) string {
+	t.Helper()
+	return sharedDir(t, "seed")
+}
+
+func sharedDir(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		cand := filepath.Join(dir, "..", "shared", name)
+		if st, err := os.Stat(cand); err == nil && st.IsDir() {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				return cand
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skipf("../shared/%s not found beside the repository; skipping tests that need it", name)
+			return ""
+		}
+		dir = parent
+	}
+}

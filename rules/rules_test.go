@@ -1,0 +1,67 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apimlint/apimlint/internal/fleettest"
+)
+
+// TestFixtures runs every fixture under testdata/RULE-ID/*.txtar against
+// the rule of that ID and compares its findings with the want section.
+func TestFixtures(t *testing.T) {
+	dirs, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		id := d.Name()
+		r, ok := Get(id)
+		if !ok {
+			t.Errorf("testdata/%s: no rule with that ID", id)
+			continue
+		}
+		files, _ := filepath.Glob(filepath.Join("testdata", id, "*.txtar"))
+		if len(files) == 0 {
+			t.Errorf("testdata/%s has no fixtures", id)
+		}
+		for _, file := range files {
+			t.Run(id+"/"+filepath.Base(file), func(t *testing.T) {
+				fleettest.Check(t, file, All(), r.ID)
+			})
+		}
+	}
+}
+
+// TestEveryRuleHasFixtures makes sure no rule goes untested: each needs a
+// fixture where it fires and one where it stays silent.
+func TestEveryRuleHasFixtures(t *testing.T) {
+	for _, r := range All() {
+		files, _ := filepath.Glob(filepath.Join("testdata", r.ID, "*.txtar"))
+		fires, silent := false, false
+		for _, f := range files {
+			a, err := fleettest.ReadArchive(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, w := range a.Want {
+				if w.Rule == r.ID {
+					n++
+				}
+			}
+			if n > 0 {
+				fires = true
+			} else {
+				silent = true
+			}
+		}
+		if !fires || !silent {
+			t.Errorf("rule %s needs a fixture where it fires (%v) and one where it stays silent (%v) in testdata/%s/", r.ID, fires, silent, r.ID)
+		}
+	}
+}
