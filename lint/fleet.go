@@ -378,8 +378,11 @@ func NewNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions) *
 
 func offsetOf(n *Node, v *Value) (int, bool) {
 	if v.Kind == KindString && strings.Contains(v.Str, "$ref{") {
-		r := &resolver{n: n, state: map[*Value]uint8{}}
+		// Resolve the offset alone, silently: full resolution (which needs
+		// the offset for ${} ports) reports problems once, later.
+		r := &resolver{n: n}
 		r.resolveValue(n.Get("server.offset"), v)
+		defer func() { v.state = 0 }()
 	}
 	i, ok := v.Int64()
 	if !ok && v.Kind == KindString && strings.IndexByte(v.Str, '$') < 0 {
@@ -415,4 +418,27 @@ func (n *Node) SortedAddresses() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// LoadFiles loads a fleet from file contents in memory, keyed by their
+// slash paths below root (e.g. "gw-1/deployment.toml"); a key named
+// .apimlint.toml is the fleet config. Useful to lint files that are not
+// on disk, and to re-lint without reading files again.
+func LoadFiles(root string, files map[string][]byte, opts LoadOptions) (*Fleet, error) {
+	srcs := make([]source, 0, len(files))
+	cfg := opts.Config
+	var diag []Finding
+	for rel, data := range files {
+		if path.Base(rel) == ConfigFileName {
+			if cfg == nil && path.Dir(rel) == "." {
+				cfg, diag = ParseConfig(path.Join(root, rel), data)
+			}
+			continue
+		}
+		d := data
+		srcs = append(srcs, source{display: path.Join(root, rel), rel: rel, name: nodeName(root, rel),
+			read: func() ([]byte, error) { return d, nil }})
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].rel < srcs[j].rel })
+	return build(root, srcs, cfg, diag, opts)
 }

@@ -140,7 +140,6 @@ type ResolveOptions struct {
 type resolver struct {
 	n        *Node
 	opts     ResolveOptions
-	state    map[*Value]uint8 // 1 = resolving, 2 = done
 	runtime  map[string]string
 	diagnose bool
 }
@@ -148,7 +147,7 @@ type resolver struct {
 // resolve fills Resolved, Symbolic and Placeholders of every string value
 // of the node and records unresolved-placeholder diagnostics.
 func resolveNode(n *Node, opts ResolveOptions) {
-	r := &resolver{n: n, opts: opts, state: make(map[*Value]uint8), diagnose: true}
+	r := &resolver{n: n, opts: opts, diagnose: true}
 	// The offset and the admin credentials feed ${} properties, so they are
 	// resolved first, without ${} (WSO2 resolves them without it too).
 	for _, k := range n.Keys {
@@ -206,22 +205,22 @@ func (r *resolver) resolveValue(k *Key, v *Value) {
 		}
 		return
 	}
-	if v.Kind != KindString || r.state[v] == 2 {
+	if v.Kind != KindString || v.state == 2 {
 		return
 	}
 	if strings.IndexByte(v.Str, '$') < 0 {
 		v.Resolved = v.Str
-		r.state[v] = 2
+		v.state = 2
 		return
 	}
-	if r.state[v] == 1 {
+	if v.state == 1 {
 		return // cycle: reported by the $ref that closes it
 	}
-	r.state[v] = 1
+	v.state = 1
 	phs := ScanPlaceholders(v.Str)
 	if len(phs) == 0 {
 		v.Resolved = v.Str
-		r.state[v] = 2
+		v.state = 2
 		return
 	}
 	var sb strings.Builder
@@ -248,7 +247,7 @@ func (r *resolver) resolveValue(k *Key, v *Value) {
 	v.Resolved = sb.String()
 	v.Symbolic = symbolic
 	v.Placeholders = phs
-	r.state[v] = 2
+	v.state = 2
 }
 
 type phState uint8
@@ -325,7 +324,7 @@ func (r *resolver) ref(k *Key, v *Value, ph *Placeholder) (string, phState) {
 	if tv.Kind != KindString {
 		return tv.Str, phKnown
 	}
-	if r.state[tv] == 1 {
+	if tv.state == 1 {
 		r.report(k, v, ph, "%s is part of a reference cycle through %s; WSO2 fails to start", ph.Text, ph.Name)
 		return "", phUnresolved
 	}

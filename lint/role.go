@@ -148,11 +148,15 @@ func roleFromContent(n *Node) (role Role, evidence string, strong bool) {
 		return RoleAllInOne, "control-plane and gateway keys: " + strings.Join(ev, ", "), true
 	case gw:
 		return RoleGateway, strings.Join(ev, ", "), true
+	case cp && envs:
+		return RoleControlPlane, strings.Join(ev, ", "), true
 	case cp:
-		if !envs && n.remoteEventHub() {
+		if n.remoteEventHub() {
 			return RoleKeyManager, "[database.apim_db] with [apim.event_hub] listening to another node, and no gateway environments", false
 		}
-		return RoleControlPlane, strings.Join(ev, ", "), envs
+		// An APIM database and nothing else is a pack's default file, which
+		// runs every component: an all-in-one unless the name says more.
+		return RoleAllInOne, "[database.apim_db] and no distributed-deployment keys", false
 	}
 	if n.Has("apim.throttling") && n.localDecisions() {
 		return RoleTrafficManager, "[apim.throttling] with local throttle_decision_endpoints", true

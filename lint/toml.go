@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -63,27 +64,44 @@ type tnode struct {
 	inline   bool // created by an inline table or a dotted key: closed to headers
 	line     int
 	path     string
-	children map[string]*tnode
+	children []tchild // few per table: a slice beats a map here
 	elems    []*tnode // array tables
 }
 
+type tchild struct {
+	seg  string
+	node *tnode
+}
+
 func (t *tnode) child(seg string) *tnode {
-	if t.children == nil {
-		return nil
+	for i := range t.children {
+		if t.children[i].seg == seg {
+			return t.children[i].node
+		}
 	}
-	return t.children[seg]
+	return nil
 }
 
 func (t *tnode) add(seg string, c *tnode) {
-	if t.children == nil {
-		t.children = make(map[string]*tnode, 4)
+	t.children = append(t.children, tchild{seg, c})
+}
+
+// slab hands out values from chunks, to spare the allocator one call per
+// value on the hot path; chunks never move, so pointers stay valid.
+type slab[T any] struct{ chunk []T }
+
+func (s *slab[T]) new() *T {
+	if len(s.chunk) == cap(s.chunk) {
+		s.chunk = make([]T, 0, 64)
 	}
-	t.children[seg] = c
+	s.chunk = s.chunk[:len(s.chunk)+1]
+	return &s.chunk[len(s.chunk)-1]
 }
 
 type docBuilder struct {
 	file    string
 	src     []byte
+	srcStr  string // src as one string: values are substrings of it
 	lines   lineIndex
 	p       unstable.Parser
 	root    *tnode
@@ -91,15 +109,40 @@ type docBuilder struct {
 	inArray bool // current table is (inside) an array table
 	doc     *document
 	segs    []string
+	values  slab[Value]
+	keys    slab[Key]
+	tnodes  slab[tnode]
+}
+
+// str returns bs as a string, sharing memory with srcStr when bs lies
+// inside the source (no escapes), instead of copying.
+func (b *docBuilder) str(bs []byte) string {
+	if len(bs) == 0 {
+		return ""
+	}
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(b.src)))
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(bs)))
+	if p >= base && p+uintptr(len(bs)) <= base+uintptr(len(b.src)) {
+		off := int(p - base)
+		return b.srcStr[off : off+len(bs)]
+	}
+	return string(bs)
+}
+
+func (b *docBuilder) newTnode(t tnode) *tnode {
+	n := b.tnodes.new()
+	*n = t
+	return n
 }
 
 func parseDocument(file string, src []byte) *document {
 	b := &docBuilder{
-		file:  file,
-		src:   src,
-		lines: newLineIndex(src),
-		root:  &tnode{kind: tTable, explicit: true},
-		doc:   &document{keys: make([]*Key, 0, len(src)/40+4)},
+		file:   file,
+		src:    src,
+		srcStr: string(src),
+		lines:  newLineIndex(src),
+		root:   &tnode{kind: tTable, explicit: true},
+		doc:    &document{keys: make([]*Key, 0, len(src)/40+4)},
 	}
 	b.cur = b.root
 	b.p.KeepComments = true
@@ -176,7 +219,7 @@ func (b *docBuilder) keySegments(it unstable.Iterator) ([]string, Position) {
 		if len(b.segs) == 0 {
 			first = b.pos(k.Raw)
 		}
-		b.segs = append(b.segs, string(k.Data))
+		b.segs = append(b.segs, b.str(k.Data))
 	}
 	return b.segs, first
 }
@@ -197,7 +240,7 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 		last := i == len(segs)-1
 		c := t.child(seg)
 		if c == nil {
-			c = &tnode{kind: tTable, path: joinPath(t.path, seg), line: pos.Line}
+			c = b.newTnode(tnode{kind: tTable, path: joinPath(t.path, seg), line: pos.Line})
 			if last && array {
 				c.kind = tArrayTable
 			}
@@ -210,7 +253,7 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 		case tArrayTable:
 			inArray = true
 			if last && array {
-				el := &tnode{kind: tTable, explicit: true, line: pos.Line, path: fmt.Sprintf("%s[%d]", c.path, len(c.elems))}
+				el := b.newTnode(tnode{kind: tTable, explicit: true, line: pos.Line, path: c.path + "[" + strconv.Itoa(len(c.elems)) + "]"})
 				c.elems = append(c.elems, el)
 				t = el
 				continue
@@ -264,21 +307,23 @@ func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.
 			}
 			path := joinPath(t.path, seg)
 			if vn.Kind == unstable.InlineTable {
-				it := &tnode{kind: tTable, explicit: true, inline: true, line: pos.Line, path: path}
+				it := b.newTnode(tnode{kind: tTable, explicit: true, inline: true, line: pos.Line, path: path})
 				t.add(seg, it)
 				b.inlineTable(it, vn, inArray)
 				return
 			}
-			t.add(seg, &tnode{kind: tValue, explicit: true, line: pos.Line, path: path})
+			t.add(seg, b.newTnode(tnode{kind: tValue, explicit: true, line: pos.Line, path: path}))
 			v := b.value(vn, path, inArray)
 			if v == nil {
 				return
 			}
-			b.doc.keys = append(b.doc.keys, &Key{Path: path, Pos: pos, Value: v, InArrayTable: inArray})
+			k := b.keys.new()
+			*k = Key{Path: path, Pos: pos, Value: v, InArrayTable: inArray}
+			b.doc.keys = append(b.doc.keys, k)
 			return
 		}
 		if c == nil {
-			c = &tnode{kind: tTable, inline: true, line: pos.Line, path: joinPath(t.path, seg)}
+			c = b.newTnode(tnode{kind: tTable, inline: true, line: pos.Line, path: joinPath(t.path, seg)})
 			t.add(seg, c)
 		}
 		switch {
@@ -313,7 +358,7 @@ func (b *docBuilder) inlineTable(t *tnode, vn *unstable.Node, inArray bool) {
 }
 
 func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
-	v := &Value{}
+	v := b.values.new()
 	switch n.Kind {
 	case unstable.Array:
 		v.Kind = KindArray
@@ -332,7 +377,8 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 				t := &tnode{kind: tTable, explicit: true, inline: true, path: fmt.Sprintf("%s[%d]", path, i)}
 				b.inlineTable(t, c, inArray)
 			default:
-				e := b.value(c, fmt.Sprintf("%s[%d]", path, i), inArray)
+				// Element paths only matter for inline tables inside nested arrays.
+				e := b.value(c, path, inArray)
 				if e == nil {
 					return nil
 				}
@@ -348,8 +394,8 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		return &Value{Kind: KindTable}
 	}
 	v.Pos = b.pos(n.Raw)
-	v.Raw = string(b.p.Raw(n.Raw))
-	v.Str = string(n.Data)
+	v.Raw = b.str(b.p.Raw(n.Raw))
+	v.Str = b.str(n.Data)
 	switch n.Kind {
 	case unstable.String:
 		v.Kind = KindString

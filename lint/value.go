@@ -47,6 +47,8 @@ type Value struct {
 	Resolved     string
 	Symbolic     bool
 	Placeholders []Placeholder
+
+	state uint8 // resolution: 0 not yet, 1 in progress, 2 done
 }
 
 // Text returns the value as a string after resolution: the resolved string

@@ -1,0 +1,76 @@
+package lint_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/apimlint/apimlint/internal/fleetgen"
+	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/rules"
+)
+
+var benchSizes = []int{30, 300, 3000}
+
+// BenchmarkDecodeFloor is the budget's yardstick: go-toml alone decoding
+// the same files into map[string]any.
+func BenchmarkDecodeFloor(b *testing.B) {
+	for _, n := range benchSizes {
+		files := fleetgen.Generate(fleetgen.Sized(n))
+		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				for _, f := range files {
+					var m map[string]any
+					if err := toml.Unmarshal(f.Data, &m); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLoad parses, resolves and models every node of a generated fleet.
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range benchSizes {
+		files := fleetFiles(n)
+		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := lint.LoadFiles("fleet", files, lint.LoadOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLint loads a generated fleet and runs every rule on it.
+func BenchmarkLint(b *testing.B) {
+	all := rules.All()
+	for _, n := range benchSizes {
+		files := fleetFiles(n)
+		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				f, err := lint.LoadFiles("fleet", files, lint.LoadOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := lint.Run(context.Background(), f, all, lint.RunOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// fleetFiles generates a fleet in memory: the benchmarks measure apimlint,
+// not a file system.
+func fleetFiles(n int) map[string][]byte {
+	m := map[string][]byte{}
+	for _, f := range fleetgen.Generate(fleetgen.Sized(n)) {
+		m[f.Path] = f.Data
+	}
+	return m
+}
