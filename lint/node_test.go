@@ -135,14 +135,14 @@ chain = "$ref{apim.event_hub.username}-x"
 		text     string
 		symbolic bool
 	}{
-		"apim.event_hub.username":     {"ops", false},
-		"apim.event_hub.password":     {"$env{ADMIN_PW}", true},
-		"apim.event_hub.service_url":  {"https://gw.example.com:9446/services/", false},
-		"apim.event_hub.nio":          {"8283/8246/9766", false},
-		"apim.event_hub.unknown":      {"${some.prop}", true},
-		"apim.event_hub.default_ref":  {"wso2carbon", false},
-		"apim.event_hub.env":          {"k", false},
-		"apim.event_hub.chain":        {"ops-x", false},
+		"apim.event_hub.username":    {"ops", false},
+		"apim.event_hub.password":    {"$env{ADMIN_PW}", true},
+		"apim.event_hub.service_url": {"https://gw.example.com:9446/services/", false},
+		"apim.event_hub.nio":         {"8283/8246/9766", false},
+		"apim.event_hub.unknown":     {"${some.prop}", true},
+		"apim.event_hub.default_ref": {"wso2carbon", false},
+		"apim.event_hub.env":         {"k", false},
+		"apim.event_hub.chain":       {"ops-x", false},
 	}
 	for path, w := range want {
 		v := n.Value(path)
