@@ -1,0 +1,77 @@
+package lint
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzNewNode feeds arbitrary bytes to the loader: it must never panic or
+// hang, and every diagnostic must carry a position inside the file.
+func FuzzNewNode(f *testing.F) {
+	f.Add([]byte("[server]\nhostname = \"gw-1\"\noffset = 3\n"))
+	f.Add([]byte("[a]\nb = \"$ref{a.c}\"\nc = \"$ref{a.b}\"\n"))
+	f.Add([]byte("[[event_listener]]\nid = \"x\"\n[event_listener.properties]\n'header.X' = \"$ref{super_admin.password}\"\n"))
+	f.Add([]byte("a = { b = [1, {c = 2}], d.e = \"${carbon.host}\" }\n[a.f]\n"))
+	f.Add([]byte("x = \"unterminated\n[user_store]\n[user_store]\n"))
+	f.Add([]byte("\xff\xfe\x00garbage"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := NewNode("n", "n/deployment.toml", data, nil, ResolveOptions{})
+		lines := strings.Count(string(data), "\n") + 1
+		for _, d := range n.Diagnostics {
+			if d.Line < 1 || d.Line > lines || d.Column < 1 {
+				t.Fatalf("diagnostic outside the file (%d lines): %+v", lines, d)
+			}
+		}
+		for _, k := range n.Keys {
+			if k.Value == nil || k.Pos.Line < 1 || k.Pos.Line > lines {
+				t.Fatalf("key %s with bad position %+v", k.Path, k.Pos)
+			}
+			_ = k.Show()
+			_ = k.Value.Strings()
+		}
+	})
+}
+
+// FuzzPlaceholders resolves arbitrary strings with placeholders against a
+// file that has references, cycles and defaults.
+func FuzzPlaceholders(f *testing.F) {
+	f.Add("$ref{a.b}")
+	f.Add("https://${carbon.host}:${mgt.transport.https.port}/x")
+	f.Add("$ref{x}$ref{y}$secret{}$env{}${")
+	f.Add("$ref{super_admin.password}-$conf{a}")
+	f.Fuzz(func(t *testing.T, s string) {
+		src := "[server]\noffset = 2\nhostname = \"h\"\n[a]\nb = \"$ref{a.c}\"\nc = \"$ref{a.b}\"\n[x]\nv = " + quoteTOML(s) + "\n"
+		n := NewNode("n", "n/deployment.toml", []byte(src), nil, ResolveOptions{})
+		if n.SyntaxError != nil {
+			return
+		}
+		v := n.Value("x.v")
+		if v == nil {
+			t.Fatalf("x.v missing from %q", src)
+		}
+		_ = ScanPlaceholders(s)
+		if _, err := ParseEndpoint(v.Text()); err != nil {
+			return
+		}
+	})
+}
+
+func quoteTOML(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(`\u00`)
+			b.WriteByte("0123456789abcdef"[r>>4])
+			b.WriteByte("0123456789abcdef"[r&15])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
