@@ -82,7 +82,7 @@ func TestLoadFileArgsAndErrors(t *testing.T) {
 		if err := os.Chmod(locked, 0); err != nil {
 			t.Fatal(err)
 		}
-		defer os.Chmod(locked, 0o755)
+		defer func() { _ = os.Chmod(locked, 0o755) }()
 		if _, err := lint.Load([]string{dir}, lint.LoadOptions{}); err == nil {
 			t.Error("unreadable directory: no error")
 		}

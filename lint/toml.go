@@ -4,6 +4,7 @@ package lint
 // no compatibility promise: everything else works on Key, Value and Table.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -144,6 +145,12 @@ func parseDocument(file string, src []byte) *document {
 		root:   &tnode{kind: tTable, explicit: true},
 		doc:    &document{keys: make([]*Key, 0, len(src)/40+4)},
 	}
+	// Size the slabs from the number of '=' signs: about one key, one
+	// value and one tree node each, so most files need one chunk of each.
+	est := bytes.Count(src, []byte{'='}) + 8
+	b.values.chunk = make([]Value, 0, est+est/4)
+	b.keys.chunk = make([]Key, 0, est)
+	b.tnodes.chunk = make([]tnode, 0, est+est/2)
 	b.cur = b.root
 	b.p.KeepComments = true
 	b.p.Reset(src)
