@@ -104,6 +104,7 @@ func NewAddressBook(f *Fleet) *AddressBook {
 			b.hosts[a.Host] = append(b.hosts[a.Host], n)
 		}
 	}
+	b.learn()
 	return b
 }
 
@@ -165,3 +166,500 @@ func (b *AddressBook) Clusters() []*Cluster {
 
 // Port returns the node's port for a service given its default port.
 func (n *Node) Port(base int) int { return base + n.Offset }
+
+// EndpointKey is a key whose URLs point at nodes of one role. The address
+// book learns from them; the endpoint rules check them.
+type EndpointKey struct {
+	// Path is the canonical key path; "[]" stands for any array index.
+	Path string
+	Role Role
+}
+
+// EndpointKeys lists the keys that hold URLs to other nodes of the fleet.
+var EndpointKeys = []EndpointKey{
+	{"apim.event_hub.event_listening_endpoints", RoleControlPlane},
+	{"apim.event_hub.service_url", RoleControlPlane},
+	{"apim.event_hub.event_duplicate_url", RoleControlPlane},
+	{"apim.event_hub.publish.url_group[].urls", RoleControlPlane},
+	{"apim.event_hub.publish.url_group[].auth_urls", RoleControlPlane},
+	{"apim.throttling.throttle_decision_endpoints", RoleTrafficManager},
+	{"apim.throttling.url_group[].traffic_manager_urls", RoleTrafficManager},
+	{"apim.throttling.url_group[].traffic_manager_auth_urls", RoleTrafficManager},
+	{"apim.throttling.event_duplicate_url", RoleTrafficManager},
+	{"apim.throttling.service_url", RoleTrafficManager},
+	{"apim.key_manager.service_url", RoleKeyManager},
+	{"apim.gateway.environment[].service_url", RoleGateway},
+	{"apim.gateway.environment[].http_endpoint", RoleGateway},
+	{"apim.gateway.environment[].https_endpoint", RoleGateway},
+	{"apim.gateway.environment[].ws_endpoint", RoleGateway},
+	{"apim.gateway.environment[].wss_endpoint", RoleGateway},
+	{"event_listener[].properties.notification_endpoint", RoleControlPlane},
+}
+
+// GenericPath replaces array indexes in a canonical path with "[]", so
+// apim.throttling.url_group[2].traffic_manager_urls matches an EndpointKey.
+func GenericPath(p string) string {
+	if strings.IndexByte(p, '[') < 0 {
+		return p
+	}
+	var sb strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		sb.WriteByte(c)
+		if c == '[' {
+			j := i + 1
+			for j < len(p) && p[j] >= '0' && p[j] <= '9' {
+				j++
+			}
+			if j < len(p) && p[j] == ']' && j > i+1 {
+				i = j - 1
+			}
+		}
+	}
+	return sb.String()
+}
+
+var endpointKeyRoles = func() map[string]Role {
+	m := make(map[string]Role, len(EndpointKeys))
+	for _, k := range EndpointKeys {
+		m[k.Path] = k.Role
+	}
+	return m
+}()
+
+// EndpointKeyRole returns the role a key's URLs point at, if it is an endpoint key.
+func EndpointKeyRole(path string) (Role, bool) {
+	r, ok := endpointKeyRoles[GenericPath(path)]
+	return r, ok
+}
+
+// HostTokens splits a host or node name into lower-case tokens, with role
+// words (cp, acp, control-plane, tm, gateway, all-in-one …) replaced by
+// one token per role, "@control-plane", so that control-plane-1 and
+// apim-acp-wso2am-acp-1-service share the tokens "@control-plane" and "1".
+func HostTokens(s string) []string {
+	toks := wordTokens(s)
+	out := make([]string, 0, len(toks))
+	for i := 0; i < len(toks); i++ {
+		if i+2 < len(toks) {
+			if r, ok := roleTokens[toks[i]+"-"+toks[i+1]+"-"+toks[i+2]]; ok {
+				out = append(out, "@"+string(r))
+				i += 2
+				continue
+			}
+		}
+		if i+1 < len(toks) {
+			if r, ok := roleTokens[toks[i]+"-"+toks[i+1]]; ok {
+				out = append(out, "@"+string(r))
+				i++
+				continue
+			}
+		}
+		if r, ok := roleTokens[toks[i]]; ok {
+			out = append(out, "@"+string(r))
+			continue
+		}
+		out = append(out, toks[i])
+	}
+	return out
+}
+
+// wordTokens splits at every non-alphanumeric byte, and splits a
+// trailing number off a word ("dc1" is "dc", "1"; "gw1" is "gw", "1") but
+// keeps digits inside a word ("wso2am" stays whole).
+func wordTokens(s string) []string {
+	s = strings.ToLower(s)
+	words := strings.FieldsFunc(s, func(c rune) bool {
+		return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')
+	})
+	out := make([]string, 0, len(words)+2)
+	for _, w := range words {
+		i := len(w)
+		for i > 0 && w[i-1] >= '0' && w[i-1] <= '9' {
+			i--
+		}
+		if i > 0 && i < len(w) {
+			out = append(out, w[:i], w[i:])
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// HostShape is a host with its numbers blanked: apim-cp-3 and apim-cp-1
+// have the same shape, apim-cp-service does not. Hosts without a number
+// and IP addresses have no shape ("").
+func HostShape(host string) string {
+	if isIPv4(host) || strings.Count(host, ":") >= 2 {
+		return ""
+	}
+	toks := HostTokens(host)
+	digit := false
+	for i, t := range toks {
+		if t[0] >= '0' && t[0] <= '9' {
+			toks[i] = "#"
+			digit = true
+		}
+	}
+	if !digit {
+		return ""
+	}
+	return strings.Join(toks, "-")
+}
+
+func isIPv4(h string) bool {
+	parts := strings.Split(h, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeDocPlaceholder reports hosts copied from documentation, such
+// as [control-plane-host], <gateway-host> or xxx.xxx.xxx.xx4: the
+// doc-placeholder rule reports them and nothing is learnt from them.
+func looksLikeDocPlaceholder(h string) bool {
+	return strings.ContainsAny(h, "[]<>{}$ ") || strings.Contains(strings.ToLower(h), "xxx")
+}
+
+// IsDocPlaceholderHost is looksLikeDocPlaceholder for rules.
+func IsDocPlaceholderHost(h string) bool { return looksLikeDocPlaceholder(h) }
+
+// known reports whether the book already says what host names.
+func (b *AddressBook) known(h string) bool {
+	if IsLoopback(h) {
+		return true
+	}
+	if _, ok := b.clusters[h]; ok {
+		return true
+	}
+	return len(b.hosts[h]) > 0
+}
+
+// ref is one URL host a node writes in an endpoint key.
+type ref struct {
+	from *Node
+	host string
+	path string // canonical key path
+	role Role
+}
+
+// learn adds the addresses the fleet itself reveals: peer symmetry in HA
+// groups, then token matches. Each learnt address carries its reason.
+func (b *AddressBook) learn() {
+	var refs []ref
+	for _, n := range b.fleet.Nodes {
+		if !n.Role.IsAPIM() {
+			continue
+		}
+		for _, k := range n.Keys {
+			role, ok := EndpointKeyRole(k.Path)
+			if !ok {
+				continue
+			}
+			for _, v := range k.Value.Scalars() {
+				if v.Kind != KindString || v.Symbolic {
+					continue
+				}
+				ep, err := ParseEndpoint(v.Text())
+				if err != nil || ep.Symbolic || ep.Host == "" || looksLikeDocPlaceholder(ep.Host) {
+					continue
+				}
+				refs = append(refs, ref{from: n, host: ep.Host, path: k.Path, role: role})
+			}
+		}
+	}
+	b.learnPeers(refs)
+	b.learnTokens(refs)
+}
+
+func (b *AddressBook) assign(n *Node, host, reason string) {
+	n.addAddress(host, reason)
+	b.hosts[host] = append(b.hosts[host], n)
+}
+
+// peerGroups are the HA groups that name their peers, and the keys they
+// name them in. An all-in-one node runs both an event hub and a traffic
+// manager.
+var peerGroups = []struct {
+	role Role
+	dup  []string // event_duplicate_url keys: peers, never the node itself
+	pub  bool     // publish url_group: every member, the node included
+}{
+	{RoleControlPlane, []string{"apim.event_hub.event_duplicate_url"}, true},
+	{RoleTrafficManager, []string{"apim.throttling.event_duplicate_url"}, false},
+	{RoleAllInOne, []string{"apim.event_hub.event_duplicate_url", "apim.throttling.event_duplicate_url"}, true},
+}
+
+// learnPeers applies peer symmetry. In a group, event_duplicate_url names
+// the other members, never the node itself; the publish url_group names
+// every member. So a host is owned by a member that does not list it as
+// a peer; when exactly one member qualifies (always, with two members
+// that name each other) the host is that member's. A member whose
+// publish list holds exactly one host it does not list as a peer owns
+// that host. Owners found exclude themselves from other hosts of the
+// same lists, until nothing changes.
+func (b *AddressBook) learnPeers(refs []ref) {
+	for _, g := range peerGroups {
+		members := b.fleet.OfRole(g.role)
+		if len(members) < 2 {
+			continue
+		}
+		inGroup := make(map[*Node]bool, len(members))
+		for _, m := range members {
+			inGroup[m] = true
+		}
+		isDup := map[string]bool{}
+		for _, k := range g.dup {
+			isDup[k] = true
+		}
+		listers := map[string]map[*Node]bool{} // host -> members naming it as a peer
+		pub := map[*Node][]string{}
+		var hosts []string // unresolved hosts of the lists, first-seen order
+		seen := map[string]bool{}
+		for _, r := range refs {
+			if !inGroup[r.from] {
+				continue
+			}
+			gp := GenericPath(r.path)
+			dup := isDup[gp]
+			isPub := g.pub && (gp == "apim.event_hub.publish.url_group[].urls" || gp == "apim.event_hub.publish.url_group[].auth_urls")
+			if !dup && !isPub {
+				continue
+			}
+			if !seen[r.host] {
+				seen[r.host] = true
+				if !b.known(r.host) {
+					hosts = append(hosts, r.host)
+				}
+			}
+			if dup {
+				if listers[r.host] == nil {
+					listers[r.host] = map[*Node]bool{}
+				}
+				listers[r.host][r.from] = true
+			} else {
+				pub[r.from] = append(pub[r.from], r.host)
+			}
+		}
+		if len(hosts) == 0 {
+			continue
+		}
+		owner := map[string]*Node{}
+		owns := map[*Node]bool{}
+		// Members already named in these lists by a known address own it.
+		for h := range seen {
+			if ns := b.hosts[h]; len(ns) == 1 && inGroup[ns[0]] {
+				owns[ns[0]] = true
+			}
+		}
+		reason := map[string]string{}
+		// Self-identification through the publish list.
+		for _, m := range members {
+			var cand []string
+			self := false
+			for _, h := range pub[m] {
+				if listers[h][m] {
+					continue
+				}
+				if ns := b.hosts[h]; len(ns) > 0 || IsLoopback(h) {
+					if len(ns) == 1 && ns[0] == m || IsLoopback(h) {
+						self = true
+					}
+					continue
+				}
+				if _, c := b.clusters[h]; c {
+					continue
+				}
+				if !slicesContains(cand, h) {
+					cand = append(cand, h)
+				}
+			}
+			if len(cand) == 1 && !self {
+				h := cand[0]
+				if prev, ok := owner[h]; ok && prev != m {
+					owner[h] = nil // two members claim it: learn nothing
+					continue
+				}
+				owner[h] = m
+				reason[h] = fmt.Sprintf("peer symmetry: the only host in %s's own [[apim.event_hub.publish.url_group]] that it does not name as a peer", m.Name)
+			}
+		}
+		for _, m := range owner {
+			if m != nil {
+				owns[m] = true
+			}
+		}
+		for round := 0; round < 4; round++ {
+			changed := false
+			for _, h := range hosts {
+				if _, done := owner[h]; done {
+					continue
+				}
+				l := listers[h]
+				if len(l) == 0 {
+					continue // named only in publish lists: anyone's
+				}
+				// At most one candidate is possible only when nearly every
+				// member lists the host or already owns another one.
+				if len(members)-len(l)-len(owns) > 1 {
+					continue
+				}
+				var cand *Node
+				count := 0
+				for _, m := range members {
+					if l[m] || owns[m] {
+						continue
+					}
+					cand = m
+					count++
+				}
+				if count != 1 {
+					continue
+				}
+				owner[h] = cand
+				owns[cand] = true
+				names := make([]string, 0, len(l))
+				for n := range l {
+					names = append(names, n.Name)
+				}
+				sort.Strings(names)
+				reason[h] = fmt.Sprintf("peer symmetry: named as a peer in event_duplicate_url by %s, never by %s", strings.Join(names, ", "), cand.Name)
+				changed = true
+			}
+			if !changed {
+				break
+			}
+		}
+		for _, h := range hosts {
+			if m := owner[h]; m != nil {
+				b.assign(m, h, reason[h])
+			}
+		}
+	}
+}
+
+func slicesContains(s []string, x string) bool {
+	for _, y := range s {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// learnTokens gives a host that still matches nothing to the one node of
+// the role it is expected to reach whose name tokens all appear among the
+// host's tokens (control-plane-1 in apim-acp-wso2am-acp-1-service).
+func (b *AddressBook) learnTokens(refs []ref) {
+	type want struct {
+		host string
+		role Role
+	}
+	var wants []want
+	seen := map[want]bool{}
+	for _, r := range refs {
+		w := want{r.host, r.role}
+		if seen[w] || b.known(r.host) || isIPv4(r.host) {
+			continue
+		}
+		seen[w] = true
+		wants = append(wants, w)
+	}
+	if len(wants) == 0 {
+		return
+	}
+	// Inverted index from non-role tokens to the nodes whose names hold them.
+	post := map[string][]*Node{}
+	need := map[*Node]int{}
+	roleToks := map[*Node][]string{}
+	var roleOnly []*Node
+	for _, n := range b.fleet.Nodes {
+		if !n.Role.IsAPIM() {
+			continue
+		}
+		uniq := map[string]bool{}
+		for _, t := range HostTokens(n.Name) {
+			if uniq[t] {
+				continue
+			}
+			uniq[t] = true
+			if t[0] == '@' {
+				roleToks[n] = append(roleToks[n], t)
+				continue
+			}
+			post[t] = append(post[t], n)
+			need[n]++
+		}
+		if need[n] == 0 && len(roleToks[n]) > 0 {
+			roleOnly = append(roleOnly, n)
+		}
+	}
+	matches := map[string][]*Node{}
+	reasons := map[string]string{}
+	for _, w := range wants {
+		toks := map[string]bool{}
+		for _, t := range HostTokens(w.host) {
+			toks[t] = true
+		}
+		count := map[*Node]int{}
+		for t := range toks {
+			for _, n := range post[t] {
+				count[n]++
+			}
+		}
+		var found []*Node
+		ok := func(n *Node) bool {
+			if !n.Role.ActsAs(w.role) {
+				return false
+			}
+			for _, t := range roleToks[n] {
+				if !toks[t] {
+					return false
+				}
+			}
+			return true
+		}
+		for n, c := range count {
+			if c == need[n] && ok(n) {
+				found = append(found, n)
+			}
+		}
+		for _, n := range roleOnly {
+			if ok(n) {
+				found = append(found, n)
+			}
+		}
+		if len(found) != 1 {
+			continue
+		}
+		if prev := matches[w.host]; len(prev) == 1 && prev[0] != found[0] {
+			matches[w.host] = append(prev, found[0]) // ambiguous across roles
+			continue
+		}
+		matches[w.host] = found
+		reasons[w.host] = fmt.Sprintf("token match: every token of the node name %s is in the host", found[0].Name)
+	}
+	hosts := make([]string, 0, len(matches))
+	for h := range matches {
+		hosts = append(hosts, h)
+	}
+	sort.Strings(hosts)
+	for _, h := range hosts {
+		if ns := matches[h]; len(ns) == 1 {
+			b.assign(ns[0], h, reasons[h])
+		}
+	}
+}
+
+// LoadBalancer returns the cluster declared or found for host, if any.
+func (b *AddressBook) LoadBalancer(host string) (*Cluster, bool) {
+	c, ok := b.clusters[strings.ToLower(host)]
+	return c, ok
+}

@@ -29,6 +29,8 @@ type Config struct {
 
 	// File is where the config was read from ("" when defaulted).
 	File string `toml:"-"`
+	// src is the config as read, to place [[ignore]] entries.
+	src []byte
 }
 
 // FleetConfig holds facts about the whole fleet.
@@ -113,46 +115,50 @@ func ParseConfig(file string, data []byte) (*Config, []Finding) {
 		report(1, 1, "", "%v", err)
 		cfg = &Config{File: file}
 	}
+	cfg.src = data
 	out = append(out, cfg.validate(data)...)
 	return cfg, out
 }
 
 func (c *Config) validate(data []byte) []Finding {
 	var out []Finding
-	report := func(key, format string, args ...any) {
-		line := lineOf(data, key)
+	// at places a problem: the line given, or the first mention of key.
+	at := func(line int, key, format string, args ...any) {
+		if line == 0 {
+			line = lineOf(data, key)
+		}
 		out = append(out, Finding{Rule: RuleConfigID, Severity: SeverityError, File: c.File, Line: line, Column: 1,
 			Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	for i, n := range c.Nodes {
 		if n.Path == "" {
-			report("node", "[[node]] #%d has no path", i+1)
+			at(entryLine(data, "[[node]]", i, "path"), "node", "[[node]] #%d has no path", i+1)
 		}
 		if n.Role != "" {
 			if _, ok := ParseRole(n.Role); !ok {
-				report("role", "[[node]] %q: unknown role %q (want one of %s)", n.Path, n.Role, roleList())
+				at(entryLine(data, "[[node]]", i, "role"), "role", "[[node]] %q: unknown role %q (want one of %s)", n.Path, n.Role, roleList())
 			}
 		}
 		if _, err := path.Match(n.Path, ""); err != nil {
-			report("path", "[[node]] path %q is not a valid glob: %v", n.Path, err)
+			at(entryLine(data, "[[node]]", i, "path"), "path", "[[node]] path %q is not a valid glob: %v", n.Path, err)
 		}
 	}
-	for _, lb := range c.LoadBalancers {
+	for i, lb := range c.LoadBalancers {
 		if lb.Host == "" {
-			report("loadbalancer", "[[loadbalancer]] has no host")
+			at(entryLine(data, "[[loadbalancer]]", i, "host"), "loadbalancer", "[[loadbalancer]] has no host")
 		}
 		if _, ok := ParseRole(lb.Role); !ok {
-			report("role", "[[loadbalancer]] %q: unknown role %q (want one of %s)", lb.Host, lb.Role, roleList())
+			at(entryLine(data, "[[loadbalancer]]", i, "role"), "role", "[[loadbalancer]] %q: unknown role %q (want one of %s)", lb.Host, lb.Role, roleList())
 		}
 	}
 	for id, sev := range c.Rules.Severity {
 		if _, err := ParseSeverity(sev); err != nil {
-			report(id, "[rules.severity] %s: %v", id, err)
+			at(assignLine(data, id), id, "[rules.severity] %s: %v", id, err)
 		}
 	}
 	for _, g := range c.Exclude {
 		if _, err := path.Match(g, ""); err != nil {
-			report("exclude", "exclude pattern %q is not a valid glob: %v", g, err)
+			at(0, "exclude", "exclude pattern %q is not a valid glob: %v", g, err)
 		}
 	}
 	return out

@@ -8,34 +8,128 @@ import (
 )
 
 // IsSecretPath reports whether a key holds a secret by its name. This is
-// the one place that decides it; outputs and rules ask here.
+// the one place that decides it; outputs and rules ask here. It errs on the
+// side of secrecy: a setting wrongly redacted costs a less helpful message,
+// a secret wrongly shown costs a leak.
 func IsSecretPath(path string) bool {
-	if strings.HasPrefix(path, "secrets.") {
+	if path == "secrets" || strings.HasPrefix(path, "secrets.") {
 		return true
 	}
 	seg := path
-	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+	if i := lastDot(path); i >= 0 {
 		seg = path[i+1:]
 	}
-	seg = strings.ToLower(strings.Trim(seg, `"`))
+	seg = strings.Trim(seg, `"'`)
 	if i := strings.IndexByte(seg, '['); i >= 0 {
 		seg = seg[:i]
+	}
+	words := nameWords(seg)
+	seg = strings.ToLower(seg)
+	if seg == "key" {
+		// [encryption] key, [apim.ai] key, [multi_tenancy.cloud_services] key:
+		// a bare "key" is key material wherever WSO2 uses it, except among
+		// the free-form user store properties (Helm renders key = "value").
+		return !strings.HasPrefix(path, "user_store.")
+	}
+	if isSettingName(words) {
+		return false
+	}
+	for _, w := range words {
+		switch w {
+		case "password", "passwd", "passphrase", "pass", "pwd", "secret", "token", "apikey", "credential", "credentials":
+			return true
+		}
 	}
 	switch {
 	case strings.Contains(seg, "password"), strings.Contains(seg, "passwd"), strings.Contains(seg, "passphrase"):
 		return true
-	case seg == "secret", strings.HasSuffix(seg, "_secret"), strings.HasSuffix(seg, "secret_key"):
+	case strings.HasSuffix(seg, "secret"), strings.HasSuffix(seg, "secretkey"), strings.HasSuffix(seg, "token"):
 		return true
-	case seg == "token", strings.HasSuffix(seg, "_token"), seg == "apikey", seg == "api_key", seg == "private_key":
+	case strings.HasSuffix(seg, "apikey"), strings.HasSuffix(seg, "privatekey"), strings.HasSuffix(seg, "accesskey"),
+		strings.HasSuffix(seg, "moesifkey"), strings.HasSuffix(seg, "signingkey"):
 		return true
-	case seg == "key" && (strings.HasPrefix(path, "encryption.") || strings.Contains(path, "crypto")):
-		return true
+	}
+	for _, w := range []string{"api_key", "private_key", "access_key", "secret_key", "signing_key", "encryption_key", "shared_key"} {
+		if seg == w || strings.HasSuffix(seg, "_"+w) {
+			return true
+		}
+	}
+	return false
+}
+
+// lastDot returns the index of the last dot of a canonical path outside
+// quotes, or -1.
+func lastDot(path string) int {
+	inQuote := byte(0)
+	last := -1
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		switch {
+		case inQuote != 0:
+			if c == inQuote {
+				inQuote = 0
+			}
+		case c == '"' || c == '\'':
+			inQuote = c
+		case c == '.':
+			last = i
+		}
+	}
+	return last
+}
+
+// nameWords splits a key name into lower-case words at '_', '-', '.' and
+// camelCase boundaries: "PasswordJavaRegEx" -> password java reg ex.
+func nameWords(seg string) []string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(seg)
+	for i, r := range rs {
+		switch {
+		case r == '_' || r == '-' || r == '.' || r == ' ':
+			flush()
+		case r >= 'A' && r <= 'Z' && i > 0 && rs[i-1] >= 'a' && rs[i-1] <= 'z':
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return words
+}
+
+// settingWords mark a name as a setting about secrets rather than a
+// secret: enable_token_encryption, password_policy, PasswordJavaRegEx,
+// add_tenant_domain_to_access_token, userstore_password_encryption.
+var settingWords = map[string]bool{
+	"enable": true, "enabled": true, "disable": true, "allow": true, "add": true, "show": true, "skip": true, "use": true, "is": true,
+	"encryption": true, "hashing": true, "regex": true, "regexp": true, "reg": true, "pattern": true, "policy": true,
+	"recovery": true, "reset": true, "length": true, "expiry": true, "validity": true, "lifetime": true, "type": true,
+	"header": true, "headers": true, "endpoint": true, "url": true, "uri": true, "interval": true, "timeout": true,
+	"generator": true, "issuer": true, "persistence": true, "validation": true, "cleanup": true, "cache": true,
+	"class": true, "impl": true, "handler": true, "format": true, "claim": true, "algorithm": true, "alias": true,
+	"file": true, "path": true, "name": true, "prefix": true, "min": true, "max": true, "count": true, "time": true,
+}
+
+func isSettingName(words []string) bool {
+	for _, w := range words {
+		if settingWords[w] {
+			return true
+		}
 	}
 	return false
 }
 
 // IsSecret reports whether the key's value must never be shown: by name,
-// or because it holds a $secret{} reference.
+// because it holds a $secret{} reference, or because a URL in it carries
+// a password (amqp://user:pass@host).
 func (k *Key) IsSecret() bool {
 	if k == nil {
 		return false
@@ -43,12 +137,52 @@ func (k *Key) IsSecret() bool {
 	if IsSecretPath(k.Path) {
 		return true
 	}
-	for _, ph := range k.Value.Placeholders {
-		if ph.Kind == PlaceholderSecret {
+	if k.Value == nil {
+		return false
+	}
+	for _, v := range k.Value.Scalars() {
+		for _, ph := range v.Placeholders {
+			if ph.Kind == PlaceholderSecret {
+				return true
+			}
+		}
+		if v.Kind == KindString && (hasURLPassword(v.Str) || hasURLPassword(v.Resolved)) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasURLPassword reports whether s holds a URL whose user info carries a
+// password (scheme://user:password@host), or a password= query parameter.
+func hasURLPassword(s string) bool {
+	lower := strings.ToLower(s)
+	for _, p := range []string{"password=", "passwd=", "pwd="} {
+		if i := strings.Index(lower, p); i >= 0 && i+len(p) < len(lower) {
+			c := lower[i+len(p)]
+			if c != '&' && c != ';' && c != '"' && c != '\'' {
+				return true
+			}
+		}
+	}
+	rest := s
+	for {
+		i := strings.Index(rest, "://")
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+3:]
+		end := strings.IndexAny(rest, "/?#'\" \t")
+		auth := rest
+		if end >= 0 {
+			auth = rest[:end]
+		}
+		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+			if c := strings.IndexByte(auth[:at], ':'); c >= 0 && c < at-1 {
+				return true
+			}
+		}
+	}
 }
 
 // Redact describes a secret without revealing it.
@@ -77,11 +211,17 @@ func (k *Key) Show() string {
 func (k *Key) ShowValue(v *Value) string { return showValue(k, v) }
 
 func showValue(k *Key, v *Value) string {
-	if k.IsSecret() && v.Kind == KindString {
-		if isPurePlaceholder(v.Str) {
-			return fmt.Sprintf("%q", v.Str)
+	if k.IsSecret() {
+		switch v.Kind {
+		case KindString:
+			if isPurePlaceholder(v.Str) {
+				return fmt.Sprintf("%q", v.Str)
+			}
+			return Redact(v.Resolved)
+		case KindInteger, KindFloat, KindDateTime:
+			// password = 123456 is as secret as a string.
+			return Redact(v.Str)
 		}
-		return Redact(v.Resolved)
 	}
 	switch v.Kind {
 	case KindString:
@@ -134,7 +274,7 @@ func secretValues(nodes []*Node) []string {
 			}
 			for _, v := range k.Value.Scalars() {
 				for _, s := range []string{v.Str, v.Resolved} {
-					if len(s) < 3 || seen[s] || isPurePlaceholder(s) {
+					if len(s) < 3 || seen[s] || isPurePlaceholder(s) || publicDefaults[s] {
 						continue
 					}
 					seen[s] = true
@@ -145,6 +285,15 @@ func secretValues(nodes []*Node) []string {
 	}
 	return out
 }
+
+// publicDefaults are WSO2's shipped credentials. They are printed in every
+// WSO2 guide and are also user names, aliases and file names (admin,
+// wso2carbon.jks), so scrubbing them would garble messages and protect
+// nothing. Rules still never print a secret key's value, defaults included.
+// The same holds for the few words that are also key names (a password
+// "password" would otherwise turn apim.analytics.password into
+// apim.analytics.****).
+var publicDefaults = map[string]bool{"admin": true, "wso2carbon": true, "password": true, "secret": true, "root": true}
 
 // scrub replaces every secret of the list that stands in s as a whole word,
 // a safety net under the rules' own redaction.

@@ -7,24 +7,27 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/apimlint/apimlint/drift"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
 )
 
 func init() {
-	addCommand(&command{name: "rules", usage: "[--format text|json]", summary: "list the rules", run: runRules})
+	addCommand(&command{name: "rules", usage: "[--format text|json|markdown]", summary: "list the rules", run: runRules})
 	addCommand(&command{name: "nodes", usage: "[--format text|json] PATH...", summary: "list the nodes: role, its source, addresses, ports", run: runNodes})
 	addCommand(&command{name: "explain", usage: "RULE", summary: "explain a rule: what, why, example, fix", run: runExplain})
 }
 
 func runRules(env *cliEnv, args []string) int {
-	fs := newFlagSet(env, "rules", "[--format text|json]")
-	format := fs.String("format", "text", "text or json")
+	fs := newFlagSet(env, "rules", "[--format text|json|markdown]")
+	format := fs.String("format", "text", "text, json, or markdown (the README's rule table)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagError(err)
 	}
 	all := rules.All()
 	switch *format {
+	case "markdown":
+		fmt.Fprint(env.stdout, rules.MarkdownTable())
 	case "json":
 		type ruleJSON struct {
 			ID       string `json:"id"`
@@ -50,7 +53,7 @@ func runRules(env *cliEnv, args []string) int {
 			return usageError(env, "%v", err)
 		}
 	default:
-		return usageError(env, "--format: unknown format %q (want text or json)", *format)
+		return usageError(env, "--format: unknown format %q (want text, json or markdown)", *format)
 	}
 	return exitOK
 }
@@ -65,6 +68,13 @@ func runExplain(env *cliEnv, args []string) int {
 		return usageError(env, "explain needs one rule ID; `apimlint rules` lists them")
 	}
 	r, ok := rules.Get(ids[0])
+	if !ok && ids[0] == drift.RuleID {
+		// Drift needs a baseline, so its rule is not in the lint rule set.
+		r, ok = drift.Rule, true
+	}
+	if !ok {
+		r, ok = extraRule(ids[0])
+	}
 	if !ok {
 		return usageError(env, "unknown rule %q; `apimlint rules` lists them", ids[0])
 	}

@@ -107,7 +107,7 @@ func runLint(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	res, err := lint.Run(context.Background(), fleet, rs, lint.RunOptions{})
+	res, err := lint.Run(context.Background(), fleet, rs, lint.RunOptions{Processors: suppressionProcessors(fleet, rs)})
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
@@ -118,6 +118,14 @@ func runLint(env *cliEnv, args []string) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// suppressionProcessors apply inline `# apimlint:ignore` comments and the
+// config's [[ignore]] entries. Only rules that ran can make a suppression
+// unused: with --rule, a suppression of another rule is left alone.
+func suppressionProcessors(fleet *lint.Fleet, rs []*lint.Rule) []lint.Processor {
+	opts := lint.SuppressOptions{Ran: lint.RanRules(fleet.Config, rs)}
+	return []lint.Processor{lint.InlineSuppressions(opts), lint.ConfigIgnores(opts)}
 }
 
 func writeOutputs(env *cliEnv, cf *commonFlags, outs []output, res *lint.Result) int {

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/apimlint/apimlint/drift"
+	"github.com/apimlint/apimlint/lint"
+)
+
+func init() {
+	addCommand(&command{name: "diff", usage: "[flags] A B | --fleet PATH NODE-A NODE-B", summary: "compare two nodes key by key on resolved values", run: runDiff})
+}
+
+func runDiff(env *cliEnv, args []string) int {
+	const usage = "[--format text|json] [--ignore GLOB] A B  |  --fleet PATH NODE-A NODE-B"
+	fs := newFlagSet(env, "diff", usage)
+	format := fs.String("format", "text", "text or json")
+	fleetPath := fs.String("fleet", "", "compare two nodes of this fleet, named as `apimlint nodes` shows them")
+	config := fs.String("config", "", "fleet config file (default: the fleet's .apimlint.toml when present)")
+	var ignore stringList
+	fs.Var(&ignore, "ignore", "glob on key paths to leave out; repeatable (with --fleet, [drift] ignore of the config applies too)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if len(pos) != 2 {
+		fs.Usage()
+		return usageError(env, "diff needs two node files, or --fleet PATH and two node names")
+	}
+	if *format != "text" && *format != "json" {
+		return usageError(env, "--format: unknown format %q (want text or json)", *format)
+	}
+	var a, b *lint.Node
+	opts := drift.DiffOptions{Ignore: ignore}
+	if *fleetPath != "" {
+		fleet, err := lint.Load([]string{*fleetPath}, lint.LoadOptions{ConfigFile: *config})
+		if err != nil {
+			return usageError(env, "%v", err)
+		}
+		if a, b = fleet.Node(pos[0]), fleet.Node(pos[1]); a == nil || b == nil {
+			var names []string
+			for _, n := range fleet.Nodes {
+				names = append(names, n.Name)
+			}
+			missing := pos[0]
+			if a != nil {
+				missing = pos[1]
+			}
+			return usageError(env, "no node %q in %s; nodes: %s", missing, *fleetPath, strings.Join(names, ", "))
+		}
+		if fleet.Config != nil {
+			opts.Ignore = append(opts.Ignore, fleet.Config.Drift.Ignore...)
+		}
+	} else {
+		if a, err = loadOneNode(pos[0], *config); err != nil {
+			return usageError(env, "%v", err)
+		}
+		if b, err = loadOneNode(pos[1], *config); err != nil {
+			return usageError(env, "%v", err)
+		}
+	}
+	for _, n := range []*lint.Node{a, b} {
+		if e := n.SyntaxError; e != nil {
+			return usageError(env, "%s:%d:%d: not valid TOML: %s", n.File, e.Pos.Line, e.Pos.Column, e.Message)
+		}
+	}
+	diffs := drift.Diff(a, b, opts)
+	if *format == "json" {
+		out := struct {
+			A           string          `json:"a"`
+			B           string          `json:"b"`
+			Differences []drift.KeyDiff `json:"differences"`
+		}{A: a.File, B: b.File, Differences: diffs}
+		if out.Differences == nil {
+			out.Differences = []drift.KeyDiff{}
+		}
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return usageError(env, "write json: %v", err)
+		}
+	} else {
+		writeDiffText(env, a, b, diffs)
+	}
+	if len(diffs) > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func loadOneNode(p, config string) (*lint.Node, error) {
+	fleet, err := lint.Load([]string{p}, lint.LoadOptions{ConfigFile: config})
+	if err != nil {
+		return nil, err
+	}
+	if len(fleet.Nodes) != 1 {
+		return nil, fmt.Errorf("%s holds %d node files, want one (use --fleet PATH NODE-A NODE-B for nodes of a fleet)", p, len(fleet.Nodes))
+	}
+	return fleet.Nodes[0], nil
+}
+
+func writeDiffText(env *cliEnv, a, b *lint.Node, diffs []drift.KeyDiff) {
+	w := env.stdout
+	fmt.Fprintf(w, "--- a: %s (%s)\n+++ b: %s (%s)\n", a.File, a.Name, b.File, b.Name)
+	at := func(s *drift.Side) string { return fmt.Sprintf("%s:%d:%d: %s", s.File, s.Line, s.Column, s.Value) }
+	for _, d := range diffs {
+		switch d.Kind {
+		case drift.Removed:
+			fmt.Fprintf(w, "- %s (only in a)\n    a %s\n", d.Key, at(d.A))
+		case drift.Added:
+			fmt.Fprintf(w, "+ %s (only in b)\n    b %s\n", d.Key, at(d.B))
+		default:
+			fmt.Fprintf(w, "~ %s\n    a %s\n    b %s\n", d.Key, at(d.A), at(d.B))
+		}
+	}
+	switch len(diffs) {
+	case 0:
+		fmt.Fprintln(w, "no differences")
+	case 1:
+		fmt.Fprintln(w, "1 difference")
+	default:
+		fmt.Fprintf(w, "%d differences\n", len(diffs))
+	}
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+
+	"github.com/apimlint/apimlint/drift"
+	"github.com/apimlint/apimlint/lint"
+)
+
+func init() {
+	addCommand(&command{name: "drift", usage: "--baseline FILE [flags] PATH...", summary: "report what changed since a baseline", run: runDrift})
+}
+
+func runDrift(env *cliEnv, args []string) int {
+	fs := newFlagSet(env, "drift", "--baseline FILE [flags] PATH...")
+	var cf commonFlags
+	cf.register(fs, "warning")
+	baseline := fs.String("baseline", "", "baseline file recorded by `apimlint baseline` (required)")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if len(paths) == 0 || *baseline == "" {
+		fs.Usage()
+		return usageError(env, "drift needs --baseline FILE and a PATH")
+	}
+	if len(cf.ruleIDs) > 0 {
+		return usageError(env, "--rule does not apply to drift: it reports only %s", drift.RuleID)
+	}
+	failOn, err := lint.ParseSeverity(cf.failOn)
+	if err != nil {
+		return usageError(env, "--fail-on: %v", err)
+	}
+	outs, err := cf.outputs()
+	if err != nil {
+		return usageError(env, "--format: %v", err)
+	}
+	b, err := drift.ReadFile(*baseline)
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	res, err := driftResult(context.Background(), b, fleet)
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	if code := writeOutputs(env, &cf, outs, res); code != exitOK {
+		return code
+	}
+	if failOn != lint.SeverityNone && lint.MaxSeverity(res.Findings) >= failOn {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// driftResult compares and runs the findings through the engine as one
+// rule, so the config's severity overrides, the secret scrubbing and the
+// sorting of lint apply to drift too.
+func driftResult(ctx context.Context, b *drift.Baseline, fleet *lint.Fleet) (*lint.Result, error) {
+	opts, err := drift.OptionsFromConfig(fleet.Config)
+	if err != nil {
+		return nil, err
+	}
+	found := drift.Compare(b, fleet, opts)
+	r := *drift.Rule
+	r.Run = func(p *lint.Pass) {
+		for _, f := range found {
+			p.Report(f)
+		}
+	}
+	return lint.Run(ctx, fleet, []*lint.Rule{&r}, lint.RunOptions{})
+}

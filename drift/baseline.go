@@ -1,0 +1,558 @@
+// Package drift records the approved state of a fleet (a baseline),
+// reports what moved since (findings of rule baseline-drift) and diffs two
+// nodes structurally.
+//
+// A baseline holds every node, its role and every key's resolved value.
+// Secrets are held only as salted hashes (the salt is in the file), so a
+// changed password is detected without the baseline revealing it.
+package drift
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// Version is the baseline format this package writes and reads.
+const Version = 1
+
+// Baseline is the recorded state of a fleet.
+type Baseline struct {
+	Version int          `json:"version"`
+	Salt    string       `json:"salt"`
+	Nodes   []NodeRecord `json:"nodes"`
+}
+
+// NodeRecord is one node of a baseline.
+type NodeRecord struct {
+	Name string      `json:"name"`
+	File string      `json:"file"` // path relative to the fleet root
+	Role lint.Role   `json:"role"`
+	Keys []KeyRecord `json:"keys"`
+}
+
+// KeyRecord is one key of a node: its resolved value as compact JSON, or
+// for a secret only the salted hash of that JSON.
+type KeyRecord struct {
+	Path  string          `json:"path"`
+	Kind  string          `json:"kind"`
+	Value json.RawMessage `json:"value,omitempty"`
+	Hash  string          `json:"hash,omitempty"`
+}
+
+// RecordOptions tune Record.
+type RecordOptions struct {
+	// Salt for the secret hashes; a random one when empty. Reusing the salt
+	// of the previous baseline keeps unchanged secrets' lines unchanged.
+	Salt string
+}
+
+// NewSalt returns a random salt.
+func NewSalt() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("baseline salt: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// Record takes the baseline of a loaded fleet. A node whose file is not
+// valid TOML is an error: an approved state must be complete.
+func Record(f *lint.Fleet, opts RecordOptions) (*Baseline, error) {
+	salt := opts.Salt
+	if salt == "" {
+		var err error
+		if salt, err = NewSalt(); err != nil {
+			return nil, err
+		}
+	}
+	b := &Baseline{Version: Version, Salt: salt, Nodes: make([]NodeRecord, 0, len(f.Nodes))}
+	for _, n := range f.Nodes {
+		if n.SyntaxError != nil {
+			return nil, fmt.Errorf("cannot record a baseline: %s:%d:%d: %s",
+				n.File, n.SyntaxError.Pos.Line, n.SyntaxError.Pos.Column, n.SyntaxError.Message)
+		}
+		b.Nodes = append(b.Nodes, recordNode(n, salt))
+	}
+	sortRecords(b.Nodes)
+	return b, nil
+}
+
+func recordNode(n *lint.Node, salt string) NodeRecord {
+	rec := NodeRecord{Name: n.Name, File: n.Rel, Role: n.Role, Keys: make([]KeyRecord, 0, len(n.Keys))}
+	sec := newSecretScope(n)
+	for _, k := range n.Keys {
+		kr := KeyRecord{Path: k.Path, Kind: k.Value.Kind.String()}
+		c := canon(k.Value)
+		if sec.isSecret(k) {
+			kr.Hash = lint.HashSecret(salt, string(c))
+		} else {
+			kr.Value = c
+		}
+		rec.Keys = append(rec.Keys, kr)
+	}
+	sortKeys(rec.Keys)
+	return rec
+}
+
+// secretScope decides which keys of a node must be hashed: secrets by
+// name or $secret{}, and keys whose resolved value carries a secret (a
+// $ref{} to a password would otherwise put the password in the baseline).
+// It is built on first use: comparing equal values needs no secrecy.
+type secretScope struct {
+	n      *lint.Node
+	built  bool
+	direct map[*lint.Key]bool
+	values []string
+}
+
+func newSecretScope(n *lint.Node) *secretScope { return &secretScope{n: n} }
+
+func (s *secretScope) build() {
+	s.built = true
+	s.direct = map[*lint.Key]bool{}
+	for _, k := range s.n.Keys {
+		if !k.IsSecret() {
+			continue
+		}
+		s.direct[k] = true
+		for _, v := range k.Value.Scalars() {
+			if v.Kind == lint.KindString && len(v.Resolved) >= 3 && !lint.HasPlaceholder(v.Resolved) {
+				s.values = append(s.values, v.Resolved)
+			}
+		}
+	}
+}
+
+func (s *secretScope) isSecret(k *lint.Key) bool {
+	if !s.built {
+		s.build()
+	}
+	if s.direct[k] {
+		return true
+	}
+	for _, v := range k.Value.Scalars() {
+		for _, ph := range v.Placeholders {
+			if ph.Kind == lint.PlaceholderRef && lint.IsSecretPath(ph.Name) {
+				return true
+			}
+		}
+		if v.Kind != lint.KindString {
+			continue
+		}
+		for _, sv := range s.values {
+			if strings.Contains(v.Resolved, sv) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// canon renders a resolved value as compact JSON, the same bytes for the
+// same value however the file writes it (quotes, 1_000, table layout).
+func canon(v *lint.Value) json.RawMessage {
+	var b []byte
+	return appendCanon(b, v)
+}
+
+func appendCanon(b []byte, v *lint.Value) []byte {
+	switch v.Kind {
+	case lint.KindString:
+		return appendJSONString(b, v.Resolved)
+	case lint.KindInteger:
+		return strconv.AppendInt(b, v.Int, 10)
+	case lint.KindFloat:
+		return appendFloat(b, v.Float, v.Str)
+	case lint.KindBool:
+		return strconv.AppendBool(b, v.Bool)
+	case lint.KindArray:
+		b = append(b, '[')
+		for i, e := range v.Elems {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendCanon(b, e)
+		}
+		return append(b, ']')
+	case lint.KindTable:
+		// The fields of an inline table in an array are keys of their own.
+		return append(b, '{', '}')
+	}
+	return appendJSONString(b, v.Str)
+}
+
+func appendFloat(b []byte, f float64, raw string) []byte {
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	if strings.ContainsAny(s, "NI") { // NaN and ±Inf are not JSON numbers
+		return appendJSONString(b, strings.ToLower(raw))
+	}
+	return append(b, s...)
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	if plainASCII(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return append(b, `""`...) // a Go string always encodes
+	}
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+}
+
+// plainASCII reports whether s needs no escaping in JSON.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// canonRaw re-renders JSON read from a baseline in canonical form, so that
+// a hand-edited but equal value ([1, 2] for [1,2], "\u003c" for "<")
+// compares equal.
+func canonRaw(raw json.RawMessage) (json.RawMessage, error) {
+	switch {
+	case len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && plainASCII(string(raw[1:len(raw)-1])):
+		return raw, nil
+	case string(raw) == "true" || string(raw) == "false":
+		return raw, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return appendCanonAny(nil, v)
+}
+
+func appendCanonAny(b []byte, v any) (json.RawMessage, error) {
+	switch x := v.(type) {
+	case string:
+		return appendJSONString(b, x), nil
+	case json.Number:
+		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return strconv.AppendInt(b, i, 10), nil
+		}
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil {
+			return nil, fmt.Errorf("number %s: %w", x, err)
+		}
+		return strconv.AppendFloat(b, f, 'g', -1, 64), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendCanonAny(b, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	case map[string]any:
+		if len(x) == 0 {
+			return append(b, '{', '}'), nil
+		}
+		return nil, errors.New("a table value must be {}")
+	case nil:
+		return nil, errors.New("null is not a TOML value")
+	}
+	return nil, fmt.Errorf("unexpected JSON value %T", v)
+}
+
+// WriteTo writes the baseline as JSON: fixed field order, nodes sorted by
+// name and keys by path, one key per line, so that two baselines diff well.
+func (b *Baseline) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: bufio.NewWriter(w)}
+	fmt.Fprintf(cw, "{\n  \"version\": %d,\n  \"salt\": %s,\n  \"nodes\": [", b.Version, appendJSONString(nil, b.Salt))
+	for i, n := range b.Nodes {
+		if i > 0 {
+			cw.WriteString(",")
+		}
+		fmt.Fprintf(cw, "\n    {\n      \"name\": %s,\n      \"file\": %s,\n      \"role\": %s,\n      \"keys\": [",
+			appendJSONString(nil, n.Name), appendJSONString(nil, n.File), appendJSONString(nil, string(n.Role)))
+		for j, k := range n.Keys {
+			if j > 0 {
+				cw.WriteString(",")
+			}
+			line, err := marshalKey(k)
+			if err != nil {
+				return cw.n, fmt.Errorf("node %s key %s: %w", n.Name, k.Path, err)
+			}
+			cw.WriteString("\n        ")
+			cw.Write(line)
+		}
+		if len(n.Keys) > 0 {
+			cw.WriteString("\n      ")
+		}
+		cw.WriteString("]\n    }")
+	}
+	if len(b.Nodes) > 0 {
+		cw.WriteString("\n  ")
+	}
+	cw.WriteString("]\n}\n")
+	if cw.err != nil {
+		return cw.n, cw.err
+	}
+	return cw.n, cw.w.(*bufio.Writer).Flush()
+}
+
+func marshalKey(k KeyRecord) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(k); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+type countWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.err = err
+	return n, err
+}
+
+func (c *countWriter) WriteString(s string) { _, _ = c.Write([]byte(s)) }
+
+// WriteFile writes the baseline atomically: to a temporary file in the
+// same directory, synced, then renamed over path, so that a crash never
+// leaves a truncated baseline where the approved one was.
+func WriteFile(path string, b *Baseline) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".apimlint-baseline-*.tmp")
+	if err != nil {
+		return fmt.Errorf("write baseline %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = b.WriteTo(tmp); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("write baseline %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("write baseline %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write baseline %s: %w", path, err)
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write baseline %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write baseline %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadFile reads and checks a baseline file.
+func ReadFile(path string) (*Baseline, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read baseline: %w", err)
+	}
+	b, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// Read reads and checks a baseline.
+func Read(r io.Reader) (*Baseline, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read baseline: %w", err)
+	}
+	return Parse(data)
+}
+
+var hashRE = regexp.MustCompile(`^sha256:[0-9a-f]{16}$`)
+
+// Parse decodes and checks a baseline. Anything that is not a complete
+// baseline this version understands is an error, never an empty baseline
+// that would report "no drift".
+func Parse(data []byte) (*Baseline, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("empty file: not an apimlint baseline")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	b := &Baseline{}
+	err := dec.Decode(b)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = fmt.Errorf("unexpected data after the baseline at byte %d", dec.InputOffset())
+		}
+	}
+	// The version decides first, so that a newer format says so rather
+	// than failing on a field this version does not know.
+	if err != nil || b.Version != Version {
+		var head struct {
+			Version json.RawMessage `json:"version"`
+		}
+		if herr := json.Unmarshal(data, &head); herr != nil {
+			return nil, jsonError(data, herr)
+		}
+		if head.Version == nil {
+			return nil, errors.New(`no "version": not an apimlint baseline`)
+		}
+		var version int
+		if verr := json.Unmarshal(head.Version, &version); verr != nil {
+			return nil, fmt.Errorf(`"version" is %s, want the number %d`, head.Version, Version)
+		}
+		if version > Version {
+			return nil, fmt.Errorf("baseline format version %d is newer than this apimlint reads (%d): upgrade apimlint or record the baseline again", version, Version)
+		}
+		if version != Version {
+			return nil, fmt.Errorf("baseline format version %d is not supported (want %d)", version, Version)
+		}
+	}
+	if err != nil {
+		return nil, jsonError(data, err)
+	}
+	if err := b.check(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func jsonError(data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return errors.New("truncated: the JSON ends before the baseline does")
+	case errors.As(err, &syn) && strings.HasPrefix(syn.Error(), "unexpected end of JSON"):
+		return errors.New("truncated: the JSON ends before the baseline does")
+	case errors.As(err, &syn):
+		line, col := lineCol(data, syn.Offset)
+		return fmt.Errorf("not valid JSON at line %d, column %d: %v", line, col, syn)
+	case errors.As(err, &typ):
+		line, col := lineCol(data, typ.Offset)
+		return fmt.Errorf("line %d, column %d: %q has the wrong type (%s, want %s)", line, col, typ.Field, typ.Value, typ.Type)
+	}
+	return fmt.Errorf("not a valid baseline: %w", err)
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	off = min(max(off, 0), int64(len(data)))
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	return line, int(off) - bytes.LastIndexByte(before, '\n')
+}
+
+// check validates what JSON decoding cannot: every field a comparison
+// relies on, so that a hand edit fails loudly.
+func (b *Baseline) check() error {
+	if b.Salt == "" {
+		return errors.New(`no "salt": the secret hashes cannot be checked`)
+	}
+	if b.Nodes == nil {
+		return errors.New(`no "nodes" list`)
+	}
+	names := make(map[string]bool, len(b.Nodes))
+	for i := range b.Nodes {
+		n := &b.Nodes[i]
+		if n.Name == "" {
+			return fmt.Errorf("node #%d has no name", i+1)
+		}
+		if names[n.Name] {
+			return fmt.Errorf("node %s appears twice", n.Name)
+		}
+		names[n.Name] = true
+		if r, ok := lint.ParseRole(string(n.Role)); !ok || r != n.Role {
+			return fmt.Errorf("node %s: unknown role %q", n.Name, n.Role)
+		}
+		if n.Keys == nil {
+			return fmt.Errorf(`node %s has no "keys" list`, n.Name)
+		}
+		paths := make(map[string]bool, len(n.Keys))
+		for j := range n.Keys {
+			k := &n.Keys[j]
+			if k.Path == "" {
+				return fmt.Errorf("node %s: key #%d has no path", n.Name, j+1)
+			}
+			if paths[k.Path] {
+				return fmt.Errorf("node %s: key %s appears twice", n.Name, k.Path)
+			}
+			paths[k.Path] = true
+			if !knownKind(k.Kind) {
+				return fmt.Errorf("node %s key %s: unknown kind %q", n.Name, k.Path, k.Kind)
+			}
+			switch {
+			case k.Hash != "" && k.Value != nil:
+				return fmt.Errorf("node %s key %s: both a value and a hash", n.Name, k.Path)
+			case k.Hash != "":
+				if !hashRE.MatchString(k.Hash) {
+					return fmt.Errorf("node %s key %s: hash %q is not sha256:<16 hex digits>", n.Name, k.Path, k.Hash)
+				}
+			case k.Value == nil || string(k.Value) == "null":
+				return fmt.Errorf("node %s key %s: no value and no hash", n.Name, k.Path)
+			default:
+				c, err := canonRaw(k.Value)
+				if err != nil {
+					return fmt.Errorf("node %s key %s: bad value: %v", n.Name, k.Path, err)
+				}
+				k.Value = c
+			}
+		}
+	}
+	return nil
+}
+
+func knownKind(s string) bool {
+	for k := lint.KindString; k <= lint.KindTable; k++ {
+		if k.String() == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortRecords(ns []NodeRecord) {
+	slices.SortFunc(ns, func(a, b NodeRecord) int { return strings.Compare(a.Name, b.Name) })
+}
+
+func sortKeys(ks []KeyRecord) {
+	slices.SortFunc(ks, func(a, b KeyRecord) int { return strings.Compare(a.Path, b.Path) })
+}

@@ -1,0 +1,357 @@
+package drift
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// RuleID is the rule under which drift from a baseline is reported.
+const RuleID = "baseline-drift"
+
+// Rule documents baseline-drift for `apimlint explain`. It is not part of
+// the lint rule set: drift needs a baseline, so `apimlint drift` and
+// `apimlint watch --baseline` report it; its Run does nothing.
+var Rule = &lint.Rule{
+	ID:       RuleID,
+	Severity: lint.SeverityWarning,
+	Summary:  "a key or node changed since the approved baseline",
+	Doc: `Reported by 'apimlint drift --baseline FILE PATH' (and 'apimlint watch --baseline FILE'), which
+compare the fleet today with a baseline recorded by 'apimlint baseline PATH -o FILE' when the
+configuration was approved. One finding per key that was added, removed or changed (old and new
+resolved values; secrets are compared through salted hashes and never shown), per node added or
+removed, and per node whose role changed. A hotfix on one gateway, an image rebuilt with other
+defaults or a key lost in a merge all show up here before they surprise production.
+Key order, quoting and table layout do not count as changes: values are compared after parsing
+and placeholder resolution. Keys that legitimately move (node_ip, hostnames) are excluded with
+globs in .apimlint.toml: [drift] ignore = ["server.node_ip"], and per role with
+[drift.roles] gateway = ["apim.sync_runtime_artifacts.gateway.gateway_labels"]. A glob that names
+a table ignores every key below it.`,
+	Example: `gw-1/deployment.toml:12:13: warning: apim.throttling.enable_data_publishing changed since the baseline: was true, now false (baseline-drift)`,
+	Fix: `If the change is intended, record the baseline again (apimlint baseline PATH -o FILE) and
+commit it with the change so the approval is reviewed; otherwise restore the value on the node.
+For keys that are expected to differ, add a [drift] ignore glob.`,
+	Run: func(*lint.Pass) {},
+}
+
+// ChangeKind says how a key or node moved.
+type ChangeKind string
+
+// The kinds of change.
+const (
+	Added       ChangeKind = "added"
+	Removed     ChangeKind = "removed"
+	Changed     ChangeKind = "changed"
+	NodeAdded   ChangeKind = "node-added"
+	NodeRemoved ChangeKind = "node-removed"
+	RoleChanged ChangeKind = "role-changed"
+	// Unreadable: today's file is not valid TOML, its keys are not compared.
+	Unreadable ChangeKind = "unreadable"
+)
+
+// Change is one difference between a baseline and the fleet today.
+type Change struct {
+	Kind ChangeKind
+	Node string
+	Key  string // empty for node-level changes
+	// Old and New are shown values: quoted strings, literal scalars, or a
+	// redaction for secrets. Empty when that side does not exist.
+	Old, New string
+	Secret   bool
+	Pos      lint.Position // in today's file (its first line when the key is gone)
+}
+
+// Options tune the comparison.
+type Options struct {
+	// Ignore holds globs on key paths not compared on any node.
+	Ignore []string
+	// Roles holds extra globs per role (the node's role today).
+	Roles map[lint.Role][]string
+}
+
+// OptionsFromConfig reads [drift] ignore and [drift.roles] from a fleet config.
+func OptionsFromConfig(cfg *lint.Config) (Options, error) {
+	var o Options
+	if cfg == nil {
+		return o, nil
+	}
+	o.Ignore = append(o.Ignore, cfg.Drift.Ignore...)
+	for name, globs := range cfg.Drift.Roles {
+		r, ok := lint.ParseRole(name)
+		if !ok {
+			return o, fmt.Errorf("[drift.roles] %s: unknown role", name)
+		}
+		if o.Roles == nil {
+			o.Roles = map[lint.Role][]string{}
+		}
+		o.Roles[r] = append(o.Roles[r], globs...)
+	}
+	return o, nil
+}
+
+func (o Options) ignored(role lint.Role, key string) bool {
+	return MatchKey(o.Ignore, key) || MatchKey(o.Roles[role], key)
+}
+
+// MatchKey reports whether a key path matches one of the globs: exactly,
+// below a table the glob names, or as a lint.MatchGlob pattern in which
+// [ and ] stand for themselves (url_group[0].x) or, unescaped, for a
+// character class.
+func MatchKey(globs []string, key string) bool {
+	for _, g := range globs {
+		if g == key || isBelow(key, g) {
+			return true
+		}
+		esc := strings.NewReplacer("[", `\[`, "]", `\]`).Replace(g)
+		if lint.MatchGlob(esc, key) || lint.MatchGlob(g, key) {
+			return true
+		}
+		if strings.HasSuffix(esc, "*") {
+			continue
+		}
+		// a.b* style globs also ignore keys below what they match.
+		if lint.MatchGlob(esc+".*", key) || lint.MatchGlob(esc+`\[*`, key) {
+			return true
+		}
+	}
+	return false
+}
+
+func isBelow(p, prefix string) bool {
+	if len(p) <= len(prefix) || !strings.HasPrefix(p, prefix) {
+		return false
+	}
+	c := p[len(prefix)]
+	return c == '.' || c == '['
+}
+
+// Changes compares the fleet today with the baseline.
+func Changes(b *Baseline, f *lint.Fleet, opts Options) []Change {
+	var out []Change
+	recs := make(map[string]*NodeRecord, len(b.Nodes))
+	for i := range b.Nodes {
+		recs[b.Nodes[i].Name] = &b.Nodes[i]
+	}
+	seen := make(map[string]bool, len(f.Nodes))
+	for _, n := range f.Nodes {
+		seen[n.Name] = true
+		rec := recs[n.Name]
+		if rec == nil {
+			out = append(out, Change{Kind: NodeAdded, Node: n.Name, New: fmt.Sprintf("%s, %d keys", n.Role, len(n.Keys)),
+				Pos: lint.Position{File: n.File, Line: 1, Column: 1}})
+			continue
+		}
+		out = compareNode(out, b.Salt, rec, n, opts)
+	}
+	for i := range b.Nodes {
+		rec := &b.Nodes[i]
+		if seen[rec.Name] {
+			continue
+		}
+		out = append(out, Change{Kind: NodeRemoved, Node: rec.Name, Old: fmt.Sprintf("%s, %d keys", rec.Role, len(rec.Keys)),
+			Pos: lint.Position{File: removedFile(f.Root, rec.File), Line: 1, Column: 1}})
+	}
+	return out
+}
+
+// removedFile is where a node that is gone used to be, for output.
+func removedFile(root, rel string) string {
+	if st, err := os.Stat(root); err == nil && st.IsDir() {
+		return filepath.Join(root, filepath.FromSlash(rel))
+	}
+	return rel
+}
+
+func compareNode(out []Change, salt string, rec *NodeRecord, n *lint.Node, opts Options) []Change {
+	if n.SyntaxError != nil {
+		return append(out, Change{Kind: Unreadable, Node: n.Name, New: n.SyntaxError.Message,
+			Pos: lint.Position{File: n.File, Line: n.SyntaxError.Pos.Line, Column: n.SyntaxError.Pos.Column}})
+	}
+	if rec.Role != n.Role {
+		out = append(out, Change{Kind: RoleChanged, Node: n.Name, Old: string(rec.Role), New: string(n.Role),
+			Pos: lint.Position{File: n.File, Line: 1, Column: 1}})
+	}
+	old := make(map[string]*KeyRecord, len(rec.Keys))
+	for i := range rec.Keys {
+		old[rec.Keys[i].Path] = &rec.Keys[i]
+	}
+	sec := newSecretScope(n)
+	for _, k := range n.Keys {
+		r := old[k.Path]
+		delete(old, k.Path)
+		if opts.ignored(n.Role, k.Path) {
+			continue
+		}
+		pos := k.Value.Pos
+		if pos.File == "" {
+			pos.File = n.File
+		}
+		if r == nil {
+			secret := sec.isSecret(k)
+			out = append(out, Change{Kind: Added, Node: n.Name, Key: k.Path, New: show(k, secret), Secret: secret, Pos: pos})
+			continue
+		}
+		c := canon(k.Value)
+		kind := k.Value.Kind.String()
+		// A plain baseline value equals today's iff their hashes do, so
+		// secrecy only matters for hashed values and for display.
+		var same bool
+		if r.Hash != "" {
+			same = kind == r.Kind && lint.HashSecret(salt, string(c)) == r.Hash
+		} else {
+			same = kind == r.Kind && bytes.Equal(c, r.Value)
+		}
+		if same {
+			continue
+		}
+		secret := r.Hash != "" || sec.isSecret(k)
+		if same {
+			continue
+		}
+		ch := Change{Kind: Changed, Node: n.Name, Key: k.Path, New: show(k, secret), Secret: secret, Pos: pos}
+		if secret {
+			ch.Old = "a different secret"
+		} else {
+			ch.Old = showRaw(r.Value)
+		}
+		if kind != r.Kind {
+			ch.Old += " (" + r.Kind + ")"
+			ch.New += " (" + kind + ")"
+		}
+		out = append(out, ch)
+	}
+	gone := make([]*KeyRecord, 0, len(old))
+	for _, r := range old {
+		if !opts.ignored(n.Role, r.Path) {
+			gone = append(gone, r)
+		}
+	}
+	sort.Slice(gone, func(i, j int) bool { return gone[i].Path < gone[j].Path })
+	for _, r := range gone {
+		ch := Change{Kind: Removed, Node: n.Name, Key: r.Path, Secret: r.Hash != "", Pos: tablePos(n, r.Path)}
+		if ch.Secret {
+			ch.Old = "a secret"
+		} else {
+			ch.Old = showRaw(r.Value)
+		}
+		out = append(out, ch)
+	}
+	return out
+}
+
+// show renders today's value; a key that carries a secret without being
+// named like one (a $ref{} to a password) is redacted too.
+func show(k *lint.Key, secret bool) string {
+	if secret && !k.IsSecret() {
+		return lint.Redact(k.Value.Text())
+	}
+	return k.Show()
+}
+
+// showRaw renders a baseline value the way Key.Show renders today's.
+func showRaw(raw json.RawMessage) string {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return string(raw)
+	}
+	return showAny(v)
+}
+
+func showAny(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = showAny(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		return "{}"
+	}
+	return fmt.Sprint(v)
+}
+
+// tablePos is where a removed key would be: the header of the nearest
+// table still written, or the first line of the file.
+func tablePos(n *lint.Node, key string) lint.Position {
+	for p := parentPath(key); p != ""; p = parentPath(p) {
+		if t := n.Table(p); t != nil {
+			return t.Pos
+		}
+	}
+	return lint.Position{File: n.File, Line: 1, Column: 1}
+}
+
+// parentPath drops the last segment of a canonical key path, minding
+// quoted segments ("header.X") and array indexes.
+func parentPath(p string) string {
+	inQuote := false
+	last := -1
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '\\' && inQuote:
+			i++
+		case c == '"':
+			inQuote = !inQuote
+		case !inQuote && (c == '.' || c == '['):
+			last = i
+		}
+	}
+	if last <= 0 {
+		return ""
+	}
+	return p[:last]
+}
+
+// Compare returns the changes as findings of rule baseline-drift, sorted.
+func Compare(b *Baseline, f *lint.Fleet, opts Options) []lint.Finding {
+	return Findings(Changes(b, f, opts))
+}
+
+// Findings turns changes into findings of rule baseline-drift, sorted.
+func Findings(changes []Change) []lint.Finding {
+	out := make([]lint.Finding, 0, len(changes))
+	for _, c := range changes {
+		out = append(out, c.Finding())
+	}
+	lint.SortFindings(out)
+	return out
+}
+
+// Finding renders one change as a finding.
+func (c Change) Finding() lint.Finding {
+	f := lint.Finding{Rule: RuleID, Severity: lint.SeverityWarning, Node: c.Node, File: c.Pos.File,
+		Line: max(c.Pos.Line, 1), Column: max(c.Pos.Column, 1), Key: c.Key, Related: []lint.Related{}}
+	switch c.Kind {
+	case Added:
+		f.Message = fmt.Sprintf("%s added since the baseline: %s", c.Key, c.New)
+	case Removed:
+		f.Message = fmt.Sprintf("%s removed since the baseline: was %s", c.Key, c.Old)
+	case Changed:
+		if c.Secret {
+			f.Message = fmt.Sprintf("%s changed since the baseline: the secret differs (now %s; the baseline keeps only a salted hash)", c.Key, c.New)
+		} else {
+			f.Message = fmt.Sprintf("%s changed since the baseline: was %s, now %s", c.Key, c.Old, c.New)
+		}
+	case NodeAdded:
+		f.Message = fmt.Sprintf("node %s added since the baseline (%s)", c.Node, c.New)
+	case NodeRemoved:
+		f.Message = fmt.Sprintf("node %s removed since the baseline (it was %s)", c.Node, c.Old)
+	case RoleChanged:
+		f.Message = fmt.Sprintf("node %s changed role since the baseline: was %s, now %s", c.Node, c.Old, c.New)
+	case Unreadable:
+		f.Severity = lint.SeverityError
+		f.Message = fmt.Sprintf("node %s cannot be compared with the baseline: the file is not valid TOML (%s)", c.Node, c.New)
+	}
+	return f
+}

@@ -1,0 +1,128 @@
+package drift
+
+import (
+	"sort"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// KeyDiff is one key that differs between two nodes A and B.
+type KeyDiff struct {
+	Key string `json:"key"`
+	// Kind is Added (only in B), Removed (only in A) or Changed.
+	Kind ChangeKind `json:"kind"`
+	A    *Side      `json:"a,omitempty"`
+	B    *Side      `json:"b,omitempty"`
+}
+
+// Side is a key's place and shown value (redacted for secrets) on one node.
+type Side struct {
+	Node   string `json:"node"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Value  string `json:"value"`
+}
+
+// DiffOptions tune Diff.
+type DiffOptions struct {
+	// Ignore holds globs on key paths left out of the comparison (MatchKey).
+	Ignore []string
+}
+
+// entry is what Diff compares for a key: its type and canonical resolved
+// value (a hash for secrets, so that the compared data never hold one).
+type entry struct {
+	Kind  string
+	Value string
+}
+
+// Diff compares two nodes key by key on resolved values: key order,
+// quoting and table layout do not count. It uses go-cmp over maps of
+// path -> value, with the ignore globs as a cmpopts filter.
+func Diff(a, b *lint.Node, opts DiffOptions) []KeyDiff {
+	salt, err := NewSalt()
+	if err != nil {
+		salt = "apimlint-diff" // only hides values held in memory
+	}
+	ma, mb := entries(a, salt), entries(b, salt)
+	var rep diffReporter
+	ignore := cmpopts.IgnoreMapEntries(func(k string, _ entry) bool { return MatchKey(opts.Ignore, k) })
+	if cmp.Equal(ma, mb, ignore, cmp.Reporter(&rep)) {
+		return nil
+	}
+	out := make([]KeyDiff, 0, len(rep.keys))
+	for _, k := range rep.keys {
+		ka, kb := a.Get(k), b.Get(k)
+		d := KeyDiff{Key: k, Kind: Changed, A: side(a, ka), B: side(b, kb)}
+		switch {
+		case ka == nil:
+			d.Kind = Added
+		case kb == nil:
+			d.Kind = Removed
+		}
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+func entries(n *lint.Node, salt string) map[string]entry {
+	sec := newSecretScope(n)
+	m := make(map[string]entry, len(n.Keys))
+	for _, k := range n.Keys {
+		c := string(canon(k.Value))
+		if sec.isSecret(k) {
+			c = lint.HashSecret(salt, c)
+		}
+		m[k.Path] = entry{Kind: k.Value.Kind.String(), Value: c}
+	}
+	return m
+}
+
+func side(n *lint.Node, k *lint.Key) *Side {
+	if k == nil {
+		return nil
+	}
+	pos := k.Value.Pos
+	if pos.File == "" {
+		pos.File = n.File
+	}
+	return &Side{Node: n.Name, File: pos.File, Line: pos.Line, Column: pos.Column,
+		Value: show(k, newSecretScope(n).isSecret(k))}
+}
+
+// diffReporter collects the map keys under which go-cmp found a difference.
+type diffReporter struct {
+	path cmp.Path
+	keys []string
+	seen map[string]bool
+}
+
+func (r *diffReporter) PushStep(ps cmp.PathStep) { r.path = append(r.path, ps) }
+
+func (r *diffReporter) PopStep() { r.path = r.path[:len(r.path)-1] }
+
+func (r *diffReporter) Report(rs cmp.Result) {
+	if rs.Equal() {
+		return
+	}
+	for _, ps := range r.path {
+		mi, ok := ps.(cmp.MapIndex)
+		if !ok {
+			continue
+		}
+		k := mi.Key().String()
+		if r.seen == nil {
+			r.seen = map[string]bool{}
+		}
+		if !r.seen[k] {
+			r.seen[k] = true
+			r.keys = append(r.keys, k)
+		}
+		return
+	}
+}

@@ -1,0 +1,144 @@
+package lint
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestIsSecretPath(t *testing.T) {
+	secret := []string{
+		"super_admin.password",
+		"keystore.tls.password",
+		"keystore.tls.key_password",
+		"keystore.primary.key_password",
+		"truststore.password",
+		"database.apim_db.password",
+		"apim.event_hub.password",
+		"apim.throttling.jms.password",
+		"apim.throttling.event_publisher.receiver_password",
+		"apim.workflow.wf_engine_pass",
+		"apim.workflow.client_registration_password",
+		"apim.analytics.auth_token",
+		"apim.ai.token",
+		"apim.ai.key",
+		"apim.analytics.properties.moesifKey",
+		"security_audit.api_token",
+		"encryption.key",
+		"secrets.admin_password",
+		"secrets.anything",
+		`apim.key_manager.configuration."client_secret"`,
+		"oauth.client_secret",
+		"user_store.connection_password",
+		"user_store.properties.ConnectionPassword",
+		"event_listener[0].properties.password",
+		"apim.gateway.environment[2].password",
+		"transport.http.proxy_profile[0].proxy_password",
+		"multi_tenancy.stratos.manager_service.admin_password",
+		"custom.private_key",
+		"custom.aws_secret_key",
+		"custom.db_pwd",
+	}
+	notSecret := []string{
+		"super_admin.username",
+		"keystore.tls.file_name",
+		"keystore.tls.alias",
+		"keystore.userstore_password_encryption",
+		"oauth.add_tenant_domain_to_access_token",
+		"apim.oauth_config.enable_token_encryption",
+		"apim.oauth_config.enable_token_hashing",
+		"apim.cors.allow_credentials",
+		"apim.workflow.token_endpoint",
+		"oauth.token_validation.refresh_token_validity",
+		"oauth.grant_type.password.enable",
+		"oauth.multiple_client_secrets.enable",
+		"user_store.properties.PasswordJavaRegEx",
+		"runtime_secrets.enable",
+		`event_listener[0].properties."header.X-WSO2-KEY-MANAGER"`,
+		"apim.key_manager.service_url",
+		"apim.event_hub.event_listening_endpoints",
+		"server.hostname",
+		"user_store.key",
+	}
+	for _, p := range secret {
+		if !IsSecretPath(p) {
+			t.Errorf("IsSecretPath(%q) = false, want true", p)
+		}
+	}
+	for _, p := range notSecret {
+		if IsSecretPath(p) {
+			t.Errorf("IsSecretPath(%q) = true, want false", p)
+		}
+	}
+}
+
+func TestHasURLPassword(t *testing.T) {
+	cases := map[string]bool{
+		"amqp://admin:s3cr3t@clientID/carbon?brokerlist='tcp://localhost:5675'": true,
+		"jdbc:mysql://db:3306/apim?user=a&password=b":                           true,
+		"https://user:pw@host:9443/services/":                                   true,
+		"tcp://apim-cp-1:5672":                                                  false,
+		"https://user@host/":                                                    false,
+		"jdbc:mysql://db:3306/apim?password=&x=1":                               false,
+		"ssl://[::1]:8672":                                                      false,
+		"":                                                                      false,
+	}
+	for in, want := range cases {
+		if got := hasURLPassword(in); got != want {
+			t.Errorf("hasURLPassword(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestKeyIsSecretByValue(t *testing.T) {
+	n := node(t, `[transport.jms.listener]
+'connectionfactory.TopicConnectionFactory' = "amqp://admin:Qz7-broker-pw@clientID/carbon?brokerlist='tcp://tm:5672'"
+[custom]
+alias_ref = "$secret{foo}"
+plain = "hello"
+[super_admin]
+password = 12345678
+[secrets]
+foo = "[plain]"
+`)
+	k := n.Get(`transport.jms.listener."connectionfactory.TopicConnectionFactory"`)
+	if k == nil {
+		t.Fatal("key not found")
+	}
+	if !k.IsSecret() || strings.Contains(k.Show(), "Qz7") {
+		t.Errorf("URL with a password: IsSecret %v, shown as %s", k.IsSecret(), k.Show())
+	}
+	if !n.Get("custom.alias_ref").IsSecret() {
+		t.Error("a $secret{} value must be a secret")
+	}
+	if n.Get("custom.plain").IsSecret() {
+		t.Error("custom.plain is no secret")
+	}
+	if s := n.Get("super_admin.password").Show(); strings.Contains(s, "12345678") {
+		t.Errorf("integer password shown as %s", s)
+	}
+	vals := secretValues([]*Node{n})
+	joined := strings.Join(vals, "\n")
+	for _, want := range []string{"12345678", "[plain]"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("secretValues misses %q: %q", want, vals)
+		}
+	}
+}
+
+func TestScrubKeepsPublicDefaults(t *testing.T) {
+	n := node(t, `[super_admin]
+username = "admin"
+password = "admin"
+[keystore.tls]
+file_name = "wso2carbon.jks"
+password = "wso2carbon"
+[database.apim_db]
+password = "Xk4-db-secret"
+`)
+	secrets := secretValues([]*Node{n})
+	msg := "user admin uses wso2carbon.jks; db password Xk4-db-secret"
+	got := scrub(msg, secrets)
+	if !strings.Contains(got, "user admin uses wso2carbon.jks") || strings.Contains(got, "Xk4") {
+		t.Errorf("scrub = %q", got)
+	}
+}

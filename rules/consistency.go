@@ -1,0 +1,370 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// This file holds what the fleet-consistency rules (shared databases,
+// keystores, keys, credentials, peer drift, gateway labels) share: which
+// nodes are APIM nodes, majority votes, and database identities.
+
+// isIdentityServer reports whether a key-manager node is a WSO2 Identity
+// Server rather than an APIM pack: it has no apim.* key at all. IS keeps
+// its own admin, keystore and crypto settings, so the APIM-wide rules
+// leave it out.
+func isIdentityServer(n *lint.Node) bool {
+	if n.Role != lint.RoleKeyManager {
+		return false
+	}
+	for _, k := range n.Keys {
+		if strings.HasPrefix(k.Path, "apim.") {
+			return false
+		}
+	}
+	return true
+}
+
+// apimNodes returns the fleet's API Manager nodes (not Identity Server,
+// Micro Integrator or nodes of unknown role), in name order.
+func apimNodes(f *lint.Fleet) []*lint.Node {
+	var out []*lint.Node
+	for _, n := range f.Nodes {
+		if n.Role.IsAPIM() && !isIdentityServer(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// ballot is one node's vote: a comparable value, and how to show it.
+type ballot struct {
+	node *lint.Node
+	key  *lint.Key // where the value is written (nil when defaulted)
+	val  string    // what is compared
+	show string    // how it is shown; never a secret
+}
+
+// camp is the nodes that voted the same value.
+type camp struct {
+	val     string
+	show    string
+	ballots []ballot
+}
+
+// tally groups ballots by value: the largest camp first, ties broken by
+// the camp holding the node that comes first by name. The first camp is
+// the reference; with two nodes that disagree, that makes the first node
+// by name the reference and the second the one reported.
+func tally(bs []ballot) []*camp {
+	byVal := map[string]*camp{}
+	var camps []*camp
+	for _, b := range bs {
+		c := byVal[b.val]
+		if c == nil {
+			c = &camp{val: b.val, show: b.show}
+			byVal[b.val] = c
+			camps = append(camps, c)
+		}
+		c.ballots = append(c.ballots, b)
+	}
+	first := func(c *camp) string {
+		m := c.ballots[0].node.Name
+		for _, b := range c.ballots[1:] {
+			if b.node.Name < m {
+				m = b.node.Name
+			}
+		}
+		return m
+	}
+	sort.SliceStable(camps, func(i, j int) bool {
+		if len(camps[i].ballots) != len(camps[j].ballots) {
+			return len(camps[i].ballots) > len(camps[j].ballots)
+		}
+		return first(camps[i]) < first(camps[j])
+	})
+	return camps
+}
+
+// campNodes names up to max nodes of a camp, "a, b and 3 more".
+func campNodes(c *camp, limit int) string {
+	names := make([]string, 0, len(c.ballots))
+	for _, b := range c.ballots {
+		names = append(names, b.node.Name)
+	}
+	sort.Strings(names)
+	return listNames(names, limit)
+}
+
+func listNames(names []string, limit int) string {
+	if len(names) <= limit {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
+}
+
+// relatedCamp relates up to three nodes of the reference camp to a finding.
+func relatedCamp(c *camp, format string, args ...any) []lint.Related {
+	var out []lint.Related
+	for i, b := range c.ballots {
+		if i == 3 {
+			break
+		}
+		out = append(out, lint.RelatedKey(b.node, b.key, format, args...))
+	}
+	return out
+}
+
+// at builds a finding at a key when written, else at its table header,
+// else at line 1.
+func at(n *lint.Node, k *lint.Key, table, keyPath, format string, args ...any) lint.Finding {
+	var f lint.Finding
+	if k != nil {
+		f = lint.AtKey(n, k, format, args...)
+	} else {
+		f = lint.AtTable(n, table, format, args...)
+	}
+	f.Key = keyPath
+	return f
+}
+
+// literal returns the resolved text of the key at p when it is set, not
+// symbolic and not empty; ok is false otherwise. A symbolic value is only
+// known where the server runs and is never judged.
+func literal(n *lint.Node, p string) (k *lint.Key, s string, ok bool) {
+	k = n.Get(p)
+	if k == nil || k.Value.Kind == lint.KindArray {
+		return k, "", false
+	}
+	if k.Value.Symbolic {
+		return k, "", false
+	}
+	s = strings.TrimSpace(k.Value.Text())
+	return k, s, s != ""
+}
+
+// dbKind says what a [database.*] table points at.
+type dbKind uint8
+
+const (
+	dbNone    dbKind = iota // table absent: WSO2's default, a local H2 file
+	dbLocal                 // an embedded H2 file on the node itself
+	dbServer                // a database server
+	dbUnknown               // symbolic, empty or unparseable: not judged
+	dbBadHost               // a JDBC URL written into hostname
+)
+
+// dbRef identifies the database a node's [database.X] table points at.
+type dbRef struct {
+	Kind dbKind
+	Type string // normalised: mysql, postgre, mssql, oracle, db2, h2
+	Host string
+	Port string
+	Name string
+	Key  *lint.Key // the key that decides it (url or hostname), if written
+}
+
+// ID is the identity compared across nodes. Local H2 files are never the
+// same database on two nodes, so their ID carries the node name.
+func (d dbRef) ID(n *lint.Node) string {
+	switch d.Kind {
+	case dbNone, dbLocal:
+		return "local:" + n.Name
+	}
+	return strings.Join([]string{d.Type, d.Host, d.Port, d.Name}, "|")
+}
+
+// String describes the database for a message.
+func (d dbRef) String() string {
+	switch d.Kind {
+	case dbNone:
+		return "not set (WSO2's default local H2 database)"
+	case dbLocal:
+		if d.Name != "" {
+			return "a local H2 database (" + d.Name + ")"
+		}
+		return "a local H2 database"
+	case dbServer:
+		s := d.Type + "://" + d.Host
+		if d.Port != "" {
+			s += ":" + d.Port
+		}
+		if d.Name != "" {
+			s += "/" + d.Name
+		}
+		return s
+	}
+	return "an unknown database"
+}
+
+var defaultDBPorts = map[string]string{"mysql": "3306", "postgre": "5432", "mssql": "1433", "oracle": "1521", "db2": "50000"}
+
+func normDBType(t string) string {
+	switch t = strings.ToLower(strings.TrimSpace(t)); t {
+	case "postgresql", "postgres", "postgre":
+		return "postgre"
+	case "sqlserver", "mssql", "jtds":
+		return "mssql"
+	case "mariadb", "mysql":
+		return "mysql"
+	}
+	return t
+}
+
+// readDB reads [database.<table>] of a node: a JDBC url wins over
+// hostname/port/name, as in WSO2's templates.
+func readDB(n *lint.Node, table string) dbRef {
+	p := "database." + table
+	if !n.Has(p) {
+		return dbRef{Kind: dbNone, Type: "h2"}
+	}
+	var symbolic bool
+	get := func(k string) (*lint.Key, string) {
+		key := n.Get(p + "." + k)
+		if key == nil || key.Value.Kind == lint.KindArray {
+			return key, ""
+		}
+		if key.Value.Symbolic {
+			symbolic = true
+		}
+		return key, strings.TrimSpace(key.Value.Text())
+	}
+	_, typ := get("type")
+	urlKey, url := get("url")
+	hostKey, host := get("hostname")
+	_, port := get("port")
+	_, name := get("name")
+	if symbolic {
+		return dbRef{Kind: dbUnknown}
+	}
+	typ = normDBType(typ)
+	if url != "" {
+		d := parseJDBC(url)
+		d.Key = urlKey
+		if d.Type == "" {
+			d.Type = typ
+		}
+		return d
+	}
+	if host != "" {
+		if strings.HasPrefix(strings.ToLower(host), "jdbc:") {
+			return dbRef{Kind: dbBadHost, Type: typ, Key: hostKey}
+		}
+		if typ == "h2" {
+			return dbRef{Kind: dbLocal, Type: "h2", Key: hostKey}
+		}
+		if typ == "" {
+			return dbRef{Kind: dbUnknown}
+		}
+		if port == "" {
+			port = defaultDBPorts[typ]
+		}
+		return dbRef{Kind: dbServer, Type: typ, Host: strings.ToLower(host), Port: port, Name: name, Key: hostKey}
+	}
+	if typ == "" || typ == "h2" {
+		// The helm charts render type = "" and url = "" when no values are
+		// given: nothing is known. A bare type = "h2" is WSO2's default URL.
+		if typ == "" {
+			return dbRef{Kind: dbUnknown}
+		}
+		return dbRef{Kind: dbLocal, Type: "h2"}
+	}
+	return dbRef{Kind: dbUnknown}
+}
+
+// parseJDBC reads the server, port and database of a JDBC URL; anything
+// it cannot read is dbUnknown, never an error.
+func parseJDBC(url string) dbRef {
+	rest, ok := cutPrefixFold(url, "jdbc:")
+	if !ok {
+		return dbRef{Kind: dbUnknown}
+	}
+	i := strings.IndexByte(rest, ':')
+	if i <= 0 {
+		return dbRef{Kind: dbUnknown}
+	}
+	sub := normDBType(rest[:i])
+	body := rest[i+1:]
+	switch sub {
+	case "h2":
+		if lower := strings.ToLower(body); strings.HasPrefix(lower, "tcp://") || strings.HasPrefix(lower, "ssl://") {
+			e, err := lint.ParseEndpoint(body)
+			if err != nil {
+				return dbRef{Kind: dbUnknown}
+			}
+			return dbRef{Kind: dbServer, Type: "h2", Host: e.Host, Port: e.PortText, Name: dbName(e.Path)}
+		}
+		name := body
+		if j := strings.IndexByte(name, ';'); j >= 0 {
+			name = name[:j]
+		}
+		return dbRef{Kind: dbLocal, Type: "h2", Name: name}
+	case "oracle":
+		j := strings.IndexByte(body, '@')
+		if j < 0 {
+			return dbRef{Kind: dbUnknown}
+		}
+		t := strings.TrimPrefix(body[j+1:], "//")
+		if strings.HasPrefix(t, "(") {
+			// A TNS descriptor: compare it whole, spaces removed.
+			return dbRef{Kind: dbServer, Type: "oracle", Host: strings.ToLower(strings.Join(strings.Fields(t), ""))}
+		}
+		host, port, name := t, "", ""
+		if k := strings.IndexAny(host, "/"); k >= 0 {
+			host, name = host[:k], host[k+1:]
+		}
+		parts := strings.Split(host, ":")
+		host = parts[0]
+		if len(parts) > 1 {
+			port = parts[1]
+		}
+		if len(parts) > 2 {
+			name = parts[2]
+		}
+		if port == "" {
+			port = defaultDBPorts["oracle"]
+		}
+		return dbRef{Kind: dbServer, Type: "oracle", Host: strings.ToLower(host), Port: port, Name: name}
+	}
+	e, err := lint.ParseEndpoint(url)
+	if err != nil || e.Host == "" {
+		return dbRef{Kind: dbUnknown}
+	}
+	d := dbRef{Kind: dbServer, Type: sub, Host: e.Host, Port: e.PortText, Name: dbName(e.Path)}
+	if d.Port == "" {
+		d.Port = defaultDBPorts[sub]
+	}
+	if sub == "mssql" {
+		for _, kv := range strings.Split(e.Path, ";") {
+			if k, v, ok := strings.Cut(kv, "="); ok && (strings.EqualFold(k, "databaseName") || strings.EqualFold(k, "database")) {
+				d.Name = v
+			}
+		}
+	}
+	return d
+}
+
+// dbName is the database in a URL path: "/apim_db?useSSL=false" -> apim_db.
+func dbName(p string) string {
+	p = strings.TrimPrefix(p, "/")
+	if i := strings.IndexAny(p, "?;"); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// baseName is the file part of a keystore path.
+func baseName(p string) string {
+	return path.Base(strings.ReplaceAll(p, `\`, "/"))
+}

@@ -1,0 +1,565 @@
+package rules
+
+// Shared endpoint resolution for the cross-node rules: what a URL's host
+// names (a node, a role's load balancer, nothing known), whether the
+// port is the one that node listens on after its own offset, and how
+// sure apimlint can be when a host names nothing.
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// service is a port a node offers, before its offset.
+type epService struct {
+	name  string // for messages: "JMS", "binary", "management"
+	plain int
+	tls   int
+}
+
+var (
+	epJMS    = epService{"JMS", lint.PortJMS, lint.PortJMSTLS}
+	epBinary = epService{"binary", lint.PortBinary, lint.PortBinaryTLS}
+	epMgt    = epService{"management", lint.PortMgtHTTP, lint.PortMgtHTTPS}
+	epNIO    = epService{"API traffic", lint.PortNIOHTTP, lint.PortNIOHTTPS}
+	epWS     = epService{"WebSocket", lint.PortWebSocket, lint.PortWebSocketS}
+)
+
+// portNames names the default ports, to say what a wrong port is.
+var epPortNames = map[int]string{
+	lint.PortMgtHTTPS: "management HTTPS", lint.PortMgtHTTP: "management HTTP",
+	lint.PortNIOHTTP: "API HTTP", lint.PortNIOHTTPS: "API HTTPS",
+	lint.PortJMS: "JMS", lint.PortJMSTLS: "JMS-TLS",
+	lint.PortBinary: "binary", lint.PortBinaryTLS: "binary-TLS",
+	lint.PortThrift: "Thrift", lint.PortThriftTLS: "Thrift-TLS",
+	lint.PortWebSocket: "WebSocket", lint.PortWebSocketS: "secure WebSocket",
+}
+
+func epTLS(s string) bool {
+	switch s {
+	case "ssl", "https", "wss", "tls", "amqps":
+		return true
+	}
+	return false
+}
+
+// port returns the service's port on node n for a URL scheme.
+func (s epService) port(n *lint.Node, scheme string) int {
+	if epTLS(scheme) {
+		return n.Port(s.tls)
+	}
+	return n.Port(s.plain)
+}
+
+func (s epService) label(scheme string) string {
+	if epTLS(scheme) {
+		switch s.name {
+		case "JMS":
+			return "JMS-TLS"
+		case "binary":
+			return "binary-TLS"
+		case "management":
+			return "management HTTPS"
+		case "API traffic":
+			return "API HTTPS"
+		case "WebSocket":
+			return "secure WebSocket"
+		}
+	}
+	switch s.name {
+	case "management":
+		return "management HTTP"
+	case "API traffic":
+		return "API HTTP"
+	}
+	return s.name
+}
+
+// target describes what an endpoint is expected to reach.
+type epTarget struct {
+	role lint.Role
+	svc  epService
+	// what names the key for messages: "event_listening_endpoints".
+	what string
+	// selfOnly: the URL must point at the node that writes it (a control
+	// plane's own event_listening_endpoints).
+	selfOnly bool
+	// unknownSeverity overrides the severity of "matches no node"
+	// warnings (public URLs that usually name an ingress).
+	unknownSeverity lint.Severity
+}
+
+// hit is one URL resolved against the fleet.
+type epHit struct {
+	node  *lint.Node
+	key   *lint.Key
+	elem  *lint.Value
+	url   lint.Endpoint
+	to    lint.Target
+	reach *lint.Node // the node reached, nil for clusters and unknown hosts
+	// judged is false when nothing could be said: symbolic values, doc
+	// placeholders, unparsable URLs.
+	judged bool
+	ok     bool // right role (and port, when it could be checked)
+	// placeholderPort is set when the port came from a ${} property of
+	// the writing node (remote-port-placeholder's business).
+	placeholderPort bool
+}
+
+func epRoleNoun(r lint.Role) string {
+	switch r {
+	case lint.RoleControlPlane:
+		return "a control plane"
+	case lint.RoleGateway:
+		return "a gateway"
+	case lint.RoleTrafficManager:
+		return "a traffic manager"
+	case lint.RoleKeyManager:
+		return "a key manager"
+	case lint.RoleAllInOne:
+		return "an all-in-one node"
+	}
+	return "a " + string(r) + " node"
+}
+
+// elems returns the scalar string elements of a key.
+func epElems(k *lint.Key) []*lint.Value {
+	var out []*lint.Value
+	for _, v := range k.Value.Scalars() {
+		if v.Kind == lint.KindString {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// resolveURL resolves one URL without reporting anything.
+func epResolve(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value) epHit {
+	h := epHit{node: n, key: k, elem: v}
+	if v.Symbolic || strings.TrimSpace(v.Text()) == "" {
+		return h
+	}
+	ep, err := lint.ParseEndpoint(v.Text())
+	if err != nil || ep.Symbolic || ep.Host == "" || lint.IsDocPlaceholderHost(ep.Host) {
+		return h
+	}
+	h.url = ep
+	if raw, err := lint.ParseEndpoint(v.Str); err == nil && strings.Contains(raw.PortText, "${") {
+		h.placeholderPort = true
+	}
+	h.to = f.Book.Resolve(ep.Host, n)
+	if nd := h.to.Node(); nd != nil {
+		h.reach = nd
+	}
+	h.judged = true
+	return h
+}
+
+// checkURL resolves one URL element of key k on node n against the
+// fleet and reports what is wrong with it: a host that names no node, a
+// node of the wrong role, a port that is not the target's port after its
+// offset. It returns the hit for coverage checks.
+func epCheck(p *lint.Pass, n *lint.Node, k *lint.Key, v *lint.Value, t epTarget) epHit {
+	f := p.Fleet
+	h := epResolve(f, n, k, v)
+	if !h.judged {
+		return h
+	}
+	ep := h.url
+	switch h.to.Kind {
+	case lint.TargetUnknown:
+		epReportUnknown(p, h, t)
+		return h
+	case lint.TargetSelf:
+		if !n.Role.ActsAs(t.role) {
+			how := "its own address"
+			if lint.IsLoopback(ep.Host) {
+				how = ep.Host + ", the node itself"
+			}
+			p.Report(lint.AtValue(n, k, v, "%s %s points at %s (%s), a %s, not at %s%s",
+				t.what, ep.Raw, n.Name, how, n.Role, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
+			return h
+		}
+	case lint.TargetNode:
+		to := h.reach
+		if t.selfOnly {
+			p.Report(lint.AtValue(n, k, v, "%s %s points at %s %s; a %s listens on its own broker (tcp://localhost:%d)",
+				t.what, ep.Raw, to.Role, to.Name, n.Role, t.svc.port(n, ep.Scheme)))
+			return h
+		}
+		if !to.Role.ActsAs(t.role) {
+			p.Report(lint.AtValue(n, k, v, "%s %s points at %s node %s%s, not at %s%s",
+				t.what, ep.Raw, to.Role, to.Name, epLearnt(h), epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
+			return h
+		}
+	case lint.TargetCluster:
+		if h.to.Role != lint.RoleUnknown && !h.to.Role.ActsAs(t.role) && !epAnyActs(h.to.Nodes, t.role) {
+			p.Report(lint.AtValue(n, k, v, "%s %s points at %s, the %s load balancer (%s), not at %s%s",
+				t.what, ep.Raw, ep.Host, h.to.Role, h.to.Reason, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
+			return h
+		}
+		if t.selfOnly {
+			p.Report(lint.AtValue(n, k, v, "%s %s points at the load balancer %s; a %s listens on its own broker (tcp://localhost:%d)",
+				t.what, ep.Raw, ep.Host, n.Role, t.svc.port(n, ep.Scheme)))
+			return h
+		}
+	}
+	if h.placeholderPort {
+		h.ok = true
+		return h
+	}
+	if msg := epPortProblem(h, t); msg != "" {
+		p.Report(lint.AtValue(n, k, v, "%s %s %s", t.what, ep.Raw, msg))
+		return h
+	}
+	h.ok = true
+	return h
+}
+
+// epLearnt says why a host names a node when apimlint learnt it from the
+// fleet rather than reading it from the node's own file.
+func epLearnt(h epHit) string {
+	r := h.to.Reason
+	if strings.HasPrefix(r, "peer symmetry") || strings.HasPrefix(r, "token match") {
+		return fmt.Sprintf(" (%s is %s by %s)", h.url.Host, h.reach.Name, r)
+	}
+	return ""
+}
+
+func epAnyActs(nodes []*lint.Node, r lint.Role) bool {
+	for _, n := range nodes {
+		if n.Role.ActsAs(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// proxyPorts returns the proxyPort values a node declares.
+func epProxyPorts(n *lint.Node) []int {
+	var out []int
+	for _, path := range []string{"transport.https.properties.proxyPort", "transport.http.properties.proxyPort"} {
+		if v := n.Value(path); v != nil {
+			if i, ok := v.Int64(); ok {
+				out = append(out, int(i))
+			}
+		}
+	}
+	return out
+}
+
+// proxied reports whether a URL to a node's [server] hostname goes
+// through the proxy in front of it: no port, 80, 443, or its proxyPort.
+func epProxied(n *lint.Node, ep lint.Endpoint) bool {
+	if ep.DefaultPort || ep.Port == 80 || ep.Port == 443 {
+		return true
+	}
+	for _, pp := range epProxyPorts(n) {
+		if ep.Port == pp {
+			return true
+		}
+	}
+	return false
+}
+
+// portProblem says what is wrong with the port of a URL that reached the
+// right role, or "".
+func epPortProblem(h epHit, t epTarget) string {
+	ep := h.url
+	switch h.to.Kind {
+	case lint.TargetSelf, lint.TargetNode:
+		to := h.to.Nodes[0]
+		if strings.EqualFold(to.ServerHostname(), ep.Host) && epProxied(to, ep) {
+			return "" // the name clients use, through its proxy
+		}
+		want := t.svc.port(to, ep.Scheme)
+		if ep.Port == want {
+			return ""
+		}
+		return epPortMismatch(to, ep, want, t)
+	case lint.TargetCluster:
+		if len(h.to.Ports) > 0 {
+			for _, pt := range h.to.Ports {
+				if pt == ep.Port {
+					return ""
+				}
+			}
+			return fmt.Sprintf("uses port %s of load balancer %s, which [[loadbalancer]] declares with ports %s only",
+				epPortText(ep), ep.Host, epJoinInts(h.to.Ports))
+		}
+		// A [server] hostname shared by the role: a proxy, unless an
+		// explicit port says the URL goes straight to the nodes.
+		shared := false
+		for _, n := range h.to.Nodes {
+			if strings.EqualFold(n.ServerHostname(), ep.Host) {
+				shared = true
+				if epProxied(n, ep) {
+					return ""
+				}
+			}
+		}
+		if !shared || ep.DefaultPort {
+			return "" // a load balancer: its ports are its own
+		}
+		ports := map[int]bool{}
+		for _, n := range h.to.Nodes {
+			if n.Role.ActsAs(t.role) {
+				ports[t.svc.port(n, ep.Scheme)] = true
+			}
+		}
+		if ports[ep.Port] || len(ports) == 0 {
+			return ""
+		}
+		var ps []int
+		for pt := range ports {
+			ps = append(ps, pt)
+		}
+		sort.Ints(ps)
+		return fmt.Sprintf("uses port %d on %s, the hostname shared by the %s nodes, whose %s port is %s",
+			ep.Port, ep.Host, h.to.Role, t.svc.label(ep.Scheme), epJoinInts(ps))
+	}
+	return ""
+}
+
+func epPortText(ep lint.Endpoint) string {
+	if ep.DefaultPort {
+		return fmt.Sprintf("%d (the %s default)", ep.Port, ep.Scheme)
+	}
+	return strconv.Itoa(ep.Port)
+}
+
+// portMismatch explains a wrong port on a node: which service the port
+// belongs to, and the node's offset when it matters.
+func epPortMismatch(to *lint.Node, ep lint.Endpoint, want int, t epTarget) string {
+	label := t.svc.label(ep.Scheme)
+	var b strings.Builder
+	if ep.DefaultPort {
+		fmt.Fprintf(&b, "has no port, so it uses %d; %s's %s port is %d", ep.Port, to.Name, label, want)
+	} else {
+		fmt.Fprintf(&b, "uses port %d, but %s's %s port is %d", ep.Port, to.Name, label, want)
+	}
+	if to.Offset != 0 {
+		fmt.Fprintf(&b, " (%d + offset %d)", want-to.Offset, to.Offset)
+	}
+	if !ep.DefaultPort {
+		base := ep.Port - to.Offset
+		if name, ok := epPortNames[base]; ok && base != want-to.Offset {
+			fmt.Fprintf(&b, "; %d is its %s port", ep.Port, name)
+		} else if name, ok := epPortNames[ep.Port]; ok && to.Offset != 0 {
+			fmt.Fprintf(&b, "; %d is the default %s port, without the offset", ep.Port, name)
+		}
+	}
+	return b.String()
+}
+
+func epJoinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// bestAddress is the address to show for a node: the first learnt,
+// declared or hostname address, else its directory name.
+func epBestAddress(n *lint.Node) string {
+	for _, a := range n.Addresses {
+		if a.Source != "directory name" {
+			return a.Host
+		}
+	}
+	if len(n.Addresses) > 0 {
+		return n.Addresses[0].Host
+	}
+	return n.Name
+}
+
+// listTargets renders "; control-plane nodes: cp-1:5672, cp-2:5672".
+func epListTargets(f *lint.Fleet, t epTarget, scheme string) string {
+	nodes := f.ByRole(t.role)
+	if len(nodes) == 0 {
+		return ""
+	}
+	const max = 5
+	var parts []string
+	for i, n := range nodes {
+		if i == max {
+			parts = append(parts, fmt.Sprintf("and %d more", len(nodes)-max))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s:%d", epBestAddress(n), t.svc.port(n, scheme)))
+	}
+	return fmt.Sprintf("; %s nodes: %s", epRoleLabel(t.role), strings.Join(parts, ", "))
+}
+
+func epRoleLabel(r lint.Role) string {
+	if r == lint.RoleKeyManager {
+		return "key-manager (and control-plane)"
+	}
+	return string(r)
+}
+
+// reportUnknown handles a host that names nothing apimlint knows.
+func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
+	f := p.Fleet
+	nodes := f.ByRole(t.role)
+	if len(nodes) == 0 {
+		return // the role is absent from this folder: nothing to compare with
+	}
+	ep := h.url
+	n, k, v := h.node, h.key, h.elem
+	if f.Config != nil && f.Config.Fleet.Complete {
+		p.Report(lint.AtValue(n, k, v, "%s %s: no %s node answers to %s, and %s declares the fleet's addresses complete%s",
+			t.what, ep.Raw, epRoleLabel(t.role), ep.Host, lint.ConfigFileName, epListTargets(f, t, ep.Scheme)))
+		return
+	}
+	if epSiblingOfAll(ep.Host, nodes) {
+		p.Report(lint.AtValue(n, k, v, "%s %s: no %s node answers to %s, which is named like their addresses%s",
+			t.what, ep.Raw, epRoleLabel(t.role), ep.Host, epListTargets(f, t, ep.Scheme)))
+		return
+	}
+	hint := ""
+	if epFrontOfAll(ep.Host, nodes) {
+		hint = ", and is named like a load balancer or Kubernetes service in front of them"
+	}
+	fr := lint.AtValue(n, k, v, "%s %s: %s matches no node of this fleet%s%s; if it is a load balancer in front of them, declare it "+
+		"with [[loadbalancer]] host = %q role = %q in %s; if it is one of them, add it to that node's [[node]] addresses",
+		t.what, ep.Raw, ep.Host, epListTargets(f, t, ep.Scheme), hint, ep.Host, string(t.role), lint.ConfigFileName)
+	fr.Severity = lint.SeverityWarning
+	if t.unknownSeverity != 0 {
+		fr.Severity = t.unknownSeverity
+	}
+	p.Report(fr)
+}
+
+// siblingOfAll reports whether every node is addressed by a host of the
+// same shape as host (apim-cp-3 beside apim-cp-1 and apim-cp-2): then
+// host provably names none of them.
+func epSiblingOfAll(host string, nodes []*lint.Node) bool {
+	shape := lint.HostShape(host)
+	if shape == "" {
+		return false
+	}
+	for _, n := range nodes {
+		found := false
+		for _, a := range n.Addresses {
+			if lint.HostShape(a.Host) == shape {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// epFrontOfAll reports whether host is, for every node, one of its
+// addresses without the number (apim-acp-wso2am-acp-service beside
+// apim-acp-wso2am-acp-1-service).
+func epFrontOfAll(host string, nodes []*lint.Node) bool {
+	want := strings.Join(lint.HostTokens(host), "-")
+	for _, t := range lint.HostTokens(host) {
+		if t[0] >= '0' && t[0] <= '9' {
+			return false
+		}
+	}
+	for _, n := range nodes {
+		found := false
+		for _, a := range n.Addresses {
+			var toks []string
+			digits := false
+			for _, t := range lint.HostTokens(a.Host) {
+				if t[0] >= '0' && t[0] <= '9' {
+					digits = true
+					continue
+				}
+				toks = append(toks, t)
+			}
+			if digits && strings.Join(toks, "-") == want {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// epKeysAt returns the keys of n at a generic path ("[]" for any index).
+func epKeysAt(n *lint.Node, generic string) []*lint.Key {
+	if !strings.Contains(generic, "[]") {
+		if k := n.Get(generic); k != nil {
+			return []*lint.Key{k}
+		}
+		return nil
+	}
+	prefix := generic[:strings.Index(generic, "[]")]
+	var out []*lint.Key
+	for _, k := range n.Under(prefix) {
+		if lint.GenericPath(k.Path) == generic {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// nodeSet is a small ordered set of nodes.
+type epNodeSet struct {
+	has   map[*lint.Node]bool
+	order []*lint.Node
+}
+
+func (s *epNodeSet) add(n *lint.Node) {
+	if s.has == nil {
+		s.has = map[*lint.Node]bool{}
+	}
+	if !s.has[n] {
+		s.has[n] = true
+		s.order = append(s.order, n)
+	}
+}
+
+// missing returns the nodes of all that s lacks, at most max of them, and
+// how many there are. s must hold only nodes of all; the cost is
+// O(len(s) + max), not O(len(all)), so coverage checks stay linear.
+func (s *epNodeSet) missing(all []*lint.Node, max int) ([]*lint.Node, int) {
+	count := len(all) - len(s.order)
+	if count <= 0 {
+		return nil, 0
+	}
+	var out []*lint.Node
+	for _, n := range all {
+		if !s.has[n] {
+			out = append(out, n)
+			if len(out) == max {
+				break
+			}
+		}
+	}
+	return out, count
+}
+
+// describeNodes renders "cp-2 (tcp://apim-cp-2:5672)" lists, capped.
+func epDescribe(nodes []*lint.Node, total int, render func(*lint.Node) string) string {
+	parts := make([]string, 0, len(nodes)+1)
+	for _, n := range nodes {
+		parts = append(parts, render(n))
+	}
+	if total > len(nodes) {
+		parts = append(parts, fmt.Sprintf("and %d more", total-len(nodes)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// skipNode reports nodes the endpoint rules do not read.
+func epSkip(n *lint.Node) bool {
+	return !n.Role.IsAPIM() || (n.SyntaxError != nil && len(n.Keys) == 0)
+}

@@ -1,0 +1,170 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// EventHubEndpoints checks where nodes listen for control-plane events.
+var EventHubEndpoints = register(&lint.Rule{
+	ID:       "event-hub-endpoints",
+	Severity: lint.SeverityError,
+	Summary:  "[apim.event_hub] event_listening_endpoints reach the control planes' JMS brokers",
+	Doc: `Gateways, traffic managers and key managers learn about API deployments, revoked tokens,
+subscriptions and policy changes from the control planes' event hub, over JMS (tcp://host:5672,
+or ssl://host:8672 with TLS; both plus the control plane's [server] offset). Each URL in
+event_listening_endpoints must reach a control-plane node on its JMS port: a URL to a gateway or
+traffic manager, a wrong port or a host no node answers to means the node silently never
+receives events (APIs stuck "deployment pending", revoked tokens still accepted). A control
+plane listens on its own broker (tcp://localhost:5672). Listening to only some control planes is
+reported with the missing ones, and whether their events still reach this node because they
+publish to the brokers it hears ([[apim.event_hub.publish.url_group]]): a warning when they do
+not, a note when they do (the node then depends on fewer brokers). Hosts are resolved with the
+address book (see apimlint nodes); a host that names no node is an error only when it provably
+names none (shaped like the control planes' addresses, or [fleet] complete = true), else a
+warning that says how to declare it.`,
+	Example: `gw-1/deployment.toml:12:31: error: event_listening_endpoints tcp://apim-cp-3:5672: no control-plane node answers to apim-cp-3, which is named like their addresses; control-plane nodes: apim-cp-1:5672, apim-cp-2:5672 (event-hub-endpoints)`,
+	Fix: `List every control plane's JMS URL with its own port after its offset:
+event_listening_endpoints = ["tcp://cp-1:5672", "tcp://cp-2:5672"]; on a control plane use
+["tcp://localhost:5672"]. Declare load balancers and unknown node names in .apimlint.toml.`,
+	Run: runEventHubEndpoints,
+})
+
+const epListeningKey = "apim.event_hub.event_listening_endpoints"
+
+func runEventHubEndpoints(p *lint.Pass) {
+	f := p.Fleet
+	cps := f.ByRole(lint.RoleControlPlane)
+	var publishes map[*lint.Node]*epNodeSet // lazily: control plane -> brokers it publishes to
+	for _, n := range f.Nodes {
+		if epSkip(n) {
+			continue
+		}
+		k := n.Get(epListeningKey)
+		if k == nil {
+			continue
+		}
+		t := epTarget{role: lint.RoleControlPlane, svc: epJMS, what: "event_listening_endpoints"}
+		if n.Role.ActsAs(lint.RoleControlPlane) {
+			epCheckOwnBroker(p, n, k, t)
+			continue
+		}
+		if n.Role != lint.RoleGateway && n.Role != lint.RoleTrafficManager && n.Role != lint.RoleKeyManager {
+			continue
+		}
+		var heard epNodeSet
+		complete := true
+		for _, v := range epElems(k) {
+			h := epCheck(p, n, k, v, t)
+			switch {
+			case h.ok && h.reach != nil && h.reach.Role.ActsAs(lint.RoleControlPlane):
+				heard.add(h.reach)
+			case h.ok && h.to.Kind == lint.TargetCluster:
+				complete = false // a load balancer: which brokers it reaches is not ours to know
+			default:
+				complete = false
+			}
+		}
+		if !complete || len(heard.order) == 0 || len(cps) < 2 {
+			continue
+		}
+		miss, count := heard.missing(cps, 5)
+		if count == 0 {
+			continue
+		}
+		if publishes == nil {
+			publishes = epPublishTargets(f, cps)
+		}
+		var reach, lost []string
+		for _, m := range miss {
+			if pub := publishes[m]; pub != nil && epAnyIn(pub, heard.order) {
+				reach = append(reach, m.Name)
+			} else {
+				lost = append(lost, m.Name)
+			}
+		}
+		fr := lint.AtKey(n, k, "%s listens to %s only, not to %s", n.Name, epNames(heard.order),
+			epDescribe(miss, count, func(m *lint.Node) string {
+				return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMS))
+			}))
+		if len(lost) > 0 {
+			fr.Message += fmt.Sprintf("; %s publish(es) to none of the brokers it hears, so their events never reach %s", strings.Join(lost, ", "), n.Name)
+			fr.Severity = lint.SeverityWarning
+		} else {
+			fr.Message += fmt.Sprintf("; their events still reach it because they publish to %s, but it depends on fewer brokers", epNames(heard.order))
+			fr.Severity = lint.SeverityInfo
+		}
+		for _, m := range miss {
+			fr.Related = append(fr.Related, lint.RelatedNode(m, "control plane %s is not listened to", m.Name))
+		}
+		p.Report(fr)
+	}
+}
+
+// checkOwnBroker checks a control plane's own listening endpoints: its
+// own broker. Another control plane's broker is a warning: control
+// planes publish every event to each other's brokers, so the node hears
+// each event twice.
+func epCheckOwnBroker(p *lint.Pass, n *lint.Node, k *lint.Key, t epTarget) {
+	for _, v := range epElems(k) {
+		h := epResolve(p.Fleet, n, k, v)
+		if h.judged && h.reach != nil && h.reach != n && h.reach.Role.ActsAs(lint.RoleControlPlane) {
+			fr := lint.AtValue(n, k, v, "event_listening_endpoints %s points at control plane %s; a control plane listens on its own broker (tcp://localhost:%d): when control planes publish to each other's brokers, as [[apim.event_hub.publish.url_group]] is meant to, %s hears each event twice",
+				h.url.Raw, h.reach.Name, n.Port(lint.PortJMS), n.Name)
+			fr.Severity = lint.SeverityWarning
+			p.Report(fr)
+			continue
+		}
+		ts := t
+		ts.what = "event_listening_endpoints"
+		epCheck(p, n, k, v, ts)
+	}
+}
+
+// publishTargets maps each control plane to the control planes its
+// [[apim.event_hub.publish.url_group]] reaches (itself when it has none:
+// WSO2 then publishes to localhost). URLs on a wrong port reach nothing.
+func epPublishTargets(f *lint.Fleet, cps []*lint.Node) map[*lint.Node]*epNodeSet {
+	out := make(map[*lint.Node]*epNodeSet, len(cps))
+	for _, c := range cps {
+		s := &epNodeSet{}
+		keys := epKeysAt(c, "apim.event_hub.publish.url_group[].urls")
+		if len(keys) == 0 {
+			s.add(c)
+		}
+		for _, k := range keys {
+			for _, v := range epElems(k) {
+				h := epResolve(f, c, k, v)
+				if h.judged && h.reach != nil && (h.placeholderPort || epPortProblem(h, epTarget{role: lint.RoleControlPlane, svc: epBinary}) == "") {
+					s.add(h.reach) // a wrong port publishes nowhere
+				}
+			}
+		}
+		out[c] = s
+	}
+	return out
+}
+
+func epAnyIn(s *epNodeSet, nodes []*lint.Node) bool {
+	for _, n := range nodes {
+		if s.has[n] {
+			return true
+		}
+	}
+	return false
+}
+
+func epNames(nodes []*lint.Node) string {
+	const max = 5
+	var parts []string
+	for i, n := range nodes {
+		if i == max {
+			parts = append(parts, fmt.Sprintf("and %d more", len(nodes)-max))
+			break
+		}
+		parts = append(parts, n.Name)
+	}
+	return strings.Join(parts, ", ")
+}

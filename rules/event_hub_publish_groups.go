@@ -1,0 +1,114 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// EventHubPublishGroups checks where control planes publish their events.
+var EventHubPublishGroups = register(&lint.Rule{
+	ID:       "event-hub-publish-groups",
+	Severity: lint.SeverityError,
+	Summary:  "a control plane's [[apim.event_hub.publish.url_group]] covers every control plane on its binary ports",
+	Doc: `A control plane publishes each event (API deployed, token revoked, policy changed) to the event
+hubs listed in its [[apim.event_hub.publish.url_group]] tables, over the binary protocol: urls on
+the binary port (tcp://host:9611) and auth_urls on the binary-TLS port (ssl://host:9711), both
+plus the target control plane's offset, with the same host in both. With several control planes,
+each must publish to all of them (itself included), or nodes listening to the brokers it skips
+never hear its events. Without any url_group WSO2 publishes to localhost only. The JMS port
+(5672) is the one nodes listen on, not the one events are published to; a load balancer in a
+url_group delivers each event to one control plane only.`,
+	Example: `cp-1/deployment.toml:40:9: error: publish url_group urls tcp://cp-2:5672 uses port 5672, but cp-2's binary port is 9611; 5672 is its JMS port (event-hub-publish-groups)`,
+	Fix: `Give each control plane one url_group with its own binary ports, on every control plane:
+[[apim.event_hub.publish.url_group]]
+urls = ["tcp://cp-1:9611"]
+auth_urls = ["ssl://cp-1:9711"]`,
+	Run: runEventHubPublishGroups,
+})
+
+func runEventHubPublishGroups(p *lint.Pass) {
+	f := p.Fleet
+	cps := f.ByRole(lint.RoleControlPlane)
+	exactCPs := len(f.OfRole(lint.RoleControlPlane))
+	for _, n := range f.Nodes {
+		if epSkip(n) || !n.Role.ActsAs(lint.RoleControlPlane) {
+			continue
+		}
+		groups := n.ArrayLen("apim.event_hub.publish.url_group")
+		if groups == 0 {
+			if n.Role == lint.RoleControlPlane && exactCPs >= 2 && n.SyntaxError == nil {
+				fr := lint.AtTable(n, "apim.event_hub", "%s is one of %d control planes but has no [[apim.event_hub.publish.url_group]]: WSO2 then publishes its events to its own broker only, so nodes listening to %s never hear them",
+					n.Name, exactCPs, epDescribe(epFirstOthers(cps, n, 5), len(cps)-1, func(m *lint.Node) string { return m.Name }))
+				fr.Key = "apim.event_hub.publish.url_group"
+				p.Report(fr)
+			}
+			continue
+		}
+		var covered epNodeSet
+		complete := true
+		var first *lint.Key
+		for i := 0; i < groups; i++ {
+			base := fmt.Sprintf("apim.event_hub.publish.url_group[%d]", i)
+			urls, auth := n.Get(base+".urls"), n.Get(base+".auth_urls")
+			var reachedURLs, reachedAuth []*lint.Node
+			for _, spec := range []struct {
+				k    *lint.Key
+				out  *[]*lint.Node
+				what string
+				tls  bool
+			}{{urls, &reachedURLs, "publish url_group urls", false}, {auth, &reachedAuth, "publish url_group auth_urls", true}} {
+				if spec.k == nil {
+					continue
+				}
+				if first == nil {
+					first = spec.k
+				}
+				for _, v := range epElems(spec.k) {
+					h := epResolve(f, n, spec.k, v)
+					if h.judged && spec.tls && h.url.Scheme != "ssl" {
+						p.Report(lint.AtValue(n, spec.k, v, "%s %s uses %s://; auth_urls take ssl:// URLs on the binary-TLS port (%d on the target after its offset)",
+							spec.what, h.url.Raw, h.url.Scheme, lint.PortBinaryTLS))
+						complete = false
+						continue
+					}
+					h = epCheck(p, n, spec.k, v, epTarget{role: lint.RoleControlPlane, svc: epBinary, what: spec.what})
+					switch {
+					case h.ok && h.reach != nil:
+						*spec.out = append(*spec.out, h.reach)
+						if h.reach.Role.ActsAs(lint.RoleControlPlane) {
+							covered.add(h.reach)
+						}
+					case h.ok && h.to.Kind == lint.TargetCluster:
+						fr := lint.AtValue(n, spec.k, v, "%s %s points at the load balancer %s: each event then reaches one control plane only; list each control plane in its own url_group",
+							spec.what, h.url.Raw, h.url.Host)
+						fr.Severity = lint.SeverityWarning
+						p.Report(fr)
+						complete = false
+					default:
+						complete = false
+					}
+				}
+			}
+			if len(reachedURLs) > 0 && len(reachedAuth) > 0 && reachedURLs[0] != reachedAuth[0] && auth != nil {
+				p.Report(lint.AtKey(n, auth, "url_group %d publishes to %s over urls but authenticates against %s over auth_urls; both must name the same control plane",
+					i+1, reachedURLs[0].Name, reachedAuth[0].Name))
+			}
+		}
+		if !complete || first == nil || len(cps) < 2 {
+			continue
+		}
+		miss, count := covered.missing(cps, 5)
+		if count == 0 {
+			continue
+		}
+		fr := lint.AtTable(n, "apim.event_hub.publish.url_group[0]", "%s publishes events to %s only; %s never receive them: add a url_group for each, e.g. %s",
+			n.Name, epNames(covered.order), epDescribe(miss, count, func(m *lint.Node) string { return m.Name }),
+			fmt.Sprintf(`urls = ["tcp://%s:%d"], auth_urls = ["ssl://%s:%d"]`, epBestAddress(miss[0]), miss[0].Port(lint.PortBinary), epBestAddress(miss[0]), miss[0].Port(lint.PortBinaryTLS)))
+		fr.Key = "apim.event_hub.publish.url_group"
+		for _, m := range miss {
+			fr.Related = append(fr.Related, lint.RelatedNode(m, "control plane %s is not published to", m.Name))
+		}
+		p.Report(fr)
+	}
+}

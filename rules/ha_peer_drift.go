@@ -1,0 +1,434 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// HAPeerDrift reports settings that differ between nodes of one role.
+var HAPeerDrift = register(&lint.Rule{
+	ID:       "ha-peer-drift",
+	Severity: lint.SeverityWarning,
+	Summary:  "nodes of the same role differ in settings other than those expected to differ",
+	Doc: `Nodes of one role are replicas behind one load balancer: a request may reach any of them, so
+they must be configured alike. A replica that drifted (a different cache setting, a missing
+[apim.cors] table, another token expiry) behaves differently from its peers, and the failure
+shows only on the requests it happens to get ("one of four CPs answers 401").
+
+apimlint compares the resolved value of every key across the nodes of each role (gateways are
+grouped by the labels they serve, since gateways of different environments are not replicas),
+with go-cmp, and reports each differing key once, at the node that differs from the majority,
+related to its peers. With two nodes there is no majority: the second node by name is reported,
+related to the first. Keys a node lacks are reported once per table.
+
+Not compared, because they are expected to differ per node: [server] hostname, node_ip and
+offset, [apim.gateway_notification] gateway_id, gateway environment descriptions, [apim.transaction_counter] server_id, the
+event_duplicate_url of [apim.event_hub] and [apim.throttling], and [keystore.tls] (each node
+may carry its own TLS certificate). Not compared either, because a dedicated rule checks them
+across roles: the database identity of shared_db and apim_db (shared-db-consistent), [super_admin]
+(admin-credentials-shared), [encryption] (encryption-key-shared), [keystore.primary]
+(primary-keystore-shared) and gateway environment names and types (gateway-labels). Symbolic
+values are not compared. Secrets are compared but never shown.
+
+Extend the list in .apimlint.toml: [drift] ignore = ["apim.cache.*", "transport.http"] for every
+role, [drift.roles] gateway = ["apim.throttling.url_group"] for one role. Patterns are globs on
+key paths with array indices removed; a pattern that names a table ignores everything below it.`,
+	Example: `cp-2/deployment.toml:40:10: warning: apim.cache.gateway_token.enable = "false" here, but "true" on cp-1, cp-3 (control-plane peers) (ha-peer-drift)`,
+	Fix: `Make the replicas' files identical except for the per-node keys (generate them from one
+template), or list keys that differ on purpose under [drift] ignore in .apimlint.toml.`,
+	Run: runHAPeerDrift,
+})
+
+// driftIgnored are the keys expected to differ between peers, or owned by
+// a rule that compares them across roles.
+var driftIgnored = []string{
+	"server.hostname", "server.node_ip", "server.offset",
+	"apim.gateway_notification.gateway_id", "apim.transaction_counter.server_id",
+	"apim.event_hub.event_duplicate_url", "apim.throttling.event_duplicate_url",
+	"keystore.tls",
+	"database.shared_db.type", "database.shared_db.url", "database.shared_db.hostname", "database.shared_db.port", "database.shared_db.name",
+	"database.apim_db.type", "database.apim_db.url", "database.apim_db.hostname", "database.apim_db.port", "database.apim_db.name",
+	"super_admin", "encryption", "keystore.primary",
+	"apim.gateway.environment.name", "apim.gateway.environment.type", "apim.gateway.environment.description",
+}
+
+var arrayIndex = regexp.MustCompile(`\[\d+\]`)
+
+// driftIgnore matches key paths against the ignore globs.
+type driftIgnore []string
+
+func (d driftIgnore) match(p string) bool {
+	stripped := arrayIndex.ReplaceAllString(p, "")
+	for _, g := range d {
+		if lint.MatchGlob(g, p) || lint.MatchGlob(g, stripped) {
+			return true
+		}
+		for i := 0; i < len(stripped); i++ {
+			if stripped[i] == '.' && lint.MatchGlob(g, stripped[:i]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// driftValue is a value normalised for comparison: WSO2 reads 3306 and
+// "3306", true and "true" alike.
+// Host-like words are rewritten by self, so that each replica naming
+// itself ("apim-cp-1" on cp-1, "apim-cp-2" on cp-2) compares equal.
+func driftValue(v *lint.Value, self func(string) string) any {
+	if v.Kind == lint.KindArray {
+		out := make([]any, len(v.Elems))
+		for i, e := range v.Elems {
+			out[i] = driftValue(e, self)
+		}
+		return out
+	}
+	if v.Kind == lint.KindTable {
+		return map[string]any{}
+	}
+	return self(v.Text())
+}
+
+// selfTokens returns, per node, the name and address tokens that set it
+// apart from its peers ("dc2" of cp/dc2 beside cp/dc1; "1" of
+// control-plane-1 beside control-plane-2).
+func selfTokens(group []*lint.Node) map[*lint.Node]map[string]bool {
+	sets := make(map[*lint.Node]map[string]bool, len(group))
+	common := map[string]int{}
+	for _, n := range group {
+		set := map[string]bool{}
+		add := func(s string) {
+			for _, t := range strings.FieldsFunc(strings.ToLower(s), notAlnum) {
+				set[t] = true
+			}
+		}
+		add(n.Name)
+		for _, a := range n.Addresses {
+			add(a.Host)
+		}
+		sets[n] = set
+		for t := range set {
+			common[t]++
+		}
+	}
+	for _, set := range sets {
+		for t := range set {
+			if common[t] == len(group) {
+				delete(set, t)
+			}
+		}
+	}
+	return sets
+}
+
+func notAlnum(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+}
+
+// selfRewriter replaces a node's own tokens inside host-like words (runs
+// of letters, digits and - . _ that hold a separator and a letter) with a
+// marker; a bare "1" elsewhere (order = 1) is left alone.
+func selfRewriter(own map[string]bool) func(string) string {
+	if len(own) == 0 {
+		return func(s string) string { return s }
+	}
+	return func(s string) string {
+		var sb strings.Builder
+		i := 0
+		for i < len(s) {
+			j := i
+			for j < len(s) && (!notAlnum(rune(s[j])) || s[j] == '-' || s[j] == '.' || s[j] == '_') {
+				j++
+			}
+			if j == i {
+				sb.WriteByte(s[i])
+				i++
+				continue
+			}
+			word := s[i:j]
+			if strings.ContainsAny(word, "-._") && strings.IndexFunc(word, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0 {
+				k := 0
+				for k < len(word) {
+					m := k
+					for m < len(word) && !notAlnum(rune(word[m])) {
+						m++
+					}
+					if m > k {
+						if own[strings.ToLower(word[k:m])] {
+							sb.WriteString("\x00self")
+						} else {
+							sb.WriteString(word[k:m])
+						}
+						k = m
+						continue
+					}
+					sb.WriteByte(word[k])
+					k++
+				}
+			} else {
+				sb.WriteString(word)
+			}
+			i = j
+		}
+		return sb.String()
+	}
+}
+
+func symbolicValue(v *lint.Value) bool {
+	if v.Symbolic {
+		return true
+	}
+	for _, e := range v.Elems {
+		if symbolicValue(e) {
+			return true
+		}
+	}
+	return false
+}
+
+// peerGroups splits APIM nodes into groups of replicas: same role, and
+// for gateways the same labels.
+func peerGroups(f *lint.Fleet) [][]*lint.Node {
+	byKey := map[string][]*lint.Node{}
+	var order []string
+	for _, n := range f.Nodes {
+		if !n.Role.IsAPIM() || n.SyntaxError != nil {
+			continue
+		}
+		key := string(n.Role)
+		if n.Role == lint.RoleGateway {
+			labels, _ := labelsOf(n)
+			var ls []string
+			for _, l := range labels {
+				ls = append(ls, l.val.Text())
+			}
+			sort.Strings(ls)
+			key += "\x00" + strings.Join(ls, "\x00")
+		}
+		if byKey[key] == nil {
+			order = append(order, key)
+		}
+		byKey[key] = append(byKey[key], n)
+	}
+	var out [][]*lint.Node
+	for _, k := range order {
+		if len(byKey[k]) >= 2 {
+			out = append(out, byKey[k])
+		}
+	}
+	return out
+}
+
+func runHAPeerDrift(p *lint.Pass) {
+	cfg := p.Fleet.Config
+	for _, group := range peerGroups(p.Fleet) {
+		role := group[0].Role
+		ignore := driftIgnore(driftIgnored)
+		if cfg != nil {
+			ignore = append(ignore[:len(ignore):len(ignore)], cfg.Drift.Ignore...)
+			for r, globs := range cfg.Drift.Roles {
+				if pr, ok := lint.ParseRole(r); ok && pr == role {
+					ignore = append(ignore, globs...)
+				}
+			}
+		}
+		driftGroup(p, group, ignore)
+	}
+}
+
+type driftVote struct {
+	node *lint.Node
+	key  *lint.Key // nil: not set on this node
+	val  any
+}
+
+type driftCamp struct {
+	rep   any
+	set   bool
+	votes []driftVote
+}
+
+func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
+	var paths []string
+	seen := map[string]bool{}
+	for _, n := range group {
+		for _, k := range n.Keys {
+			if !seen[k.Path] {
+				seen[k.Path] = true
+				paths = append(paths, k.Path)
+			}
+		}
+	}
+	// missing[node][table] collects keys a node lacks, reported per table.
+	type gap struct {
+		keys []string
+		ref  *driftCamp
+	}
+	missing := map[*lint.Node]map[string]*gap{}
+	var missingOrder []*lint.Node
+	var tableOrder = map[*lint.Node][]string{}
+	own := selfTokens(group)
+	self := make(map[*lint.Node]func(string) string, len(group))
+	for _, n := range group {
+		self[n] = selfRewriter(own[n])
+	}
+	for _, path := range paths {
+		if ignore.match(path) {
+			continue
+		}
+		camps := driftCamps(group, path, self)
+		if camps == nil || len(camps) < 2 {
+			continue
+		}
+		ref := camps[0]
+		for _, c := range camps[1:] {
+			for _, v := range c.votes {
+				if v.key == nil {
+					table := parentPath(path)
+					m := missing[v.node]
+					if m == nil {
+						m = map[string]*gap{}
+						missing[v.node] = m
+						missingOrder = append(missingOrder, v.node)
+					}
+					if m[table] == nil {
+						m[table] = &gap{ref: ref}
+						tableOrder[v.node] = append(tableOrder[v.node], table)
+					}
+					m[table].keys = append(m[table].keys, path[len(table)+1:])
+					continue
+				}
+				var f lint.Finding
+				if !ref.set {
+					f = lint.AtKey(v.node, v.key, "%s = %s here, but %s peers %s leave it unset", path, v.key.Show(), v.node.Role, driftNames(ref))
+				} else {
+					rk := ref.votes[0].key
+					f = lint.AtKey(v.node, v.key, "%s = %s here, but %s on %s peers %s", path, v.key.Show(), rk.Show(), v.node.Role, driftNames(ref))
+				}
+				f.Related = driftRelated(ref)
+				p.Report(f)
+			}
+		}
+	}
+	for _, n := range missingOrder {
+		for _, table := range tableOrder[n] {
+			g := missing[n][table]
+			keys := g.keys
+			list := strings.Join(keys, ", ")
+			if len(keys) > 4 {
+				list = fmt.Sprintf("%s and %d more", strings.Join(keys[:4], ", "), len(keys)-4)
+			}
+			f := lint.AtTable(n, table, "[%s] %s: set on %s peers %s but not here, so WSO2's defaults apply", table, list, n.Role, driftNames(g.ref))
+			f.Key = table
+			f.Related = driftRelated(g.ref)
+			p.Report(f)
+		}
+	}
+}
+
+// driftCamps groups the nodes by their value at path, the largest camp
+// first (ties: the camp of the first node by name). It returns nil when a
+// value is symbolic. Values are bucketed by their text, then confirmed
+// with cmp.Equal, so the cost stays linear in the group's size. Camps
+// whose values are equal once each node's own name is abstracted (cp-1
+// saying apim-cp-1 where cp-2 says apim-cp-2) are merged.
+func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string) string) []*driftCamp {
+	identity := func(s string) string { return s }
+	buckets := map[string][]*driftCamp{}
+	var camps []*driftCamp
+	for _, n := range group {
+		k := n.Get(path)
+		v := driftVote{node: n, key: k}
+		bucket := "\x00unset"
+		if k != nil {
+			if symbolicValue(k.Value) {
+				return nil
+			}
+			v.val = driftValue(k.Value, identity)
+			bucket = fmt.Sprint(v.val)
+		}
+		camps = joinCamp(buckets, camps, bucket, v.val, k != nil, []driftVote{v})
+	}
+	if len(camps) > 1 {
+		merged := map[string][]*driftCamp{}
+		var out []*driftCamp
+		for _, c := range camps {
+			first := c.votes[0]
+			var rep any
+			bucket := "\x00unset"
+			if c.set {
+				rep = driftValue(first.key.Value, self[first.node])
+				bucket = fmt.Sprint(rep)
+			}
+			out = joinCamp(merged, out, bucket, rep, c.set, c.votes)
+		}
+		camps = out
+	}
+	// Nodes come in name order, so the first camp of a size holds the
+	// earliest node: a stable sort by size keeps it first on ties.
+	sort.SliceStable(camps, func(i, j int) bool { return len(camps[i].votes) > len(camps[j].votes) })
+	return camps
+}
+
+// joinCamp adds votes to the camp of an equal value, or to a new camp.
+func joinCamp(buckets map[string][]*driftCamp, camps []*driftCamp, bucket string, val any, set bool, votes []driftVote) []*driftCamp {
+	for _, c := range buckets[bucket] {
+		if c.set == set && cmp.Equal(c.rep, val) {
+			c.votes = append(c.votes, votes...)
+			return camps
+		}
+	}
+	c := &driftCamp{rep: val, set: set, votes: votes}
+	buckets[bucket] = append(buckets[bucket], c)
+	return append(camps, c)
+}
+
+func driftNames(c *driftCamp) string {
+	names := make([]string, len(c.votes))
+	for i, v := range c.votes {
+		names[i] = v.node.Name
+	}
+	return listNames(names, 3)
+}
+
+func driftRelated(c *driftCamp) []lint.Related {
+	var out []lint.Related
+	for i, v := range c.votes {
+		if i == 3 {
+			break
+		}
+		if v.key == nil {
+			out = append(out, lint.RelatedNode(v.node, "leaves it unset"))
+		} else {
+			out = append(out, lint.RelatedKey(v.node, v.key, "sets %s", v.key.Show()))
+		}
+	}
+	return out
+}
+
+// parentPath is the table of a key path: "apim.cors.enable" -> "apim.cors".
+func parentPath(p string) string {
+	inQuote := false
+	last := -1
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '"':
+			inQuote = !inQuote
+		case '.':
+			if !inQuote {
+				last = i
+			}
+		}
+	}
+	if last < 0 {
+		return p
+	}
+	return p[:last]
+}

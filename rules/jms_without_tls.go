@@ -1,0 +1,88 @@
+package rules
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// JMSWithoutTLS reports event-hub and throttling broker endpoints on plain
+// tcp:// where the broker also offers ssl://.
+var JMSWithoutTLS = register(&lint.Rule{
+	ID:       "jms-without-tls",
+	Severity: lint.SeverityInfo,
+	Summary:  "event hub or throttle decision broker endpoints use plain tcp:// where ssl:// is offered",
+	Doc: `Gateways subscribe to the control plane's event hub (API deployments, revoked tokens, key
+manager changes) and to the traffic managers' throttle decisions over JMS (AMQP). On tcp://
+(port 5672 + offset) the admin credentials and the events cross the network in clear text;
+every WSO2 broker also listens with TLS on ssl:// (port 8672 + offset). The guides use tcp://,
+so this is information, not an error: fine on a private network, worth changing when nodes talk
+across zones or data centres. Endpoints on the node itself (localhost) are not reported.`,
+	Example: `gw-1/deployment.toml:24:29: info: apim.event_hub.event_listening_endpoints uses plain tcp:// for apim-cp-1:5672; the broker also listens with TLS: ssl://apim-cp-1:8672 (jms-without-tls)`,
+	Fix: `Use the ssl:// endpoints, with the TLS port (8672 + the broker node's offset):
+event_listening_endpoints = ["ssl://apim-cp-1:8672"], throttle_decision_endpoints =
+["ssl://tm-1:8672"]; the broker's certificate must be in the client's truststore.`,
+	Run: runJMSWithoutTLS,
+})
+
+// jmsEndpointKeys hold AMQP broker URLs of the event hub and the traffic
+// managers.
+var jmsEndpointKeys = []string{
+	"apim.event_hub.event_listening_endpoints",
+	"apim.event_hub.event_duplicate_url",
+	"apim.throttling.throttle_decision_endpoints",
+	"apim.throttling.event_duplicate_url",
+}
+
+func runJMSWithoutTLS(p *lint.Pass) {
+	for _, n := range p.Fleet.Nodes {
+		if !hdApplies(n) {
+			continue
+		}
+		for _, path := range jmsEndpointKeys {
+			k := n.Get(path)
+			if k == nil {
+				continue
+			}
+			var first *lint.Value
+			var plain, tls []string
+			for _, v := range k.Value.Scalars() {
+				s, ok := hdKnown(v)
+				if !ok {
+					continue
+				}
+				e, err := lint.ParseEndpoint(s)
+				if err != nil || e.Scheme != "tcp" || e.Symbolic || lint.IsLoopback(e.Host) {
+					continue
+				}
+				if t := p.Fleet.Book.Resolve(e.Host, n); t.Kind == lint.TargetSelf {
+					continue
+				}
+				if first == nil {
+					first = v
+				}
+				plain = append(plain, e.HostPort())
+				if port, err := strconv.Atoi(e.PortText); err == nil && !e.DefaultPort {
+					tls = append(tls, fmt.Sprintf("ssl://%s:%d", hdHostForURL(e.Host), port+lint.PortJMSTLS-lint.PortJMS))
+				}
+			}
+			if first == nil {
+				continue
+			}
+			msg := fmt.Sprintf("%s uses plain tcp:// for %s: credentials and events cross the network unencrypted", path, strings.Join(plain, ", "))
+			if len(tls) > 0 {
+				msg += "; the broker also listens with TLS: " + strings.Join(tls, ", ")
+			}
+			p.Report(lint.AtValue(n, k, first, "%s", msg))
+		}
+	}
+}
+
+func hdHostForURL(h string) string {
+	if strings.Contains(h, ":") && !strings.HasPrefix(h, "[") {
+		return "[" + h + "]"
+	}
+	return h
+}

@@ -1,0 +1,120 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// SharedDBConsistent checks that control planes and key managers share one
+// shared_db and one apim_db.
+var SharedDBConsistent = register(&lint.Rule{
+	ID:       "shared-db-consistent",
+	Severity: lint.SeverityError,
+	Summary:  "control planes and key managers share one shared_db and one apim_db",
+	Doc: `[database.shared_db] holds the user store and the registry, [database.apim_db] the APIs,
+applications, subscriptions and revisions. Every control plane and key manager must point each
+at the same database (type, host, port and database name, or the same JDBC url): a control plane
+on another database, or on its own local H2 file, shows a different set of APIs and users, and
+tokens issued by one node are unknown to the others. Nodes are compared with each other and the
+odd one out is reported, related to the majority.
+
+Gateways and traffic managers may run without a database or on their own local H2 (the 4.5+
+default); one that points shared_db or apim_db at a server database must point at the control
+planes' one.
+
+A JDBC URL written into hostname ("hostname = \"jdbc:mysql://…\"") is always an error: WSO2
+builds the URL from type, hostname, port and name, and tries to reach a host of that name.
+Symbolic values ($env{}, $secret{}) and the helm charts' empty defaults are not judged.`,
+	Example: `cp-2/deployment.toml:14:7: error: [database.apim_db] points at mysql://db-2:3306/apim_db, but control-plane and key-manager nodes cp-1, cp-3 use mysql://db-1:3306/apim_db (shared-db-consistent)`,
+	Fix: `Point [database.shared_db] and [database.apim_db] of every control plane and key manager at
+the same databases; write a JDBC URL under url = "…", never under hostname.`,
+	Run: runSharedDBConsistent,
+})
+
+func runSharedDBConsistent(p *lint.Pass) {
+	for _, table := range []string{"shared_db", "apim_db"} {
+		checkSharedDB(p, table)
+	}
+}
+
+func checkSharedDB(p *lint.Pass, table string) {
+	tp := "database." + table
+	var core, others []*lint.Node
+	for _, n := range p.Fleet.Nodes {
+		switch {
+		case !n.Role.IsAPIM():
+			continue
+		case n.Role.ActsAs(lint.RoleKeyManager) && (table == "shared_db" || !isIdentityServer(n)):
+			core = append(core, n)
+		default:
+			others = append(others, n)
+		}
+	}
+	refs := map[*lint.Node]dbRef{}
+	for _, n := range p.Fleet.Nodes {
+		if !n.Has(tp) {
+			continue
+		}
+		d := readDB(n, table)
+		refs[n] = d
+		if d.Kind == dbBadHost {
+			f := lint.AtKey(n, d.Key, "[%s] hostname holds a JDBC URL %s; WSO2 builds the URL from type, hostname, port "+
+				"and name, so the node looks for a host of that name; move it to url = \"…\" or write only the database host",
+				tp, d.Key.Show())
+			p.Report(f)
+		}
+	}
+	var ballots []ballot
+	for _, n := range core {
+		d, ok := refs[n]
+		if !ok {
+			d = readDB(n, table)
+		}
+		if d.Kind == dbUnknown || d.Kind == dbBadHost {
+			continue
+		}
+		ballots = append(ballots, ballot{node: n, key: d.Key, val: d.ID(n), show: d.String()})
+	}
+	camps := tally(ballots)
+	if len(camps) == 0 {
+		return
+	}
+	ref := camps[0]
+	if len(camps) > 1 {
+		for _, c := range camps[1:] {
+			for _, b := range c.ballots {
+				var f lint.Finding
+				bothLocal := strings.HasPrefix(b.val, "local:") && strings.HasPrefix(ref.val, "local:")
+				if bothLocal {
+					f = at(b.node, b.key, tp, tp, "[%s] is %s, and %s also runs on a local H2 database: each node's H2 file is a "+
+						"database of its own, so they do not share %s; point every control plane and key manager at one server database",
+						tp, b.show, campNodes(ref, 3), table)
+				} else if len(ref.ballots) == 1 && len(ballots) == 2 {
+					f = at(b.node, b.key, tp, tp, "[%s] is %s, but %s uses %s; control planes and key managers must share one %s",
+						tp, b.show, ref.ballots[0].node.Name, ref.show, table)
+				} else {
+					f = at(b.node, b.key, tp, tp, "[%s] is %s, but control-plane and key-manager nodes %s use %s; they must share one %s",
+						tp, b.show, campNodes(ref, 3), ref.show, table)
+				}
+				f.Related = relatedCamp(ref, "uses %s", ref.show)
+				p.Report(f)
+			}
+		}
+	}
+	refDB := refs[ref.ballots[0].node]
+	if refDB.Kind != dbServer {
+		return
+	}
+	for _, n := range others {
+		d, ok := refs[n]
+		if !ok || d.Kind != dbServer || d.ID(n) == ref.val {
+			continue
+		}
+		f := at(n, d.Key, tp, tp, "%s node %s points [%s] at %s, but the control planes use %s; a %s may run without %s "+
+			"or on its own local H2, but a server database must be the control planes' one",
+			n.Role, n.Name, tp, d.String(), ref.show, n.Role, table)
+		f.Related = relatedCamp(ref, "uses %s", ref.show)
+		p.Report(f)
+	}
+}

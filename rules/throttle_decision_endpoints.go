@@ -1,0 +1,68 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// ThrottleDecisionEndpoints checks where gateways hear throttling decisions.
+var ThrottleDecisionEndpoints = register(&lint.Rule{
+	ID:       "throttle-decision-endpoints",
+	Severity: lint.SeverityError,
+	Summary:  "a gateway's throttle_decision_endpoints reach every traffic manager on its JMS port",
+	Doc: `Traffic managers publish throttling decisions (this key is over its quota) on their JMS broker;
+gateways subscribe through [apim.throttling] throttle_decision_endpoints (tcp://tm:5672 plus the
+traffic manager's offset). A URL to another role, a wrong port or an unknown host means the
+gateway never blocks anyone. Listening to only some traffic managers is a warning: decisions
+stop when those are down. A traffic manager's own list points at itself (tcp://localhost:5672).
+With no traffic manager in the folder (only gateways), hosts are not judged.`,
+	Example: `gw-1/deployment.toml:14:32: error: throttle_decision_endpoints tcp://tm-1:9611 uses port 9611, but tm-1's JMS port is 5672; 9611 is its binary port (throttle-decision-endpoints)`,
+	Fix: `List every traffic manager's JMS URL with its own port after its offset:
+throttle_decision_endpoints = ["tcp://tm-1:5672", "tcp://tm-2:5672"]; on a traffic manager use
+["tcp://localhost:5672"].`,
+	Run: runThrottleDecisionEndpoints,
+})
+
+func runThrottleDecisionEndpoints(p *lint.Pass) {
+	f := p.Fleet
+	tms := f.ByRole(lint.RoleTrafficManager)
+	for _, n := range f.Nodes {
+		if epSkip(n) {
+			continue
+		}
+		k := n.Get("apim.throttling.throttle_decision_endpoints")
+		if k == nil {
+			continue
+		}
+		t := epTarget{role: lint.RoleTrafficManager, svc: epJMS, what: "throttle_decision_endpoints"}
+		if n.Role == lint.RoleTrafficManager {
+			t.selfOnly = true
+		}
+		var heard epNodeSet
+		complete := true
+		for _, v := range epElems(k) {
+			h := epCheck(p, n, k, v, t)
+			if h.ok && h.reach != nil && h.reach.Role.ActsAs(lint.RoleTrafficManager) {
+				heard.add(h.reach)
+			} else {
+				complete = false
+			}
+		}
+		// Only gateways need every traffic manager: all-in-one nodes and
+		// control planes hear their own.
+		if n.Role != lint.RoleGateway || !complete || len(heard.order) == 0 || len(tms) < 2 {
+			continue
+		}
+		miss, count := heard.missing(tms, 5)
+		if count == 0 {
+			continue
+		}
+		fr := lint.AtKey(n, k, "%s hears throttling decisions from %s only, not from %s: decisions stop reaching it when those are down",
+			n.Name, epNames(heard.order), epDescribe(miss, count, func(m *lint.Node) string {
+				return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMS))
+			}))
+		fr.Severity = lint.SeverityWarning
+		p.Report(fr)
+	}
+}

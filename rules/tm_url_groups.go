@@ -1,0 +1,110 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// TMURLGroups checks where gateways publish throttling events.
+var TMURLGroups = register(&lint.Rule{
+	ID:       "tm-url-groups",
+	Severity: lint.SeverityError,
+	Summary:  "a gateway's [[apim.throttling.url_group]]s name each traffic manager once, on its binary ports",
+	Doc: `Gateways publish one event per request to the traffic managers listed in
+[[apim.throttling.url_group]]: traffic_manager_urls on the binary port (tcp://tm:9611) and
+traffic_manager_auth_urls on the binary-TLS port (ssl://tm:9711), both plus the traffic manager's
+offset, with the same host in both. Each group names one traffic manager (URLs inside a group
+load-balance, so a group of two splits the events; type = "failover" groups may name several), every traffic manager needs a
+group (a traffic manager missing a gateway's events counts too few requests and throttles too
+late), and no group points at another role. Without any url_group a gateway publishes to
+localhost. With no traffic manager in the folder, hosts are not judged.`,
+	Example: `gw-1/deployment.toml:18:25: error: traffic_manager_urls tcp://tm-2:5672 uses port 5672, but tm-2's binary port is 9611; 5672 is its JMS port (tm-url-groups)`,
+	Fix: `Add one group per traffic manager:
+[[apim.throttling.url_group]]
+traffic_manager_urls = ["tcp://tm-1:9611"]
+traffic_manager_auth_urls = ["ssl://tm-1:9711"]`,
+	Run: runTMURLGroups,
+})
+
+func runTMURLGroups(p *lint.Pass) {
+	f := p.Fleet
+	tms := f.ByRole(lint.RoleTrafficManager)
+	for _, n := range f.Nodes {
+		if epSkip(n) || n.Role == lint.RoleTrafficManager {
+			continue
+		}
+		groups := n.ArrayLen("apim.throttling.url_group")
+		if groups == 0 {
+			if n.Role == lint.RoleGateway && len(tms) > 0 && n.SyntaxError == nil && n.Has("apim.throttling") {
+				fr := lint.AtTable(n, "apim.throttling", "%s has no [[apim.throttling.url_group]]: WSO2 then publishes throttling events to localhost, which is no traffic manager; traffic managers: %s",
+					n.Name, epDescribe(epFirstOthers(tms, nil, 5), len(tms), epTMGroupURL))
+				fr.Key = "apim.throttling.url_group"
+				p.Report(fr)
+			}
+			continue
+		}
+		var covered epNodeSet
+		complete := true
+		for i := 0; i < groups; i++ {
+			base := fmt.Sprintf("apim.throttling.url_group[%d]", i)
+			urls, auth := n.Get(base+".traffic_manager_urls"), n.Get(base+".traffic_manager_auth_urls")
+			var reached []*lint.Node
+			var reachedKey []*lint.Key
+			for _, spec := range []struct {
+				k    *lint.Key
+				what string
+				tls  bool
+			}{{urls, "traffic_manager_urls", false}, {auth, "traffic_manager_auth_urls", true}} {
+				if spec.k == nil {
+					continue
+				}
+				for _, v := range epElems(spec.k) {
+					h := epResolve(f, n, spec.k, v)
+					if h.judged && spec.tls && h.url.Scheme != "ssl" {
+						p.Report(lint.AtValue(n, spec.k, v, "%s %s uses %s://; traffic_manager_auth_urls take ssl:// URLs on the binary-TLS port", spec.what, h.url.Raw, h.url.Scheme))
+						complete = false
+						continue
+					}
+					h = epCheck(p, n, spec.k, v, epTarget{role: lint.RoleTrafficManager, svc: epBinary, what: spec.what})
+					switch {
+					case h.ok && h.reach != nil:
+						reached = append(reached, h.reach)
+						reachedKey = append(reachedKey, spec.k)
+						covered.add(h.reach)
+					case h.ok && h.to.Kind == lint.TargetCluster:
+						complete = false // a load balancer spreads events: coverage unknown
+					default:
+						complete = false
+					}
+				}
+			}
+			// A failover group names several traffic managers on purpose.
+			if typ, _ := n.String(base + ".type"); typ == "failover" {
+				continue
+			}
+			for j := 1; j < len(reached); j++ {
+				if reached[j] != reached[0] {
+					p.Report(lint.AtKey(n, reachedKey[j], "url_group %d names two traffic managers, %s and %s: URLs inside a group load-balance the events, so each gets only part; give each traffic manager its own url_group (or set type = \"failover\" if that is meant)",
+						i+1, reached[0].Name, reached[j].Name))
+					break
+				}
+			}
+		}
+		if n.Role != lint.RoleGateway && n.Role != lint.RoleAllInOne || !complete || len(tms) < 2 || len(covered.order) == 0 {
+			continue
+		}
+		miss, count := covered.missing(tms, 5)
+		if count == 0 {
+			continue
+		}
+		fr := lint.AtTable(n, "apim.throttling.url_group[0]", "%s publishes throttling events to %s only; %s never count this node's requests: add a url_group for each",
+			n.Name, epNames(covered.order), epDescribe(miss, count, epTMGroupURL))
+		fr.Key = "apim.throttling.url_group"
+		p.Report(fr)
+	}
+}
+
+func epTMGroupURL(m *lint.Node) string {
+	return fmt.Sprintf("%s (tcp://%s:%d, ssl://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortBinary), epBestAddress(m), m.Port(lint.PortBinaryTLS))
+}

@@ -1,0 +1,188 @@
+package schema
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"weak"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// ForConfig returns the schema a fleet config asks for: the built-in one,
+// unified with the CUE files its [schema] extra globs name (relative to the
+// config file's directory). Problems with those files come back as
+// schema-type findings; the built-in schema is used then.
+func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
+	base, err := Builtin()
+	if err != nil {
+		return nil, ErrorFindings(err)
+	}
+	if cfg == nil || len(cfg.Schema.Extra) == 0 {
+		return base, nil
+	}
+	dir := "."
+	if cfg.File != "" {
+		dir = filepath.Dir(cfg.File)
+	}
+	var cfgSrc []byte
+	if cfg.File != "" {
+		cfgSrc, _ = os.ReadFile(cfg.File) // only for positions; the loader read it already
+	}
+	var findings []lint.Finding
+	var extra []Source
+	for _, pat := range cfg.Schema.Extra {
+		full := pat
+		if !filepath.IsAbs(full) {
+			full = filepath.Join(dir, pat)
+		}
+		matches, err := filepath.Glob(full)
+		if err != nil || len(matches) == 0 {
+			why := "matches no file"
+			if err != nil {
+				why = "is not a valid pattern: " + err.Error()
+			}
+			findings = append(findings, configFinding(cfg, cfgSrc, pat,
+				"[schema] extra %q %s (looked in %s); the built-in schema applies without it", pat, why, dir))
+			continue
+		}
+		sort.Strings(matches)
+		for _, m := range matches {
+			data, err := os.ReadFile(m)
+			if err != nil {
+				findings = append(findings, configFinding(cfg, cfgSrc, pat, "[schema] extra %q: %v", pat, err))
+				continue
+			}
+			extra = append(extra, Source{Name: m, Data: data})
+		}
+	}
+	if len(extra) == 0 {
+		return base, findings
+	}
+	s, err := compileCached(extra)
+	if err != nil {
+		return base, append(findings, ErrorFindings(err)...)
+	}
+	return s, findings
+}
+
+func configFinding(cfg *lint.Config, src []byte, needle, format string, args ...any) lint.Finding {
+	line := 1
+	for i, l := range bytes.Split(src, []byte("\n")) {
+		if bytes.Contains(l, []byte(needle)) {
+			line = i + 1
+			break
+		}
+	}
+	file := cfg.File
+	if file == "" {
+		file = lint.ConfigFileName
+	}
+	return lint.Finding{Rule: RuleType, Severity: lint.SeverityError, File: file, Line: line, Column: 1,
+		Key: "schema.extra", Message: fmt.Sprintf(format, args...)}
+}
+
+// Compiled schemas with extras, by the extras' names and contents: a
+// watcher re-lints the same fleet often, and compiling costs milliseconds.
+var (
+	extraMu    sync.Mutex
+	extraCache = map[[32]byte]*Schema{}
+)
+
+func compileCached(extra []Source) (*Schema, error) {
+	h := sha256.New()
+	for _, s := range extra {
+		fmt.Fprintf(h, "%s\x00%d\x00", s.Name, len(s.Data))
+		h.Write(s.Data)
+	}
+	var key [32]byte
+	copy(key[:], h.Sum(nil))
+	extraMu.Lock()
+	defer extraMu.Unlock()
+	if s, ok := extraCache[key]; ok {
+		return s, nil
+	}
+	s, err := Compile(append(BuiltinSources(), extra...))
+	if err != nil {
+		return nil, err
+	}
+	if len(extraCache) >= 8 {
+		clear(extraCache) // a fresh context per schema keeps memory bounded
+	}
+	extraCache[key] = s
+	return s, nil
+}
+
+// Check validates every node of a fleet in parallel and returns the
+// findings of the three schema rules, including problems with the fleet's
+// extra policies.
+func Check(f *lint.Fleet) []lint.Finding {
+	s, out := ForConfig(f.Config)
+	if s == nil {
+		return out
+	}
+	per := make([][]lint.Finding, len(f.Nodes))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(1, len(f.Nodes))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				per[i] = s.Check(f.Nodes[i])
+			}
+		}()
+	}
+	for i := range f.Nodes {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, fs := range per {
+		out = append(out, fs...)
+	}
+	return out
+}
+
+// fleetResults memoises Check per fleet: the three schema rules run
+// concurrently and share one validation. Entries go with their fleet.
+var (
+	resultsMu sync.Mutex
+	results   = map[weak.Pointer[lint.Fleet]]*fleetResult{}
+)
+
+type fleetResult struct {
+	once     sync.Once
+	findings []lint.Finding
+}
+
+// Findings returns the schema findings of a fleet for one rule ID,
+// validating the fleet once for all three rules.
+func Findings(f *lint.Fleet, rule string) []lint.Finding {
+	key := weak.Make(f)
+	resultsMu.Lock()
+	r, ok := results[key]
+	if !ok {
+		r = &fleetResult{}
+		results[key] = r
+		runtime.AddCleanup(f, func(k weak.Pointer[lint.Fleet]) {
+			resultsMu.Lock()
+			delete(results, k)
+			resultsMu.Unlock()
+		}, key)
+	}
+	resultsMu.Unlock()
+	r.once.Do(func() { r.findings = Check(f) })
+	var out []lint.Finding
+	for _, x := range r.findings {
+		if x.Rule == rule {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,225 @@
+// Package schema validates node files against apimlint's CUE schemas of
+// WSO2 API Manager's deployment.toml: one definition per role, embedded in
+// the binary and optionally extended by the fleet's own CUE policies.
+//
+// CUE is the single source of truth, but it is not evaluated per node: the
+// definitions are compiled once into a tree of Go checks (types, enums,
+// regular expressions, bounds, required fields), and only constraints the
+// compiler does not understand are handed back to CUE, with their verdicts
+// memoised. Node files are never decoded by CUE: the validator walks the keys
+// apimlint already parsed, so every finding carries the key's position.
+package schema
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/format"
+	"cuelang.org/go/cue/parser"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+//go:embed cue/*.cue
+var builtinFS embed.FS
+
+// IDs of the rules whose findings this package produces.
+const (
+	RuleType       = "schema-type"
+	RuleUnknownKey = "schema-unknown-key"
+	RuleRequired   = "schema-required"
+)
+
+// PackageName is the CUE package of the built-in schemas; extra policy
+// files must use it (a file without a package clause is put in it).
+const PackageName = "apim"
+
+// definitions maps each role with a schema to its CUE definition.
+var definitions = map[lint.Role]string{
+	lint.RoleControlPlane:   "#ControlPlane",
+	lint.RoleGateway:        "#Gateway",
+	lint.RoleTrafficManager: "#TrafficManager",
+	lint.RoleKeyManager:     "#KeyManager",
+	lint.RoleAllInOne:       "#AllInOne",
+}
+
+// Definition returns the CUE definition of a role ("" for roles without
+// one: other products and unknown roles get no APIM schema).
+func Definition(r lint.Role) string { return definitions[r] }
+
+// Source is one CUE file of a schema.
+type Source struct {
+	Name string
+	Data []byte
+}
+
+// BuiltinSources returns the embedded CUE files, in name order.
+func BuiltinSources() []Source {
+	entries, err := fs.ReadDir(builtinFS, "cue")
+	if err != nil {
+		panic(fmt.Sprintf("schema: embedded CUE missing: %v", err)) // the build embeds them
+	}
+	var out []Source
+	for _, e := range entries {
+		data, err := builtinFS.ReadFile(path.Join("cue", e.Name()))
+		if err != nil {
+			panic(fmt.Sprintf("schema: embedded CUE unreadable: %v", err))
+		}
+		out = append(out, Source{Name: "apimlint/schema/" + e.Name(), Data: data})
+	}
+	return out
+}
+
+// Schema is a compiled set of role schemas. It is safe for concurrent use.
+type Schema struct {
+	roles map[lint.Role]*tnode
+	defs  map[lint.Role]cue.Value
+	root  cue.Value // the whole package, extras unified
+
+	// CUE values are only touched under mu: a cue.Context is not safe for
+	// concurrent use, and the compiled tree keeps a few for cCUE checks.
+	mu   sync.Mutex
+	ctx  *cue.Context
+	memo cueMemo
+}
+
+var (
+	builtinOnce sync.Once
+	builtin     *Schema
+	builtinErr  error
+)
+
+// Builtin returns the built-in schemas, compiled once.
+func Builtin() (*Schema, error) {
+	builtinOnce.Do(func() {
+		builtin, builtinErr = Compile(BuiltinSources())
+	})
+	return builtin, builtinErr
+}
+
+// Compile builds a schema from CUE sources, all in package apim. Errors
+// carry the CUE file positions.
+func Compile(srcs []Source) (*Schema, error) {
+	ctx := cuecontext.New()
+	inst := build.NewContext().NewInstance("apimlint/schema", nil)
+	for _, s := range srcs {
+		f, err := parser.ParseFile(s.Name, s.Data, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		if f.PackageName() == "" {
+			f, err = parser.ParseFile(s.Name, append([]byte("package "+PackageName+"; "), s.Data...), parser.ParseComments)
+			if err != nil {
+				return nil, err
+			}
+		}
+		if name := f.PackageName(); name != PackageName {
+			return nil, fmt.Errorf("%s: package %s: schema files must be in package %s", s.Name, name, PackageName)
+		}
+		if err := inst.AddSyntax(f); err != nil {
+			return nil, err
+		}
+	}
+	v := ctx.BuildInstance(inst)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	s := &Schema{roles: map[lint.Role]*tnode{}, defs: map[lint.Role]cue.Value{}, ctx: ctx, root: v}
+	s.memo.seen = map[memoKey]bool{}
+	c := &compiler{s: s}
+	for role, def := range definitions {
+		dv := v.LookupPath(cue.ParsePath(def))
+		if !dv.Exists() {
+			return nil, fmt.Errorf("schema: definition %s is missing", def)
+		}
+		if err := dv.Err(); err != nil {
+			return nil, fmt.Errorf("schema: %s: %w", def, err)
+		}
+		s.defs[role] = dv
+		s.roles[role] = c.node(dv)
+	}
+	return s, nil
+}
+
+// ErrorFindings turns a CUE compile error into schema-type findings at the
+// positions of the CUE files involved.
+func ErrorFindings(err error) []lint.Finding {
+	var out []lint.Finding
+	for _, e := range errors.Errors(err) {
+		f := lint.Finding{Rule: RuleType, Severity: lint.SeverityError, Line: 1, Column: 1,
+			Message: "schema policy does not compile: " + strings.TrimSpace(errors.Details(e, nil))}
+		if ps := errors.Positions(e); len(ps) > 0 && ps[0].IsValid() {
+			p := ps[0].Position()
+			f.File, f.Line, f.Column = p.Filename, p.Line, p.Column
+		}
+		if f.File == "" {
+			f.File = lint.ConfigFileName
+		}
+		out = append(out, f)
+	}
+	if len(out) == 0 && err != nil {
+		out = append(out, lint.Finding{Rule: RuleType, Severity: lint.SeverityError, File: lint.ConfigFileName, Line: 1, Column: 1,
+			Message: "schema policy does not compile: " + err.Error()})
+	}
+	return out
+}
+
+// Print renders the effective CUE of a role: the package the role's
+// definition lives in, with every extra policy unified into it, so that the
+// definitions it builds on are printed beside it.
+func (s *Schema) Print(r lint.Role) (string, error) {
+	def, ok := definitions[r]
+	if !ok {
+		return "", fmt.Errorf("role %s has no schema (roles with one: %s)", r, strings.Join(SchemaRoles(), ", "))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	syn := s.root.Syntax(cue.Docs(true), cue.Attributes(true), cue.Optional(true), cue.Definitions(true))
+	b, err := format.Node(syn, format.Simplify())
+	if err != nil {
+		return "", fmt.Errorf("print %s: %w", def, err)
+	}
+	return fmt.Sprintf("// apimlint validates %s nodes against %s below.\n%s\n", r, def, b), nil
+}
+
+// SchemaRoles lists the roles that have a schema.
+func SchemaRoles() []string {
+	var out []string
+	for r := range definitions {
+		out = append(out, string(r))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// evalCUE decides a constraint the compiler left to CUE, trying the value
+// and the number or boolean a string holds.
+func (s *Schema) evalCUE(c *constraint, d *datum) bool {
+	key := memoKey{c, fmt.Sprintf("%d:%s:%v", d.k, d.text(), d.goValue())}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok, seen := s.memo.seen[key]; seen {
+		return ok
+	}
+	ok := false
+	for _, x := range d.coerced() {
+		v := c.cue.Unify(s.ctx.Encode(x.goValue()))
+		if v.Validate(cue.Concrete(true)) == nil {
+			ok = true
+			break
+		}
+	}
+	if len(s.memo.seen) < 1<<16 {
+		s.memo.seen[key] = ok
+	}
+	return ok
+}

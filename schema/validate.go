@@ -1,0 +1,494 @@
+package schema
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// seg is one segment of a canonical key path: a name and, for an element
+// of an array of tables, its index.
+type seg struct {
+	name string
+	idx  int // -1 when none
+	end  int // byte offset in the path just after this segment
+}
+
+// splitPath splits a canonical path (a.b[0]."c.d") into segments.
+func splitPath(p string) []seg {
+	var out []seg
+	i := 0
+	for i < len(p) {
+		var name string
+		if p[i] == '"' {
+			j := i + 1
+			for j < len(p) && p[j] != '"' {
+				if p[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(p) {
+				j = len(p) - 1
+			}
+			if u, err := strconv.Unquote(p[i : j+1]); err == nil {
+				name = u
+			} else {
+				name = p[i+1 : j]
+			}
+			i = j + 1
+		} else {
+			j := i
+			for j < len(p) && p[j] != '.' && p[j] != '[' {
+				j++
+			}
+			name = p[i:j]
+			i = j
+		}
+		s := seg{name: name, idx: -1}
+		for i < len(p) && p[i] == '[' {
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				i = len(p)
+				break
+			}
+			n, err := strconv.Atoi(p[i+1 : i+j])
+			if err == nil {
+				s.idx = n
+			}
+			i += j + 1
+		}
+		s.end = i
+		out = append(out, s)
+		if i < len(p) && p[i] == '.' {
+			i++
+		}
+	}
+	return out
+}
+
+// datumOf reads a TOML value for validation. Symbolic strings stay
+// unjudged (kind 0).
+func datumOf(v *lint.Value) datum {
+	d := datum{src: v}
+	switch v.Kind {
+	case lint.KindString:
+		// WSO2's templates treat an empty string as unset, and Helm
+		// renders unset values so: not judged.
+		if v.Symbolic || strings.TrimSpace(v.Resolved) == "" {
+			return d
+		}
+		d.k, d.s = kString, v.Resolved
+	case lint.KindInteger:
+		d.k, d.i = kInt, v.Int
+	case lint.KindFloat:
+		d.k, d.f = kFloat, v.Float
+	case lint.KindBool:
+		d.k, d.b = kBool, v.Bool
+	case lint.KindArray:
+		d.k = kList
+		d.elems = make([]datum, len(v.Elems))
+		for i, e := range v.Elems {
+			d.elems[i] = datumOf(e)
+		}
+	case lint.KindTable:
+		d.k = kStruct
+	default:
+		d.k, d.s = kString, v.Str
+	}
+	return d
+}
+
+// validator checks one node against one role's tree.
+type validator struct {
+	s        *Schema
+	n        *lint.Node
+	root     *tnode
+	role     lint.Role
+	out      []lint.Finding
+	reported map[string]bool
+}
+
+// Check validates one node against the schema of its role and returns its
+// schema-type, schema-unknown-key and schema-required findings. Nodes of
+// roles without a schema get none.
+func (s *Schema) Check(n *lint.Node) []lint.Finding {
+	root := s.roles[n.Role]
+	if root == nil {
+		return nil
+	}
+	v := &validator{s: s, n: n, root: root, role: n.Role, reported: map[string]bool{}}
+	for _, k := range n.Keys {
+		v.key(k)
+	}
+	if root.hasRequired && n.SyntaxError == nil {
+		v.required(root, "", v.present())
+	}
+	return v.out
+}
+
+func (v *validator) report(f lint.Finding, rule string) {
+	f.Rule = rule
+	switch rule {
+	case RuleUnknownKey:
+		f.Severity = lint.SeverityWarning
+	default:
+		f.Severity = lint.SeverityError
+	}
+	v.out = append(v.out, f)
+}
+
+// posFor is where a problem with a whole table belongs: its header when
+// written, else the key that brought it in.
+func (v *validator) posFor(prefix string, k *lint.Key) lint.Position {
+	if t := v.n.Table(prefix); t != nil {
+		return t.Pos
+	}
+	return k.Pos
+}
+
+func (v *validator) key(k *lint.Key) {
+	segs := splitPath(k.Path)
+	cur := v.root
+	for i, sg := range segs {
+		if cur.free {
+			return
+		}
+		prefix := k.Path[:sg.end]
+		parent := ""
+		if i > 0 {
+			parent = k.Path[:segs[i-1].end]
+		}
+		if !cur.isStruct {
+			v.once(parent, func() {
+				pos := v.posFor(parent, k)
+				v.report(lint.At(v.n, pos, parent, "%s must be %s, not a table", parent, v.describeNode(cur)), RuleType)
+			})
+			return
+		}
+		var next *tnode
+		if f := cur.fields[sg.name]; f != nil {
+			next = f.node
+		} else if cur.pattern != nil {
+			next = cur.pattern
+		}
+		if next == nil {
+			v.once(prefix, func() { v.unknown(k, segs, i, cur) })
+			return
+		}
+		last := i == len(segs)-1
+		switch {
+		case sg.idx >= 0 && next.isList:
+			next = next.elem
+		case sg.idx >= 0:
+			base := k.Path[:sg.end-len(fmt.Sprintf("[%d]", sg.idx))]
+			v.once(base, func() {
+				pos := v.posFor(prefix, k)
+				v.report(lint.At(v.n, pos, base, "%s is written as an array of tables [[%s]], but it must be %s; write [%s]",
+					base, base, v.describeNode(next), base), RuleType)
+			})
+			return
+		case next.isList && !last:
+			v.once(prefix, func() {
+				pos := v.posFor(prefix, k)
+				v.report(lint.At(v.n, pos, prefix, "%s must be an array of tables: write [[%s]], not [%s]",
+					prefix, prefix, prefix), RuleType)
+			})
+			return
+		}
+		if last {
+			v.value(k, next)
+			return
+		}
+		cur = next
+	}
+}
+
+func (v *validator) once(key string, fn func()) {
+	if v.reported[key] {
+		return
+	}
+	v.reported[key] = true
+	fn()
+}
+
+// value checks a key's value against the schema node it maps to.
+func (v *validator) value(k *lint.Key, t *tnode) {
+	switch {
+	case t.free:
+		return
+	case t.isStruct:
+		if k.Value.Kind == lint.KindArray && allTables(k.Value) {
+			return
+		}
+		v.report(lint.AtKey(v.n, k, "%s is %s, but it must be a table ([%s])", k.Path, v.shape(k, k.Value), k.Path), RuleType)
+		return
+	case t.isList:
+		if k.Value.Kind == lint.KindArray && allTables(k.Value) {
+			return
+		}
+		v.report(lint.AtKey(v.n, k, "%s is %s, but it must be an array of tables ([[%s]])", k.Path, v.shape(k, k.Value), k.Path), RuleType)
+		return
+	case t.leaf == nil:
+		return
+	}
+	d := datumOf(k.Value)
+	ok, f := t.leaf.check(&d)
+	if ok {
+		return
+	}
+	at := k.Value
+	what := k.Path
+	if f.at != nil && f.at != &d {
+		if src, _ := f.at.src.(*lint.Value); src != nil {
+			at = src
+			for i, e := range k.Value.Elems {
+				if e == src {
+					what = fmt.Sprintf("%s[%d]", k.Path, i)
+				}
+			}
+		}
+	}
+	c := f.c
+	if c == nil {
+		c = t.leaf
+	}
+	v.report(lint.AtValue(v.n, k, at, "%s is %s, but it must be %s", what, v.shape(k, at), c.describe()), RuleType)
+}
+
+func allTables(v *lint.Value) bool {
+	for _, e := range v.Elems {
+		if e.Kind != lint.KindTable {
+			return false
+		}
+	}
+	return true
+}
+
+// shape shows a value in a message: the value itself, or for a secret only
+// its shape.
+func (v *validator) shape(k *lint.Key, val *lint.Value) string {
+	if k.IsSecret() {
+		return lint.Shape(val)
+	}
+	switch val.Kind {
+	case lint.KindString:
+		return k.ShowValue(val) + " (a string)"
+	case lint.KindArray:
+		return fmt.Sprintf("a list of %d", len(val.Elems))
+	case lint.KindInteger:
+		return val.Str + " (an integer)"
+	case lint.KindFloat:
+		return val.Str + " (a number)"
+	case lint.KindBool:
+		return val.Str + " (a boolean)"
+	}
+	return lint.Shape(val)
+}
+
+func (v *validator) describeNode(t *tnode) string {
+	switch {
+	case t.isStruct:
+		return "a table"
+	case t.isList:
+		return "an array of tables"
+	case t.leaf != nil:
+		return t.leaf.describe()
+	}
+	return "a value"
+}
+
+// unknown reports a key (or a table) the role's schema does not know.
+func (v *validator) unknown(k *lint.Key, segs []seg, i int, parent *tnode) {
+	sg := segs[i]
+	prefix := k.Path[:sg.end]
+	if sg.idx >= 0 {
+		prefix = k.Path[:sg.end-len(fmt.Sprintf("[%d]", sg.idx))]
+	}
+	where := "at the top level"
+	if i > 0 {
+		where = "in [" + k.Path[:segs[i-1].end] + "]"
+	}
+	what := "key " + sg.name
+	if i < len(segs)-1 {
+		what = "table " + prefix
+	}
+	pos, section := k.Pos, prefix
+	if t := v.tableOf(k); t != nil && (t.Path == prefix || strings.HasPrefix(t.Path, prefix+".") || strings.HasPrefix(t.Path, prefix+"[")) {
+		// The key sits in a table written below the unknown part: point
+		// at its header and name it whole.
+		pos, section = t.Pos, normalize(t.Path)
+	}
+	msg := fmt.Sprintf("unknown %s %s", what, where)
+	if roles := v.s.rolesKnowing(normalize(section)); len(roles) > 0 {
+		msg = fmt.Sprintf("%s is not read by %s nodes; it is a setting of %s nodes", section, v.role, strings.Join(roles, " and "))
+	} else if sug := suggest(sg.name, parent.names); sug != "" {
+		msg += fmt.Sprintf("; did you mean %s?", sug)
+	}
+	msg += " (WSO2 ignores keys it does not know)"
+	v.report(lint.At(v.n, pos, prefix, "%s", msg), RuleUnknownKey)
+}
+
+// tableOf returns the header the key is written under: the longest table
+// path the key's path starts with.
+func (v *validator) tableOf(k *lint.Key) *lint.Table {
+	var best *lint.Table
+	for _, t := range v.n.Tables {
+		if strings.HasPrefix(k.Path, t.Path) && len(k.Path) > len(t.Path) && (k.Path[len(t.Path)] == '.') {
+			if best == nil || len(t.Path) > len(best.Path) {
+				best = t
+			}
+		}
+	}
+	return best
+}
+
+// normalize drops array indexes from a canonical path.
+func normalize(p string) string {
+	if !strings.Contains(p, "[") {
+		return p
+	}
+	var b strings.Builder
+	for _, s := range splitPath(p) {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(quoteSeg(s.name))
+	}
+	return b.String()
+}
+
+func quoteSeg(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// rolesKnowing lists the roles (other than all-in-one) whose schema knows
+// a path without array indexes.
+func (s *Schema) rolesKnowing(p string) []string {
+	var out []string
+	for _, r := range []lint.Role{lint.RoleControlPlane, lint.RoleGateway, lint.RoleTrafficManager, lint.RoleKeyManager} {
+		if t := s.roles[r]; t != nil && knows(t, splitPath(p)) {
+			out = append(out, string(r))
+		}
+	}
+	return out
+}
+
+func knows(t *tnode, segs []seg) bool {
+	for _, sg := range segs {
+		if t.free {
+			return true
+		}
+		if t.isList {
+			t = t.elem
+		}
+		if !t.isStruct {
+			return false
+		}
+		var next *tnode
+		if f := t.fields[sg.name]; f != nil {
+			next = f.node
+		} else {
+			next = t.pattern
+		}
+		if next == nil {
+			return false
+		}
+		t = next
+	}
+	return true
+}
+
+// present returns every path the node sets, with all its prefixes, and
+// every table it writes.
+func (v *validator) present() map[string]bool {
+	p := make(map[string]bool, len(v.n.Keys)*2)
+	for _, k := range v.n.Keys {
+		for _, sg := range splitPath(k.Path) {
+			pre := k.Path[:sg.end]
+			p[pre] = true
+			if sg.idx >= 0 {
+				p[pre[:strings.LastIndexByte(pre, '[')]] = true
+			}
+		}
+	}
+	for _, t := range v.n.Tables {
+		p[t.Path] = true
+		if i := strings.LastIndexByte(t.Path, '['); t.Array && i >= 0 {
+			p[t.Path[:i]] = true
+		}
+	}
+	return p
+}
+
+// required reports the required fields of t missing below prefix, and
+// recurses into the present sections that have required fields of their own.
+func (v *validator) required(t *tnode, prefix string, present map[string]bool) {
+	for _, name := range t.names {
+		f := t.fields[name]
+		if !f.required && !f.node.hasRequired {
+			continue
+		}
+		p := quoteSeg(name)
+		if prefix != "" {
+			p = prefix + "." + p
+		}
+		if !present[p] {
+			if f.required {
+				v.missing(prefix, p, f)
+			}
+			continue
+		}
+		switch {
+		case f.node.isStruct:
+			v.required(f.node, p, present)
+		case f.node.isList:
+			for i := 0; present[fmt.Sprintf("%s[%d]", p, i)]; i++ {
+				v.required(f.node.elem, fmt.Sprintf("%s[%d]", p, i), present)
+			}
+		}
+	}
+}
+
+func (v *validator) missing(parent, p string, f *tfield) {
+	if f.why == "" && f.node.isStruct && f.node.hasRequired {
+		// A section required only for what it holds: name what it must hold.
+		for _, name := range f.node.names {
+			if c := f.node.fields[name]; c.required {
+				v.missing(p, p+"."+quoteSeg(name), c)
+			}
+		}
+		return
+	}
+	var what string
+	switch {
+	case f.node.isList:
+		what = fmt.Sprintf("no [[%s]]", p)
+	case f.node.isStruct:
+		what = fmt.Sprintf("no [%s] table", p)
+	case parent == "":
+		what = fmt.Sprintf("no %s key", p)
+	default:
+		what = fmt.Sprintf("[%s] has no %s", parent, f.name)
+	}
+	msg := fmt.Sprintf("%s node has %s", v.role, what)
+	if strings.HasPrefix(what, "[") {
+		msg = fmt.Sprintf("%s, which %s nodes need", what, v.role)
+	} else {
+		msg += fmt.Sprintf(", which %s nodes need", v.role)
+	}
+	if f.why != "" {
+		msg += ": " + f.why
+	}
+	fd := lint.AtTable(v.n, parent, "%s", msg)
+	fd.Key = p
+	v.report(fd, RuleRequired)
+}

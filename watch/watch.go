@@ -1,0 +1,500 @@
+// Package watch keeps a fleet linted while its files change: it watches
+// the fleet directory recursively with fsnotify, debounces bursts, re-reads
+// only the files that changed, re-runs the rules on the cached nodes and
+// reports the findings that appeared and those that were resolved.
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/apimlint/apimlint/drift"
+	"github.com/apimlint/apimlint/lint"
+)
+
+// DefaultDebounce is how long the watcher waits after the last change of
+// a burst before it re-lints.
+const DefaultDebounce = 200 * time.Millisecond
+
+// Options configure a Watcher.
+type Options struct {
+	// Root is the fleet directory.
+	Root string
+	// ConfigFile is the fleet config; Root/.apimlint.toml when empty. Only
+	// the config at the root is watched for changes.
+	ConfigFile string
+	// Rules run on every lint (the CLI passes rules.All()).
+	Rules []*lint.Rule
+	// Debounce is the quiet time after a change before re-linting
+	// (DefaultDebounce when 0).
+	Debounce time.Duration
+	// Baseline, when set, adds baseline-drift findings to every lint.
+	Baseline *drift.Baseline
+	// OnEvent receives every event, in order, from Run's goroutine.
+	OnEvent func(Event)
+}
+
+// EventKind says what an Event reports.
+type EventKind string
+
+// The events a Watcher sends.
+const (
+	// EventState is sent once, after the first lint: the initial state.
+	EventState EventKind = "state"
+	// EventNew is a finding that was not there at the previous lint.
+	EventNew EventKind = "new"
+	// EventResolved is a finding that is gone.
+	EventResolved EventKind = "resolved"
+	// EventLint closes every lint after the first, with its statistics.
+	EventLint EventKind = "lint"
+	// EventError is a problem that does not stop watching (an unreadable
+	// file keeps its last state until it can be read again).
+	EventError EventKind = "error"
+)
+
+// Event is one thing the watcher reports.
+type Event struct {
+	Time    time.Time     `json:"time"`
+	Kind    EventKind     `json:"event"`
+	Finding *lint.Finding `json:"finding,omitempty"`
+	Stats   *Stats        `json:"stats,omitempty"`
+	Message string        `json:"message,omitempty"`
+}
+
+// Stats describe one lint.
+type Stats struct {
+	Nodes   int          `json:"nodes"`
+	Summary lint.Summary `json:"summary"`
+	// Reread is how many files were read for this lint.
+	Reread int `json:"reread"`
+	// Duration is the time from the end of the debounce to the findings.
+	Duration  time.Duration `json:"duration"`
+	DriftKeys int           `json:"driftKeys"`
+	// Findings are every current finding (EventState only).
+	Findings []lint.Finding `json:"findings,omitempty"`
+	// ByRule counts the current findings per rule and severity.
+	ByRule map[string]map[string]int `json:"-"`
+}
+
+// Watcher lints a fleet directory on every change.
+type Watcher struct {
+	opts    Options
+	cfg     *lint.Config
+	cfgDiag []lint.Finding
+	cfgFile string
+
+	fsw   *fsnotify.Watcher
+	dirs  map[string]bool       // watched directories
+	nodes map[string]*lint.Node // by file path
+	dirty map[string]bool       // node files to read again
+	full  bool                  // rescan everything (config changed, events lost)
+	prev  map[string][]lint.Finding
+}
+
+// New checks the options; Run does the work.
+func New(opts Options) (*Watcher, error) {
+	if opts.Root == "" {
+		return nil, errors.New("watch: no fleet directory")
+	}
+	// fsnotify and filepath.Join name files from the clean root.
+	opts.Root = filepath.Clean(opts.Root)
+	if opts.ConfigFile != "" {
+		opts.ConfigFile = filepath.Clean(opts.ConfigFile)
+	}
+	st, err := os.Stat(opts.Root)
+	if err != nil {
+		return nil, fmt.Errorf("watch: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("watch: %s is not a directory", opts.Root)
+	}
+	if opts.Debounce <= 0 {
+		opts.Debounce = DefaultDebounce
+	}
+	if opts.OnEvent == nil {
+		opts.OnEvent = func(Event) {}
+	}
+	w := &Watcher{opts: opts, cfgFile: opts.ConfigFile}
+	if w.cfgFile == "" {
+		w.cfgFile = filepath.Join(opts.Root, lint.ConfigFileName)
+	}
+	return w, nil
+}
+
+// Run lints the fleet, sends the initial state, then watches until ctx is
+// done. It returns nil when ctx ends, or the error that made watching
+// impossible (the fleet config cannot be read, no more watches).
+func (w *Watcher) Run(ctx context.Context) error {
+	fsw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	defer fsw.Close()
+	w.fsw = fsw
+	w.dirs = map[string]bool{}
+	w.nodes = map[string]*lint.Node{}
+	w.dirty = map[string]bool{}
+	w.full = true
+	if err := w.lint(ctx, true); err != nil {
+		return err
+	}
+	var timer *time.Timer
+	var fire <-chan time.Time
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	arm := func() {
+		if timer == nil {
+			timer = time.NewTimer(w.opts.Debounce)
+		} else {
+			timer.Reset(w.opts.Debounce)
+		}
+		fire = timer.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-fsw.Events:
+			if !ok {
+				return errors.New("watch: file watcher closed")
+			}
+			if w.handle(ev) {
+				arm()
+			}
+		case err, ok := <-fsw.Errors:
+			if !ok {
+				return errors.New("watch: file watcher closed")
+			}
+			// Lost events (queue overflow): the only safe answer is a rescan.
+			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("file watcher: %v; rescanning the fleet", err)})
+			w.full = true
+			arm()
+		case <-fire:
+			fire = nil
+			if err := w.lint(ctx, false); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+		}
+	}
+}
+
+func (w *Watcher) emit(e Event) {
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	w.opts.OnEvent(e)
+}
+
+// rel returns p relative to the root, slash-separated, and whether it is
+// inside the root.
+func (w *Watcher) rel(p string) (string, bool) {
+	r, err := filepath.Rel(w.opts.Root, p)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(r), true
+}
+
+// hidden reports whether a path below the root goes through a directory
+// lint skips (.git, .idea, editors' dot directories).
+func hidden(rel string) bool {
+	segs := strings.Split(rel, "/")
+	for _, s := range segs[:len(segs)-1] {
+		if strings.HasPrefix(s, ".") && s != "." {
+			return true
+		}
+	}
+	return false
+}
+
+// handle records what an fsnotify event means and reports whether a lint
+// is due.
+func (w *Watcher) handle(ev fsnotify.Event) bool {
+	rel, ok := w.rel(ev.Name)
+	if !ok {
+		return false
+	}
+	if ev.Name == w.cfgFile || (rel == lint.ConfigFileName && w.opts.ConfigFile == "") {
+		w.full = true
+		return true
+	}
+	base := path.Base(rel)
+	if rel == "." || hidden(rel) || (strings.HasPrefix(base, ".") && base != lint.ConfigFileName) {
+		// Editors' swap and temporary files; their rename onto the node
+		// file arrives as an event on the node file itself.
+		if !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) {
+			return false
+		}
+	}
+	due := false
+	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+		// A directory that went away takes its nodes and watches with it.
+		if w.forgetDir(ev.Name) {
+			due = true
+		}
+	}
+	if ev.Has(fsnotify.Create) {
+		if st, err := os.Stat(ev.Name); err == nil && st.IsDir() && !strings.HasPrefix(base, ".") {
+			w.addTree(ev.Name)
+			due = true
+		}
+	}
+	if base == lint.NodeFileName {
+		w.dirty[ev.Name] = true
+		due = true
+	}
+	return due
+}
+
+// forgetDir drops the watches and marks the nodes below a directory that
+// was removed or renamed away; it reports whether there was any.
+func (w *Watcher) forgetDir(dir string) bool {
+	found := false
+	prefix := dir + string(filepath.Separator)
+	for d := range w.dirs {
+		if d == dir || strings.HasPrefix(d, prefix) {
+			delete(w.dirs, d)
+			// Already gone with the directory when it was removed; a
+			// renamed directory keeps its watch under the old name.
+			_ = w.fsw.Remove(d)
+			found = true
+		}
+	}
+	for p := range w.nodes {
+		if strings.HasPrefix(p, prefix) {
+			w.dirty[p] = true
+			found = true
+		}
+	}
+	return found
+}
+
+// addTree watches dir and every directory below it, and marks the node
+// files found there: they may have been written before the watch was in
+// place. The watch comes first, so nothing written after is missed.
+func (w *Watcher) addTree(dir string) {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p != dir && !errors.Is(err, fs.ErrNotExist) {
+				w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot watch %s: %v", p, err)})
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != w.opts.Root && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			if !w.dirs[p] {
+				if err := w.fsw.Add(p); err != nil {
+					if !errors.Is(err, fs.ErrNotExist) {
+						w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot watch %s: %v", p, err)})
+					}
+					return fs.SkipDir
+				}
+				w.dirs[p] = true
+			}
+			return nil
+		}
+		if d.Name() == lint.NodeFileName {
+			w.dirty[p] = true
+		}
+		return nil
+	})
+	if err != nil {
+		w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot watch %s: %v", dir, err)})
+	}
+}
+
+// nodeName names a node as lint.Load does: its directory below the root
+// without a trailing repository/conf, or the root's own name.
+func (w *Watcher) nodeName(rel string) string {
+	dir := path.Dir(rel)
+	dir = strings.TrimSuffix(dir, "repository/conf")
+	dir = strings.TrimSuffix(dir, "/")
+	if dir == "" || dir == "." {
+		abs, err := filepath.Abs(w.opts.Root)
+		if err != nil {
+			return "."
+		}
+		return filepath.Base(abs)
+	}
+	return dir
+}
+
+func (w *Watcher) excluded(rel, name string) bool {
+	for _, g := range w.cfg.Exclude {
+		g = strings.TrimPrefix(g, "./")
+		if lint.MatchGlob(g, rel) || lint.MatchGlob(g, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *Watcher) loadConfig() error {
+	data, err := os.ReadFile(w.cfgFile)
+	switch {
+	case err == nil:
+		w.cfg, w.cfgDiag = lint.ParseConfig(w.cfgFile, data)
+	case errors.Is(err, fs.ErrNotExist) && w.opts.ConfigFile == "":
+		w.cfg, w.cfgDiag = &lint.Config{}, nil
+	default:
+		return fmt.Errorf("watch: load config %s: %w", w.cfgFile, err)
+	}
+	return nil
+}
+
+// lint re-reads the dirty files (everything on a full rescan), runs the
+// rules over the cached nodes and reports what changed.
+func (w *Watcher) lint(ctx context.Context, initial bool) error {
+	start := time.Now()
+	if w.full {
+		w.full = false
+		if err := w.loadConfig(); err != nil {
+			if initial {
+				return err
+			}
+			// A config being saved: keep the previous one until it reads.
+			w.emit(Event{Kind: EventError, Message: err.Error()})
+			if w.cfg == nil {
+				w.cfg = &lint.Config{}
+			}
+		}
+		for p := range w.nodes {
+			w.dirty[p] = true
+		}
+		w.addTree(w.opts.Root)
+	}
+	reread := 0
+	for p := range w.dirty {
+		delete(w.dirty, p)
+		rel, _ := w.rel(p)
+		name := w.nodeName(rel)
+		if w.excluded(rel, name) {
+			delete(w.nodes, p)
+			continue
+		}
+		data, err := os.ReadFile(p)
+		reread++
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			delete(w.nodes, p)
+			continue
+		case err != nil:
+			state := "it is not linted"
+			if w.nodes[p] != nil {
+				state = "keeping its last state"
+			}
+			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot read %s: %v; %s until it can be read", p, errors.Unwrap(err), state)})
+			continue
+		}
+		if old := w.nodes[p]; old != nil && string(old.Src) == string(data) && !initial {
+			continue
+		}
+		n := lint.NewNode(name, p, data, w.cfg, lint.ResolveOptions{})
+		n.Rel = rel
+		w.nodes[p] = n
+	}
+	nodes := make([]*lint.Node, 0, len(w.nodes))
+	for _, n := range w.nodes {
+		nodes = append(nodes, n)
+	}
+	fleet := lint.NewFleet(w.opts.Root, nodes, w.cfg)
+	fleet.Diagnostics = w.cfgDiag
+	rs := w.opts.Rules
+	var driftRule *lint.Rule
+	if w.opts.Baseline != nil {
+		dopts, err := drift.OptionsFromConfig(w.cfg)
+		if err != nil {
+			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s: %v", w.cfgFile, err)})
+		}
+		r := *drift.Rule
+		base := w.opts.Baseline
+		r.Run = func(p *lint.Pass) {
+			for _, f := range drift.Compare(base, p.Fleet, dopts) {
+				p.Report(f)
+			}
+		}
+		driftRule = &r
+		rs = append(slices.Clip(rs), driftRule)
+	}
+	res, err := lint.Run(ctx, fleet, rs, lint.RunOptions{})
+	if err != nil {
+		return fmt.Errorf("watch: lint: %w", err)
+	}
+	stats := &Stats{Nodes: len(fleet.Nodes), Summary: res.Summary(), Reread: reread, Duration: time.Since(start),
+		ByRule: map[string]map[string]int{}}
+	for _, f := range res.Findings {
+		if f.Rule == drift.RuleID {
+			stats.DriftKeys++
+		}
+		m := stats.ByRule[f.Rule]
+		if m == nil {
+			m = map[string]int{}
+			stats.ByRule[f.Rule] = m
+		}
+		m[f.Severity.String()]++
+	}
+	cur := index(res.Findings)
+	if initial {
+		stats.Findings = res.Findings
+		w.prev = cur
+		w.emit(Event{Kind: EventState, Stats: stats})
+		return nil
+	}
+	now := time.Now()
+	for _, f := range changed(w.prev, cur) {
+		w.emit(Event{Time: now, Kind: EventResolved, Finding: &f})
+	}
+	for _, f := range changed(cur, w.prev) {
+		w.emit(Event{Time: now, Kind: EventNew, Finding: &f})
+	}
+	w.prev = cur
+	w.emit(Event{Time: now, Kind: EventLint, Stats: stats})
+	return nil
+}
+
+// identity is what makes two findings the same across lints: not their
+// line, so that adding a line above a problem does not report it resolved
+// and new again.
+func identity(f lint.Finding) string {
+	return f.Rule + "\x00" + f.Severity.String() + "\x00" + f.Node + "\x00" + f.File + "\x00" + f.Key + "\x00" + f.Message
+}
+
+func index(fs []lint.Finding) map[string][]lint.Finding {
+	m := make(map[string][]lint.Finding, len(fs))
+	for _, f := range fs {
+		id := identity(f)
+		m[id] = append(m[id], f)
+	}
+	return m
+}
+
+// changed returns the findings of a that b does not have (as many times
+// as a has them more), sorted.
+func changed(a, b map[string][]lint.Finding) []lint.Finding {
+	var out []lint.Finding
+	for id, fs := range a {
+		if extra := len(fs) - len(b[id]); extra > 0 {
+			out = append(out, fs[len(fs)-extra:]...)
+		}
+	}
+	lint.SortFindings(out)
+	return out
+}
