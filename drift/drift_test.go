@@ -432,3 +432,53 @@ func TestBaselineIsStable(t *testing.T) {
 		t.Fatal("reordering a file changed the baseline")
 	}
 }
+
+func TestSecretScope(t *testing.T) {
+	n := lint.NewNode("n", "n.toml", []byte(`[super_admin]
+username = "admin"
+password = "pa55-Word"
+[a]
+chain1 = "$ref{a.chain2}"
+chain2 = "$ref{super_admin.password}"
+url = "jdbc:mysql://db?user=x&pwd=pa55-Word&ssl=true"
+longer = "pa55-Words"
+user = "admin"
+loop1 = "$ref{a.loop2}"
+loop2 = "$ref{a.loop1}"
+`), &lint.Config{}, lint.ResolveOptions{})
+	sec := newSecretScope(n)
+	for path, want := range map[string]bool{
+		"super_admin.password": true,
+		"super_admin.username": false,
+		"a.chain1":             true,
+		"a.chain2":             true,
+		"a.url":                true,
+		"a.longer":             false,
+		"a.user":               false,
+		"a.loop1":              false,
+	} {
+		k := n.Get(path)
+		if k == nil {
+			t.Fatalf("no key %s", path)
+		}
+		if got := sec.isSecret(k); got != want {
+			t.Errorf("isSecret(%s) = %v, want %v", path, got, want)
+		}
+	}
+}
+
+func TestShippedDefaultsDoNotHideOtherKeys(t *testing.T) {
+	n := lint.NewNode("n", "n.toml", []byte(`[super_admin]
+username = "admin"
+password = "admin"
+[keystore.tls]
+file_name = "wso2carbon.jks"
+password = "wso2carbon"
+`), &lint.Config{}, lint.ResolveOptions{})
+	sec := newSecretScope(n)
+	for path, want := range map[string]bool{"super_admin.password": true, "keystore.tls.password": true, "super_admin.username": false, "keystore.tls.file_name": false} {
+		if got := sec.isSecret(n.Get(path)); got != want {
+			t.Errorf("isSecret(%s) = %v, want %v", path, got, want)
+		}
+	}
+}

@@ -353,7 +353,7 @@ type ref struct {
 // learn adds the addresses the fleet itself reveals: peer symmetry in HA
 // groups, then token matches. Each learnt address carries its reason.
 func (b *AddressBook) learn() {
-	var refs []ref
+	refs := make([]ref, 0, 8*len(b.fleet.Nodes))
 	for _, n := range b.fleet.Nodes {
 		if !n.Role.IsAPIM() {
 			continue

@@ -371,6 +371,9 @@ func NewNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions) *
 		n.Offset = *nc.Offset
 	}
 	resolveNode(n, ropts)
+	for _, k := range n.Keys {
+		k.memoSecret()
+	}
 	decideRole(n, cfg)
 	n.ownAddresses(nc)
 	return n

@@ -16,6 +16,8 @@ type Key struct {
 	// InArrayTable is set for keys inside [[...]] tables, where WSO2 does
 	// not resolve $ref{} placeholders.
 	InArrayTable bool
+
+	secret uint8 // IsSecret, decided at load time
 }
 
 // Role is what an APIM node does in the deployment.

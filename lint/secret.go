@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // IsSecretPath reports whether a key holds a secret by its name. This is
@@ -12,6 +13,18 @@ import (
 // side of secrecy: a setting wrongly redacted costs a less helpful message,
 // a secret wrongly shown costs a leak.
 func IsSecretPath(path string) bool {
+	// Fleets repeat the same few hundred paths on every node: decide each once.
+	if v, ok := secretPaths.Load(path); ok {
+		return v.(bool)
+	}
+	b := isSecretPath(path)
+	secretPaths.Store(path, b)
+	return b
+}
+
+var secretPaths sync.Map // path -> bool
+
+func isSecretPath(path string) bool {
 	if path == "secrets" || strings.HasPrefix(path, "secrets.") {
 		return true
 	}
@@ -31,6 +44,11 @@ func IsSecretPath(path string) bool {
 		// the free-form user store properties (Helm renders key = "value").
 		return !strings.HasPrefix(path, "user_store.")
 	}
+	for _, w := range []string{"api_key", "private_key", "access_key", "secret_key", "signing_key", "encryption_key", "shared_key"} {
+		if seg == w || strings.HasSuffix(seg, "_"+w) {
+			return true
+		}
+	}
 	if isSettingName(words) {
 		return false
 	}
@@ -48,11 +66,6 @@ func IsSecretPath(path string) bool {
 	case strings.HasSuffix(seg, "apikey"), strings.HasSuffix(seg, "privatekey"), strings.HasSuffix(seg, "accesskey"),
 		strings.HasSuffix(seg, "moesifkey"), strings.HasSuffix(seg, "signingkey"):
 		return true
-	}
-	for _, w := range []string{"api_key", "private_key", "access_key", "secret_key", "signing_key", "encryption_key", "shared_key"} {
-		if seg == w || strings.HasSuffix(seg, "_"+w) {
-			return true
-		}
 	}
 	return false
 }
@@ -134,6 +147,31 @@ func (k *Key) IsSecret() bool {
 	if k == nil {
 		return false
 	}
+	switch k.secret {
+	case secretYes:
+		return true
+	case secretNo:
+		return false
+	}
+	return k.isSecret()
+}
+
+const (
+	secretUnknown uint8 = iota
+	secretNo
+	secretYes
+)
+
+// memoSecret decides IsSecret once, while the node is loaded by one
+// goroutine, so that rules running concurrently only read it.
+func (k *Key) memoSecret() {
+	k.secret = secretNo
+	if k.isSecret() {
+		k.secret = secretYes
+	}
+}
+
+func (k *Key) isSecret() bool {
 	if IsSecretPath(k.Path) {
 		return true
 	}

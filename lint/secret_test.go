@@ -37,6 +37,8 @@ func TestIsSecretPath(t *testing.T) {
 		"custom.private_key",
 		"custom.aws_secret_key",
 		"custom.db_pwd",
+		"custom.encryption_key",
+		"custom.jwt_signing_key",
 	}
 	notSecret := []string{
 		"super_admin.username",

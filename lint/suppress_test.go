@@ -233,3 +233,27 @@ func loadNode(t *testing.T, files map[string]string) *lint.Node {
 	}
 	return fl.Nodes[0]
 }
+
+// FuzzSuppressions: any file, any config, never a panic in the directive
+// parser or the processors.
+func FuzzSuppressions(f *testing.F) {
+	f.Add("[a]\nx = \"bad\" # apimlint:ignore flag-bad -- r until=2020-01-01\n", "[[ignore]]\nrule = \"flag-bad\"\n")
+	f.Add("# apimlint:ignore-file\n# apimlint:ignore ,,, -- until=\n", "[[ignore]]\npath = \"[\"\nuntil = \"x\"\n")
+	f.Add("#apimlint:ignore\n", "")
+	f.Fuzz(func(t *testing.T, node, cfg string) {
+		fsys := fstest.MapFS{"n/deployment.toml": {Data: []byte(node)}, ".apimlint.toml": {Data: []byte(cfg)}}
+		fl, err := lint.LoadFS(fsys, ".", lint.LoadOptions{})
+		if err != nil {
+			return
+		}
+		rules := []*lint.Rule{flagBad, quiet, unusedRule}
+		opts := lint.SuppressOptions{Now: suppressNow}
+		if _, err := lint.Run(context.Background(), fl, rules, lint.RunOptions{
+			Processors: []lint.Processor{lint.InlineSuppressions(opts), lint.ConfigIgnores(opts)}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range append(lint.NodeSuppressions(fl.Nodes[0]), lint.ConfigSuppressions(fl.Config)...) {
+			lint.SuppressionProblems(s, suppressNow)
+		}
+	})
+}

@@ -201,3 +201,142 @@ func TestConsistencyRulesOnCorpus(t *testing.T) {
 		}
 	}
 }
+
+// The keystores under testdata/primary-keystore-shared/keystores were made
+// with keytool (Java 17): a.jks and b.jks hold two different wso2carbon
+// keys, a.p12 and b.p12 the same keys as PKCS#12 (PBES2, AES-256),
+// a-legacy.p12 key a with openssl's legacy RC2 encryption.
+const (
+	fingerprintA = "B4AA85F318E3B292C2A60829D23A1B509DBE5037D140C06496801AB2D2B26305"
+	fingerprintB = "92241C76755B984162E160F5C0C9A01D19BB524D99CF88CDD9F6CB31F1ADEED3"
+)
+
+func readKeystore(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "primary-keystore-shared", "keystores", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestCertFingerprint(t *testing.T) {
+	for _, tc := range []struct {
+		file, alias, password, want string
+		wantErr                     bool
+	}{
+		{"a.jks", "wso2carbon", "wso2carbon", fingerprintA, false},
+		{"a.jks", "WSO2Carbon", "", fingerprintA, false}, // JKS certificates need no password; aliases ignore case
+		{"b.jks", "wso2carbon", "wso2carbon", fingerprintB, false},
+		{"a.p12", "wso2carbon", "wso2carbon", fingerprintA, false},
+		{"b.p12", "wso2carbon", "wso2carbon", fingerprintB, false},
+		{"a.jks", "other", "wso2carbon", "", true},
+		{"a.p12", "wso2carbon", "wrong", "", true},
+		{"a-legacy.p12", "wso2carbon", "wso2carbon", "", true},
+	} {
+		got, err := certFingerprint(readKeystore(t, tc.file), tc.alias, tc.password)
+		if (err != nil) != tc.wantErr || got != tc.want {
+			t.Errorf("certFingerprint(%s, %q) = %q, %v; want %q (error %v)", tc.file, tc.alias, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+// TestCertFingerprintTruncated feeds every prefix of real keystores: an
+// error, never a panic.
+func TestCertFingerprintTruncated(t *testing.T) {
+	for _, name := range []string{"a.jks", "a.p12"} {
+		data := readKeystore(t, name)
+		for i := range len(data) - 1 {
+			if fp, err := certFingerprint(data[:i], "wso2carbon", "wso2carbon"); err == nil && fp == fingerprintA && i < len(data)-64 {
+				t.Errorf("%s cut at %d still gave the fingerprint", name, i)
+			}
+		}
+	}
+}
+
+// TestPrimaryKeystoreFingerprints lays fleets out on disk with their
+// keystores beside the configs: same names everywhere, one node with
+// another key.
+func TestPrimaryKeystoreFingerprints(t *testing.T) {
+	r, _ := Get("primary-keystore-shared")
+	node := `[server]
+server_role = %q
+
+[keystore.primary]
+file_name = %q
+type = %q
+`
+	write := func(t *testing.T, path string, data []byte) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name, file, typ, good, bad string
+		config                     bool // gw-1's keystore is declared in .apimlint.toml, the layout is flat
+	}{
+		{"jks", "wso2carbon.jks", "JKS", "a.jks", "b.jks", false},
+		{"p12", "wso2carbon.p12", "PKCS12", "a.p12", "b.p12", false},
+		{"declared", "wso2carbon.jks", "JKS", "a.jks", "b.jks", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			for _, n := range []struct{ name, role, ks string }{
+				{"cp-1", "control-plane", tc.good}, {"cp-2", "control-plane", tc.good}, {"gw-1", "gateway-worker", tc.bad},
+			} {
+				cfg := []byte(fmt.Sprintf(node, n.role, tc.file, tc.typ))
+				if tc.config && n.name == "gw-1" {
+					write(t, filepath.Join(root, n.name, "deployment.toml"), cfg)
+					write(t, filepath.Join(root, "keys", "gw-1.jks"), readKeystore(t, n.ks))
+					write(t, filepath.Join(root, ".apimlint.toml"), []byte("[[node]]\npath = \"gw-1\"\nkeystores = [\"keys/gw-1.jks\"]\n"))
+					continue
+				}
+				write(t, filepath.Join(root, n.name, "repository", "conf", "deployment.toml"), cfg)
+				write(t, filepath.Join(root, n.name, "repository", "resources", "security", tc.file), readKeystore(t, n.ks))
+			}
+			f, err := lint.Load([]string{root}, lint.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := lint.Run(context.Background(), f, []*lint.Rule{r}, lint.RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Findings) != 1 {
+				t.Fatalf("got %d findings, want 1: %+v", len(res.Findings), res.Findings)
+			}
+			x := res.Findings[0]
+			if x.Node != "gw-1" || !strings.Contains(x.Message, "SHA-256 92:24:1C:76") || !strings.Contains(x.Message, "B4:AA:85:F3") {
+				t.Errorf("got %s: %s", x.Node, x.Message)
+			}
+		})
+	}
+}
+
+// TestConsistencyRulesSilentOnCleanHA: the repository's clean HA fleet
+// (2+2+2, nodes naming themselves in their own URLs) raises nothing.
+func TestConsistencyRulesSilentOnCleanHA(t *testing.T) {
+	f, err := lint.Load([]string{filepath.Join("..", "testdata", "clean-ha")}, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sel []*lint.Rule
+	for _, id := range consistencyRules {
+		r, _ := Get(id)
+		sel = append(sel, r)
+	}
+	res, err := lint.Run(context.Background(), f, sel, lint.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Nodes) != 6 {
+		t.Fatalf("clean-ha has %d nodes, want 6", len(f.Nodes))
+	}
+	for _, x := range res.Findings {
+		t.Errorf("%s:%d:%d: %s: %s (%s)", x.File, x.Line, x.Column, x.Severity, x.Message, x.Rule)
+	}
+}

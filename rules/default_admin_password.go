@@ -112,9 +112,22 @@ func runDefaultAdminPassword(p *lint.Pass) {
 				if !isAdminCredential(c.Path) || hdChained(n, v) {
 					continue
 				}
-				if s, ok := hdKnown(v); ok && s == "admin" {
-					p.Report(lint.AtValue(n, c, v, "%s is WSO2's shipped admin password; use the node's own admin password through $ref{super_admin.password}, and change that", c.Path))
+				s, ok := hdKnown(v)
+				if !ok || s != "admin" {
+					continue
 				}
+				if f != nil {
+					// The node's admin password is the default too: one
+					// finding, with this key under it.
+					f.Related = append(f.Related, lint.RelatedKey(n, c, "%s holds the shipped admin password too, written out", c.Path))
+					continue
+				}
+				// $ref{} is not resolved inside [[arrays of tables]].
+				via := "$ref{super_admin.password}"
+				if c.InArrayTable {
+					via = "${admin.password}"
+				}
+				p.Report(lint.AtValue(n, c, v, "%s is WSO2's shipped admin password; take the node's own admin password through %s", c.Path, via))
 			}
 		}
 		if f != nil {

@@ -17,7 +17,8 @@ var DefaultKeystoreFile = register(&lint.Rule{
 key is public. Used for [keystore.tls], anyone can impersonate the node or read its traffic; used
 as [keystore.primary], which encrypts registry resources and signs tokens, anyone can decrypt
 those and forge tokens. When [keystore.tls] or [keystore.primary] is not set, WSO2 falls back to
-the shipped keystore, so a missing table is reported too. The client-truststore.jks truststore
+the shipped keystore, so a missing [keystore.primary] is reported too; a missing [keystore.tls]
+or [keystore.internal] follows [keystore.primary]. The client-truststore.jks truststore
 is not reported: operators usually import their own certificates into it; its shipped password
 is reported by default-keystore-password.
 
@@ -40,6 +41,13 @@ func runDefaultKeystoreFile(p *lint.Pass) {
 		var uses []string
 		var at *lint.Key
 		file := ""
+		// An unset [keystore.primary] is the shipped keystore; an unset
+		// [keystore.tls] or [keystore.internal] follows the primary one.
+		primaryShipped := true
+		if k := n.Get("keystore.primary.file_name"); k != nil {
+			name, ok := hdFileName(k.Value)
+			primaryShipped = ok && hdShippedKeystore(name)
+		}
 		for _, s := range []struct{ table, use string }{
 			{"keystore.tls", "for TLS"},
 			{"keystore.primary", "as the primary keystore"},
@@ -47,19 +55,23 @@ func runDefaultKeystoreFile(p *lint.Pass) {
 		} {
 			k := n.Get(s.table + ".file_name")
 			if k == nil {
-				if s.table == "keystore.internal" {
-					continue // falls back to the primary keystore, already judged
+				switch {
+				case s.table == "keystore.internal":
+					// follows the primary keystore, judged already
+				case s.table == "keystore.primary":
+					uses = append(uses, fmt.Sprintf("%s ([%s] is not set)", s.use, s.table))
+				case primaryShipped:
+					uses = append(uses, fmt.Sprintf("%s ([%s] is not set and follows the primary keystore)", s.use, s.table))
 				}
-				uses = append(uses, fmt.Sprintf("%s ([%s] is not set)", s.use, s.table))
 				continue
 			}
-			name, ok := hdKnown(k.Value)
-			if !ok || !hdShippedKeystore(hdFileBase(name)) {
+			name, ok := hdFileName(k.Value)
+			if !ok || !hdShippedKeystore(name) {
 				continue
 			}
 			uses = append(uses, s.use)
 			if at == nil {
-				at, file = k, hdFileBase(name)
+				at, file = k, name
 			}
 		}
 		if len(uses) == 0 {

@@ -79,20 +79,25 @@ func findDocPlaceholders(s string) []string {
 		text string
 	}
 	var hits []hit
-	for _, m := range bracketPH.FindAllStringSubmatchIndex(s, -1) {
+	// Most values hold none of the characters a placeholder needs: skip
+	// the regular expressions for them.
+	if !strings.ContainsAny(s, "[<{xX") {
+		return nil
+	}
+	for _, m := range matchIf(bracketPH, s, "[") {
 		if isBracketPlaceholder(s[m[2]:m[3]]) {
 			hits = append(hits, hit{m[0], s[m[0]:m[1]]})
 		}
 	}
-	for _, m := range anglePH.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range matchIf(anglePH, s, "<") {
 		if isAnglePlaceholder(s[m[2]:m[3]]) {
 			hits = append(hits, hit{m[0], s[m[0]:m[1]]})
 		}
 	}
-	for _, m := range xIP.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range matchIf(xIP, s, "xX") {
 		hits = append(hits, hit{m[2], s[m[2]:m[3]]})
 	}
-	for _, m := range templatePH.FindAllStringIndex(s, -1) {
+	for _, m := range matchIf(templatePH, s, "{") {
 		hits = append(hits, hit{m[0], s[m[0]:m[1]]})
 	}
 	// order by position, drop repeats
@@ -163,4 +168,12 @@ func describePlaceholder(ph string) string {
 		return "in {{ braces }}"
 	}
 	return "written with x digits"
+}
+
+// matchIf runs re only when s holds one of the characters it needs.
+func matchIf(re *regexp.Regexp, s, need string) [][]int {
+	if !strings.ContainsAny(s, need) {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(s, -1)
 }

@@ -148,8 +148,10 @@ func epResolve(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value) epHit {
 		return h
 	}
 	h.url = ep
-	if raw, err := lint.ParseEndpoint(v.Str); err == nil && strings.Contains(raw.PortText, "${") {
-		h.placeholderPort = true
+	if strings.Contains(v.Str, "${") {
+		if raw, err := lint.ParseEndpoint(v.Str); err == nil && strings.Contains(raw.PortText, "${") {
+			h.placeholderPort = true
+		}
 	}
 	h.to = f.Book.Resolve(ep.Host, n)
 	if nd := h.to.Node(); nd != nil {
@@ -181,30 +183,44 @@ func epCheck(p *lint.Pass, n *lint.Node, k *lint.Key, v *lint.Value, t epTarget)
 				how = ep.Host + ", the node itself"
 			}
 			p.Report(lint.AtValue(n, k, v, "%s %s points at %s (%s), a %s, not at %s%s",
-				t.what, ep.Raw, n.Name, how, n.Role, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
+				t.what, epShowURL(ep.Raw), n.Name, how, n.Role, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
 			return h
 		}
 	case lint.TargetNode:
 		to := h.reach
 		if t.selfOnly {
 			p.Report(lint.AtValue(n, k, v, "%s %s points at %s %s; a %s listens on its own broker (tcp://localhost:%d)",
-				t.what, ep.Raw, to.Role, to.Name, n.Role, t.svc.port(n, ep.Scheme)))
+				t.what, epShowURL(ep.Raw), to.Role, to.Name, n.Role, t.svc.port(n, ep.Scheme)))
 			return h
 		}
 		if !to.Role.ActsAs(t.role) {
+			if t.role == lint.RoleTrafficManager && to.Role == lint.RoleControlPlane {
+				// A control plane runs an embedded traffic manager (WSO2's
+				// patterns without dedicated ones): fine unless the fleet
+				// has dedicated traffic managers that this URL bypasses.
+				tms := f.ByRole(lint.RoleTrafficManager)
+				if len(tms) == 0 {
+					break
+				}
+				fr := lint.AtValue(n, k, v, "%s %s points at control-plane node %s%s, whose embedded traffic manager is meant for fleets without dedicated ones; this fleet has traffic managers %s, which this URL bypasses",
+					t.what, epShowURL(ep.Raw), to.Name, epLearnt(h), epNames(tms))
+				fr.Severity = lint.SeverityWarning
+				p.Report(fr)
+				return h
+			}
 			p.Report(lint.AtValue(n, k, v, "%s %s points at %s node %s%s, not at %s%s",
-				t.what, ep.Raw, to.Role, to.Name, epLearnt(h), epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
+				t.what, epShowURL(ep.Raw), to.Role, to.Name, epLearnt(h), epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
 			return h
 		}
 	case lint.TargetCluster:
-		if h.to.Role != lint.RoleUnknown && !h.to.Role.ActsAs(t.role) && !epAnyActs(h.to.Nodes, t.role) {
+		if !h.to.Role.ActsAs(t.role) && !epAnyActs(h.to.Nodes, t.role) {
 			p.Report(lint.AtValue(n, k, v, "%s %s points at %s, the %s load balancer (%s), not at %s%s",
-				t.what, ep.Raw, ep.Host, h.to.Role, h.to.Reason, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
+				t.what, epShowURL(ep.Raw), ep.Host, h.to.Role, h.to.Reason, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
 			return h
 		}
 		if t.selfOnly {
 			p.Report(lint.AtValue(n, k, v, "%s %s points at the load balancer %s; a %s listens on its own broker (tcp://localhost:%d)",
-				t.what, ep.Raw, ep.Host, n.Role, t.svc.port(n, ep.Scheme)))
+				t.what, epShowURL(ep.Raw), ep.Host, n.Role, t.svc.port(n, ep.Scheme)))
 			return h
 		}
 	}
@@ -213,11 +229,34 @@ func epCheck(p *lint.Pass, n *lint.Node, k *lint.Key, v *lint.Value, t epTarget)
 		return h
 	}
 	if msg := epPortProblem(h, t); msg != "" {
-		p.Report(lint.AtValue(n, k, v, "%s %s %s", t.what, ep.Raw, msg))
+		p.Report(lint.AtValue(n, k, v, "%s %s %s", t.what, epShowURL(ep.Raw), msg))
 		return h
 	}
 	h.ok = true
 	return h
+}
+
+// epShowURL hides the password of a URL's user info (scheme://user:pw@host)
+// so that messages never carry it.
+func epShowURL(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return raw
+	}
+	rest := raw[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndexByte(rest[:end], '@')
+	if at < 0 {
+		return raw
+	}
+	user, _, hasPw := strings.Cut(rest[:at], ":")
+	if !hasPw {
+		return raw
+	}
+	return raw[:i+3] + user + ":****" + rest[at:]
 }
 
 // epLearnt says why a host names a node when apimlint learnt it from the
@@ -386,12 +425,17 @@ func epListTargets(f *lint.Fleet, t epTarget, scheme string) string {
 	}
 	const max = 5
 	var parts []string
+	seen := map[string]bool{}
 	for i, n := range nodes {
 		if i == max {
 			parts = append(parts, fmt.Sprintf("and %d more", len(nodes)-max))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s:%d", epBestAddress(n), t.svc.port(n, scheme)))
+		s := fmt.Sprintf("%s:%d", epBestAddress(n), t.svc.port(n, scheme))
+		if !seen[s] {
+			seen[s] = true
+			parts = append(parts, s)
+		}
 	}
 	return fmt.Sprintf("; %s nodes: %s", epRoleLabel(t.role), strings.Join(parts, ", "))
 }
@@ -414,21 +458,21 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 	n, k, v := h.node, h.key, h.elem
 	if f.Config != nil && f.Config.Fleet.Complete {
 		p.Report(lint.AtValue(n, k, v, "%s %s: no %s node answers to %s, and %s declares the fleet's addresses complete%s",
-			t.what, ep.Raw, epRoleLabel(t.role), ep.Host, lint.ConfigFileName, epListTargets(f, t, ep.Scheme)))
+			t.what, epShowURL(ep.Raw), epRoleLabel(t.role), ep.Host, lint.ConfigFileName, epListTargets(f, t, ep.Scheme)))
 		return
 	}
 	if epSiblingOfAll(ep.Host, nodes) {
 		p.Report(lint.AtValue(n, k, v, "%s %s: no %s node answers to %s, which is named like their addresses%s",
-			t.what, ep.Raw, epRoleLabel(t.role), ep.Host, epListTargets(f, t, ep.Scheme)))
+			t.what, epShowURL(ep.Raw), epRoleLabel(t.role), ep.Host, epListTargets(f, t, ep.Scheme)))
 		return
 	}
 	hint := ""
 	if epFrontOfAll(ep.Host, nodes) {
-		hint = ", and is named like a load balancer or Kubernetes service in front of them"
+		hint = " but is named like a load balancer or Kubernetes service in front of them"
 	}
 	fr := lint.AtValue(n, k, v, "%s %s: %s matches no node of this fleet%s%s; if it is a load balancer in front of them, declare it "+
 		"with [[loadbalancer]] host = %q role = %q in %s; if it is one of them, add it to that node's [[node]] addresses",
-		t.what, ep.Raw, ep.Host, epListTargets(f, t, ep.Scheme), hint, ep.Host, string(t.role), lint.ConfigFileName)
+		t.what, epShowURL(ep.Raw), ep.Host, hint, epListTargets(f, t, ep.Scheme), ep.Host, string(t.role), lint.ConfigFileName)
 	fr.Severity = lint.SeverityWarning
 	if t.unknownSeverity != 0 {
 		fr.Severity = t.unknownSeverity

@@ -19,8 +19,11 @@ offset). Each node must name the other members of its group and never itself; th
 mistake is copying node 1's file to node 2 verbatim, so that node 2 duplicates to itself and node
 1 never hears node 2's events (WSO2's own HA samples do this: both traffic managers name
 traffic-manager-2). In a group of two or more, a node that sets no event_duplicate_url keeps its
-events to itself. When two peers name the same unknown host, one of them names itself.`,
-	Example: `traffic-manager-2/deployment.toml:30:23: error: event_duplicate_url tcp://traffic-manager-2:5672 points at traffic-manager-2 itself; its peer is traffic-manager-1 (tcp://traffic-manager-1:5672) (event-duplicate-url)`,
+events to itself: an error for control planes, a warning for traffic managers (they all receive
+every gateway's events and decide alike; the copy covers restarts and partial url_groups). When
+two peers name the same unknown host, one of them names itself. All-in-one nodes are checked
+where they set it, never required to.`,
+	Example: `traffic-manager-2/deployment.toml:24:24: error: event_duplicate_url tcp://traffic-manager-2:5672 points at traffic-manager-2 itself; its peer(s): traffic-manager-1 (tcp://traffic-manager-1:5672); the file looks copied from a peer's (event-duplicate-url)`,
 	Fix: `On each node list the other members of its group with their JMS ports, e.g. on tm-1
 event_duplicate_url = ["tcp://tm-2:5672"] and on tm-2 event_duplicate_url = ["tcp://tm-1:5672"].`,
 	Run: runEventDuplicateURL,
@@ -77,7 +80,7 @@ func runEventDuplicateURL(p *lint.Pass) {
 				h := epResolve(f, n, k, v)
 				if h.judged && h.to.Kind == lint.TargetSelf {
 					self = true
-					msg := fmt.Sprintf("event_duplicate_url %s points at %s itself", h.url.Raw, n.Name)
+					msg := fmt.Sprintf("event_duplicate_url %s points at %s itself", epShowURL(h.url.Raw), n.Name)
 					if npeers > 0 {
 						msg += fmt.Sprintf("; its peer(s): %s", epDescribe(peers, npeers, epPeerURL))
 						msg += "; the file looks copied from a peer's"

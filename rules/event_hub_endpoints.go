@@ -25,7 +25,7 @@ not, a note when they do (the node then depends on fewer brokers). Hosts are res
 address book (see apimlint nodes); a host that names no node is an error only when it provably
 names none (shaped like the control planes' addresses, or [fleet] complete = true), else a
 warning that says how to declare it.`,
-	Example: `gw-1/deployment.toml:12:31: error: event_listening_endpoints tcp://apim-cp-3:5672: no control-plane node answers to apim-cp-3, which is named like their addresses; control-plane nodes: apim-cp-1:5672, apim-cp-2:5672 (event-hub-endpoints)`,
+	Example: `gw-2/deployment.toml:7:30: error: event_listening_endpoints tcp://apim-cp-3:5672: no control-plane node answers to apim-cp-3, which is named like their addresses; control-plane nodes: apim-cp-1:5672, apim-cp-2:5672 (event-hub-endpoints)`,
 	Fix: `List every control plane's JMS URL with its own port after its offset:
 event_listening_endpoints = ["tcp://cp-1:5672", "tcp://cp-2:5672"]; on a control plane use
 ["tcp://localhost:5672"]. Declare load balancers and unknown node names in .apimlint.toml.`,
@@ -77,11 +77,9 @@ func runEventHubEndpoints(p *lint.Pass) {
 		if publishes == nil {
 			publishes = epPublishTargets(f, cps)
 		}
-		var reach, lost []string
+		var lost []string // missing control planes that publish to no broker n hears
 		for _, m := range miss {
-			if pub := publishes[m]; pub != nil && epAnyIn(pub, heard.order) {
-				reach = append(reach, m.Name)
-			} else {
+			if pub := publishes[m]; pub == nil || !epAnyIn(pub, heard.order) {
 				lost = append(lost, m.Name)
 			}
 		}
@@ -90,7 +88,11 @@ func runEventHubEndpoints(p *lint.Pass) {
 				return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMS))
 			}))
 		if len(lost) > 0 {
-			fr.Message += fmt.Sprintf("; %s publish(es) to none of the brokers it hears, so their events never reach %s", strings.Join(lost, ", "), n.Name)
+			verb := "publishes"
+			if len(lost) > 1 {
+				verb = "publish"
+			}
+			fr.Message += fmt.Sprintf("; %s %s to none of the brokers %s hears, so those events never reach it", strings.Join(lost, ", "), verb, n.Name)
 			fr.Severity = lint.SeverityWarning
 		} else {
 			fr.Message += fmt.Sprintf("; their events still reach it because they publish to %s, but it depends on fewer brokers", epNames(heard.order))
@@ -112,7 +114,7 @@ func epCheckOwnBroker(p *lint.Pass, n *lint.Node, k *lint.Key, t epTarget) {
 		h := epResolve(p.Fleet, n, k, v)
 		if h.judged && h.reach != nil && h.reach != n && h.reach.Role.ActsAs(lint.RoleControlPlane) {
 			fr := lint.AtValue(n, k, v, "event_listening_endpoints %s points at control plane %s; a control plane listens on its own broker (tcp://localhost:%d): when control planes publish to each other's brokers, as [[apim.event_hub.publish.url_group]] is meant to, %s hears each event twice",
-				h.url.Raw, h.reach.Name, n.Port(lint.PortJMS), n.Name)
+				epShowURL(h.url.Raw), h.reach.Name, n.Port(lint.PortJMS), n.Name)
 			fr.Severity = lint.SeverityWarning
 			p.Report(fr)
 			continue

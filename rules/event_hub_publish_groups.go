@@ -19,7 +19,7 @@ each must publish to all of them (itself included), or nodes listening to the br
 never hear its events. Without any url_group WSO2 publishes to localhost only. The JMS port
 (5672) is the one nodes listen on, not the one events are published to; a load balancer in a
 url_group delivers each event to one control plane only.`,
-	Example: `cp-1/deployment.toml:40:9: error: publish url_group urls tcp://cp-2:5672 uses port 5672, but cp-2's binary port is 9611; 5672 is its JMS port (event-hub-publish-groups)`,
+	Example: `cp-1/deployment.toml:15:9: error: publish url_group urls tcp://cp-2:5673 uses port 5673, but cp-2's binary port is 9612 (9611 + offset 1); 5673 is its JMS port (event-hub-publish-groups)`,
 	Fix: `Give each control plane one url_group with its own binary ports, on every control plane:
 [[apim.event_hub.publish.url_group]]
 urls = ["tcp://cp-1:9611"]
@@ -68,7 +68,7 @@ func runEventHubPublishGroups(p *lint.Pass) {
 					h := epResolve(f, n, spec.k, v)
 					if h.judged && spec.tls && h.url.Scheme != "ssl" {
 						p.Report(lint.AtValue(n, spec.k, v, "%s %s uses %s://; auth_urls take ssl:// URLs on the binary-TLS port (%d on the target after its offset)",
-							spec.what, h.url.Raw, h.url.Scheme, lint.PortBinaryTLS))
+							spec.what, epShowURL(h.url.Raw), h.url.Scheme, lint.PortBinaryTLS))
 						complete = false
 						continue
 					}
@@ -81,7 +81,7 @@ func runEventHubPublishGroups(p *lint.Pass) {
 						}
 					case h.ok && h.to.Kind == lint.TargetCluster:
 						fr := lint.AtValue(n, spec.k, v, "%s %s points at the load balancer %s: each event then reaches one control plane only; list each control plane in its own url_group",
-							spec.what, h.url.Raw, h.url.Host)
+							spec.what, epShowURL(h.url.Raw), h.url.Host)
 						fr.Severity = lint.SeverityWarning
 						p.Report(fr)
 						complete = false

@@ -15,7 +15,7 @@ balancer. A control plane's own service_url reaches itself or its cluster. A nod
 hostname is taken as the name of the proxy in front of it: without a port, on 80/443 or on its
 proxyPort only the role is checked. Ports written as ${mgt.transport.https.port} are left to
 remote-port-placeholder.`,
-	Example: `gw-1/deployment.toml:20:15: error: event hub service_url https://cp-1:9443/services/ uses port 9443, but cp-1's management HTTPS port is 9445 (9443 + offset 2) (event-hub-service-url)`,
+	Example: `gw-1/deployment.toml:5:15: error: event hub service_url https://cp-2:9443/services/ uses port 9443, but cp-2's management HTTPS port is 9445 (9443 + offset 2); 9443 is the default management HTTPS port, without the offset (event-hub-service-url)`,
 	Fix: `Point service_url at the control-plane load balancer, or at one control plane with its own
 management port: service_url = "https://cp-lb/services/" or "https://cp-1:9445/services/".`,
 	Run: runEventHubServiceURL,

@@ -20,7 +20,7 @@ its offset; a URL to the gateway's [server] hostname without a port, on 80/443 o
 proxyPort goes through its proxy and only the role is checked. The consumer-facing URLs usually
 name an ingress, so a host apimlint does not know there is only a note; localhost in them names
 the consumer's own machine.`,
-	Example: `cp-1/deployment.toml:30:15: error: environment "Default" service_url https://gw-1:9443/services/ uses port 9443, but gw-1's management HTTPS port is 9444 (9443 + offset 1) (gateway-environment-urls)`,
+	Example: `cp-1/deployment.toml:10:15: error: environment "Default" service_url https://gw-1:9443/services/ uses port 9443, but gw-1's management HTTPS port is 9444 (9443 + offset 1); 9443 is the default management HTTPS port, without the offset (gateway-environment-urls)`,
 	Fix: `Point service_url at a gateway node with its management port after its offset (or the gateway
 load balancer), and the consumer URLs at the gateways' public name.`,
 	Run: runGatewayEnvironmentURLs,
@@ -58,7 +58,7 @@ func runGatewayEnvironmentURLs(p *lint.Pass) {
 						h := epResolve(f, n, k, v)
 						if h.judged && h.to.Kind == lint.TargetSelf && !n.Role.ActsAs(lint.RoleGateway) && lint.IsLoopback(h.url.Host) {
 							fr := lint.AtValue(n, k, v, "%s %s names %s: API consumers resolve it to their own machine, not to a gateway; fine only for a local test setup",
-								t.what, h.url.Raw, h.url.Host)
+								t.what, epShowURL(h.url.Raw), h.url.Host)
 							fr.Severity = lint.SeverityWarning
 							p.Report(fr)
 							continue

@@ -134,12 +134,10 @@ func runGatewayLabels(p *lint.Pass) {
 	if len(cps) == 0 {
 		return
 	}
-	var envs []gwEnv
 	envSymbolic := false
 	byName := map[string][]gwEnv{}
 	for _, cp := range cps {
 		for _, e := range environments(cp) {
-			envs = append(envs, e)
 			if e.symbolic {
 				envSymbolic = true
 				continue

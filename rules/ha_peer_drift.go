@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
@@ -111,7 +113,10 @@ func selfTokens(group []*lint.Node) map[*lint.Node]map[string]bool {
 		}
 		add(n.Name)
 		for _, a := range n.Addresses {
-			add(a.Host)
+			// IP addresses share their digits between peers: not names.
+			if net.ParseIP(a.Host) == nil {
+				add(a.Host)
+			}
 		}
 		sets[n] = set
 		for t := range set {
@@ -246,7 +251,6 @@ func runHAPeerDrift(p *lint.Pass) {
 type driftVote struct {
 	node *lint.Node
 	key  *lint.Key // nil: not set on this node
-	val  any
 }
 
 type driftCamp struct {
@@ -284,7 +288,7 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
 			continue
 		}
 		camps := driftCamps(group, path, self)
-		if camps == nil || len(camps) < 2 {
+		if len(camps) < 2 {
 			continue
 		}
 		ref := camps[0]
@@ -340,23 +344,34 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
 // whose values are equal once each node's own name is abstracted (cp-1
 // saying apim-cp-1 where cp-2 says apim-cp-2) are merged.
 func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string) string) []*driftCamp {
-	identity := func(s string) string { return s }
-	buckets := map[string][]*driftCamp{}
+	// First, exact grouping by an injective text encoding: linear, and
+	// cheap enough for thousands of gateways.
+	byText := map[string]*driftCamp{}
 	var camps []*driftCamp
+	var sb strings.Builder
 	for _, n := range group {
 		k := n.Get(path)
 		v := driftVote{node: n, key: k}
-		bucket := "\x00unset"
+		text := "u"
 		if k != nil {
 			if symbolicValue(k.Value) {
 				return nil
 			}
-			v.val = driftValue(k.Value, identity)
-			bucket = fmt.Sprint(v.val)
+			sb.Reset()
+			encodeDrift(&sb, k.Value)
+			text = sb.String()
 		}
-		camps = joinCamp(buckets, camps, bucket, v.val, k != nil, []driftVote{v})
+		c := byText[text]
+		if c == nil {
+			c = &driftCamp{set: k != nil}
+			byText[text] = c
+			camps = append(camps, c)
+		}
+		c.votes = append(c.votes, v)
 	}
 	if len(camps) > 1 {
+		// Then compare the camps' values with go-cmp, each node's own name
+		// abstracted, and merge the camps that agree.
 		merged := map[string][]*driftCamp{}
 		var out []*driftCamp
 		for _, c := range camps {
@@ -375,6 +390,29 @@ func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string
 	// earliest node: a stable sort by size keeps it first on ties.
 	sort.SliceStable(camps, func(i, j int) bool { return len(camps[i].votes) > len(camps[j].votes) })
 	return camps
+}
+
+// encodeDrift writes a value as length-prefixed text, so that two values
+// encode alike only when driftValue would make them equal.
+func encodeDrift(sb *strings.Builder, v *lint.Value) {
+	switch v.Kind {
+	case lint.KindArray:
+		sb.WriteString("a")
+		sb.WriteString(strconv.Itoa(len(v.Elems)))
+		sb.WriteByte('[')
+		for _, e := range v.Elems {
+			encodeDrift(sb, e)
+		}
+		sb.WriteByte(']')
+	case lint.KindTable:
+		sb.WriteString("t")
+	default:
+		t := v.Text()
+		sb.WriteString("s")
+		sb.WriteString(strconv.Itoa(len(t)))
+		sb.WriteByte(':')
+		sb.WriteString(t)
+	}
 }
 
 // joinCamp adds votes to the camp of an equal value, or to a new camp.

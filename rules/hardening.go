@@ -77,15 +77,6 @@ func hdShippedKeystore(base string) bool {
 	return false
 }
 
-// hdShippedTruststore reports whether a file name is the shipped truststore.
-func hdShippedTruststore(base string) bool {
-	switch strings.ToLower(base) {
-	case "client-truststore.jks", "client-truststore.p12":
-		return true
-	}
-	return false
-}
-
 // hdTableLabel renders a key's table for a message: "[keystore.tls] password".
 func hdTableLabel(p string) string {
 	if i := strings.LastIndexByte(p, '.'); i >= 0 && !strings.Contains(p[i:], `"`) {
@@ -168,4 +159,18 @@ func hdDatabaseNames(n *lint.Node) []string {
 		add(k.Path)
 	}
 	return out
+}
+
+// hdFileName returns the file name a keystore file_name names. The
+// directory may be symbolic (${carbon.home}/repository/...): only the last
+// element matters, so it is known when that element holds no placeholder.
+func hdFileName(v *lint.Value) (string, bool) {
+	if v == nil || v.Kind != lint.KindString {
+		return "", false
+	}
+	base := hdFileBase(v.Resolved)
+	if base == "" || base == "." || base == "/" || strings.ContainsAny(base, "${}") {
+		return "", false
+	}
+	return base, true
 }

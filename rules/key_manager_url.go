@@ -23,7 +23,7 @@ through its token_revocation [[event_listener]] with a 'header.X-WSO2-KEY-MANAGE
 key manager they belong to; when that name is not the key manager's type ([apim.key_manager]
 type on the nodes that use it, "default" for the resident key manager), the control plane drops
 the events and revoked tokens stay valid on the gateways.`,
-	Example: `gw-1/deployment.toml:9:15: error: key manager service_url https://tm-1:9443/services/ points at traffic-manager node tm-1, not at a key manager (key-manager-url)`,
+	Example: `gw-1/deployment.toml:5:15: error: key manager service_url https://tm-1:9443/services/ points at traffic-manager node tm-1, not at a key manager; key-manager (and control-plane) nodes: cp-1:9443, km-1:9444 (key-manager-url)`,
 	Fix: `Point every node's [apim.key_manager] service_url at the same key manager (the control-plane
 load balancer for the resident one), and make the header.X-WSO2-KEY-MANAGER of the key manager's
 token_revocation listener equal to the key manager's type.`,

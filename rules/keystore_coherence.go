@@ -15,16 +15,16 @@ var KeystoreCoherence = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "[keystore.tls], [keystore.primary] or [keystore.internal] use the same file with different passwords",
 	Doc: `A node has three keystores: [keystore.tls] (TLS), [keystore.primary] (signing, registry
-encryption) and [keystore.internal] (encrypting secrets). When [keystore.primary] or
-[keystore.internal] is omitted, WSO2 uses its defaults: wso2carbon.jks with the password
-wso2carbon. A keystore file has one store password (and one password per key), so two tables
-that name the same file with different passwords cannot both be right, and the node fails at
-start-up with "Keystore was tampered with, or password was incorrect". The classic case: the
-shipped wso2carbon.jks is re-created with a new password and only [keystore.tls] is updated.
-Files are compared by name; passwords are compared after placeholders are resolved, and only
-when both are known (the same $secret{} alias counts as the same password). Passwords are never
-shown.`,
-	Example: `gw-1/deployment.toml:8:12: error: [keystore.tls] and [keystore.primary] (not set: WSO2's defaults) use the same file wso2carbon.jks with different store passwords (keystore-coherence)`,
+encryption) and [keystore.internal] (encrypting secrets). An omitted [keystore.primary] is
+WSO2's default, wso2carbon.jks with the password wso2carbon; an omitted [keystore.tls] or
+[keystore.internal] follows [keystore.primary]. A keystore file has one store password (and one
+password per key), so two tables that name the same file with different passwords cannot both
+be right, and the node fails at start-up with "Keystore was tampered with, or password was
+incorrect". The classic case: the shipped wso2carbon.jks is re-created with a new password and
+only [keystore.tls] is updated. Files are compared by name; passwords are compared after
+placeholders are resolved, and only when both are known: passwords from $secret{}, $env{} or
+$sys{} are not compared. Passwords are never shown.`,
+	Example: `gw-1/deployment.toml:8:12: error: [keystore.tls], [keystore.primary] (not set: WSO2's defaults) and [keystore.internal] (not set: it follows [keystore.primary]) use the same file wso2carbon.jks with different store passwords; start-up fails with "Keystore was tampered with, or password was incorrect" (keystore-coherence)`,
 	Fix: `Either give every table that names the file the same password (write [keystore.primary] and
 [keystore.internal] out in full, with password = "$secret{keystore_password}"), or give
 [keystore.tls] a keystore file of its own.`,
@@ -43,17 +43,20 @@ type hdKeystore struct {
 	keyKey           *lint.Key
 }
 
-func hdReadKeystore(n *lint.Node, table string) hdKeystore {
+// hdReadKeystore reads a keystore table. A table that is not written is
+// WSO2's default: the shipped keystore for [keystore.primary], the primary
+// keystore for the others (given as base).
+func hdReadKeystore(n *lint.Node, table string, base *hdKeystore) hdKeystore {
 	ks := hdKeystore{table: table, file: "wso2carbon.jks", password: hdShippedPassword, keyPwd: hdShippedPassword,
 		pwOK: true, keyOK: true, alias: "wso2carbon"}
 	ks.written = n.Has(table)
+	if !ks.written && base != nil {
+		b := *base
+		b.table, b.written, b.pwKey, b.keyKey = table, false, nil, nil
+		return b
+	}
 	if k := n.Get(table + ".file_name"); k != nil {
-		s, ok := hdKnown(k.Value)
-		if !ok {
-			ks.file = ""
-		} else {
-			ks.file = hdFileBase(s)
-		}
+		ks.file, _ = hdFileName(k.Value)
 	}
 	if k := n.Get(table + ".alias"); k != nil {
 		ks.alias, _ = hdKnown(k.Value)
@@ -93,7 +96,8 @@ func runKeystoreCoherence(p *lint.Pass) {
 		if !hdApplies(n) || n.SyntaxError != nil {
 			continue
 		}
-		stores := []hdKeystore{hdReadKeystore(n, "keystore.tls"), hdReadKeystore(n, "keystore.primary"), hdReadKeystore(n, "keystore.internal")}
+		primary := hdReadKeystore(n, "keystore.primary", nil)
+		stores := []hdKeystore{hdReadKeystore(n, "keystore.tls", &primary), primary, hdReadKeystore(n, "keystore.internal", &primary)}
 		for i := range stores {
 			a := stores[i]
 			if !a.written {
@@ -122,8 +126,10 @@ func runKeystoreCoherence(p *lint.Pass) {
 					continue
 				}
 				name := "[" + b.table + "]"
-				if !b.written {
+				if !b.written && b.table == "keystore.primary" {
 					name += " (not set: WSO2's defaults)"
+				} else if !b.written {
+					name += " (not set: it follows [keystore.primary])"
 				} else if storeDiff && b.pwKey != nil {
 					rel = append(rel, lint.RelatedKey(n, b.pwKey, "[%s] password", b.table))
 				} else if b.keyKey != nil {

@@ -50,8 +50,8 @@ func runPlaintextSecret(p *lint.Pass) {
 					}
 					if inSecrets {
 						s := strings.TrimSpace(v.Str)
-						if !(strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]")) {
-							continue // encrypted by the cipher tool
+						if !(strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]")) || cipherTextPlaceholder(s) {
+							continue // encrypted by the cipher tool, or standing for it
 						}
 						p.Report(lint.AtValue(n, k, v, "%s is in plain text: the cipher tool has not encrypted it yet; run bin/ciphertool.sh -Dconfigure and keep only the encrypted file", k.Path))
 						continue
@@ -83,4 +83,16 @@ func plainSecretText(v *lint.Value) bool {
 		rest = strings.Replace(rest, ph.Text, "", 1)
 	}
 	return strings.TrimSpace(rest) != ""
+}
+
+// cipherTextPlaceholder reports whether a bracketed [secrets] value is a
+// documentation stand-in for cipher text ("[cipher-text]") rather than a
+// real password waiting for the cipher tool: samples and generated fleets
+// write it where the encrypted value goes.
+func cipherTextPlaceholder(s string) bool {
+	switch strings.ToLower(strings.Trim(s, "[] ")) {
+	case "cipher", "cipher-text", "cipher_text", "ciphertext", "encrypted", "encrypted-value", "encrypted_value":
+		return true
+	}
+	return false
 }

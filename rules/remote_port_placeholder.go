@@ -18,7 +18,7 @@ a URL to another node (https://cp-1:${mgt.transport.https.port}/services/ on a g
 docs write it) the port is therefore right only while both nodes have the same offset. When the
 target's own port differs, the URL reaches nothing (or the wrong service); apimlint says which
 port to write. URLs to localhost or to the node's own names are fine.`,
-	Example: `gw-1/deployment.toml:9:15: error: https://cp-1:${mgt.transport.https.port}/services/: ${mgt.transport.https.port} resolves on gw-1 (offset 0) to 9443, but cp-1 listens on 9445 (offset 2); write https://cp-1:9445/services/ (remote-port-placeholder)`,
+	Example: `gw-1/deployment.toml:5:15: error: https://cp-1:${mgt.transport.https.port}/services/: ${mgt.transport.https.port} resolves on gw-1 (offset 0) to 9443, but cp-1 listens on 9445 (offset 2); write https://cp-1:9445/services/ (remote-port-placeholder)`,
 	Fix:     `Write the target's port itself (its default plus its offset), or the load balancer's port.`,
 	Run:     runRemotePortPlaceholder,
 })
@@ -66,7 +66,7 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 					}
 					fixed := strings.Replace(v.Str, raw.PortText, strconv.Itoa(want), 1)
 					p.Report(lint.AtValue(n, k, v, "%s: %s resolves on %s (offset %d) to %d, but %s listens on %d (offset %d); write %s",
-						v.Str, raw.PortText, n.Name, n.Offset, local, t.Name, want, t.Offset, fixed))
+						epShowURL(v.Str), raw.PortText, n.Name, n.Offset, local, t.Name, want, t.Offset, epShowURL(fixed)))
 				case lint.TargetCluster:
 					if len(to.Ports) == 0 {
 						continue
@@ -77,7 +77,7 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 					}
 					if !okPort {
 						p.Report(lint.AtValue(n, k, v, "%s: %s resolves on %s (offset %d) to %d, but load balancer %s listens on %s only",
-							v.Str, raw.PortText, n.Name, n.Offset, local, raw.Host, epJoinInts(to.Ports)))
+							epShowURL(v.Str), raw.PortText, n.Name, n.Offset, local, raw.Host, epJoinInts(to.Ports)))
 					}
 				}
 			}

@@ -50,7 +50,7 @@ key when one is a likely typo, and says when the key belongs to another role (an
 rarely used keys, so this is a warning: a real key the schema lacks can be added with a
 [schema] extra policy in .apimlint.toml, or the finding suppressed.`,
 	Example: `gw-1/deployment.toml:24:1: warning: unknown key event_listning_endpoints in [apim.event_hub]; did you mean event_listening_endpoints? (WSO2 ignores keys it does not know) (schema-unknown-key)`,
-	Fix: `Correct the key's spelling, or move the setting to the nodes of the role that reads it.`,
+	Fix:     `Correct the key's spelling, or move the setting to the nodes of the role that reads it.`,
 	Run: func(p *lint.Pass) {
 		for _, f := range schema.Findings(p.Fleet, schema.RuleUnknownKey) {
 			p.Report(f)

@@ -17,7 +17,7 @@ traffic manager's offset). A URL to another role, a wrong port or an unknown hos
 gateway never blocks anyone. Listening to only some traffic managers is a warning: decisions
 stop when those are down. A traffic manager's own list points at itself (tcp://localhost:5672).
 With no traffic manager in the folder (only gateways), hosts are not judged.`,
-	Example: `gw-1/deployment.toml:14:32: error: throttle_decision_endpoints tcp://tm-1:9611 uses port 9611, but tm-1's JMS port is 5672; 9611 is its binary port (throttle-decision-endpoints)`,
+	Example: `gw-1/deployment.toml:5:32: error: throttle_decision_endpoints tcp://tm-1:9611 uses port 9611, but tm-1's JMS port is 5672; 9611 is its binary port (throttle-decision-endpoints)`,
 	Fix: `List every traffic manager's JMS URL with its own port after its offset:
 throttle_decision_endpoints = ["tcp://tm-1:5672", "tcp://tm-2:5672"]; on a traffic manager use
 ["tcp://localhost:5672"].`,

@@ -19,7 +19,7 @@ load-balance, so a group of two splits the events; type = "failover" groups may 
 group (a traffic manager missing a gateway's events counts too few requests and throttles too
 late), and no group points at another role. Without any url_group a gateway publishes to
 localhost. With no traffic manager in the folder, hosts are not judged.`,
-	Example: `gw-1/deployment.toml:18:25: error: traffic_manager_urls tcp://tm-2:5672 uses port 5672, but tm-2's binary port is 9611; 5672 is its JMS port (tm-url-groups)`,
+	Example: `gw-3/deployment.toml:11:25: error: traffic_manager_urls tcp://tm-1:5672 uses port 5672, but tm-1's binary port is 9611; 5672 is its JMS port (tm-url-groups)`,
 	Fix: `Add one group per traffic manager:
 [[apim.throttling.url_group]]
 traffic_manager_urls = ["tcp://tm-1:9611"]
@@ -62,7 +62,7 @@ func runTMURLGroups(p *lint.Pass) {
 				for _, v := range epElems(spec.k) {
 					h := epResolve(f, n, spec.k, v)
 					if h.judged && spec.tls && h.url.Scheme != "ssl" {
-						p.Report(lint.AtValue(n, spec.k, v, "%s %s uses %s://; traffic_manager_auth_urls take ssl:// URLs on the binary-TLS port", spec.what, h.url.Raw, h.url.Scheme))
+						p.Report(lint.AtValue(n, spec.k, v, "%s %s uses %s://; traffic_manager_auth_urls take ssl:// URLs on the binary-TLS port", spec.what, epShowURL(h.url.Raw), h.url.Scheme))
 						complete = false
 						continue
 					}

@@ -18,7 +18,7 @@ then tells the gateways, which drop the token from their caches. On a control pl
 itself; on a separate key manager (an APIM key-manager node or Identity Server) localhost is the
 key manager, which has no such endpoint, and a separate key manager without the listener never
 announces revocations: revoked tokens stay valid on the gateways until their caches expire.`,
-	Example: `km-1/deployment.toml:40:25: warning: token_revocation notification_endpoint https://localhost:9443/internal/data/v1/notify points at km-1 (localhost, the node itself), a key-manager, not at a control plane (token-revocation-endpoint)`,
+	Example: `km-1/deployment.toml:10:25: warning: token_revocation notification_endpoint https://localhost:9443/internal/data/v1/notify points at km-1 (localhost, the node itself), a key-manager, not at a control plane; control-plane nodes: cp-1:9445 (token-revocation-endpoint)`,
 	Fix: `On a separate key manager set notification_endpoint to a control plane or the control-plane
 load balancer: "https://cp-lb/internal/data/v1/notify".`,
 	Run: runTokenRevocationEndpoint,

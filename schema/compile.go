@@ -10,14 +10,15 @@ import (
 // tnode is one value of a compiled definition: a struct with its fields, a
 // list of structs (an array of tables), or a leaf with its constraint.
 type tnode struct {
-	fields  map[string]*tfield
-	names   []string // field names, sorted, for suggestions
-	pattern *tnode   // [string]: T, when T is more than top
-	free    bool     // @freeform(): any key below is fine
+	fields   map[string]*tfield
+	names    []string // field names, sorted, for suggestions
+	pattern  *tnode   // [string]: T, when T is more than top
+	free     bool     // @freeform(): any key below is fine
 	isStruct bool
 	isList   bool   // a list of structs
 	elem     *tnode // the element of a list of structs
 	leaf     *constraint
+	src      cue.Value // the leaf's CUE value, for tests that compare with CUE
 	// hasRequired is set when a required field lies at or below this node.
 	hasRequired bool
 }
@@ -73,9 +74,9 @@ func (c *compiler) node(v cue.Value) *tnode {
 			n.hasRequired = n.elem.hasRequired
 			return n
 		}
-		n.leaf = c.leaf(v)
+		n.leaf, n.src = c.leaf(v), v
 	default:
-		n.leaf = c.leaf(v)
+		n.leaf, n.src = c.leaf(v), v
 	}
 	return n
 }

@@ -2,11 +2,9 @@ package schema
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"cuelang.org/go/cue"
 )
@@ -22,7 +20,6 @@ const (
 	kList
 	kStruct
 	kNumber = kInt | kFloat
-	kAll    = kString | kInt | kFloat | kBool | kList | kStruct
 )
 
 type cop uint8
@@ -89,10 +86,6 @@ func (d datum) asInt() (int64, bool) {
 	switch d.k {
 	case kInt:
 		return d.i, true
-	case kFloat:
-		if d.f == math.Trunc(d.f) && math.Abs(d.f) < 1<<53 {
-			return int64(d.f), true
-		}
 	case kString:
 		i, err := strconv.ParseInt(strings.TrimSpace(d.s), 10, 64)
 		return i, err == nil
@@ -501,12 +494,7 @@ func (d datum) coerced() []datum {
 	return out
 }
 
-// cueMemo caches CUE's verdicts on constraints the compiler left to CUE.
-type cueMemo struct {
-	mu   sync.Mutex
-	seen map[memoKey]bool
-}
-
+// memoKey names one verdict of CUE on a constraint the compiler left to it.
 type memoKey struct {
 	c *constraint
 	v string

@@ -17,7 +17,10 @@ import (
 // ForConfig returns the schema a fleet config asks for: the built-in one,
 // unified with the CUE files its [schema] extra globs name (relative to the
 // config file's directory). Problems with those files come back as
-// schema-type findings; the built-in schema is used then.
+// schema-type findings; the built-in schema is used then. The files are
+// read from the operating system's file system: a fleet loaded with
+// lint.LoadFS from another fs.FS cannot name policies inside that FS yet
+// (the fleet does not keep its FS).
 func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
 	base, err := Builtin()
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"sync"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/errors"
@@ -89,7 +90,7 @@ type Schema struct {
 	// concurrent use, and the compiled tree keeps a few for cCUE checks.
 	mu   sync.Mutex
 	ctx  *cue.Context
-	memo cueMemo
+	memo map[memoKey]bool // CUE's verdicts, so each is asked once
 }
 
 var (
@@ -117,10 +118,9 @@ func Compile(srcs []Source) (*Schema, error) {
 			return nil, err
 		}
 		if f.PackageName() == "" {
-			f, err = parser.ParseFile(s.Name, append([]byte("package "+PackageName+"; "), s.Data...), parser.ParseComments)
-			if err != nil {
-				return nil, err
-			}
+			// A policy file may leave the package out; it joins ours, with
+			// its own line numbers intact.
+			f.Decls = append([]ast.Decl{&ast.Package{Name: ast.NewIdent(PackageName)}}, f.Decls...)
 		}
 		if name := f.PackageName(); name != PackageName {
 			return nil, fmt.Errorf("%s: package %s: schema files must be in package %s", s.Name, name, PackageName)
@@ -134,7 +134,7 @@ func Compile(srcs []Source) (*Schema, error) {
 		return nil, err
 	}
 	s := &Schema{roles: map[lint.Role]*tnode{}, defs: map[lint.Role]cue.Value{}, ctx: ctx, root: v}
-	s.memo.seen = map[memoKey]bool{}
+	s.memo = map[memoKey]bool{}
 	c := &compiler{s: s}
 	for role, def := range definitions {
 		dv := v.LookupPath(cue.ParsePath(def))
@@ -155,8 +155,9 @@ func Compile(srcs []Source) (*Schema, error) {
 func ErrorFindings(err error) []lint.Finding {
 	var out []lint.Finding
 	for _, e := range errors.Errors(err) {
+		format, args := e.Msg()
 		f := lint.Finding{Rule: RuleType, Severity: lint.SeverityError, Line: 1, Column: 1,
-			Message: "schema policy does not compile: " + strings.TrimSpace(errors.Details(e, nil))}
+			Message: "schema policy does not compile: " + fmt.Sprintf(format, args...)}
 		if ps := errors.Positions(e); len(ps) > 0 && ps[0].IsValid() {
 			p := ps[0].Position()
 			f.File, f.Line, f.Column = p.Filename, p.Line, p.Column
@@ -207,7 +208,7 @@ func (s *Schema) evalCUE(c *constraint, d *datum) bool {
 	key := memoKey{c, fmt.Sprintf("%d:%s:%v", d.k, d.text(), d.goValue())}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ok, seen := s.memo.seen[key]; seen {
+	if ok, seen := s.memo[key]; seen {
 		return ok
 	}
 	ok := false
@@ -218,8 +219,8 @@ func (s *Schema) evalCUE(c *constraint, d *datum) bool {
 			break
 		}
 	}
-	if len(s.memo.seen) < 1<<16 {
-		s.memo.seen[key] = ok
+	if len(s.memo) < 1<<16 {
+		s.memo[key] = ok
 	}
 	return ok
 }

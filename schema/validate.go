@@ -11,14 +11,20 @@ import (
 // seg is one segment of a canonical key path: a name and, for an element
 // of an array of tables, its index.
 type seg struct {
-	name string
-	idx  int // -1 when none
-	end  int // byte offset in the path just after this segment
+	name    string
+	idx     int // -1 when none
+	end     int // byte offset in the path just after this segment
+	nameEnd int // byte offset just after the name, before any [index]
 }
 
 // splitPath splits a canonical path (a.b[0]."c.d") into segments.
 func splitPath(p string) []seg {
-	var out []seg
+	return appendSegs(make([]seg, 0, 6), p)
+}
+
+// appendSegs appends the segments of p to out; callers pass a buffer on
+// their stack, since validation splits every key of every node.
+func appendSegs(out []seg, p string) []seg {
 	i := 0
 	for i < len(p) {
 		var name string
@@ -31,7 +37,8 @@ func splitPath(p string) []seg {
 				j++
 			}
 			if j >= len(p) {
-				j = len(p) - 1
+				out = append(out, seg{name: p[i+1:], idx: -1, end: len(p), nameEnd: len(p)})
+				return out
 			}
 			if u, err := strconv.Unquote(p[i : j+1]); err == nil {
 				name = u
@@ -47,7 +54,7 @@ func splitPath(p string) []seg {
 			name = p[i:j]
 			i = j
 		}
-		s := seg{name: name, idx: -1}
+		s := seg{name: name, idx: -1, nameEnd: i}
 		for i < len(p) && p[i] == '[' {
 			j := strings.IndexByte(p[i:], ']')
 			if j < 0 {
@@ -109,6 +116,9 @@ type validator struct {
 	role     lint.Role
 	out      []lint.Finding
 	reported map[string]bool
+	// scratch holds the value being checked: one per validator rather
+	// than one allocation per key.
+	scratch datum
 }
 
 // Check validates one node against the schema of its role and returns its
@@ -119,12 +129,12 @@ func (s *Schema) Check(n *lint.Node) []lint.Finding {
 	if root == nil {
 		return nil
 	}
-	v := &validator{s: s, n: n, root: root, role: n.Role, reported: map[string]bool{}}
+	v := &validator{s: s, n: n, root: root, role: n.Role}
 	for _, k := range n.Keys {
 		v.key(k)
 	}
 	if root.hasRequired && n.SyntaxError == nil {
-		v.required(root, "", v.present())
+		v.required(root, "")
 	}
 	return v.out
 }
@@ -150,7 +160,8 @@ func (v *validator) posFor(prefix string, k *lint.Key) lint.Position {
 }
 
 func (v *validator) key(k *lint.Key) {
-	segs := splitPath(k.Path)
+	var buf [10]seg
+	segs := appendSegs(buf[:0], k.Path)
 	cur := v.root
 	for i, sg := range segs {
 		if cur.free {
@@ -183,11 +194,15 @@ func (v *validator) key(k *lint.Key) {
 		case sg.idx >= 0 && next.isList:
 			next = next.elem
 		case sg.idx >= 0:
-			base := k.Path[:sg.end-len(fmt.Sprintf("[%d]", sg.idx))]
+			base := k.Path[:sg.nameEnd]
 			v.once(base, func() {
 				pos := v.posFor(prefix, k)
-				v.report(lint.At(v.n, pos, base, "%s is written as an array of tables [[%s]], but it must be %s; write [%s]",
-					base, base, v.describeNode(next), base), RuleType)
+				fix := fmt.Sprintf("write [%s]", base)
+				if !next.isStruct {
+					fix = fmt.Sprintf("write it as a key: %s = ...", base)
+				}
+				v.report(lint.At(v.n, pos, base, "%s is written as an array of tables [[%s]], but it must be %s; %s",
+					base, base, v.describeNode(next), fix), RuleType)
 			})
 			return
 		case next.isList && !last:
@@ -209,6 +224,9 @@ func (v *validator) key(k *lint.Key) {
 func (v *validator) once(key string, fn func()) {
 	if v.reported[key] {
 		return
+	}
+	if v.reported == nil {
+		v.reported = map[string]bool{}
 	}
 	v.reported[key] = true
 	fn()
@@ -234,14 +252,15 @@ func (v *validator) value(k *lint.Key, t *tnode) {
 	case t.leaf == nil:
 		return
 	}
-	d := datumOf(k.Value)
-	ok, f := t.leaf.check(&d)
+	v.scratch = datumOf(k.Value)
+	d := &v.scratch
+	ok, f := t.leaf.check(d)
 	if ok {
 		return
 	}
 	at := k.Value
 	what := k.Path
-	if f.at != nil && f.at != &d {
+	if f.at != nil && f.at != d {
 		if src, _ := f.at.src.(*lint.Value); src != nil {
 			at = src
 			for i, e := range k.Value.Elems {
@@ -303,10 +322,7 @@ func (v *validator) describeNode(t *tnode) string {
 // unknown reports a key (or a table) the role's schema does not know.
 func (v *validator) unknown(k *lint.Key, segs []seg, i int, parent *tnode) {
 	sg := segs[i]
-	prefix := k.Path[:sg.end]
-	if sg.idx >= 0 {
-		prefix = k.Path[:sg.end-len(fmt.Sprintf("[%d]", sg.idx))]
-	}
+	prefix := k.Path[:sg.nameEnd]
 	where := "at the top level"
 	if i > 0 {
 		where = "in [" + k.Path[:segs[i-1].end] + "]"
@@ -407,31 +423,9 @@ func knows(t *tnode, segs []seg) bool {
 	return true
 }
 
-// present returns every path the node sets, with all its prefixes, and
-// every table it writes.
-func (v *validator) present() map[string]bool {
-	p := make(map[string]bool, len(v.n.Keys)*2)
-	for _, k := range v.n.Keys {
-		for _, sg := range splitPath(k.Path) {
-			pre := k.Path[:sg.end]
-			p[pre] = true
-			if sg.idx >= 0 {
-				p[pre[:strings.LastIndexByte(pre, '[')]] = true
-			}
-		}
-	}
-	for _, t := range v.n.Tables {
-		p[t.Path] = true
-		if i := strings.LastIndexByte(t.Path, '['); t.Array && i >= 0 {
-			p[t.Path[:i]] = true
-		}
-	}
-	return p
-}
-
 // required reports the required fields of t missing below prefix, and
 // recurses into the present sections that have required fields of their own.
-func (v *validator) required(t *tnode, prefix string, present map[string]bool) {
+func (v *validator) required(t *tnode, prefix string) {
 	for _, name := range t.names {
 		f := t.fields[name]
 		if !f.required && !f.node.hasRequired {
@@ -441,7 +435,7 @@ func (v *validator) required(t *tnode, prefix string, present map[string]bool) {
 		if prefix != "" {
 			p = prefix + "." + p
 		}
-		if !present[p] {
+		if !v.n.Has(p) {
 			if f.required {
 				v.missing(prefix, p, f)
 			}
@@ -449,10 +443,10 @@ func (v *validator) required(t *tnode, prefix string, present map[string]bool) {
 		}
 		switch {
 		case f.node.isStruct:
-			v.required(f.node, p, present)
+			v.required(f.node, p)
 		case f.node.isList:
-			for i := 0; present[fmt.Sprintf("%s[%d]", p, i)]; i++ {
-				v.required(f.node.elem, fmt.Sprintf("%s[%d]", p, i), present)
+			for i := range v.n.ArrayLen(p) {
+				v.required(f.node.elem, fmt.Sprintf("%s[%d]", p, i))
 			}
 		}
 	}

@@ -364,6 +364,9 @@ func (w *Watcher) loadConfig() error {
 // rules over the cached nodes and reports what changed.
 func (w *Watcher) lint(ctx context.Context, initial bool) error {
 	start := time.Now()
+	// A rescan parses every file again even when its bytes did not change:
+	// the config decides roles, offsets and addresses.
+	reparse := initial || w.full
 	if w.full {
 		w.full = false
 		if err := w.loadConfig(); err != nil {
@@ -404,7 +407,7 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot read %s: %v; %s until it can be read", p, errors.Unwrap(err), state)})
 			continue
 		}
-		if old := w.nodes[p]; old != nil && string(old.Src) == string(data) && !initial {
+		if old := w.nodes[p]; old != nil && !reparse && string(old.Src) == string(data) {
 			continue
 		}
 		n := lint.NewNode(name, p, data, w.cfg, lint.ResolveOptions{})

@@ -15,7 +15,7 @@ func init() {
 
 func runBaseline(env *cliEnv, args []string) int {
 	fs := newFlagSet(env, "baseline", "[--config FILE] PATH... -o FILE")
-	out := fs.String("o", "", "baseline file to write (required; - for stdout)")
+	out := fs.String("o", "", "baseline `FILE` to write (required; - for stdout)")
 	config := fs.String("config", "", "fleet config file (default: PATH/.apimlint.toml when present)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -68,5 +68,5 @@ func previousSalt(path string) (string, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", nil
 	}
-	return "", fmt.Errorf("%v; refusing to overwrite it (remove it first)", err)
+	return "", fmt.Errorf("%w; refusing to overwrite it (remove it first)", err)
 }

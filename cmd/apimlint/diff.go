@@ -17,10 +17,10 @@ func runDiff(env *cliEnv, args []string) int {
 	const usage = "[--format text|json] [--ignore GLOB] A B  |  --fleet PATH NODE-A NODE-B"
 	fs := newFlagSet(env, "diff", usage)
 	format := fs.String("format", "text", "text or json")
-	fleetPath := fs.String("fleet", "", "compare two nodes of this fleet, named as `apimlint nodes` shows them")
+	fleetPath := fs.String("fleet", "", "compare two nodes of the fleet at `PATH`, named as apimlint nodes shows them")
 	config := fs.String("config", "", "fleet config file (default: the fleet's .apimlint.toml when present)")
 	var ignore stringList
-	fs.Var(&ignore, "ignore", "glob on key paths to leave out; repeatable (with --fleet, [drift] ignore of the config applies too)")
+	fs.Var(&ignore, "ignore", "`GLOB` on key paths to leave out; repeatable (with --fleet, [drift] ignore of the config applies too)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)

@@ -15,7 +15,7 @@ func runDrift(env *cliEnv, args []string) int {
 	fs := newFlagSet(env, "drift", "--baseline FILE [flags] PATH...")
 	var cf commonFlags
 	cf.register(fs, "warning")
-	baseline := fs.String("baseline", "", "baseline file recorded by `apimlint baseline` (required)")
+	baseline := fs.String("baseline", "", "baseline `FILE` recorded by apimlint baseline (required)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)

@@ -34,8 +34,8 @@ func runWatch(env *cliEnv, args []string) int {
 	var ruleIDs stringList
 	fs.Var(&ruleIDs, "rule", "run only this rule; repeatable or comma-separated")
 	debounce := fs.Duration("debounce", watch.DefaultDebounce, "quiet time after a change before re-linting")
-	baseline := fs.String("baseline", "", "also report drift from this baseline (apimlint baseline)")
-	listen := fs.String("listen", "", "serve /healthz and /metrics on this address, e.g. 127.0.0.1:9311")
+	baseline := fs.String("baseline", "", "also report drift from the baseline `FILE` (see apimlint baseline)")
+	listen := fs.String("listen", "", "serve /healthz and /metrics on `ADDR`, e.g. 127.0.0.1:9311")
 	listenAny := fs.Bool("listen-any", false, "allow a --listen address that is not loopback")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -157,6 +156,7 @@ func buildSARIF(r *lint.Result, cwd string) sarifLog {
 		addRule(rule)
 	}
 	seen := map[string]int{}
+	lines := lineStarts{}
 	for _, f := range r.Findings {
 		if _, ok := index[f.Rule]; !ok {
 			// Findings of rules that did not run as such (fleet config
@@ -169,10 +169,10 @@ func buildSARIF(r *lint.Result, cwd string) sarifLog {
 			RuleIndex: index[f.Rule],
 			Level:     sarifLevel(f.Severity),
 			Message:   sarifMessage{Text: f.Message},
-			Locations: []sarifLocation{sarifLoc(r, cwd, f.Node, f.File, f.Line, f.Column, f.Key)},
+			Locations: []sarifLocation{sarifLoc(r, lines, cwd, f.Node, f.File, f.Line, f.Column, f.Key)},
 		}
 		for i, rel := range f.Related {
-			loc := sarifLoc(r, cwd, rel.Node, rel.File, rel.Line, rel.Column, rel.Key)
+			loc := sarifLoc(r, lines, cwd, rel.Node, rel.File, rel.Line, rel.Column, rel.Key)
 			id := i
 			loc.ID = &id
 			msg := rel.Message
@@ -253,12 +253,12 @@ func sarifLevel(s lint.Severity) string {
 	return "note"
 }
 
-func sarifLoc(r *lint.Result, cwd, node, file string, line, col int, key string) sarifLocation {
+func sarifLoc(r *lint.Result, lines lineStarts, cwd, node, file string, line, col int, key string) sarifLocation {
 	line = max(line, 1)
 	col = max(col, 1)
 	if r.Fleet != nil {
 		if n := r.Fleet.Node(node); n != nil && n.File == file {
-			col = utf16Column(n.Src, line, col)
+			col = lines.utf16Column(n, line, col)
 		}
 	}
 	loc := sarifLocation{PhysicalLocation: sarifPhysicalLocation{
@@ -296,32 +296,41 @@ func artifactLocation(cwd, file string) sarifArtifactLocation {
 	return sarifArtifactLocation{URI: u, URIBaseID: sarifBaseID}
 }
 
+// lineStarts caches, per node, the byte offset at which each line starts.
+type lineStarts map[*lint.Node][]int
+
 // utf16Column turns a 1-based byte column into the 1-based UTF-16 column
 // SARIF counts in by default.
-func utf16Column(src []byte, line, col int) int {
-	start := 0
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(src[start:], '\n')
-		if i < 0 {
-			return col
+func (ls lineStarts) utf16Column(n *lint.Node, line, col int) int {
+	starts, ok := ls[n]
+	if !ok {
+		starts = []int{0}
+		for i, c := range n.Src {
+			if c == '\n' {
+				starts = append(starts, i+1)
+			}
 		}
-		start += i + 1
+		ls[n] = starts
 	}
-	end := min(start+col-1, len(src))
+	if line > len(starts) {
+		return col
+	}
+	start := starts[line-1]
+	end := min(start+col-1, len(n.Src))
 	if end < start {
 		return col
 	}
-	n := 1
-	for b := src[start:end]; len(b) > 0; {
+	u := 1
+	for b := n.Src[start:end]; len(b) > 0; {
 		r, size := utf8.DecodeRune(b)
 		b = b[size:]
 		if r >= 0x10000 {
-			n += 2
+			u += 2
 		} else {
-			n++
+			u++
 		}
 	}
-	return n
+	return u
 }
 
 func toolVersion() string {

@@ -17,6 +17,7 @@ import (
 	"cuelang.org/go/encoding/jsonschema"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/rules"
 )
 
 // testFleet is two nodes; the gateway's hostname line holds a non-ASCII
@@ -273,5 +274,43 @@ func TestSARIFArtifactURIs(t *testing.T) {
 		if got := artifactLocation(c.cwd, c.file); got.URI != c.want || got.URIBaseID != sarifBaseID {
 			t.Errorf("artifactLocation(%q, %q) = %+v, want %q relative to %s", c.cwd, c.file, got, c.want, sarifBaseID)
 		}
+	}
+}
+
+// TestSARIFSeedFleet validates a real run, every rule over the seed
+// fleet, against the schema, with the processors the CLI uses.
+func TestSARIFSeedFleet(t *testing.T) {
+	fl, err := lint.Load([]string{"../../testdata/seed-ha"}, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := rules.All()
+	opts := lint.SuppressOptions{Ran: lint.RanRules(fl.Config, all)}
+	res, err := lint.Run(context.Background(), fl, all, lint.RunOptions{
+		Processors: []lint.Processor{lint.InlineSuppressions(opts), lint.ConfigIgnores(opts)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) == 0 {
+		t.Fatal("the seed fleet has no findings")
+	}
+	var buf bytes.Buffer
+	if err := SARIF(&buf, res, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := validateSARIF(t, buf.Bytes()); err != nil {
+		t.Fatalf("seed fleet SARIF does not validate: %v", err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	fps := map[string]bool{}
+	for _, r := range log.Runs[0].Results {
+		fp := r.PartialFingerprints[FingerprintKey]
+		if fps[fp] {
+			t.Errorf("fingerprint %s repeated", fp)
+		}
+		fps[fp] = true
 	}
 }

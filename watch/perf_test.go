@@ -1,0 +1,163 @@
+package watch
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/rules"
+)
+
+// gwTemplate is a gateway node in the shape of WSO2's samples.
+const gwTemplate = `[server]
+hostname = "gw-%[1]d.example.com"
+node_ip = "10.2.0.%[1]d"
+server_role = "gateway-worker"
+
+[super_admin]
+username = "admin"
+password = "$secret{admin_password}"
+
+[database.shared_db]
+type = "mysql"
+url = "jdbc:mysql://db.example.com:3306/shared_db"
+username = "sharedadmin"
+password = "$secret{shared_db_password}"
+
+[keystore.tls]
+file_name = "gw.jks"
+type = "JKS"
+password = "$secret{keystore_password}"
+alias = "gw"
+key_password = "$secret{keystore_password}"
+
+[apim.key_manager]
+service_url = "https://cp.example.com:9443/services/"
+
+[apim.event_hub]
+enable = true
+service_url = "https://cp.example.com:9443/services/"
+event_listening_endpoints = ["tcp://cp-1.example.com:5672"]
+
+[[apim.throttling.url_group]]
+traffic_manager_urls = ["tcp://tm-1.example.com:9611"]
+traffic_manager_auth_urls = ["ssl://tm-1.example.com:9711"]
+
+[test]
+value = %[2]q
+`
+
+func bigFleet(t testing.TB, n int) string {
+	dir := t.TempDir()
+	for i := range n {
+		write(t, filepath.Join(dir, fmt.Sprintf("gw-%d", i), "deployment.toml"), fmt.Sprintf(gwTemplate, i, "v0"))
+	}
+	return dir
+}
+
+// measureRenames renames 15 edited files onto nodes of a watched 300-node
+// fleet and returns, sorted, the time from each rename to the event that
+// reports it minus the debounce, and the lint durations alone.
+func measureRenames(t *testing.T, rs []*lint.Rule) (lat, lintDur []time.Duration) {
+	const debounce = 20 * time.Millisecond
+	dir := bigFleet(t, 300)
+	h := start(t, dir, Options{Debounce: debounce, Rules: rs})
+	if st := h.state(); st.Nodes != 300 {
+		t.Fatalf("nodes = %d", st.Nodes)
+	}
+	for i := 1; i <= 15; i++ {
+		file := filepath.Join(dir, fmt.Sprintf("gw-%d", i*7), "deployment.toml")
+		tmp := filepath.Join(filepath.Dir(file), ".deployment.toml.swp")
+		value := fmt.Sprintf("v%d", i)
+		write(t, tmp, fmt.Sprintf(gwTemplate, i*7, value))
+		t0 := time.Now()
+		if err := os.Rename(tmp, file); err != nil {
+			t.Fatal(err)
+		}
+		var got time.Time
+		evs := h.until(func(e Event) bool {
+			if e.Kind == EventNew && e.Finding.Message == "value "+value {
+				got = e.Time
+				return true
+			}
+			return false
+		})
+		lat = append(lat, got.Sub(t0)-debounce)
+		lintDur = append(lintDur, evs[len(evs)-1].Stats.Duration)
+	}
+	slices.Sort(lat)
+	slices.Sort(lintDur)
+	return lat, lintDur
+}
+
+// TestRenameLatency300 measures, on a 300-node fleet, the time from an
+// editor's rename onto a node file to the event that reports it, minus
+// the debounce (the issue's budget: 50 ms). With a cheap rule set it
+// measures the watcher itself and must hold the budget; with every rule
+// it is dominated by the rules, so that bound is enforced only with
+// APIMLINT_PERF=1 (a shared, loaded machine blows fixed bounds) and the
+// numbers are logged.
+func TestRenameLatency300(t *testing.T) {
+	if testing.Short() {
+		t.Skip("performance measurement")
+	}
+	lat, lintDur := measureRenames(t, []*lint.Rule{valueRule})
+	t.Logf("watcher alone (1 rule): rename to event minus debounce p50 %v, max %v; lint p50 %v", lat[len(lat)/2], lat[len(lat)-1], lintDur[len(lintDur)/2])
+	if p50 := lat[len(lat)/2]; p50 > 50*time.Millisecond {
+		t.Errorf("watcher p50 latency %v over 50ms", p50)
+	}
+	lat, lintDur = measureRenames(t, append(rules.All(), valueRule))
+	t.Logf("all %d rules: rename to event minus debounce p50 %v, max %v; lint p50 %v", len(rules.All()), lat[len(lat)/2], lat[len(lat)-1], lintDur[len(lintDur)/2])
+	limit := 500 * time.Millisecond
+	if os.Getenv("APIMLINT_PERF") == "1" {
+		limit = 50 * time.Millisecond
+	}
+	if p50 := lat[len(lat)/2]; p50 > limit {
+		t.Errorf("p50 latency with every rule %v over %v", p50, limit)
+	}
+}
+
+// TestMemoryFlat makes 10,000 changes (in bursts of 10 files, each burst
+// linted) and checks that the live heap does not grow with them.
+func TestMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000 changes")
+	}
+	const nodes, changes, burst = 20, 10000, 10
+	dir := bigFleet(t, nodes)
+	h := start(t, dir, Options{Debounce: 5 * time.Millisecond, Rules: []*lint.Rule{valueRule}})
+	h.state()
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	var at1000 uint64
+	goroutines := 0
+	for i := 1; i <= changes; i++ {
+		n := i % nodes
+		value := fmt.Sprintf("c%d", i)
+		write(t, filepath.Join(dir, fmt.Sprintf("gw-%d", n), "deployment.toml"), fmt.Sprintf(gwTemplate, n, value))
+		if i%burst == 0 {
+			h.until(is(EventNew, fmt.Sprintf("gw-%d", n), "value "+value))
+		}
+		if i == 1000 {
+			at1000 = heap()
+			goroutines = runtime.NumGoroutine()
+		}
+	}
+	at10000 := heap()
+	t.Logf("live heap after 1,000 changes %d KiB, after 10,000 %d KiB; goroutines %d -> %d", at1000>>10, at10000>>10, goroutines, runtime.NumGoroutine())
+	if at10000 > at1000+2<<20 {
+		t.Errorf("heap grew from %d to %d bytes over 9,000 changes", at1000, at10000)
+	}
+	if g := runtime.NumGoroutine(); g > goroutines {
+		t.Errorf("goroutines grew from %d to %d", goroutines, g)
+	}
+}
