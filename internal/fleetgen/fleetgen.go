@@ -5,6 +5,8 @@
 package fleetgen
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -101,7 +103,7 @@ func others(all []string, self string) []string {
 	return out
 }
 
-const common = `[user_store]
+var common = fmt.Sprintf(`[user_store]
 type = "database_unique_id"
 
 [super_admin]
@@ -140,13 +142,22 @@ password = "$secret{truststore_password}"
 key = "$secret{encryption_key}"
 
 [secrets]
-admin_password = "[cipher-text]"
-shared_db_password = "[cipher-text]"
-apim_db_password = "[cipher-text]"
-keystore_password = "[cipher-text]"
-truststore_password = "[cipher-text]"
-encryption_key = "[cipher-text]"
-`
+# Cipher-tool output: the values are encrypted with the primary keystore's key.
+admin_password = "%s"
+shared_db_password = "%s"
+apim_db_password = "%s"
+keystore_password = "%s"
+truststore_password = "%s"
+encryption_key = "%s"
+`, cipher("admin_password"), cipher("shared_db_password"), cipher("apim_db_password"),
+	cipher("keystore_password"), cipher("truststore_password"), cipher("encryption_key"))
+
+// cipher stands in for cipher-tool output: base64 of an RSA block in real
+// files, here a deterministic digest of the alias.
+func cipher(alias string) string {
+	sum := sha256.Sum256([]byte("fleetgen:" + alias))
+	return base64.StdEncoding.EncodeToString(append(sum[:], sum[:]...))
+}
 
 func controlPlane(host string, i int, cps []string) string {
 	var b strings.Builder
@@ -196,7 +207,7 @@ service_url = "https://localhost:${mgt.transport.https.port}/services/"
 event_listening_endpoints = ["tcp://localhost:5672"]
 `, host)
 	if peers := others(cps, host); len(peers) > 0 {
-		fmt.Fprintf(&b, "event_duplicate_url = %s\n", urls("tcp://%s:5672", peers))
+		fmt.Fprintf(&b, "event_duplicate_url = %s\n", urls("ssl://%s:8672", peers))
 	}
 	for _, h := range cps {
 		fmt.Fprintf(&b, `
@@ -250,9 +261,9 @@ event_listening_endpoints = %s
 
 [apim.throttling]
 throttle_decision_endpoints = ["tcp://localhost:5672"]
-`, cps[0], urls("tcp://%s:5672", cps))
+`, cps[0], urls("ssl://%s:8672", cps))
 	if peers := others(tms, host); len(peers) > 0 {
-		fmt.Fprintf(&b, "event_duplicate_url = %s\n", urls("tcp://%s:5672", peers))
+		fmt.Fprintf(&b, "event_duplicate_url = %s\n", urls("ssl://%s:8672", peers))
 	}
 	return b.String()
 }
@@ -293,7 +304,7 @@ event_listening_endpoints = %s
 
 [apim.throttling]
 throttle_decision_endpoints = %s
-`, cps[0], host, cps[0], urls("tcp://%s:5672", cps), urls("tcp://%s:5672", tms))
+`, cps[0], host, cps[0], urls("ssl://%s:8672", cps), urls("ssl://%s:8672", tms))
 	for _, h := range tms {
 		fmt.Fprintf(&b, `
 [[apim.throttling.url_group]]
