@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // TargetKind says what a host in a URL names.
@@ -229,9 +230,26 @@ var endpointKeyRoles = func() map[string]Role {
 
 // EndpointKeyRole returns the role a key's URLs point at, if it is an endpoint key.
 func EndpointKeyRole(path string) (Role, bool) {
+	if strings.IndexByte(path, '[') < 0 {
+		r, ok := endpointKeyRoles[path]
+		return r, ok
+	}
+	// Paths with indexes repeat on every node: make each generic path once.
+	if v, ok := genericRoles.Load(path); ok {
+		e := v.(roleEntry)
+		return e.role, e.ok
+	}
 	r, ok := endpointKeyRoles[GenericPath(path)]
+	genericRoles.Store(path, roleEntry{r, ok})
 	return r, ok
 }
+
+type roleEntry struct {
+	role Role
+	ok   bool
+}
+
+var genericRoles sync.Map // indexed path -> roleEntry
 
 // HostTokens splits a host or node name into lower-case tokens, with role
 // words (cp, acp, control-plane, tm, gateway, all-in-one …) replaced by
@@ -353,30 +371,50 @@ type ref struct {
 // learn adds the addresses the fleet itself reveals: peer symmetry in HA
 // groups, then token matches. Each learnt address carries its reason.
 func (b *AddressBook) learn() {
-	refs := make([]ref, 0, 8*len(b.fleet.Nodes))
-	for _, n := range b.fleet.Nodes {
-		if !n.Role.IsAPIM() {
-			continue
-		}
-		for _, k := range n.Keys {
-			role, ok := EndpointKeyRole(k.Path)
-			if !ok {
-				continue
-			}
-			for _, v := range k.Value.Scalars() {
-				if v.Kind != KindString || v.Symbolic {
-					continue
-				}
-				ep, err := ParseEndpoint(v.Text())
-				if err != nil || ep.Symbolic || ep.Host == "" || looksLikeDocPlaceholder(ep.Host) {
-					continue
-				}
-				refs = append(refs, ref{from: n, host: ep.Host, path: k.Path, role: role})
-			}
-		}
+	n := 0
+	for _, node := range b.fleet.Nodes {
+		n += len(node.refs)
+	}
+	refs := make([]ref, 0, n)
+	for _, node := range b.fleet.Nodes {
+		refs = append(refs, node.refs...)
 	}
 	b.learnPeers(refs)
 	b.learnTokens(refs)
+}
+
+// endpointRefs lists the hosts the node's endpoint keys name. It runs
+// while the node is loaded, in parallel with the other nodes, so that the
+// fleet-wide learning step only has to join the lists.
+func (n *Node) endpointRefs() []ref {
+	if !n.Role.IsAPIM() {
+		return nil
+	}
+	var refs []ref
+	add := func(k *Key, role Role, v *Value) {
+		if v.Kind != KindString || v.Symbolic {
+			return
+		}
+		ep, err := ParseEndpoint(v.Text())
+		if err != nil || ep.Symbolic || ep.Host == "" || looksLikeDocPlaceholder(ep.Host) {
+			return
+		}
+		refs = append(refs, ref{from: n, host: ep.Host, path: k.Path, role: role})
+	}
+	for _, k := range n.Keys {
+		role, ok := EndpointKeyRole(k.Path)
+		if !ok {
+			continue
+		}
+		if k.Value.Kind != KindArray {
+			add(k, role, k.Value)
+			continue
+		}
+		for _, v := range k.Value.Scalars() {
+			add(k, role, v)
+		}
+	}
+	return refs
 }
 
 func (b *AddressBook) assign(n *Node, host, reason string) {

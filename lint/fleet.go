@@ -297,13 +297,14 @@ func build(root string, srcs []source, cfg *Config, cfgDiag []Finding, opts Load
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			intern := pathInterner{}
 			for i := range work {
 				data, err := srcs[i].read()
 				if err != nil {
 					errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
 					continue
 				}
-				nodes[i] = NewNode(srcs[i].name, srcs[i].display, data, cfg, opts.Resolve)
+				nodes[i] = newNode(srcs[i].name, srcs[i].display, data, cfg, opts.Resolve, intern)
 				nodes[i].Rel = srcs[i].rel
 			}
 		}()
@@ -349,8 +350,12 @@ func (f *Fleet) uniqueNames() {
 // its own: keys, placeholders, role, offset and own addresses. Bad TOML
 // gives a node with a syntax diagnostic, never an error.
 func NewNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions) *Node {
+	return newNode(name, file, src, cfg, ropts, nil)
+}
+
+func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, intern pathInterner) *Node {
 	n := &Node{Name: name, File: file, Rel: file, Src: src}
-	doc := parseDocument(file, src)
+	doc := parseDocument(file, src, intern)
 	n.Keys, n.Tables, n.Comments = doc.keys, doc.tables, doc.comments
 	n.index()
 	if doc.err != nil {
@@ -376,6 +381,7 @@ func NewNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions) *
 	}
 	decideRole(n, cfg)
 	n.ownAddresses(nc)
+	n.refs = n.endpointRefs()
 	return n
 }
 

@@ -95,7 +95,8 @@ type Node struct {
 	// SyntaxError is set when the file is not valid TOML; Keys then hold
 	// what was read before the error.
 	SyntaxError *SyntaxError
-	Src         []byte
+	// Src is the file as read. Values share its memory: never modify it.
+	Src []byte
 
 	// Offset is the port offset: [server] offset, or the fleet config's.
 	Offset int
@@ -107,6 +108,7 @@ type Node struct {
 	Diagnostics []Finding
 
 	byPath map[string]*Key
+	refs   []ref // hosts named by endpoint keys, for the address book
 }
 
 // Address is a host name a node answers to, and why apimlint believes so.

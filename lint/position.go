@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 )
@@ -29,13 +30,15 @@ func (p Position) String() string {
 type lineIndex []int // byte offset at which each line starts
 
 func newLineIndex(src []byte) lineIndex {
-	idx := make(lineIndex, 1, len(src)/32+1)
-	for i, c := range src {
-		if c == '\n' {
-			idx = append(idx, i+1)
+	idx := make(lineIndex, 1, bytes.Count(src, []byte{'\n'})+1)
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return idx
 		}
+		off += i + 1
+		idx = append(idx, off)
 	}
-	return idx
 }
 
 // position returns the 1-based line and column of a byte offset.

@@ -194,6 +194,9 @@ func (k *Key) isSecret() bool {
 // hasURLPassword reports whether s holds a URL whose user info carries a
 // password (scheme://user:password@host), or a password= query parameter.
 func hasURLPassword(s string) bool {
+	if strings.IndexByte(s, '@') < 0 && strings.IndexByte(s, '=') < 0 {
+		return false // neither user info nor a query parameter
+	}
 	lower := strings.ToLower(s)
 	for _, p := range []string{"password=", "passwd=", "pwd="} {
 		if i := strings.Index(lower, p); i >= 0 && i+len(p) < len(lower) {

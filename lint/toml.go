@@ -69,22 +69,33 @@ type tnode struct {
 	elems    []*tnode // array tables
 }
 
+// tchild is a table's entry: a sub-table, or a value's key (values need
+// no tree node of their own, which spares one allocation per key).
 type tchild struct {
 	seg  string
 	node *tnode
+	key  *Key
 }
 
-func (t *tnode) child(seg string) *tnode {
+// child returns the entry for seg; a value comes back as a transient
+// tnode of kind tValue, valid until the next call.
+func (b *docBuilder) child(t *tnode, seg string) *tnode {
 	for i := range t.children {
-		if t.children[i].seg == seg {
-			return t.children[i].node
+		c := &t.children[i]
+		if c.seg != seg {
+			continue
 		}
+		if c.key != nil {
+			b.scratch = tnode{kind: tValue, explicit: true, path: c.key.Path, line: c.key.Pos.Line}
+			return &b.scratch
+		}
+		return c.node
 	}
 	return nil
 }
 
 func (t *tnode) add(seg string, c *tnode) {
-	t.children = append(t.children, tchild{seg, c})
+	t.children = append(t.children, tchild{seg: seg, node: c})
 }
 
 // slab hands out values from chunks, to spare the allocator one call per
@@ -111,6 +122,8 @@ type docBuilder struct {
 	doc     *document
 	segs    []string
 	values  slab[Value]
+	scratch tnode
+	intern  pathInterner
 	keys    slab[Key]
 	tnodes  slab[tnode]
 }
@@ -136,21 +149,50 @@ func (b *docBuilder) newTnode(t tnode) *tnode {
 	return n
 }
 
-func parseDocument(file string, src []byte) *document {
+// pathInterner shares canonical path strings between the files one loader
+// goroutine parses: fleets repeat the same paths on every node, and one
+// string per path instead of one per key spares the allocator and the GC.
+type pathInterner map[[2]string]string
+
+const maxInterned = 1 << 16
+
+func (pi pathInterner) join(prefix, seg string) string {
+	if pi == nil {
+		return joinPath(prefix, seg)
+	}
+	k := [2]string{prefix, seg}
+	if p, ok := pi[k]; ok {
+		return p
+	}
+	p := joinPath(prefix, seg)
+	if len(pi) >= maxInterned {
+		clear(pi)
+	}
+	// The key must not share memory with this file's source.
+	pi[[2]string{strings.Clone(prefix), strings.Clone(seg)}] = p
+	return p
+}
+
+func parseDocument(file string, src []byte, intern pathInterner) *document {
 	b := &docBuilder{
-		file:   file,
-		src:    src,
-		srcStr: string(src),
+		intern: intern,
+		file: file,
+		src:  src,
+		// Values are substrings of the source; sharing its bytes instead
+		// of copying them is safe because nothing writes to src after
+		// loading (Node.Src is documented read-only).
+		srcStr: unsafe.String(unsafe.SliceData(src), len(src)),
 		lines:  newLineIndex(src),
 		root:   &tnode{kind: tTable, explicit: true},
-		doc:    &document{keys: make([]*Key, 0, len(src)/40+4)},
+		doc:    &document{},
 	}
 	// Size the slabs from the number of '=' signs: about one key, one
 	// value and one tree node each, so most files need one chunk of each.
 	est := bytes.Count(src, []byte{'='}) + 8
+	b.doc.keys = make([]*Key, 0, est)
 	b.values.chunk = make([]Value, 0, est+est/4)
 	b.keys.chunk = make([]Key, 0, est)
-	b.tnodes.chunk = make([]tnode, 0, est+est/2)
+	b.tnodes.chunk = make([]tnode, 0, est/2+8)
 	b.cur = b.root
 	b.p.KeepComments = true
 	b.p.Reset(src)
@@ -245,9 +287,9 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 	inArray := false
 	for i, seg := range segs {
 		last := i == len(segs)-1
-		c := t.child(seg)
+		c := b.child(t, seg)
 		if c == nil {
-			c = b.newTnode(tnode{kind: tTable, path: joinPath(t.path, seg), line: pos.Line})
+			c = b.newTnode(tnode{kind: tTable, path: b.intern.join(t.path, seg), line: pos.Line})
 			if last && array {
 				c.kind = tArrayTable
 			}
@@ -306,31 +348,31 @@ func (b *docBuilder) keyValue(e *unstable.Node) {
 // assign places a value at segs below t, creating implicit tables for dotted keys.
 func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.Node, inArray bool) {
 	for i, seg := range segs {
-		c := t.child(seg)
+		c := b.child(t, seg)
 		if i == len(segs)-1 {
 			if c != nil {
 				b.fail(pos, "duplicate key %s: previously defined at line %d", c.path, c.line)
 				return
 			}
-			path := joinPath(t.path, seg)
+			path := b.intern.join(t.path, seg)
 			if vn.Kind == unstable.InlineTable {
 				it := b.newTnode(tnode{kind: tTable, explicit: true, inline: true, line: pos.Line, path: path})
 				t.add(seg, it)
 				b.inlineTable(it, vn, inArray)
 				return
 			}
-			t.add(seg, b.newTnode(tnode{kind: tValue, explicit: true, line: pos.Line, path: path}))
 			v := b.value(vn, path, inArray)
 			if v == nil {
 				return
 			}
 			k := b.keys.new()
 			*k = Key{Path: path, Pos: pos, Value: v, InArrayTable: inArray}
+			t.children = append(t.children, tchild{seg: seg, key: k})
 			b.doc.keys = append(b.doc.keys, k)
 			return
 		}
 		if c == nil {
-			c = b.newTnode(tnode{kind: tTable, inline: true, line: pos.Line, path: joinPath(t.path, seg)})
+			c = b.newTnode(tnode{kind: tTable, inline: true, line: pos.Line, path: b.intern.join(t.path, seg)})
 			t.add(seg, c)
 		}
 		switch {

@@ -89,6 +89,16 @@ func (v *Value) Scalars() []*Value {
 	if v.Kind != KindArray {
 		return []*Value{v}
 	}
+	nested := false
+	for _, e := range v.Elems {
+		if e.Kind == KindArray || e.Kind == KindTable {
+			nested = true
+			break
+		}
+	}
+	if !nested {
+		return v.Elems // callers only read it
+	}
 	out := make([]*Value, 0, len(v.Elems))
 	for _, e := range v.Elems {
 		if e.Kind != KindArray && e.Kind != KindTable {
