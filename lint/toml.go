@@ -176,8 +176,8 @@ func (pi pathInterner) join(prefix, seg string) string {
 func parseDocument(file string, src []byte, intern pathInterner) *document {
 	b := &docBuilder{
 		intern: intern,
-		file: file,
-		src:  src,
+		file:   file,
+		src:    src,
 		// Values are substrings of the source; sharing its bytes instead
 		// of copying them is safe because nothing writes to src after
 		// loading (Node.Src is documented read-only).

@@ -166,8 +166,14 @@ func epResolve(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value) epHit {
 // node of the wrong role, a port that is not the target's port after its
 // offset. It returns the hit for coverage checks.
 func epCheck(p *lint.Pass, n *lint.Node, k *lint.Key, v *lint.Value, t epTarget) epHit {
+	return epJudge(p, epResolve(p.Fleet, n, k, v), t)
+}
+
+// epJudge is epCheck for a URL epResolve already resolved, so that a rule
+// that looks at the hit first does not resolve it twice.
+func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 	f := p.Fleet
-	h := epResolve(f, n, k, v)
+	n, k, v := h.node, h.key, h.elem
 	if !h.judged {
 		return h
 	}

@@ -260,13 +260,39 @@ type driftCamp struct {
 }
 
 func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
-	var paths []string
-	seen := map[string]bool{}
+	// One pass over every node's keys finds the paths, in first-seen
+	// order, and whether every node sets each of them to the same value:
+	// in a fleet of thousands of gateways nearly every path is, and those
+	// need no camps, no map lookup per node and no encoded text.
+	type pathStat struct {
+		path    string
+		first   *lint.Key
+		last    *lint.Node
+		count   int
+		differs bool // a value differs from first's, or a node sets the path twice
+	}
+	index := map[string]int{}
+	var stats []pathStat
 	for _, n := range group {
 		for _, k := range n.Keys {
-			if !seen[k.Path] {
-				seen[k.Path] = true
-				paths = append(paths, k.Path)
+			i, ok := index[k.Path]
+			if !ok {
+				i = len(stats)
+				index[k.Path] = i
+				stats = append(stats, pathStat{path: k.Path, first: k, last: n, count: 1})
+				continue
+			}
+			s := &stats[i]
+			if s.last == n {
+				// Get returns the last of duplicates: leave those to the
+				// general path below.
+				s.differs = true
+				continue
+			}
+			s.last = n
+			s.count++
+			if !s.differs && !sameDrift(s.first.Value, k.Value) {
+				s.differs = true
 			}
 		}
 	}
@@ -278,14 +304,24 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
 	missing := map[*lint.Node]map[string]*gap{}
 	var missingOrder []*lint.Node
 	var tableOrder = map[*lint.Node][]string{}
-	own := selfTokens(group)
-	self := make(map[*lint.Node]func(string) string, len(group))
-	for _, n := range group {
-		self[n] = selfRewriter(own[n])
-	}
-	for _, path := range paths {
+	var self map[*lint.Node]func(string) string
+	for i := range stats {
+		st := &stats[i]
+		if !st.differs && st.count == len(group) {
+			// One camp: nothing drifted (or the value is symbolic, which
+			// is not judged either).
+			continue
+		}
+		path := st.path
 		if ignore.match(path) {
 			continue
+		}
+		if self == nil {
+			own := selfTokens(group)
+			self = make(map[*lint.Node]func(string) string, len(group))
+			for _, n := range group {
+				self[n] = selfRewriter(own[n])
+			}
 		}
 		camps := driftCamps(group, path, self)
 		if len(camps) < 2 {
@@ -412,6 +448,26 @@ func encodeDrift(sb *strings.Builder, v *lint.Value) {
 		sb.WriteString(strconv.Itoa(len(t)))
 		sb.WriteByte(':')
 		sb.WriteString(t)
+	}
+}
+
+// sameDrift reports whether encodeDrift would write a and b alike.
+func sameDrift(a, b *lint.Value) bool {
+	switch {
+	case a.Kind == lint.KindArray:
+		if b.Kind != lint.KindArray || len(a.Elems) != len(b.Elems) {
+			return false
+		}
+		for i, e := range a.Elems {
+			if !sameDrift(e, b.Elems[i]) {
+				return false
+			}
+		}
+		return true
+	case a.Kind == lint.KindTable:
+		return b.Kind == lint.KindTable
+	default:
+		return b.Kind != lint.KindArray && b.Kind != lint.KindTable && a.Text() == b.Text()
 	}
 }
 

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/apimlint/apimlint/lint"
 )
@@ -34,7 +36,7 @@ func runTMURLGroups(p *lint.Pass) {
 		if epSkip(n) || n.Role == lint.RoleTrafficManager {
 			continue
 		}
-		groups := n.ArrayLen("apim.throttling.url_group")
+		groups := tmURLGroupCount(n)
 		if groups == 0 {
 			if n.Role == lint.RoleGateway && len(tms) > 0 && n.SyntaxError == nil && n.Has("apim.throttling") {
 				fr := lint.AtTable(n, "apim.throttling", "%s has no [[apim.throttling.url_group]]: WSO2 then publishes throttling events to localhost, which is no traffic manager; traffic managers: %s",
@@ -47,8 +49,8 @@ func runTMURLGroups(p *lint.Pass) {
 		var covered epNodeSet
 		complete := true
 		for i := 0; i < groups; i++ {
-			base := fmt.Sprintf("apim.throttling.url_group[%d]", i)
-			urls, auth := n.Get(base+".traffic_manager_urls"), n.Get(base+".traffic_manager_auth_urls")
+			paths := tmURLGroupPaths(i)
+			urls, auth := n.Get(paths[0]), n.Get(paths[1])
 			var reached []*lint.Node
 			var reachedKey []*lint.Key
 			for _, spec := range []struct {
@@ -66,7 +68,7 @@ func runTMURLGroups(p *lint.Pass) {
 						complete = false
 						continue
 					}
-					h = epCheck(p, n, spec.k, v, epTarget{role: lint.RoleTrafficManager, svc: epBinary, what: spec.what})
+					h = epJudge(p, h, epTarget{role: lint.RoleTrafficManager, svc: epBinary, what: spec.what})
 					switch {
 					case h.ok && h.reach != nil:
 						reached = append(reached, h.reach)
@@ -80,7 +82,7 @@ func runTMURLGroups(p *lint.Pass) {
 				}
 			}
 			// A failover group names several traffic managers on purpose.
-			if typ, _ := n.String(base + ".type"); typ == "failover" {
+			if typ, _ := n.String(paths[2]); typ == "failover" {
 				continue
 			}
 			for j := 1; j < len(reached); j++ {
@@ -107,4 +109,41 @@ func runTMURLGroups(p *lint.Pass) {
 
 func epTMGroupURL(m *lint.Node) string {
 	return fmt.Sprintf("%s (tcp://%s:%d, ssl://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortBinary), epBestAddress(m), m.Port(lint.PortBinaryTLS))
+}
+
+// tmURLGroupCount is n.ArrayLen("apim.throttling.url_group") without
+// building the prefix once per table of every gateway.
+func tmURLGroupCount(n *lint.Node) int {
+	const prefix = "apim.throttling.url_group["
+	c := 0
+	for _, t := range n.Tables {
+		if t.Array && strings.HasPrefix(t.Path, prefix) && !strings.Contains(t.Path[len(prefix):], ".") {
+			c++
+		}
+	}
+	return c
+}
+
+// tmURLGroupPathCache holds the key paths of the first url_groups, built
+// once instead of once per group of every gateway.
+var tmURLGroupPathCache = func() [][3]string {
+	out := make([][3]string, 16)
+	for i := range out {
+		out[i] = tmURLGroupPathsOf(i)
+	}
+	return out
+}()
+
+// tmURLGroupPaths returns the traffic_manager_urls,
+// traffic_manager_auth_urls and type paths of url_group i.
+func tmURLGroupPaths(i int) [3]string {
+	if i < len(tmURLGroupPathCache) {
+		return tmURLGroupPathCache[i]
+	}
+	return tmURLGroupPathsOf(i)
+}
+
+func tmURLGroupPathsOf(i int) [3]string {
+	base := "apim.throttling.url_group[" + strconv.Itoa(i) + "]"
+	return [3]string{base + ".traffic_manager_urls", base + ".traffic_manager_auth_urls", base + ".type"}
 }
