@@ -153,7 +153,7 @@ func (c *compiler) expr(v cue.Value) *constraint {
 		if err != nil {
 			return c.fallback(v)
 		}
-		out := &constraint{op: cRegex, re: re}
+		out := &constraint{op: cRegex, re: re, memo: &reMemo{}}
 		if op == cue.NotRegexMatchOp {
 			out.op = cNotRegex
 		}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"cuelang.org/go/cue"
 )
@@ -47,6 +49,7 @@ type constraint struct {
 	kinds kinds          // cKind
 	lit   datum          // cLit, cNotEq, cBound (the number)
 	re    *regexp.Regexp // cRegex, cNotRegex
+	memo  *reMemo        // cRegex, cNotRegex: re's answers by text
 	bound cue.Op         // cBound
 	args  []*constraint  // cAnd, cOr
 	elem  *constraint    // cList
@@ -151,7 +154,7 @@ func (c *constraint) check(d *datum) (ok bool, f failure) {
 		if !d.scalar() {
 			return false, fail
 		}
-		return c.re.MatchString(d.text()) == (c.op == cRegex), fail
+		return c.memo.match(c.re, d.text()) == (c.op == cRegex), fail
 	case cBound:
 		x, ok := d.asFloat()
 		if !ok {
@@ -498,4 +501,32 @@ func (d datum) coerced() []datum {
 type memoKey struct {
 	c *constraint
 	v string
+}
+
+// reMemo remembers a regexp's answers: a fleet of thousands of gateways
+// writes the same few URLs on every node, and matching a URL pattern costs
+// far more than looking its answer up. Nodes are validated concurrently.
+type reMemo struct {
+	answers sync.Map // string -> bool
+	size    atomic.Int64
+}
+
+// reMemoMax bounds a memo, so that a long-running watcher re-linting
+// changing files does not grow it without end.
+const reMemoMax = 1 << 14
+
+func (m *reMemo) match(re *regexp.Regexp, s string) bool {
+	if m == nil {
+		return re.MatchString(s)
+	}
+	if ok, found := m.answers.Load(s); found {
+		return ok.(bool)
+	}
+	ok := re.MatchString(s)
+	if m.size.Load() < reMemoMax {
+		if _, loaded := m.answers.LoadOrStore(s, ok); !loaded {
+			m.size.Add(1)
+		}
+	}
+	return ok
 }

@@ -7,6 +7,17 @@ import "github.com/apimlint/apimlint/lint"
 // Commands append to it in their init.
 var extraRules []*lint.Rule
 
+// extraRuleCommand names the command that reports each extra rule.
+var extraRuleCommand = map[string]string{}
+
+// addExtraRules records rules reported by command.
+func addExtraRules(command string, rs ...*lint.Rule) {
+	for _, r := range rs {
+		extraRules = append(extraRules, r)
+		extraRuleCommand[r.ID] = command
+	}
+}
+
 // extraRule returns the extra rule with this ID.
 func extraRule(id string) (*lint.Rule, bool) {
 	for _, r := range extraRules {

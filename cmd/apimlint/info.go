@@ -7,7 +7,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/apimlint/apimlint/drift"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
 )
@@ -24,7 +23,17 @@ func runRules(env *cliEnv, args []string) int {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagError(err)
 	}
-	all := rules.All()
+	type listed struct {
+		rule    *lint.Rule
+		command string
+	}
+	var all []listed
+	for _, r := range rules.All() {
+		all = append(all, listed{r, "lint"})
+	}
+	for _, r := range extraRules {
+		all = append(all, listed{r, extraRuleCommand[r.ID]})
+	}
 	switch *format {
 	case "markdown":
 		fmt.Fprint(env.stdout, rules.MarkdownTable())
@@ -33,10 +42,11 @@ func runRules(env *cliEnv, args []string) int {
 			ID       string `json:"id"`
 			Severity string `json:"severity"`
 			Summary  string `json:"summary"`
+			Command  string `json:"command"` // the command that reports it
 		}
 		out := make([]ruleJSON, 0, len(all))
-		for _, r := range all {
-			out = append(out, ruleJSON{r.ID, r.Severity.String(), r.Summary})
+		for _, l := range all {
+			out = append(out, ruleJSON{l.rule.ID, l.rule.Severity.String(), l.rule.Summary, l.command})
 		}
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
@@ -45,9 +55,9 @@ func runRules(env *cliEnv, args []string) int {
 		}
 	case "text":
 		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "RULE\tSEVERITY\tSUMMARY")
-		for _, r := range all {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Summary)
+		fmt.Fprintln(tw, "RULE\tSEVERITY\tCOMMAND\tSUMMARY")
+		for _, l := range all {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.rule.ID, l.rule.Severity, l.command, l.rule.Summary)
 		}
 		if err := tw.Flush(); err != nil {
 			return usageError(env, "%v", err)
@@ -68,10 +78,6 @@ func runExplain(env *cliEnv, args []string) int {
 		return usageError(env, "explain needs one rule ID; `apimlint rules` lists them")
 	}
 	r, ok := rules.Get(ids[0])
-	if !ok && ids[0] == drift.RuleID {
-		// Drift needs a baseline, so its rule is not in the lint rule set.
-		r, ok = drift.Rule, true
-	}
 	if !ok {
 		r, ok = extraRule(ids[0])
 	}

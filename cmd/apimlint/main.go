@@ -82,7 +82,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nCommands:")
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  %-9s %-28s %s\n", c.name, c.usage, c.summary)
+		fmt.Fprintf(w, "  %s %s\n      %s\n", c.name, c.usage, c.summary)
 	}
 	fmt.Fprintln(w, "\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage error or unreadable input.")
 	fmt.Fprintln(w, "Run 'apimlint COMMAND -h' for a command's flags.")

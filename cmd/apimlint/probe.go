@@ -17,7 +17,7 @@ import (
 
 func init() {
 	addCommand(&command{name: "probe", usage: "[flags] PATH...", summary: "dial the endpoints the fleet names: reachability, TLS certificates", run: runProbe})
-	extraRules = append(extraRules, probe.Rules...)
+	addExtraRules("probe", probe.Rules...)
 }
 
 // probeFlags are the flags of `apimlint probe` beyond the common ones.
