@@ -29,13 +29,9 @@ func runDrift(env *cliEnv, args []string) int {
 	if len(cf.ruleIDs) > 0 {
 		return usageError(env, "--rule does not apply to drift: it reports only %s", drift.RuleID)
 	}
-	failOn, err := lint.ParseSeverity(cf.failOn)
-	if err != nil {
-		return usageError(env, "--fail-on: %v", err)
-	}
-	outs, err := cf.outputs()
-	if err != nil {
-		return usageError(env, "--format: %v", err)
+	rep, code := cf.reporting(env)
+	if code != exitOK {
+		return code
 	}
 	b, err := drift.ReadFile(*baseline)
 	if err != nil {
@@ -49,13 +45,7 @@ func runDrift(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	if code := writeOutputs(env, &cf, outs, res); code != exitOK {
-		return code
-	}
-	if failOn != lint.SeverityNone && lint.MaxSeverity(res.Findings) >= failOn {
-		return exitFindings
-	}
-	return exitOK
+	return cf.report(env, rep, res, false)
 }
 
 // driftResult compares and runs the findings through the engine as one

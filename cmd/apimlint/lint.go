@@ -91,13 +91,9 @@ func runLint(env *cliEnv, args []string) int {
 		fs.Usage()
 		return usageError(env, "lint needs a PATH (a fleet directory or deployment.toml files)")
 	}
-	failOn, err := lint.ParseSeverity(cf.failOn)
-	if err != nil {
-		return usageError(env, "--fail-on: %v", err)
-	}
-	outs, err := cf.outputs()
-	if err != nil {
-		return usageError(env, "--format: %v", err)
+	rep, code := cf.reporting(env)
+	if code != exitOK {
+		return code
 	}
 	rs, err := cf.selectedRules()
 	if err != nil {
@@ -111,10 +107,37 @@ func runLint(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	if code := writeOutputs(env, &cf, outs, res); code != exitOK {
+	return cf.report(env, rep, res, false)
+}
+
+// reporting is what the common flags decide before a command runs: the
+// threshold for exit 1 and the outputs to write.
+type reporting struct {
+	failOn lint.Severity
+	outs   []output
+}
+
+// reporting checks --fail-on and --format; a non-zero code is a usage error.
+func (c *commonFlags) reporting(env *cliEnv) (reporting, int) {
+	failOn, err := lint.ParseSeverity(c.failOn)
+	if err != nil {
+		return reporting{}, usageError(env, "--fail-on: %v", err)
+	}
+	outs, err := c.outputs()
+	if err != nil {
+		return reporting{}, usageError(env, "--format: %v", err)
+	}
+	return reporting{failOn: failOn, outs: outs}, exitOK
+}
+
+// report writes the result in every format asked for and returns the exit
+// code: 1 when a finding reaches --fail-on, or when incomplete is set (the
+// command could not look at everything).
+func (c *commonFlags) report(env *cliEnv, r reporting, res *lint.Result, incomplete bool) int {
+	if code := writeOutputs(env, c, r.outs, res); code != exitOK {
 		return code
 	}
-	if failOn != lint.SeverityNone && lint.MaxSeverity(res.Findings) >= failOn {
+	if r.failOn != lint.SeverityNone && (lint.MaxSeverity(res.Findings) >= r.failOn || incomplete) {
 		return exitFindings
 	}
 	return exitOK

@@ -55,13 +55,9 @@ func runProbe(env *cliEnv, args []string) int {
 		fs.Usage()
 		return usageError(env, "probe needs a PATH (a fleet directory or deployment.toml files)")
 	}
-	failOn, err := lint.ParseSeverity(cf.failOn)
-	if err != nil {
-		return usageError(env, "--fail-on: %v", err)
-	}
-	outs, err := cf.outputs()
-	if err != nil {
-		return usageError(env, "--format: %v", err)
+	reporting, code := cf.reporting(env)
+	if code != exitOK {
+		return code
 	}
 	ruleSet, err := probeRuleSet(cf.ruleIDs)
 	if err != nil {
@@ -108,10 +104,6 @@ func runProbe(env *cliEnv, args []string) int {
 			findings = append(findings, f)
 		}
 	}
-	res := &lint.Result{Root: fleet.Root, Fleet: fleet, Findings: findings, Rules: probe.Rules}
-	if code := writeOutputs(env, &cf, outs, res); code != exitOK {
-		return code
-	}
 	if pf.verbose {
 		printResults(env.stderr, rep.Results)
 	}
@@ -121,10 +113,8 @@ func runProbe(env *cliEnv, args []string) int {
 	if incomplete {
 		fmt.Fprintf(env.stderr, "apimlint: %v (raise --deadline or --parallel)\n", err)
 	}
-	if failOn != lint.SeverityNone && (lint.MaxSeverity(findings) >= failOn || incomplete) {
-		return exitFindings
-	}
-	return exitOK
+	res := &lint.Result{Root: fleet.Root, Fleet: fleet, Findings: findings, Rules: probe.Rules}
+	return cf.report(env, reporting, res, incomplete)
 }
 
 // probeRuleSet turns --rule into the set of probe rule IDs to report.
