@@ -28,6 +28,15 @@ type Fleet struct {
 	Book        *AddressBook
 
 	byName map[string]*Node
+
+	secretsOnce sync.Once
+	secrets     []string // plain secret values, for the engine's scrub
+}
+
+// secretValues returns the fleet's plain secret values, collected once.
+func (f *Fleet) secretValues() []string {
+	f.secretsOnce.Do(func() { f.secrets = secretValues(f.Nodes) })
+	return f.secrets
 }
 
 // Node returns the node with this name, or nil.

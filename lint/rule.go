@@ -156,7 +156,7 @@ func Run(ctx context.Context, f *Fleet, rules []*Rule, opts RunOptions) (*Result
 	for _, p := range procs {
 		all = p.Process(f, all)
 	}
-	secrets := secretValues(f.Nodes)
+	secrets := f.secretValues()
 	for i := range all {
 		all[i].Message = scrub(all[i].Message, secrets)
 		for j := range all[i].Related {

@@ -81,7 +81,7 @@ func findDocPlaceholders(s string) []string {
 	var hits []hit
 	// Most values hold none of the characters a placeholder needs: skip
 	// the regular expressions for them.
-	if !strings.ContainsAny(s, "[<{xX") {
+	if !containsAnyASCII(s, "[<{xX") {
 		return nil
 	}
 	for _, m := range matchIf(bracketPH, s, "[") {
@@ -94,7 +94,7 @@ func findDocPlaceholders(s string) []string {
 			hits = append(hits, hit{m[0], s[m[0]:m[1]]})
 		}
 	}
-	for _, m := range matchIf(xIP, s, "xX") {
+	for _, m := range matchXIP(s) {
 		hits = append(hits, hit{m[2], s[m[2]:m[3]]})
 	}
 	for _, m := range matchIf(templatePH, s, "{") {
@@ -172,8 +172,28 @@ func describePlaceholder(ph string) string {
 
 // matchIf runs re only when s holds one of the characters it needs.
 func matchIf(re *regexp.Regexp, s, need string) [][]int {
-	if !strings.ContainsAny(s, need) {
+	if !containsAnyASCII(s, need) {
 		return nil
 	}
 	return re.FindAllStringSubmatchIndex(s, -1)
+}
+
+// matchXIP matches xIP only where it can match: it needs an x right
+// before a dot, which most values holding an x (proxy, max_...) lack.
+func matchXIP(s string) [][]int {
+	if !strings.Contains(s, "x.") && !strings.Contains(s, "X.") {
+		return nil
+	}
+	return xIP.FindAllStringSubmatchIndex(s, -1)
+}
+
+// containsAnyASCII is strings.ContainsAny for ASCII chars, without
+// building a character set on each of the fleet's values.
+func containsAnyASCII(s, chars string) bool {
+	for i := 0; i < len(chars); i++ {
+		if strings.IndexByte(s, chars[i]) >= 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,8 +129,12 @@ func epRoleNoun(r lint.Role) string {
 
 // elems returns the scalar string elements of a key.
 func epElems(k *lint.Key) []*lint.Value {
+	all := k.Value.Scalars()
+	if k.Value.Kind == lint.KindArray && !slices.ContainsFunc(all, func(v *lint.Value) bool { return v.Kind != lint.KindString }) {
+		return all // callers only read it, as Scalars' callers
+	}
 	var out []*lint.Value
-	for _, v := range k.Value.Scalars() {
+	for _, v := range all {
 		if v.Kind == lint.KindString {
 			out = append(out, v)
 		}
@@ -139,14 +144,45 @@ func epElems(k *lint.Key) []*lint.Value {
 
 // resolveURL resolves one URL without reporting anything.
 func epResolve(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value) epHit {
+	return epResolveCached(f, n, k, v, nil)
+}
+
+// epParsed is what epResolve learns from a URL's text alone.
+type epParsed struct {
+	ep lint.Endpoint
+	ok bool // a URL with a host that can be judged
+}
+
+// epParseCache remembers parsed URLs by their text, for a rule that
+// resolves the same few URLs on each of thousands of gateways. A nil
+// cache parses every time.
+type epParseCache map[string]epParsed
+
+func (c epParseCache) parse(s string) epParsed {
+	if c != nil {
+		if r, ok := c[s]; ok {
+			return r
+		}
+	}
+	ep, err := lint.ParseEndpoint(s)
+	r := epParsed{ep: ep, ok: !(err != nil || ep.Symbolic || ep.Host == "" || lint.IsDocPlaceholderHost(ep.Host))}
+	if c != nil {
+		c[s] = r
+	}
+	return r
+}
+
+// epResolveCached is epResolve with the URL's parse taken from cache.
+func epResolveCached(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value, cache epParseCache) epHit {
 	h := epHit{node: n, key: k, elem: v}
 	if v.Symbolic || strings.TrimSpace(v.Text()) == "" {
 		return h
 	}
-	ep, err := lint.ParseEndpoint(v.Text())
-	if err != nil || ep.Symbolic || ep.Host == "" || lint.IsDocPlaceholderHost(ep.Host) {
+	parsed := cache.parse(v.Text())
+	if !parsed.ok {
 		return h
 	}
+	ep := parsed.ep
 	h.url = ep
 	if strings.Contains(v.Str, "${") {
 		if raw, err := lint.ParseEndpoint(v.Str); err == nil && strings.Contains(raw.PortText, "${") {
@@ -569,12 +605,35 @@ type epNodeSet struct {
 
 func (s *epNodeSet) add(n *lint.Node) {
 	if s.has == nil {
-		s.has = map[*lint.Node]bool{}
+		// Most sets stay small (a gateway's few traffic managers): a
+		// scan costs less than a map per gateway.
+		if slices.Contains(s.order, n) {
+			return
+		}
+		if len(s.order) < epNodeSetSmall {
+			s.order = append(s.order, n)
+			return
+		}
+		s.has = make(map[*lint.Node]bool, len(s.order)+1)
+		for _, m := range s.order {
+			s.has[m] = true
+		}
 	}
 	if !s.has[n] {
 		s.has[n] = true
 		s.order = append(s.order, n)
 	}
+}
+
+// epNodeSetSmall is the size up to which an epNodeSet needs no map.
+const epNodeSetSmall = 16
+
+// contains reports whether n is in the set.
+func (s *epNodeSet) contains(n *lint.Node) bool {
+	if s.has == nil {
+		return slices.Contains(s.order, n)
+	}
+	return s.has[n]
 }
 
 // missing returns the nodes of all that s lacks, at most max of them, and
@@ -587,7 +646,7 @@ func (s *epNodeSet) missing(all []*lint.Node, max int) ([]*lint.Node, int) {
 	}
 	var out []*lint.Node
 	for _, n := range all {
-		if !s.has[n] {
+		if !s.contains(n) {
 			out = append(out, n)
 			if len(out) == max {
 				break

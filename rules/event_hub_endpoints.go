@@ -151,7 +151,7 @@ func epPublishTargets(f *lint.Fleet, cps []*lint.Node) map[*lint.Node]*epNodeSet
 
 func epAnyIn(s *epNodeSet, nodes []*lint.Node) bool {
 	for _, n := range nodes {
-		if s.has[n] {
+		if s.contains(n) {
 			return true
 		}
 	}

@@ -63,8 +63,8 @@ func runPrimaryKeystoreShared(p *lint.Pass) {
 	defFile, defType := "wso2carbon.jks", "JKS"
 	p12, jks := false, false
 	for _, n := range nodes {
-		for _, t := range []string{"keystore.primary", "keystore.tls", "keystore.internal"} {
-			if _, s, ok := literal(n, t+".file_name"); ok {
+		for _, path := range []string{"keystore.primary.file_name", "keystore.tls.file_name", "keystore.internal.file_name"} {
+			if _, s, ok := literal(n, path); ok {
 				switch baseName(s) {
 				case "wso2carbon.p12":
 					p12 = true
@@ -80,8 +80,9 @@ func runPrimaryKeystoreShared(p *lint.Pass) {
 	reported := map[*lint.Node]bool{}
 	for _, field := range []string{"file_name", "type", "alias"} {
 		var ballots []ballot
+		path := primaryKS + "." + field
 		for _, n := range nodes {
-			k, s, ok := literal(n, primaryKS+"."+field)
+			k, s, ok := literal(n, path)
 			if k != nil && !ok {
 				continue // symbolic or empty: not judged
 			}

@@ -39,8 +39,8 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 			continue
 		}
 		for _, k := range n.Keys {
-			for _, v := range epElems(k) {
-				if !strings.Contains(v.Str, "${") || !strings.Contains(v.Str, "://") {
+			for _, v := range k.Value.Scalars() {
+				if v.Kind != lint.KindString || !strings.Contains(v.Str, "${") || !strings.Contains(v.Str, "://") {
 					continue
 				}
 				raw, err := lint.ParseEndpoint(v.Str)

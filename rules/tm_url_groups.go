@@ -32,6 +32,9 @@ traffic_manager_auth_urls = ["ssl://tm-1:9711"]`,
 func runTMURLGroups(p *lint.Pass) {
 	f := p.Fleet
 	tms := f.ByRole(lint.RoleTrafficManager)
+	cache := epParseCache{}
+	var reachedBuf [8]*lint.Node
+	var reachedKeyBuf [8]*lint.Key
 	for _, n := range f.Nodes {
 		if epSkip(n) || n.Role == lint.RoleTrafficManager {
 			continue
@@ -51,8 +54,7 @@ func runTMURLGroups(p *lint.Pass) {
 		for i := 0; i < groups; i++ {
 			paths := tmURLGroupPaths(i)
 			urls, auth := n.Get(paths[0]), n.Get(paths[1])
-			var reached []*lint.Node
-			var reachedKey []*lint.Key
+			reached, reachedKey := reachedBuf[:0], reachedKeyBuf[:0]
 			for _, spec := range []struct {
 				k    *lint.Key
 				what string
@@ -61,8 +63,11 @@ func runTMURLGroups(p *lint.Pass) {
 				if spec.k == nil {
 					continue
 				}
-				for _, v := range epElems(spec.k) {
-					h := epResolve(f, n, spec.k, v)
+				for _, v := range spec.k.Value.Scalars() {
+					if v.Kind != lint.KindString {
+						continue // as epElems
+					}
+					h := epResolveCached(f, n, spec.k, v, cache)
 					if h.judged && spec.tls && h.url.Scheme != "ssl" {
 						p.Report(lint.AtValue(n, spec.k, v, "%s %s uses %s://; traffic_manager_auth_urls take ssl:// URLs on the binary-TLS port", spec.what, epShowURL(h.url.Raw), h.url.Scheme))
 						complete = false
@@ -81,12 +86,13 @@ func runTMURLGroups(p *lint.Pass) {
 					}
 				}
 			}
-			// A failover group names several traffic managers on purpose.
-			if typ, _ := n.String(paths[2]); typ == "failover" {
-				continue
-			}
 			for j := 1; j < len(reached); j++ {
 				if reached[j] != reached[0] {
+					// A failover group names several traffic managers on
+					// purpose. (Read only here: most groups name one.)
+					if typ, _ := n.String(paths[2]); typ == "failover" {
+						break
+					}
 					p.Report(lint.AtKey(n, reachedKey[j], "url_group %d names two traffic managers, %s and %s: URLs inside a group load-balance the events, so each gets only part; give each traffic manager its own url_group (or set type = \"failover\" if that is meant)",
 						i+1, reached[0].Name, reached[j].Name))
 					break

@@ -21,6 +21,11 @@ type tnode struct {
 	src      cue.Value // the leaf's CUE value, for tests that compare with CUE
 	// hasRequired is set when a required field lies at or below this node.
 	hasRequired bool
+	// needs are the fields, in names' order, that are required or hold
+	// required fields: all that validator.required looks at.
+	needs []*tfield
+	// walks, on a role's root, remembers where key paths lead.
+	walks *walkMemo
 }
 
 type tfield struct {
@@ -63,6 +68,11 @@ func (c *compiler) node(v cue.Value) *tnode {
 			}
 		}
 		sort.Strings(n.names)
+		for _, name := range n.names {
+			if f := n.fields[name]; f.required || f.node.hasRequired {
+				n.needs = append(n.needs, f)
+			}
+		}
 		if p := v.LookupPath(cue.MakePath(cue.AnyString)); p.Exists() && p.IncompleteKind() != cue.TopKind {
 			n.pattern = c.node(p)
 		}

@@ -145,7 +145,11 @@ func Compile(srcs []Source) (*Schema, error) {
 			return nil, fmt.Errorf("schema: %s: %w", def, err)
 		}
 		s.defs[role] = dv
-		s.roles[role] = c.node(dv)
+		root := c.node(dv)
+		if root.walks == nil {
+			root.walks = &walkMemo{}
+		}
+		s.roles[role] = root
 	}
 	return s, nil
 }

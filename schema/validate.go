@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apimlint/apimlint/lint"
 )
@@ -108,6 +110,62 @@ func datumOf(v *lint.Value) datum {
 	return d
 }
 
+// datum reads a key's value into the validator's scratch datum, reusing
+// its elements' storage: datumOf's result, without an allocation per
+// array. It stays valid until the next call.
+func (v *validator) datum(val *lint.Value) *datum {
+	d := &v.scratch
+	if val.Kind != lint.KindArray {
+		fillDatum(d, val)
+		return d
+	}
+	elems := v.elemBuf[:0]
+	*d = datum{src: val, k: kList}
+	for _, e := range val.Elems {
+		if e.Kind == lint.KindArray {
+			elems = append(elems, datumOf(e))
+			continue
+		}
+		if len(elems) < cap(elems) {
+			elems = elems[:len(elems)+1]
+		} else {
+			elems = append(elems, datum{})
+		}
+		fillDatum(&elems[len(elems)-1], e)
+	}
+	d.elems = elems
+	v.elemBuf = elems
+	return d
+}
+
+// fillDatum is datumOf for a value that is not an array, written in place:
+// copying a whole datum per key costs more than filling in its fields.
+func fillDatum(d *datum, v *lint.Value) {
+	d.k, d.s, d.i, d.f, d.b, d.elems, d.src = 0, "", 0, 0, false, nil, v
+	switch v.Kind {
+	case lint.KindString:
+		if v.Symbolic || strings.TrimSpace(v.Resolved) == "" {
+			return
+		}
+		d.k, d.s = kString, v.Resolved
+	case lint.KindInteger:
+		d.k, d.i = kInt, v.Int
+	case lint.KindFloat:
+		d.k, d.f = kFloat, v.Float
+	case lint.KindBool:
+		d.k, d.b = kBool, v.Bool
+	case lint.KindTable:
+		d.k = kStruct
+	default:
+		d.k, d.s = kString, v.Str
+	}
+}
+
+// elemBufs recycles validators' element storage between nodes: most
+// nodes hold arrays, and growing a fresh buffer per node is most of what
+// validation allocates.
+var elemBufs sync.Pool
+
 // validator checks one node against one role's tree.
 type validator struct {
 	s        *Schema
@@ -119,6 +177,7 @@ type validator struct {
 	// scratch holds the value being checked: one per validator rather
 	// than one allocation per key.
 	scratch datum
+	elemBuf []datum // the storage of scratch's elements, kept across keys
 }
 
 // Check validates one node against the schema of its role and returns its
@@ -130,6 +189,13 @@ func (s *Schema) Check(n *lint.Node) []lint.Finding {
 		return nil
 	}
 	v := &validator{s: s, n: n, root: root, role: n.Role}
+	if buf, ok := elemBufs.Get().(*[]datum); ok {
+		v.elemBuf = *buf
+	}
+	defer func() {
+		buf := v.elemBuf[:0]
+		elemBufs.Put(&buf)
+	}()
 	for _, k := range n.Keys {
 		v.key(k)
 	}
@@ -160,11 +226,19 @@ func (v *validator) posFor(prefix string, k *lint.Key) lint.Position {
 }
 
 func (v *validator) key(k *lint.Key) {
+	memo := v.root.walks
+	if t, ok := memo.load(k.Path); ok {
+		if t := t.(*tnode); t != nil {
+			v.value(k, t)
+		}
+		return
+	}
 	var buf [10]seg
 	segs := appendSegs(buf[:0], k.Path)
 	cur := v.root
 	for i, sg := range segs {
 		if cur.free {
+			memo.remember(k.Path, nil)
 			return
 		}
 		prefix := k.Path[:sg.end]
@@ -214,10 +288,42 @@ func (v *validator) key(k *lint.Key) {
 			return
 		}
 		if last {
+			memo.remember(k.Path, next)
 			v.value(k, next)
 			return
 		}
 		cur = next
+	}
+}
+
+// walkMemo remembers where key paths lead from a role's root, without a
+// problem on the way: to a schema node, or (nil) into a free-form table
+// where nothing is checked. Every node of a role repeats the same paths,
+// and walking one costs a split and a map lookup per segment. Walks that
+// report a problem are not remembered: they run again, and report again,
+// for each node. Nodes are validated concurrently.
+type walkMemo struct {
+	m sync.Map // path -> *tnode
+	n atomic.Int64
+}
+
+// walkMemoMax bounds a memo, so that a long-running watcher re-linting
+// changing files does not grow it without end.
+const walkMemoMax = 1 << 16
+
+func (w *walkMemo) load(path string) (any, bool) {
+	if w == nil {
+		return nil, false
+	}
+	return w.m.Load(path)
+}
+
+func (w *walkMemo) remember(path string, t *tnode) {
+	if w == nil || w.n.Load() >= walkMemoMax {
+		return
+	}
+	if _, loaded := w.m.LoadOrStore(path, t); !loaded {
+		w.n.Add(1)
 	}
 }
 
@@ -252,8 +358,7 @@ func (v *validator) value(k *lint.Key, t *tnode) {
 	case t.leaf == nil:
 		return
 	}
-	v.scratch = datumOf(k.Value)
-	d := &v.scratch
+	d := v.datum(k.Value)
 	ok, f := t.leaf.check(d)
 	if ok {
 		return
@@ -426,12 +531,8 @@ func knows(t *tnode, segs []seg) bool {
 // required reports the required fields of t missing below prefix, and
 // recurses into the present sections that have required fields of their own.
 func (v *validator) required(t *tnode, prefix string) {
-	for _, name := range t.names {
-		f := t.fields[name]
-		if !f.required && !f.node.hasRequired {
-			continue
-		}
-		p := quoteSeg(name)
+	for _, f := range t.needs {
+		p := quoteSeg(f.name)
 		if prefix != "" {
 			p = prefix + "." + p
 		}
@@ -446,7 +547,7 @@ func (v *validator) required(t *tnode, prefix string) {
 			v.required(f.node, p)
 		case f.node.isList:
 			for i := range v.n.ArrayLen(p) {
-				v.required(f.node.elem, fmt.Sprintf("%s[%d]", p, i))
+				v.required(f.node.elem, p+"["+strconv.Itoa(i)+"]")
 			}
 		}
 	}
