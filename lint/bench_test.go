@@ -74,3 +74,30 @@ func fleetFiles(n int) map[string][]byte {
 	}
 	return m
 }
+
+// BenchmarkLintFoundation is the foundation's budget: load plus its five
+// rules (syntax, placeholders, roles, gateway IDs, admin password).
+func BenchmarkLintFoundation(b *testing.B) {
+	var rs []*lint.Rule
+	for _, id := range []string{"toml-syntax", "unresolved-placeholder", "role-unknown", "gateway-id-unique", "default-admin-password"} {
+		r, ok := rules.Get(id)
+		if !ok {
+			b.Fatalf("no rule %s", id)
+		}
+		rs = append(rs, r)
+	}
+	for _, n := range benchSizes {
+		files := fleetFiles(n)
+		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				f, err := lint.LoadFiles("fleet", files, lint.LoadOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := lint.Run(context.Background(), f, rs, lint.RunOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

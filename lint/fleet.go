@@ -306,14 +306,14 @@ func build(root string, srcs []source, cfg *Config, cfgDiag []Finding, opts Load
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			intern := pathInterner{}
+			scratch := newParseScratch()
 			for i := range work {
 				data, err := srcs[i].read()
 				if err != nil {
 					errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
 					continue
 				}
-				nodes[i] = newNode(srcs[i].name, srcs[i].display, data, cfg, opts.Resolve, intern)
+				nodes[i] = newNode(srcs[i].name, srcs[i].display, data, cfg, opts.Resolve, scratch)
 				nodes[i].Rel = srcs[i].rel
 			}
 		}()
@@ -362,9 +362,9 @@ func NewNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions) *
 	return newNode(name, file, src, cfg, ropts, nil)
 }
 
-func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, intern pathInterner) *Node {
+func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, scratch *parseScratch) *Node {
 	n := &Node{Name: name, File: file, Rel: file, Src: src}
-	doc := parseDocument(file, src, intern)
+	doc := parseDocument(file, src, scratch)
 	n.Keys, n.Tables, n.Comments = doc.keys, doc.tables, doc.comments
 	n.index()
 	if doc.err != nil {
@@ -391,6 +391,7 @@ func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, i
 	decideRole(n, cfg)
 	n.ownAddresses(nc)
 	n.refs = n.endpointRefs()
+	n.secrets = nodeSecrets(n)
 	return n
 }
 

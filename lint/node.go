@@ -107,8 +107,9 @@ type Node struct {
 	// role), reported by the rules that own them.
 	Diagnostics []Finding
 
-	byPath map[string]*Key
-	refs   []ref // hosts named by endpoint keys, for the address book
+	byPath  map[string]*Key
+	refs    []ref    // hosts named by endpoint keys, for the address book
+	secrets []string // plain secret values, for the engine's scrub
 }
 
 // Address is a host name a node answers to, and why apimlint believes so.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -304,23 +305,35 @@ func Shape(v *Value) string {
 }
 
 // secretValues collects the plain secret values of the fleet, so that the
-// engine can scrub any that a message still contains.
+// engine can scrub any that a message still contains. Each node's list is
+// made while it loads (in parallel); this only joins them.
 func secretValues(nodes []*Node) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, n := range nodes {
-		for _, k := range n.Keys {
-			if !k.IsSecret() {
-				continue
+		for _, s := range n.secrets {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
 			}
-			for _, v := range k.Value.Scalars() {
-				for _, s := range []string{v.Str, v.Resolved} {
-					if len(s) < 3 || seen[s] || isPurePlaceholder(s) || publicDefaults[s] {
-						continue
-					}
-					seen[s] = true
-					out = append(out, s)
+		}
+	}
+	return out
+}
+
+// nodeSecrets lists the node's plain secret values, once each.
+func nodeSecrets(n *Node) []string {
+	var out []string
+	for _, k := range n.Keys {
+		if !k.IsSecret() {
+			continue
+		}
+		for _, v := range k.Value.Scalars() {
+			for _, s := range [2]string{v.Str, v.Resolved} {
+				if len(s) < 3 || isPurePlaceholder(s) || publicDefaults[s] || slices.Contains(out, s) {
+					continue
 				}
+				out = append(out, s)
 			}
 		}
 	}

@@ -115,7 +115,7 @@ type docBuilder struct {
 	src     []byte
 	srcStr  string // src as one string: values are substrings of it
 	lines   lineIndex
-	p       unstable.Parser
+	p       *unstable.Parser
 	root    *tnode
 	cur     *tnode
 	inArray bool // current table is (inside) an array table
@@ -173,9 +173,22 @@ func (pi pathInterner) join(prefix, seg string) string {
 	return p
 }
 
-func parseDocument(file string, src []byte, intern pathInterner) *document {
+// parseScratch is what one loader goroutine reuses from file to file: the
+// parser (its node arena) and the path interner.
+type parseScratch struct {
+	parser unstable.Parser
+	intern pathInterner
+}
+
+func newParseScratch() *parseScratch { return &parseScratch{intern: pathInterner{}} }
+
+func parseDocument(file string, src []byte, scratch *parseScratch) *document {
+	if scratch == nil {
+		scratch = &parseScratch{}
+	}
 	b := &docBuilder{
-		intern: intern,
+		p:      &scratch.parser,
+		intern: scratch.intern,
 		file:   file,
 		src:    src,
 		// Values are substrings of the source; sharing its bytes instead
