@@ -3,61 +3,33 @@ package watch
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/apimlint/apimlint/internal/fleetgen"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
 )
 
-// gwTemplate is a gateway node in the shape of WSO2's samples.
-const gwTemplate = `[server]
-hostname = "gw-%[1]d.example.com"
-node_ip = "10.2.0.%[1]d"
-server_role = "gateway-worker"
-
-[super_admin]
-username = "admin"
-password = "$secret{admin_password}"
-
-[database.shared_db]
-type = "mysql"
-url = "jdbc:mysql://db.example.com:3306/shared_db"
-username = "sharedadmin"
-password = "$secret{shared_db_password}"
-
-[keystore.tls]
-file_name = "gw.jks"
-type = "JKS"
-password = "$secret{keystore_password}"
-alias = "gw"
-key_password = "$secret{keystore_password}"
-
-[apim.key_manager]
-service_url = "https://cp.example.com:9443/services/"
-
-[apim.event_hub]
-enable = true
-service_url = "https://cp.example.com:9443/services/"
-event_listening_endpoints = ["tcp://cp-1.example.com:5672"]
-
-[[apim.throttling.url_group]]
-traffic_manager_urls = ["tcp://tm-1.example.com:9611"]
-traffic_manager_auth_urls = ["ssl://tm-1.example.com:9711"]
-
-[test]
-value = %[2]q
-`
-
-func bigFleet(t testing.TB, n int) string {
+// bigFleet writes fleetgen's fleet of n nodes below a new directory, each
+// with a test.value of "v0" for valueRule to report, and returns the
+// directory and the generated files, which nodeFile edits.
+func bigFleet(t testing.TB, n int) (string, []fleetgen.File) {
 	dir := t.TempDir()
-	for i := range n {
-		write(t, filepath.Join(dir, fmt.Sprintf("gw-%d", i), "deployment.toml"), fmt.Sprintf(gwTemplate, i, "v0"))
+	files := fleetgen.Generate(fleetgen.Sized(n))
+	for _, f := range files {
+		write(t, filepath.Join(dir, filepath.FromSlash(f.Path)), nodeFile(f, "v0"))
 	}
-	return dir
+	return dir, files
+}
+
+// nodeFile is a generated node file with its test.value set to value.
+func nodeFile(f fleetgen.File, value string) string {
+	return fmt.Sprintf("%s\n[test]\nvalue = %q\n", f.Data, value)
 }
 
 // measureRenames renames 15 edited files onto nodes of a watched 300-node
@@ -65,16 +37,17 @@ func bigFleet(t testing.TB, n int) string {
 // reports it minus the debounce, and the lint durations alone.
 func measureRenames(t *testing.T, rs []*lint.Rule) (lat, lintDur []time.Duration) {
 	const debounce = 20 * time.Millisecond
-	dir := bigFleet(t, 300)
+	dir, files := bigFleet(t, 300)
 	h := start(t, dir, Options{Debounce: debounce, Rules: rs})
 	if st := h.state(); st.Nodes != 300 {
 		t.Fatalf("nodes = %d", st.Nodes)
 	}
 	for i := 1; i <= 15; i++ {
-		file := filepath.Join(dir, fmt.Sprintf("gw-%d", i*7), "deployment.toml")
+		f := files[i*7]
+		file := filepath.Join(dir, filepath.FromSlash(f.Path))
 		tmp := filepath.Join(filepath.Dir(file), ".deployment.toml.swp")
 		value := fmt.Sprintf("v%d", i)
-		write(t, tmp, fmt.Sprintf(gwTemplate, i*7, value))
+		write(t, tmp, nodeFile(f, value))
 		t0 := time.Now()
 		if err := os.Rename(tmp, file); err != nil {
 			t.Fatal(err)
@@ -129,7 +102,7 @@ func TestMemoryFlat(t *testing.T) {
 		t.Skip("10,000 changes")
 	}
 	const nodes, changes, burst = 20, 10000, 10
-	dir := bigFleet(t, nodes)
+	dir, files := bigFleet(t, nodes)
 	h := start(t, dir, Options{Debounce: 5 * time.Millisecond, Rules: []*lint.Rule{valueRule}})
 	h.state()
 	heap := func() uint64 {
@@ -141,11 +114,11 @@ func TestMemoryFlat(t *testing.T) {
 	var at1000 uint64
 	goroutines := 0
 	for i := 1; i <= changes; i++ {
-		n := i % nodes
+		f := files[i%nodes]
 		value := fmt.Sprintf("c%d", i)
-		write(t, filepath.Join(dir, fmt.Sprintf("gw-%d", n), "deployment.toml"), fmt.Sprintf(gwTemplate, n, value))
+		write(t, filepath.Join(dir, filepath.FromSlash(f.Path)), nodeFile(f, value))
 		if i%burst == 0 {
-			h.until(is(EventNew, fmt.Sprintf("gw-%d", n), "value "+value))
+			h.until(is(EventNew, path.Dir(f.Path), "value "+value))
 		}
 		if i == 1000 {
 			at1000 = heap()
