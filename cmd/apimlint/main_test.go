@@ -30,6 +30,7 @@ func TestExitCodes(t *testing.T) {
 		code int
 	}{
 		{[]string{repoTestdata + "/clean-ha"}, exitOK},
+		{[]string{"--fail-on", "info", repoTestdata + "/seed-ha-fixed"}, exitOK},
 		{[]string{"lint", repoTestdata + "/clean-ha"}, exitOK},
 		{[]string{repoTestdata + "/seed-ha"}, exitFindings},
 		{[]string{repoTestdata + "/seed-ha", "--fail-on", "none"}, exitOK},
@@ -189,7 +190,7 @@ func TestNodes(t *testing.T) {
 // TestGolden lints every fleet in testdata/ and compares the text output
 // with testdata/golden/FLEET.txt (go test -update rewrites them).
 func TestGolden(t *testing.T) {
-	fleets := []string{"seed-ha", "seed-single", "clean-ha"}
+	fleets := []string{"seed-ha", "seed-ha-fixed", "seed-single", "clean-ha"}
 	for _, name := range fleets {
 		t.Run(name, func(t *testing.T) {
 			out, _, _ := apimlint(t, "--fail-on", "none", repoTestdata+"/"+name)
