@@ -146,6 +146,11 @@ func (b *docBuilder) str(bs []byte) string {
 func (b *docBuilder) newTnode(t tnode) *tnode {
 	n := b.tnodes.new()
 	*n = t
+	if n.kind == tTable && n.children == nil {
+		// Most tables hold a handful of keys: one allocation instead of a
+		// chain of doublings.
+		n.children = make([]tchild, 0, 6)
+	}
 	return n
 }
 
@@ -435,6 +440,7 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 			case unstable.InlineTable:
 				// An array of inline tables: its fields become keys path[i].field.
 				ev := &Value{Kind: KindTable, Pos: b.firstPos(c, v.Pos)}
+				v.nested = true
 				v.Elems = append(v.Elems, ev)
 				t := &tnode{kind: tTable, explicit: true, inline: true, path: fmt.Sprintf("%s[%d]", path, i)}
 				b.inlineTable(t, c, inArray)
@@ -444,6 +450,7 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 				if e == nil {
 					return nil
 				}
+				v.nested = v.nested || e.Kind == KindArray
 				v.Elems = append(v.Elems, e)
 			}
 			i++
@@ -455,6 +462,7 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		// Only reachable inside arrays, handled above.
 		return &Value{Kind: KindTable}
 	}
+	v.self[0] = v
 	v.Pos = b.pos(n.Raw)
 	v.Raw = b.str(b.p.Raw(n.Raw))
 	v.Str = b.str(n.Data)

@@ -32,12 +32,18 @@ func (k ValueKind) String() string {
 // Value is one TOML value with its position and, for strings, the result
 // of placeholder resolution.
 type Value struct {
-	Kind  ValueKind
+	// The small fields come first so that they share one word.
+	Kind ValueKind
+	Bool bool
+	// Symbolic is set when Resolved still holds a placeholder (see Resolved).
+	Symbolic bool
+	state    uint8 // resolution: 0 not yet, 1 in progress, 2 done
+	nested   bool  // KindArray with arrays or tables inside
+
 	Raw   string // the value as written in the file
 	Str   string // decoded string (KindString), else the raw text
 	Int   int64
 	Float float64
-	Bool  bool
 	Elems []*Value // KindArray
 	Pos   Position
 
@@ -45,10 +51,9 @@ type Value struct {
 	// cannot be known statically ($env{}, $sys{}, $secret{}, unknown ${})
 	// stay in it as written, and Symbolic is set.
 	Resolved     string
-	Symbolic     bool
 	Placeholders []Placeholder
 
-	state uint8 // resolution: 0 not yet, 1 in progress, 2 done
+	self [1]*Value // Scalars of a scalar, without allocating on every call
 }
 
 // Text returns the value as a string after resolution: the resolved string
@@ -87,16 +92,12 @@ func (v *Value) Scalars() []*Value {
 		return nil
 	}
 	if v.Kind != KindArray {
+		if v.self[0] == v {
+			return v.self[:]
+		}
 		return []*Value{v}
 	}
-	nested := false
-	for _, e := range v.Elems {
-		if e.Kind == KindArray || e.Kind == KindTable {
-			nested = true
-			break
-		}
-	}
-	if !nested {
+	if !v.nested {
 		return v.Elems // callers only read it
 	}
 	out := make([]*Value, 0, len(v.Elems))
