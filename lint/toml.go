@@ -111,21 +111,22 @@ func (s *slab[T]) new() *T {
 }
 
 type docBuilder struct {
-	file    string
-	src     []byte
-	srcStr  string // src as one string: values are substrings of it
-	lines   lineIndex
-	p       *unstable.Parser
-	root    *tnode
-	cur     *tnode
-	inArray bool // current table is (inside) an array table
-	doc     *document
-	segs    []string
-	values  slab[Value]
-	scratch tnode
-	intern  pathInterner
-	keys    slab[Key]
-	tnodes  slab[tnode]
+	file     string
+	src      []byte
+	srcStr   string // src as one string: values are substrings of it
+	lines    lineIndex
+	p        *unstable.Parser
+	root     *tnode
+	cur      *tnode
+	inArray  bool // current table is (inside) an array table
+	doc      *document
+	segs     []string
+	values   slab[Value]
+	scratch  tnode
+	intern   pathInterner
+	lastLine int // index into lines of the last position found
+	keys     slab[Key]
+	tnodes   slab[tnode]
 }
 
 // str returns bs as a string, sharing memory with srcStr when bs lies
@@ -219,8 +220,21 @@ func parseDocument(file string, src []byte, scratch *parseScratch) *document {
 }
 
 func (b *docBuilder) pos(r unstable.Range) Position {
-	line, col := b.lines.position(int(r.Offset))
-	return Position{File: b.file, Line: line, Column: col}
+	off := int(r.Offset)
+	// Positions are asked for in file order: walk forward from the last
+	// line found, and search only when asked for an earlier place.
+	li := b.lines
+	i := b.lastLine
+	if i >= len(li) || li[i] > off {
+		line, col := li.position(off)
+		b.lastLine = line - 1
+		return Position{File: b.file, Line: line, Column: col}
+	}
+	for i+1 < len(li) && li[i+1] <= off {
+		i++
+	}
+	b.lastLine = i
+	return Position{File: b.file, Line: i + 1, Column: off - li[i] + 1}
 }
 
 func (b *docBuilder) fail(pos Position, format string, args ...any) {
