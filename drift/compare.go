@@ -105,7 +105,7 @@ func (o Options) ignored(role lint.Role, key string) bool {
 // character class.
 func MatchKey(globs []string, key string) bool {
 	for _, g := range globs {
-		if g == key || isBelow(key, g) {
+		if g == key || lint.PathBelow(key, g) {
 			return true
 		}
 		esc := strings.NewReplacer("[", `\[`, "]", `\]`).Replace(g)
@@ -121,14 +121,6 @@ func MatchKey(globs []string, key string) bool {
 		}
 	}
 	return false
-}
-
-func isBelow(p, prefix string) bool {
-	if len(p) <= len(prefix) || !strings.HasPrefix(p, prefix) {
-		return false
-	}
-	c := p[len(prefix)]
-	return c == '.' || c == '['
 }
 
 // Changes compares the fleet today with the baseline.

@@ -327,6 +327,12 @@ func build(root string, srcs []source, cfg *Config, cfgDiag []Finding, opts Load
 		return nil, err
 	}
 	f := &Fleet{Root: root, Nodes: nodes, Config: cfg, Diagnostics: cfgDiag}
+	f.assemble()
+	return f, nil
+}
+
+// assemble orders and indexes the nodes and builds the address book.
+func (f *Fleet) assemble() {
 	f.uniqueNames()
 	sortNodes(f.Nodes)
 	f.byName = make(map[string]*Node, len(f.Nodes))
@@ -334,7 +340,6 @@ func build(root string, srcs []source, cfg *Config, cfgDiag []Finding, opts Load
 		f.byName[n.Name] = n
 	}
 	f.Book = NewAddressBook(f)
-	return f, nil
 }
 
 // uniqueNames suffixes names that two files share (two paths given on the

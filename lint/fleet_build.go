@@ -16,12 +16,6 @@ func NewFleet(root string, nodes []*Node, cfg *Config) *Fleet {
 		n.Addresses = nil
 		n.ownAddresses(nc)
 	}
-	f.uniqueNames()
-	sortNodes(f.Nodes)
-	f.byName = make(map[string]*Node, len(f.Nodes))
-	for _, n := range f.Nodes {
-		f.byName[n.Name] = n
-	}
-	f.Book = NewAddressBook(f)
+	f.assemble()
 	return f
 }

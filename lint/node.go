@@ -205,7 +205,10 @@ func (n *Node) ArrayLen(path string) int {
 	return c
 }
 
-// isBelow reports whether path is strictly below prefix (a.b below a, a[0].b below a).
+// PathBelow reports whether a key path is strictly below prefix (a.b and
+// a[0].b are below a; ab is not).
+func PathBelow(path, prefix string) bool { return isBelow(path, prefix) }
+
 func isBelow(path, prefix string) bool {
 	if len(path) <= len(prefix) || !strings.HasPrefix(path, prefix) {
 		return false
