@@ -103,6 +103,10 @@ func runLint(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
+	if len(fleet.Nodes) == 0 {
+		// Most likely a wrong path: say so rather than report a clean fleet.
+		return usageError(env, "no node files (deployment.toml, or *.toml given directly) in %s", strings.Join(paths, " "))
+	}
 	res, err := lint.Run(context.Background(), fleet, rs, lint.RunOptions{Processors: suppressionProcessors(fleet, rs)})
 	if err != nil {
 		return usageError(env, "%v", err)

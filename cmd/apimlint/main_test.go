@@ -41,6 +41,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--fail-on", "severe", repoTestdata + "/clean-ha"}, exitUsage},
 		{[]string{"--rule", "no-such-rule", repoTestdata + "/clean-ha"}, exitUsage},
 		{[]string{"lint"}, exitUsage},
+		{[]string{"../../internal"}, exitUsage}, // a directory with no deployment.toml
 		{[]string{"explain", "no-such-rule"}, exitUsage},
 		{[]string{"explain", "gateway-id-unique"}, exitOK},
 		{[]string{"rules"}, exitOK},
