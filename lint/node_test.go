@@ -251,3 +251,16 @@ ks = "cipher"
 		t.Errorf("scrub = %q", got)
 	}
 }
+
+func TestByteOrderMark(t *testing.T) {
+	n := node(t, "\xef\xbb\xbf[server]\nhostname = \"gw-1\"\n")
+	if n.SyntaxError != nil {
+		t.Fatal(n.SyntaxError)
+	}
+	if k := n.Get("server.hostname"); k == nil || k.Value.Pos.Line != 2 || k.Value.Pos.Column != 12 {
+		t.Errorf("server.hostname at %+v", k)
+	}
+	if tb := n.Table("server"); tb == nil || tb.Pos.Column != 1 {
+		t.Errorf("table at %+v", tb)
+	}
+}

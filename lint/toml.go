@@ -189,6 +189,9 @@ type parseScratch struct {
 func newParseScratch() *parseScratch { return &parseScratch{intern: pathInterner{}} }
 
 func parseDocument(file string, src []byte, scratch *parseScratch) *document {
+	// Editors on Windows write a byte-order mark; it is not part of the
+	// TOML and editors do not count it as a column.
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if scratch == nil {
 		scratch = &parseScratch{}
 	}
