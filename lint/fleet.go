@@ -3,6 +3,7 @@ package lint
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -108,9 +109,12 @@ func Load(paths []string, opts LoadOptions) (*Fleet, error) {
 		if filepath.Base(p) == ConfigFileName {
 			continue
 		}
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("load %s: not a regular file", p)
+		}
 		fp := p
 		name := nodeNameForFile(p)
-		srcs = append(srcs, source{display: p, rel: filepath.ToSlash(filepath.Clean(p)), name: name, read: func() ([]byte, error) { return os.ReadFile(fp) }})
+		srcs = append(srcs, source{display: p, rel: filepath.ToSlash(filepath.Clean(p)), name: name, read: func() ([]byte, error) { return readNodeFile(fp) }})
 	}
 	cfg, cfgDiag, err := loadConfigOS(root, opts)
 	if err != nil {
@@ -133,7 +137,7 @@ func LoadFS(fsys fs.FS, dir string, opts LoadOptions) (*Fleet, error) {
 			}
 			return nil
 		}
-		if d.Name() != NodeFileName {
+		if d.Name() != NodeFileName || !d.Type().IsRegular() {
 			return nil
 		}
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
@@ -238,9 +242,14 @@ func walkOS(root string) ([]source, error) {
 			if e.Name() != NodeFileName {
 				continue
 			}
+			// A FIFO or device named deployment.toml would block the read
+			// forever: only regular files (or links to them) are nodes.
+			if info == nil && !e.Type().IsRegular() || info != nil && !info.Mode().IsRegular() {
+				continue
+			}
 			fp := full
 			out = append(out, source{display: full, rel: childRel, name: nodeName(root, childRel),
-				read: func() ([]byte, error) { return os.ReadFile(fp) }})
+				read: func() ([]byte, error) { return readNodeFile(fp) }})
 		}
 		return nil
 	}
@@ -252,6 +261,39 @@ func walkOS(root string) ([]source, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// maxNodeFile bounds what one node file may hold: real deployment.toml
+// files are a few kilobytes, and a runaway file must not exhaust memory.
+const maxNodeFile = 64 << 20
+
+// ReadNodeFile reads a node file the way Load does.
+func ReadNodeFile(p string) ([]byte, error) { return readNodeFile(p) }
+
+// readNodeFile reads a node file, refusing anything but a regular file of
+// sane size (the file may have changed since the directory was listed).
+func readNodeFile(p string) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until someone writes.
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		why := errors.New("not a regular file")
+		if st.IsDir() {
+			why = errors.New("is a directory")
+		}
+		return nil, &fs.PathError{Op: "read", Path: p, Err: why}
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st.Size() > maxNodeFile {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: fmt.Errorf("%d bytes, more than the %d a node file may have", st.Size(), maxNodeFile)}
+	}
+	return io.ReadAll(io.LimitReader(f, maxNodeFile+1))
 }
 
 // nodeName is the directory of rel, with a trailing repository/conf

@@ -3,9 +3,11 @@ package lint_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -239,4 +241,36 @@ func readManifest(t *testing.T, path string) map[string]string {
 		}
 	}
 	return out
+}
+
+// TestLoadSkipsFIFO: a named pipe called deployment.toml would block a
+// read forever; the walk must pass it by.
+func TestLoadSkipsFIFO(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "gw-2/deployment.toml"), "[server]\nhostname = \"gw-2\"\n")
+	if err := os.MkdirAll(filepath.Join(dir, "gw-1"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "gw-1/deployment.toml"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		f, err := lint.Load([]string{dir}, lint.LoadOptions{})
+		if err == nil && names(f) != "gw-2" {
+			err = fmt.Errorf("nodes %q", names(f))
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Load blocked on a FIFO")
+	}
+	if _, err := lint.Load([]string{filepath.Join(dir, "gw-1/deployment.toml")}, lint.LoadOptions{}); err == nil {
+		t.Error("a FIFO given directly loaded without error")
+	}
 }

@@ -393,7 +393,7 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 			delete(w.nodes, p)
 			continue
 		}
-		data, err := os.ReadFile(p)
+		data, err := lint.ReadNodeFile(p)
 		reread++
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
