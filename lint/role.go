@@ -55,7 +55,7 @@ func decideRole(n *Node, cfg *Config) {
 		n.Diagnostics = append(n.Diagnostics, Finding{
 			Rule: RuleRoleUnknown, Severity: SeverityWarning, Node: n.Name, File: n.File, Line: 1, Column: 1,
 			Message: fmt.Sprintf("cannot tell the role of node %s: no [server] server_role, no keys that only one role has, "+
-				"and no role in the directory name; declare it with `# apimlint: role=gateway` or [[node]] role in %s", n.Name, ConfigFileName),
+				"and no role in the directory name; declare it with a `# apimlint: role=ROLE` comment (control-plane, gateway, traffic-manager, key-manager, all-in-one, other) or [[node]] role in %s", n.Name, ConfigFileName),
 		})
 	}
 }

@@ -235,6 +235,11 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 				t.what, epShowURL(ep.Raw), to.Role, to.Name, n.Role, t.svc.port(n, ep.Scheme)))
 			return h
 		}
+		if to.Role == lint.RoleUnknown {
+			// Its role is undecided (reported by role-unknown): the URL may
+			// well be right, so only its port is checked.
+			break
+		}
 		if !to.Role.ActsAs(t.role) {
 			if t.role == lint.RoleTrafficManager && to.Role == lint.RoleControlPlane {
 				// A control plane runs an embedded traffic manager (WSO2's
@@ -255,7 +260,7 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 			return h
 		}
 	case lint.TargetCluster:
-		if !h.to.Role.ActsAs(t.role) && !epAnyActs(h.to.Nodes, t.role) {
+		if h.to.Role != lint.RoleUnknown && !h.to.Role.ActsAs(t.role) && !epAnyActs(h.to.Nodes, t.role) {
 			p.Report(lint.AtValue(n, k, v, "%s %s points at %s, the %s load balancer (%s), not at %s%s",
 				t.what, epShowURL(ep.Raw), ep.Host, h.to.Role, h.to.Reason, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
 			return h
@@ -512,9 +517,15 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 	if epFrontOfAll(ep.Host, nodes) {
 		hint = " but is named like a load balancer or Kubernetes service in front of them"
 	}
+	lbRole := t.role
+	if lbRole == lint.RoleKeyManager && len(f.OfRole(lint.RoleKeyManager)) == 0 {
+		// The key manager is the control planes' resident one: the load
+		// balancer in front of it is the control planes'.
+		lbRole = lint.RoleControlPlane
+	}
 	fr := lint.AtValue(n, k, v, "%s %s: %s matches no node of this fleet%s%s; if it is a load balancer in front of them, declare it "+
 		"with [[loadbalancer]] host = %q role = %q in %s; if it is one of them, add it to that node's [[node]] addresses",
-		t.what, epShowURL(ep.Raw), ep.Host, hint, epListTargets(f, t, ep.Scheme), ep.Host, string(t.role), lint.ConfigFileName)
+		t.what, epShowURL(ep.Raw), ep.Host, hint, epListTargets(f, t, ep.Scheme), ep.Host, string(lbRole), lint.ConfigFileName)
 	fr.Severity = lint.SeverityWarning
 	if t.unknownSeverity != 0 {
 		fr.Severity = t.unknownSeverity

@@ -58,6 +58,11 @@ var driftIgnored = []string{
 	"database.apim_db.type", "database.apim_db.url", "database.apim_db.hostname", "database.apim_db.port", "database.apim_db.name",
 	"super_admin", "encryption", "keystore.primary",
 	"apim.gateway.environment.name", "apim.gateway.environment.type", "apim.gateway.environment.description",
+	// URL groups are sets whose order does not matter, checked for coverage
+	// by event-hub-publish-groups and tm-url-groups; like every URL to
+	// another node (skipped in driftGroup), they are judged against the
+	// fleet by the endpoint rules, which also know each node's offset.
+	"apim.event_hub.publish.url_group", "apim.throttling.url_group",
 }
 
 var arrayIndex = regexp.MustCompile(`\[\d+\]`)
@@ -184,6 +189,19 @@ func selfRewriter(own map[string]bool) func(string) string {
 		}
 		return sb.String()
 	}
+}
+
+// secretByReference reports whether a secret key takes its value from a
+// placeholder on some peer ($ref{super_admin.password}): the key it refers
+// to is compared where it is written, and a message here could only show
+// the references, alike on both sides.
+func secretByReference(group []*lint.Node, path string) bool {
+	for _, n := range group {
+		if k := n.Get(path); k != nil && k.IsSecret() && len(k.Value.Placeholders) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func symbolicValue(v *lint.Value) bool {
@@ -313,7 +331,7 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
 			continue
 		}
 		path := st.path
-		if ignore.match(path) {
+		if _, endpoint := lint.EndpointKeyRole(path); endpoint || ignore.match(path) || secretByReference(group, path) {
 			continue
 		}
 		if self == nil {
