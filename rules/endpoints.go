@@ -683,3 +683,17 @@ func epDescribe(nodes []*lint.Node, total int, render func(*lint.Node) string) s
 func epSkip(n *lint.Node) bool {
 	return !n.Role.IsAPIM() || (n.SyntaxError != nil && len(n.Keys) == 0)
 }
+
+// epJMSURL names a node's broker the way the key k already writes its
+// URLs: ssl:// on the JMS-TLS port when the key uses TLS, so that a hint
+// never suggests downgrading a TLS fleet to plain tcp://.
+func epJMSURL(m *lint.Node, k *lint.Key) string {
+	if k != nil {
+		for _, v := range k.Value.Scalars() {
+			if ep, err := lint.ParseEndpoint(v.Text()); err == nil && ep.Scheme == "ssl" {
+				return fmt.Sprintf("%s (ssl://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMSTLS))
+			}
+		}
+	}
+	return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMS))
+}

@@ -63,6 +63,14 @@ func runEventDuplicateURL(p *lint.Pass) {
 			npeers := len(members) - 1
 			peers := epFirstOthers(members, n, 5)
 			k := n.Get(g.key)
+			// Hints follow the scheme the group already uses (ssl:// or tcp://).
+			style := k
+			for _, m := range members {
+				if style == nil {
+					style = m.Get(g.key)
+				}
+			}
+			epPeerURL := func(m *lint.Node) string { return epJMSURL(m, style) }
 			if k == nil {
 				if g.table != "" && len(members) >= 2 && n.SyntaxError == nil {
 					fr := lint.AtTable(n, g.table, "%s is one of %d %s nodes but sets no event_duplicate_url in [%s]: %s never reach %s",
@@ -130,10 +138,6 @@ func runEventDuplicateURL(p *lint.Pass) {
 			p.Report(fr)
 		}
 	}
-}
-
-func epPeerURL(m *lint.Node) string {
-	return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMS))
 }
 
 // epFirstOthers returns up to max nodes of nodes other than self.

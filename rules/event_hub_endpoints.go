@@ -85,7 +85,7 @@ func runEventHubEndpoints(p *lint.Pass) {
 		}
 		fr := lint.AtKey(n, k, "%s listens to %s only, not to %s", n.Name, epNames(heard.order),
 			epDescribe(miss, count, func(m *lint.Node) string {
-				return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMS))
+				return epJMSURL(m, k)
 			}))
 		if len(lost) > 0 {
 			verb := "publishes"

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 
 	"github.com/apimlint/apimlint/lint"
 )
@@ -60,7 +59,7 @@ func runThrottleDecisionEndpoints(p *lint.Pass) {
 		}
 		fr := lint.AtKey(n, k, "%s hears throttling decisions from %s only, not from %s: decisions stop reaching it when those are down",
 			n.Name, epNames(heard.order), epDescribe(miss, count, func(m *lint.Node) string {
-				return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMS))
+				return epJMSURL(m, k)
 			}))
 		fr.Severity = lint.SeverityWarning
 		p.Report(fr)
