@@ -41,6 +41,20 @@ var schemeDefaultPorts = map[string]int{"http": 80, "https": 443, "ws": 80, "wss
 func ParseEndpoint(s string) (Endpoint, error) {
 	e := Endpoint{Raw: s}
 	rest := strings.TrimSpace(s)
+	// User information may hold '/', '?' or '#' (a password): drop it
+	// before looking for the end of the authority, and never quote it.
+	if end, ok := urlUserinfo(rest); ok {
+		start := 0
+		if i := strings.Index(rest, "://"); i >= 0 {
+			start = i + 3
+		}
+		rest = rest[:start] + rest[end+1:]
+	}
+	// Errors quote the URL without its user information and its query.
+	s = rest
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i] + "…"
+	}
 	if strings.HasPrefix(strings.ToLower(rest), "jdbc:") {
 		rest = rest[len("jdbc:"):]
 	}
@@ -67,7 +81,7 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	auth := rest[:end]
 	e.Path = rest[end:]
 	if at := strings.LastIndexByte(auth, '@'); at >= 0 && !strings.Contains(auth[at:], "}") {
-		auth = auth[at+1:]
+		auth = auth[at+1:] // user@host: no password
 	}
 	host, port := splitHostPort(auth)
 	e.Host = strings.ToLower(host)

@@ -300,8 +300,10 @@ func readNodeFile(p string) ([]byte, error) {
 // removed; a file at the root takes the root's own name.
 func nodeName(root, rel string) string {
 	dir := path.Dir(rel)
-	dir = strings.TrimSuffix(dir, "repository/conf")
-	dir = strings.TrimSuffix(dir, "/")
+	if dir == "repository/conf" {
+		dir = "."
+	}
+	dir = strings.TrimSuffix(dir, "/repository/conf")
 	if dir == "" || dir == "." {
 		abs, err := filepath.Abs(root)
 		if err != nil {
@@ -439,6 +441,10 @@ func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, s
 	n.ownAddresses(nc)
 	n.refs = n.endpointRefs()
 	n.secrets = nodeSecrets(n)
+	if len(n.secrets) > 0 {
+		propagateSecrets(n)
+		n.secrets = nodeSecrets(n)
+	}
 	return n
 }
 

@@ -30,13 +30,56 @@ func isSecretPath(path string) bool {
 		return true
 	}
 	seg := path
+	parent := ""
 	if i := lastDot(path); i >= 0 {
-		seg = path[i+1:]
+		seg, parent = path[i+1:], path[:i]
 	}
-	seg = strings.Trim(seg, `"'`)
+	if secretSegment(seg, path) {
+		return true
+	}
+	// Values below a secret-named table or array (password = [{v = "…"}],
+	// credentials = {value = "…"}) are as secret as the table; settings
+	// there are not ([oauth.grant_type.password] enable = true).
+	if isSettingName(nameWords(strings.Trim(stripIndex(seg), `"'`))) {
+		return false
+	}
+	for parent != "" {
+		pseg := parent
+		if i := lastDot(parent); i >= 0 {
+			pseg, parent = parent[i+1:], parent[:i]
+		} else {
+			parent = ""
+		}
+		if secretTable(pseg) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretTable reports whether a table or array segment holds secrets in
+// its fields: named for a password or credentials (not for tokens: caches
+// such as gateway_token are tables of settings).
+func secretTable(seg string) bool {
+	seg = strings.ToLower(strings.Trim(stripIndex(seg), `"'`))
+	if isSettingName(nameWords(seg)) {
+		return false
+	}
+	return strings.Contains(seg, "password") || strings.Contains(seg, "passwd") || strings.Contains(seg, "passphrase") ||
+		strings.Contains(seg, "credential") || seg == "secret" || strings.HasSuffix(seg, "_secret")
+}
+
+func stripIndex(seg string) string {
 	if i := strings.IndexByte(seg, '['); i >= 0 {
-		seg = seg[:i]
+		return seg[:i]
 	}
+	return seg
+}
+
+// secretSegment decides one segment of a key path; path is the whole key
+// path when seg is its last segment.
+func secretSegment(seg, path string) bool {
+	seg = strings.Trim(stripIndex(seg), `"'`)
 	words := nameWords(seg)
 	seg = strings.ToLower(seg)
 	if seg == "key" {
@@ -45,8 +88,8 @@ func isSecretPath(path string) bool {
 		// the free-form user store properties (Helm renders key = "value").
 		return !strings.HasPrefix(path, "user_store.")
 	}
-	for _, w := range []string{"api_key", "private_key", "access_key", "secret_key", "signing_key", "encryption_key", "shared_key"} {
-		if seg == w || strings.HasSuffix(seg, "_"+w) {
+	for _, w := range []string{"api_key", "private_key", "access_key", "secret_key", "signing_key", "encryption_key", "shared_key", "hmac_key"} {
+		if seg == w || strings.HasSuffix(seg, "_"+w) || strings.HasPrefix(seg, w+"_") {
 			return true
 		}
 	}
@@ -199,7 +242,7 @@ func hasURLPassword(s string) bool {
 		return false // neither user info nor a query parameter
 	}
 	lower := strings.ToLower(s)
-	for _, p := range []string{"password=", "passwd=", "pwd="} {
+	for _, p := range []string{"password=", "passwd=", "pwd=", "token=", "secret=", "client_secret=", "apikey=", "api_key="} {
 		if i := strings.Index(lower, p); i >= 0 && i+len(p) < len(lower) {
 			c := lower[i+len(p)]
 			if c != '&' && c != ';' && c != '"' && c != '\'' {
@@ -207,24 +250,42 @@ func hasURLPassword(s string) bool {
 			}
 		}
 	}
-	rest := s
-	for {
-		i := strings.Index(rest, "://")
-		if i < 0 {
-			return false
-		}
-		rest = rest[i+3:]
-		end := strings.IndexAny(rest, "/?#'\" \t")
-		auth := rest
-		if end >= 0 {
-			auth = rest[:end]
-		}
-		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
-			if c := strings.IndexByte(auth[:at], ':'); c >= 0 && c < at-1 {
-				return true
-			}
-		}
+	_, ok := urlUserinfo(s)
+	return ok
+}
+
+// urlUserinfo finds user:password@ in a URL, with or without a scheme.
+// It errs on the side of secrecy: everything up to the last '@' before
+// the host counts, since a password may hold '/', '#' or '?'.
+func urlUserinfo(s string) (end int, ok bool) {
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
 	}
+	at := strings.LastIndexByte(s[start:], '@')
+	if at < 0 {
+		return 0, false
+	}
+	c := strings.IndexByte(s[start:start+at], ':')
+	if c < 0 || c == at-1 {
+		return 0, false // user@host, or user:@host
+	}
+	return start + at, true
+}
+
+// RedactURL hides the password of a URL's user information
+// (scheme://user:****@host…).
+func RedactURL(s string) string {
+	end, ok := urlUserinfo(s)
+	if !ok {
+		return s
+	}
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	}
+	user, _, _ := strings.Cut(s[start:end], ":")
+	return s[:start] + user + ":****" + s[end:]
 }
 
 // Redact describes a secret without revealing it.
@@ -353,9 +414,13 @@ var publicDefaults = map[string]bool{"admin": true, "wso2carbon": true, "passwor
 // a safety net under the rules' own redaction.
 func scrub(s string, secrets []string) string {
 	for _, sec := range secrets {
-		if !strings.Contains(s, sec) {
+		if !strings.Contains(s, sec) || isPlainWord(sec) {
 			continue
 		}
+		// A long secret is hidden wherever it stands, even glued to other
+		// text ("x" + password); a short one only as a whole word, so that
+		// it does not garble the words around it.
+		anywhere := len(sec) >= 8
 		var sb strings.Builder
 		rest := s
 		for {
@@ -365,7 +430,7 @@ func scrub(s string, secrets []string) string {
 				break
 			}
 			j := i + len(sec)
-			if (i > 0 && isWordByte(rest[i-1])) || (j < len(rest) && isWordByte(rest[j])) {
+			if !anywhere && ((i > 0 && isWordByte(rest[i-1])) || (j < len(rest) && isWordByte(rest[j]))) {
 				sb.WriteString(rest[:j])
 			} else {
 				sb.WriteString(rest[:i])
@@ -376,6 +441,49 @@ func scrub(s string, secrets []string) string {
 		s = sb.String()
 	}
 	return s
+}
+
+// isPlainWord reports whether a secret is a short lower-case word
+// ("gateway"): scrubbing it would blank the same word in apimlint's own
+// messages and so tell the reader what the password is. Rules never print
+// secrets; the scrub is only their safety net.
+func isPlainWord(s string) bool {
+	if len(s) >= 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// propagateSecrets marks as secret every key whose resolved value carries
+// one of the node's secrets through a placeholder (alias =
+// "x$ref{keystore.primary.password}", "${admin.password}"), so that outputs
+// and baselines treat the copy like the original.
+func propagateSecrets(n *Node) {
+	if len(n.secrets) == 0 {
+		return
+	}
+	for _, k := range n.Keys {
+		if k.secret == secretYes {
+			continue
+		}
+	values:
+		for _, v := range k.Value.Scalars() {
+			if v.Kind != KindString || len(v.Placeholders) == 0 {
+				continue
+			}
+			for _, sec := range n.secrets {
+				if strings.Contains(v.Resolved, sec) {
+					k.secret = secretYes
+					break values
+				}
+			}
+		}
+	}
 }
 
 func isWordByte(c byte) bool {

@@ -144,3 +144,75 @@ password = "Xk4-db-secret"
 		t.Errorf("scrub = %q", got)
 	}
 }
+
+func TestSecretsTravelThroughPlaceholders(t *testing.T) {
+	n := NewNode("gw", "gw/deployment.toml", []byte(`[super_admin]
+username = "admin"
+password = "Adm1nPassGw"
+
+[keystore.primary]
+password = "Hunter2Sekret"
+alias = "x$ref{keystore.primary.password}"
+file_name = "k${admin.password}.jks"
+`), nil, ResolveOptions{})
+	for _, p := range []string{"keystore.primary.alias", "keystore.primary.file_name"} {
+		k := n.Get(p)
+		if !k.IsSecret() {
+			t.Errorf("%s carries a secret through a placeholder but is not secret", p)
+		}
+		if s := k.Show(); strings.Contains(s, "Hunter2") || strings.Contains(s, "Adm1n") {
+			t.Errorf("%s shown as %s", p, s)
+		}
+	}
+	if got := scrub("alias xHunter2Sekret differs", n.secrets); strings.Contains(got, "Hunter2") {
+		t.Errorf("a secret glued to other text survives the scrub: %s", got)
+	}
+	if got := scrub("gateway node has no table", []string{"gateway"}); got != "gateway node has no table" {
+		t.Errorf("a plain-word password must not be blanked out of apimlint's own words: %s", got)
+	}
+}
+
+func TestURLPasswords(t *testing.T) {
+	for _, s := range []string{
+		"https://admin:p#ssWord1@cp:9443/services/",
+		"tcp://admin:Zz/Secret9@cp:5672",
+		"admin:NoScheme5@tm:5672",
+		"jdbc:mysql://dbuser:Db/Secret7@db:3306/x",
+		"https://cp:9443/x?token=abc",
+	} {
+		if !hasURLPassword(s) {
+			t.Errorf("%s: password not seen", s)
+		}
+		for _, secret := range []string{"p#ssWord1", "Zz/Secret9", "NoScheme5", "Db/Secret7"} {
+			if strings.Contains(RedactURL(s), secret) {
+				t.Errorf("RedactURL(%s) = %s", s, RedactURL(s))
+			}
+		}
+		if e, err := ParseEndpoint(s); err != nil && strings.Contains(err.Error(), "Secret") || strings.Contains(e.Raw, "@") && strings.Contains(e.Host, "admin") {
+			t.Errorf("ParseEndpoint(%s) = %+v, %v", s, e, err)
+		}
+	}
+	if e, err := ParseEndpoint("https://admin:p#ssWord1@cp:9443/services/"); err != nil || e.Host != "cp" || e.Port != 9443 {
+		t.Errorf("user info with '#': %+v %v", e, err)
+	}
+	for _, s := range []string{"tcp://cp-1:5672", "user@example.com", "https://cp/x?name=value"} {
+		if hasURLPassword(s) {
+			t.Errorf("%s: no password in it", s)
+		}
+	}
+}
+
+func TestSecretTables(t *testing.T) {
+	for p, want := range map[string]bool{
+		"a.password[0].v":                      true,
+		"a.credentials.value":                  true,
+		"oauth.grant_type.password.enable":     false,
+		"apim.cache.gateway_token.enable":      false,
+		"apim.cache.gateway_token.expiry_time": false,
+		"x.hmac_key":                           true,
+	} {
+		if got := IsSecretPath(p); got != want {
+			t.Errorf("IsSecretPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

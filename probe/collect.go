@@ -316,11 +316,13 @@ func (c *collector) jdbc(rest string, u Use) {
 			return
 		}
 		auth = rest[i+3:]
+		// user:password@ never reaches a message; the password may hold
+		// '/', '?' or '#', so the user info ends at the last '@'.
+		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+			auth = auth[at+1:]
+		}
 		if j := strings.IndexAny(auth, "/?;#"); j >= 0 {
 			auth = auth[:j]
-		}
-		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
-			auth = auth[at+1:] // user:password@ never reaches a message
 		}
 	}
 	// MySQL and PostgreSQL accept several hosts: host1:3306,host2:3306.
@@ -441,13 +443,14 @@ func placeholderNames(v *lint.Value, text string) string {
 // safeDisplay shortens a value that did not parse, dropping anything after
 // the authority and any user info.
 func safeDisplay(text string) string {
+	text = lint.RedactURL(text)
 	if i := strings.Index(text, "://"); i >= 0 {
 		auth := text[i+3:]
-		if j := strings.IndexAny(auth, "/?#;"); j >= 0 {
-			auth = auth[:j]
-		}
 		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
 			auth = auth[at+1:]
+		}
+		if j := strings.IndexAny(auth, "/?#;"); j >= 0 {
+			auth = auth[:j]
 		}
 		return text[:i+3] + auth
 	}

@@ -286,24 +286,7 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 // epShowURL hides the password of a URL's user info (scheme://user:pw@host)
 // so that messages never carry it.
 func epShowURL(raw string) string {
-	i := strings.Index(raw, "://")
-	if i < 0 {
-		return raw
-	}
-	rest := raw[i+3:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	at := strings.LastIndexByte(rest[:end], '@')
-	if at < 0 {
-		return raw
-	}
-	user, _, hasPw := strings.Cut(rest[:at], ":")
-	if !hasPw {
-		return raw
-	}
-	return raw[:i+3] + user + ":****" + rest[at:]
+	return lint.RedactURL(raw)
 }
 
 // epLearnt says why a host names a node when apimlint learnt it from the
