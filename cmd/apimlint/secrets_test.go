@@ -160,6 +160,15 @@ db_password = %[22]q
 
 [custom]
 password_for_env = "$env{APIM_SECRET_FROM_ENV}"
+# Secrets copied into keys of other names, and URL passwords with the
+# characters that end a URL's authority.
+copied_by_ref = "x$ref{keystore.primary.password}"
+copied_by_property = "k${admin.password}"
+reports_url = "https://ops:p#%[23]s/x@reports.example.test:9443/services/"
+broker = "ops:%[24]s@broker.example.test:5672"
+
+[custom.credentials]
+value = %[25]q
 `, name, role, s.core(t, name+": super_admin.password"), sec("database.apim_db.password"),
 			s.core(t, name+": shared_db url password"), sec("database.shared_db.password"),
 			sec("keystore.tls.password"), sec("keystore.tls.key_password"),
@@ -169,7 +178,9 @@ password_for_env = "$env{APIM_SECRET_FROM_ENV}"
 			s.core(t, name+": apim.event_hub.password"), sec("apim.key_manager.password"),
 			sec("client_secret"), sec("apim.throttling.jms.password"), sec("apim.analytics.auth_token"),
 			s.core(t, name+": JMS URL password"), sec("event_listener password"),
-			sec("secrets.admin_password"), sec("secrets.db_password"))
+			sec("secrets.admin_password"), sec("secrets.db_password"),
+			s.core(t, name+": URL password with # and /"), s.core(t, name+": URL password without scheme"),
+			sec("custom.credentials.value"))
 	}
 	files := map[string]string{
 		"cp-1/deployment.toml": node("cp-1", "control-plane"),
