@@ -178,7 +178,7 @@ func loadConfigOS(root string, opts LoadOptions) (*Config, []Finding, error) {
 		}
 		file = filepath.Join(dir, ConfigFileName)
 	}
-	data, err := os.ReadFile(file)
+	data, err := readNodeFile(file)
 	if err != nil {
 		if !explicit && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, nil
@@ -267,7 +267,8 @@ func walkOS(root string) ([]source, error) {
 // files are a few kilobytes, and a runaway file must not exhaust memory.
 const maxNodeFile = 64 << 20
 
-// ReadNodeFile reads a node file the way Load does.
+// ReadNodeFile reads a node file (or the fleet config) the way Load does:
+// only a regular file of sane size, never blocking on a FIFO.
 func ReadNodeFile(p string) ([]byte, error) { return readNodeFile(p) }
 
 // readNodeFile reads a node file, refusing anything but a regular file of

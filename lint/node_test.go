@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -262,5 +263,18 @@ func TestByteOrderMark(t *testing.T) {
 	}
 	if tb := n.Table("server"); tb == nil || tb.Pos.Column != 1 {
 		t.Errorf("table at %+v", tb)
+	}
+}
+
+func TestPlaceholderPositions(t *testing.T) {
+	n := node(t, "[a]\nm = \"\"\"\nfoo $ref{nope.x}\"\"\"\nb = \"$ref{c.d} and $ref{nope.y} and $ref{nope.y}\"\n[c]\nd = \"x\"\n")
+	var got []string
+	for _, d := range n.Diagnostics {
+		if d.Rule == RuleUnresolvedPlaceholder {
+			got = append(got, fmt.Sprintf("%d:%d", d.Line, d.Column))
+		}
+	}
+	if want := "3:5 4:20 4:37"; strings.Join(got, " ") != want {
+		t.Errorf("placeholder findings at %v, want %s", got, want)
 	}
 }

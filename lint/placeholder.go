@@ -344,10 +344,7 @@ func (r *resolver) report(k *Key, v *Value, ph *Placeholder, format string, args
 	if !r.diagnose {
 		return
 	}
-	pos := v.Pos
-	if i := strings.Index(v.Raw, ph.Text); i >= 0 {
-		pos.Column += i
-	}
+	pos := placeholderPos(v, ph)
 	r.n.Diagnostics = append(r.n.Diagnostics, Finding{
 		Rule:     RuleUnresolvedPlaceholder,
 		Severity: SeverityError,
@@ -366,3 +363,27 @@ const (
 	RuleUnresolvedPlaceholder = "unresolved-placeholder"
 	RuleRoleUnknown           = "role-unknown"
 )
+
+// placeholderPos is where a placeholder stands in the file: the same
+// occurrence in the raw text as in the decoded string (the two differ by
+// quotes and escapes), across the lines of a multi-line string.
+func placeholderPos(v *Value, ph *Placeholder) Position {
+	pos := v.Pos
+	nth := strings.Count(v.Str[:ph.Start], ph.Text)
+	idx := -1
+	for from := 0; nth >= 0; nth-- {
+		i := strings.Index(v.Raw[from:], ph.Text)
+		if i < 0 {
+			return pos
+		}
+		idx = from + i
+		from = idx + len(ph.Text)
+	}
+	if nl := strings.LastIndexByte(v.Raw[:idx], '\n'); nl >= 0 {
+		pos.Line += strings.Count(v.Raw[:idx], "\n")
+		pos.Column = idx - nl
+	} else {
+		pos.Column += idx
+	}
+	return pos
+}

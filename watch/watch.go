@@ -348,7 +348,7 @@ func (w *Watcher) excluded(rel, name string) bool {
 }
 
 func (w *Watcher) loadConfig() error {
-	data, err := os.ReadFile(w.cfgFile)
+	data, err := lint.ReadNodeFile(w.cfgFile)
 	switch {
 	case err == nil:
 		w.cfg, w.cfgDiag = lint.ParseConfig(w.cfgFile, data)
