@@ -42,6 +42,8 @@ func TestLoadFindsNodes(t *testing.T) {
 	write(t, filepath.Join(dir, ".hidden/x/deployment.toml"), "ignored = true\n")
 	write(t, filepath.Join(dir, ".apimlint.toml"), "[[node]]\npath = \"gw-1\"\nrole = \"gateway\"\n")
 	write(t, filepath.Join(dir, "notes/other.toml"), "ignored = true\n")
+	// Only a whole repository/conf directory is dropped from a node name.
+	write(t, filepath.Join(dir, "n1/gwrepository/conf/deployment.toml"), "[server]\nserver_role = \"gateway-worker\"\n")
 	// A directory named deployment.toml is walked, not read.
 	write(t, filepath.Join(dir, "deployment.toml/tm-1/deployment.toml"), "[server]\nserver_role = \"traffic-manager\"\n")
 	// A symlink loop must not hang the walk.
@@ -52,7 +54,7 @@ func TestLoadFindsNodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := names(f), "cp/dc1 deployment.toml/tm-1 gw-1"; got != want {
+	if got, want := names(f), "cp/dc1 deployment.toml/tm-1 gw-1 n1/gwrepository/conf"; got != want {
 		t.Fatalf("nodes %q, want %q", got, want)
 	}
 	gw := f.Node("gw-1")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
@@ -54,6 +55,13 @@ func (c *commonFlags) outputs() ([]output, error) {
 		w, ok := report.Get(name)
 		if !ok {
 			return nil, fmt.Errorf("unknown format %q (want %s)", name, strings.Join(report.Formats(), ", "))
+		}
+		if path != "" && path != "-" {
+			for _, o := range out {
+				if o.path == path {
+					return nil, fmt.Errorf("two formats write to %s; give each its own file", path)
+				}
+			}
 		}
 		if path == "" || path == "-" {
 			if stdoutTaken {
@@ -173,18 +181,35 @@ func writeOutputs(env *cliEnv, cf *commonFlags, outs []output, res *lint.Result)
 }
 
 // writeFileAtomic writes through a temporary file and renames it into
-// place, so a crash never leaves a half-written report.
+// place, so a crash never leaves a half-written report. A symlink is
+// followed (its target is replaced, not the link), and a path that is not a
+// regular file (/dev/stdout, a pipe) is written to directly.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	dir := "."
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		dir = path[:i+1]
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
 	}
-	tmp, err := os.CreateTemp(dir, ".apimlint-*.tmp")
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".apimlint-*.tmp")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
 	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	// CreateTemp makes the file private; a report is as readable as any file.
+	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return err
 	}
