@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/apimlint/apimlint/drift"
+	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/watch"
 )
 
@@ -141,7 +142,11 @@ func (p *watchPrinter) print(e watch.Event) {
 			line["root"] = p.root
 			line["nodes"] = e.Stats.Nodes
 			line["summary"] = e.Stats.Summary
-			line["findings"] = e.Stats.Findings
+			findings := e.Stats.Findings
+			if findings == nil {
+				findings = []lint.Finding{} // consumers get an array, never null
+			}
+			line["findings"] = findings
 		case watch.EventError:
 			line["message"] = e.Message
 		}
