@@ -334,6 +334,11 @@ func (r *resolver) ref(k *Key, v *Value, ph *Placeholder) (string, phState) {
 	}
 	for _, tp := range tv.Placeholders {
 		if !tp.Known && (tp.Kind == PlaceholderRef || tp.Kind == PlaceholderConf) {
+			if tp.Kind == PlaceholderRef && tp.Name == k.Path {
+				// A two-key cycle: the other key reported closing it; this
+				// one is as broken.
+				r.report(k, v, ph, "%s is part of a reference cycle through %s; WSO2 fails to start", ph.Text, ph.Name)
+			}
 			return "", phUnresolved // the broken link is reported where it is
 		}
 	}
