@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -92,19 +93,6 @@ gateway_labels = ["Default"]
 enable_data_publishing = true
 `
 
-func writeFleet(t testing.TB, dir string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func load(t testing.TB, dir string) *lint.Fleet {
 	t.Helper()
 	f, err := lint.Load([]string{dir}, lint.LoadOptions{})
@@ -134,7 +122,7 @@ func record(t testing.TB, dir string) *Baseline {
 
 func newFleet(t testing.TB) string {
 	dir := t.TempDir()
-	writeFleet(t, dir, map[string]string{"cp-1/deployment.toml": cpTOML, "gw-1/repository/conf/deployment.toml": gwTOML})
+	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": cpTOML, "gw-1/repository/conf/deployment.toml": gwTOML})
 	return dir
 }
 
@@ -151,13 +139,13 @@ func TestNoDriftAfterReformatAndReorder(t *testing.T) {
 	b := record(t, dir)
 	// The reformatted file also changes one value, so that the test can
 	// fail: exactly that key must be reported, nothing else.
-	writeFleet(t, dir, map[string]string{"cp-1/deployment.toml": cpReformatted})
+	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": cpReformatted})
 	got := Changes(b, load(t, dir), Options{})
 	if len(got) != 1 || got[0].Key != "apim.throttling.url_group[0].traffic_manager_urls" || got[0].Kind != Changed {
 		t.Fatalf("want only the changed traffic_manager_urls, got %+v", got)
 	}
 	fixed := strings.Replace(cpReformatted, "tcp://tm-1:9711", "tcp://tm-1:9611", 1)
-	writeFleet(t, dir, map[string]string{"cp-1/deployment.toml": fixed})
+	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": fixed})
 	if got := Changes(b, load(t, dir), Options{}); len(got) != 0 {
 		t.Fatalf("reformatted, reordered file drifted: %+v", got)
 	}
@@ -170,7 +158,7 @@ func TestChangeKinds(t *testing.T) {
 	gw = strings.Replace(gw, `gateway_labels = ["Default"]`, `gateway_labels = ["Default", "Edge"]`, 1)
 	gw = strings.Replace(gw, `node_ip = "10.0.0.2"`+"\n", "", 1)
 	gw += "\n[transport.http]\nproxyPort = 80\n"
-	writeFleet(t, dir, map[string]string{"gw-1/repository/conf/deployment.toml": gw})
+	fleettest.WriteFiles(t, dir, map[string]string{"gw-1/repository/conf/deployment.toml": gw})
 	fs := Compare(b, load(t, dir), Options{})
 	gwFile := filepath.Join(dir, "gw-1/repository/conf/deployment.toml")
 	want := []struct {
@@ -197,7 +185,7 @@ func TestChangeKinds(t *testing.T) {
 func TestRemovedKeyPointsAtItsTable(t *testing.T) {
 	dir := newFleet(t)
 	b := record(t, dir)
-	writeFleet(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpTOML, "connection_limit = 1_000\n", "", 1)})
+	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpTOML, "connection_limit = 1_000\n", "", 1)})
 	fs := Compare(b, load(t, dir), Options{})
 	if len(fs) != 1 || fs[0].Line != 27 || fs[0].Key != "transport.https.properties.connection_limit" || !strings.Contains(fs[0].Message, "was 1000") {
 		t.Fatalf("got %+v", fs)
@@ -207,7 +195,7 @@ func TestRemovedKeyPointsAtItsTable(t *testing.T) {
 func TestKindChangeIsReported(t *testing.T) {
 	dir := newFleet(t)
 	b := record(t, dir)
-	writeFleet(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpTOML, "proxyPort = 443", `proxyPort = "443"`, 1)})
+	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpTOML, "proxyPort = 443", `proxyPort = "443"`, 1)})
 	fs := Compare(b, load(t, dir), Options{})
 	if len(fs) != 1 || !strings.Contains(fs[0].Message, `was 443 (integer), now "443" (string)`) {
 		t.Fatalf("got %+v", fs)
@@ -236,7 +224,7 @@ func TestSecretChangeDetectedNeverShown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFleet(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpTOML, oldPw, newPw, 1)})
+	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpTOML, oldPw, newPw, 1)})
 	fs := Compare(b, load(t, dir), Options{})
 	keys := map[string]bool{}
 	for _, f := range fs {
@@ -260,7 +248,7 @@ func TestNodesAddedRemovedAndRoleChanged(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "gw-1")); err != nil {
 		t.Fatal(err)
 	}
-	writeFleet(t, dir, map[string]string{
+	fleettest.WriteFiles(t, dir, map[string]string{
 		"gw-2/deployment.toml": gwTOML,
 		"cp-1/deployment.toml": strings.Replace(cpTOML, `server_role = "control-plane"`, `server_role = "traffic-manager"`, 1),
 	})
@@ -284,7 +272,7 @@ func TestNodesAddedRemovedAndRoleChanged(t *testing.T) {
 func TestSyntaxErrorTodayIsNotSilent(t *testing.T) {
 	dir := newFleet(t)
 	b := record(t, dir)
-	writeFleet(t, dir, map[string]string{"gw-1/repository/conf/deployment.toml": gwTOML + "\n[broken\n"})
+	fleettest.WriteFiles(t, dir, map[string]string{"gw-1/repository/conf/deployment.toml": gwTOML + "\n[broken\n"})
 	fs := Compare(b, load(t, dir), Options{})
 	if len(fs) != 1 || fs[0].Severity != lint.SeverityError || !strings.Contains(fs[0].Message, "cannot be compared") {
 		t.Fatalf("got %+v", fs)
@@ -293,7 +281,7 @@ func TestSyntaxErrorTodayIsNotSilent(t *testing.T) {
 
 func TestRecordRefusesBrokenFile(t *testing.T) {
 	dir := newFleet(t)
-	writeFleet(t, dir, map[string]string{"gw-1/repository/conf/deployment.toml": "[server\n"})
+	fleettest.WriteFiles(t, dir, map[string]string{"gw-1/repository/conf/deployment.toml": "[server\n"})
 	if _, err := Record(load(t, dir), RecordOptions{}); err == nil || !strings.Contains(err.Error(), "deployment.toml:1:") {
 		t.Fatalf("err = %v", err)
 	}
@@ -307,7 +295,7 @@ func TestIgnore(t *testing.T) {
 	cp = strings.Replace(cp, "proxyPort = 443", "proxyPort = 8443", 1)
 	gw := strings.Replace(gwTOML, "10.0.0.2", "10.0.9.2", 1)
 	gw = strings.Replace(gw, `["Default"]`, `["Edge"]`, 1)
-	writeFleet(t, dir, map[string]string{"cp-1/deployment.toml": cp, "gw-1/repository/conf/deployment.toml": gw})
+	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": cp, "gw-1/repository/conf/deployment.toml": gw})
 	f := load(t, dir)
 	all := len(Changes(b, f, Options{}))
 	if all != 5 {
@@ -419,7 +407,7 @@ func TestBaselineIsStable(t *testing.T) {
 	if !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
 		t.Fatal("two recordings of the same fleet differ")
 	}
-	writeFleet(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpReformatted, "tcp://tm-1:9711", "tcp://tm-1:9611", 1)})
+	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpReformatted, "tcp://tm-1:9711", "tcp://tm-1:9611", 1)})
 	b, err := Record(load(t, dir), RecordOptions{Salt: "fixed"})
 	if err != nil {
 		t.Fatal(err)

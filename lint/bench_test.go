@@ -47,8 +47,10 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 // BenchmarkLint loads a generated fleet and runs every rule on it.
-func BenchmarkLint(b *testing.B) {
-	all := rules.All()
+func BenchmarkLint(b *testing.B) { benchLint(b, rules.All()) }
+
+// benchLint loads each generated fleet and runs the rules on it.
+func benchLint(b *testing.B, rs []*lint.Rule) {
 	for _, n := range benchSizes {
 		files := fleetFiles(n)
 		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
@@ -57,7 +59,7 @@ func BenchmarkLint(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := lint.Run(context.Background(), f, all, lint.RunOptions{}); err != nil {
+				if _, err := lint.Run(context.Background(), f, rs, lint.RunOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -86,18 +88,5 @@ func BenchmarkLintFoundation(b *testing.B) {
 		}
 		rs = append(rs, r)
 	}
-	for _, n := range benchSizes {
-		files := fleetFiles(n)
-		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
-			for b.Loop() {
-				f, err := lint.LoadFiles("fleet", files, lint.LoadOptions{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := lint.Run(context.Background(), f, rs, lint.RunOptions{}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchLint(b, rs)
 }

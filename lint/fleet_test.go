@@ -16,16 +16,6 @@ import (
 	"github.com/apimlint/apimlint/rules"
 )
 
-func write(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func names(f *lint.Fleet) string {
 	var out []string
 	for _, n := range f.Nodes {
@@ -36,16 +26,16 @@ func names(f *lint.Fleet) string {
 
 func TestLoadFindsNodes(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "gw-1/repository/conf/deployment.toml"), "[server]\nhostname = \"gw-1\"\n")
-	write(t, filepath.Join(dir, "cp/dc1/deployment.toml"), "[server]\nserver_role = \"control-plane\"\n")
-	write(t, filepath.Join(dir, ".git/deployment.toml"), "ignored = true\n")
-	write(t, filepath.Join(dir, ".hidden/x/deployment.toml"), "ignored = true\n")
-	write(t, filepath.Join(dir, ".apimlint.toml"), "[[node]]\npath = \"gw-1\"\nrole = \"gateway\"\n")
-	write(t, filepath.Join(dir, "notes/other.toml"), "ignored = true\n")
+	fleettest.WriteFile(t, filepath.Join(dir, "gw-1/repository/conf/deployment.toml"), "[server]\nhostname = \"gw-1\"\n")
+	fleettest.WriteFile(t, filepath.Join(dir, "cp/dc1/deployment.toml"), "[server]\nserver_role = \"control-plane\"\n")
+	fleettest.WriteFile(t, filepath.Join(dir, ".git/deployment.toml"), "ignored = true\n")
+	fleettest.WriteFile(t, filepath.Join(dir, ".hidden/x/deployment.toml"), "ignored = true\n")
+	fleettest.WriteFile(t, filepath.Join(dir, ".apimlint.toml"), "[[node]]\npath = \"gw-1\"\nrole = \"gateway\"\n")
+	fleettest.WriteFile(t, filepath.Join(dir, "notes/other.toml"), "ignored = true\n")
 	// Only a whole repository/conf directory is dropped from a node name.
-	write(t, filepath.Join(dir, "n1/gwrepository/conf/deployment.toml"), "[server]\nserver_role = \"gateway-worker\"\n")
+	fleettest.WriteFile(t, filepath.Join(dir, "n1/gwrepository/conf/deployment.toml"), "[server]\nserver_role = \"gateway-worker\"\n")
 	// A directory named deployment.toml is walked, not read.
-	write(t, filepath.Join(dir, "deployment.toml/tm-1/deployment.toml"), "[server]\nserver_role = \"traffic-manager\"\n")
+	fleettest.WriteFile(t, filepath.Join(dir, "deployment.toml/tm-1/deployment.toml"), "[server]\nserver_role = \"traffic-manager\"\n")
 	// A symlink loop must not hang the walk.
 	if err := os.Symlink(dir, filepath.Join(dir, "cp/loop")); err != nil {
 		t.Fatal(err)
@@ -69,7 +59,7 @@ func TestLoadFindsNodes(t *testing.T) {
 func TestLoadFileArgsAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "edge.toml")
-	write(t, p, "[apim.sync_runtime_artifacts.gateway]\ngateway_labels = [\"Default\"]\n")
+	fleettest.WriteFile(t, p, "[apim.sync_runtime_artifacts.gateway]\ngateway_labels = [\"Default\"]\n")
 	f, err := lint.Load([]string{p}, lint.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +72,7 @@ func TestLoadFileArgsAndErrors(t *testing.T) {
 	}
 	if os.Geteuid() != 0 { // root reads everything
 		locked := filepath.Join(dir, "locked")
-		write(t, filepath.Join(locked, "deployment.toml"), "a = 1\n")
+		fleettest.WriteFile(t, filepath.Join(locked, "deployment.toml"), "a = 1\n")
 		if err := os.Chmod(locked, 0); err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +89,7 @@ func TestLoadHostileInput(t *testing.T) {
 	for i := range garbage {
 		garbage[i] = byte(i * 7)
 	}
-	write(t, filepath.Join(dir, "garbage/deployment.toml"), string(garbage))
+	fleettest.WriteFile(t, filepath.Join(dir, "garbage/deployment.toml"), string(garbage))
 	var big strings.Builder
 	big.WriteString("[server]\nhostname = \"big\"\n")
 	for i := 0; big.Len() < 5<<20; i++ {
@@ -111,8 +101,8 @@ func TestLoadHostileInput(t *testing.T) {
 		big.WriteString(itoa(i))
 		big.WriteString("]\nv = \"$ref{server.hostname}\"\n")
 	}
-	write(t, filepath.Join(dir, "big/deployment.toml"), big.String())
-	write(t, filepath.Join(dir, "cycle/deployment.toml"), "[a]\nb = \"$ref{a.c}\"\nc = \"$ref{a.b}\"\n")
+	fleettest.WriteFile(t, filepath.Join(dir, "big/deployment.toml"), big.String())
+	fleettest.WriteFile(t, filepath.Join(dir, "cycle/deployment.toml"), "[a]\nb = \"$ref{a.c}\"\nc = \"$ref{a.b}\"\n")
 	start := time.Now()
 	f, err := lint.Load([]string{dir}, lint.LoadOptions{})
 	if err != nil {
@@ -249,7 +239,7 @@ func readManifest(t *testing.T, path string) map[string]string {
 // read forever; the walk must pass it by.
 func TestLoadSkipsFIFO(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "gw-2/deployment.toml"), "[server]\nhostname = \"gw-2\"\n")
+	fleettest.WriteFile(t, filepath.Join(dir, "gw-2/deployment.toml"), "[server]\nhostname = \"gw-2\"\n")
 	if err := os.MkdirAll(filepath.Join(dir, "gw-1"), 0o755); err != nil {
 		t.Fatal(err)
 	}

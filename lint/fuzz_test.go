@@ -40,7 +40,7 @@ func FuzzPlaceholders(f *testing.F) {
 	f.Add("$ref{x}$ref{y}$secret{}$env{}${")
 	f.Add("$ref{super_admin.password}-$conf{a}")
 	f.Fuzz(func(t *testing.T, s string) {
-		src := "[server]\noffset = 2\nhostname = \"h\"\n[a]\nb = \"$ref{a.c}\"\nc = \"$ref{a.b}\"\n[x]\nv = " + quoteTOML(s) + "\n"
+		src := "[server]\noffset = 2\nhostname = \"h\"\n[a]\nb = \"$ref{a.c}\"\nc = \"$ref{a.b}\"\n[x]\nv = " + QuoteTOML(s) + "\n"
 		n := NewNode("n", "n/deployment.toml", []byte(src), nil, ResolveOptions{})
 		if n.SyntaxError != nil {
 			return
@@ -54,24 +54,4 @@ func FuzzPlaceholders(f *testing.F) {
 			return
 		}
 	})
-}
-
-func quoteTOML(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			b.WriteString(`\u00`)
-			b.WriteByte("0123456789abcdef"[r>>4])
-			b.WriteByte("0123456789abcdef"[r&15])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

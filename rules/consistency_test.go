@@ -9,10 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
+	"github.com/google/go-cmp/cmp"
 )
 
 // consistencyRules are the rules of this file's tests.

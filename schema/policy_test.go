@@ -7,12 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/txtar"
-
 	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
 	"github.com/apimlint/apimlint/schema"
+	"golang.org/x/tools/txtar"
 )
 
 // TestPolicyFixtures runs the fixtures of testdata/*.txtar, which carry

@@ -81,31 +81,14 @@ func appendSegs(out []seg, p string) []seg {
 // datumOf reads a TOML value for validation. Symbolic strings stay
 // unjudged (kind 0).
 func datumOf(v *lint.Value) datum {
-	d := datum{src: v}
-	switch v.Kind {
-	case lint.KindString:
-		// WSO2's templates treat an empty string as unset, and Helm
-		// renders unset values so: not judged.
-		if v.Symbolic || strings.TrimSpace(v.Resolved) == "" {
-			return d
-		}
-		d.k, d.s = kString, v.Resolved
-	case lint.KindInteger:
-		d.k, d.i = kInt, v.Int
-	case lint.KindFloat:
-		d.k, d.f = kFloat, v.Float
-	case lint.KindBool:
-		d.k, d.b = kBool, v.Bool
-	case lint.KindArray:
-		d.k = kList
-		d.elems = make([]datum, len(v.Elems))
-		for i, e := range v.Elems {
-			d.elems[i] = datumOf(e)
-		}
-	case lint.KindTable:
-		d.k = kStruct
-	default:
-		d.k, d.s = kString, v.Str
+	var d datum
+	if v.Kind != lint.KindArray {
+		fillDatum(&d, v)
+		return d
+	}
+	d = datum{src: v, k: kList, elems: make([]datum, len(v.Elems))}
+	for i, e := range v.Elems {
+		d.elems[i] = datumOf(e)
 	}
 	return d
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/apimlint/apimlint/internal/fleetgen"
+	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
 )
@@ -22,7 +23,7 @@ func bigFleet(t testing.TB, n int) (string, []fleetgen.File) {
 	dir := t.TempDir()
 	files := fleetgen.Generate(fleetgen.Sized(n))
 	for _, f := range files {
-		write(t, filepath.Join(dir, filepath.FromSlash(f.Path)), nodeFile(f, "v0"))
+		fleettest.WriteFile(t, filepath.Join(dir, filepath.FromSlash(f.Path)), nodeFile(f, "v0"))
 	}
 	return dir, files
 }
@@ -47,7 +48,7 @@ func measureRenames(t *testing.T, rs []*lint.Rule) (lat, lintDur []time.Duration
 		file := filepath.Join(dir, filepath.FromSlash(f.Path))
 		tmp := filepath.Join(filepath.Dir(file), ".deployment.toml.swp")
 		value := fmt.Sprintf("v%d", i)
-		write(t, tmp, nodeFile(f, value))
+		fleettest.WriteFile(t, tmp, nodeFile(f, value))
 		t0 := time.Now()
 		if err := os.Rename(tmp, file); err != nil {
 			t.Fatal(err)
@@ -116,7 +117,7 @@ func TestMemoryFlat(t *testing.T) {
 	for i := 1; i <= changes; i++ {
 		f := files[i%nodes]
 		value := fmt.Sprintf("c%d", i)
-		write(t, filepath.Join(dir, filepath.FromSlash(f.Path)), nodeFile(f, value))
+		fleettest.WriteFile(t, filepath.Join(dir, filepath.FromSlash(f.Path)), nodeFile(f, value))
 		if i%burst == 0 {
 			h.until(is(EventNew, path.Dir(f.Path), "value "+value))
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/apimlint/apimlint/drift"
+	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
 )
@@ -36,16 +37,6 @@ func testRules(t testing.TB) []*lint.Rule {
 
 func node(value string) string {
 	return fmt.Sprintf("[server]\nhostname = \"h\"\n\n[test]\nvalue = %q\n", value)
-}
-
-func write(t testing.TB, p, body string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 type harness struct {
@@ -180,7 +171,7 @@ func count(evs []Event, f func(Event) bool) int {
 func fleet(t testing.TB, nodes ...string) string {
 	dir := t.TempDir()
 	for _, n := range nodes {
-		write(t, filepath.Join(dir, n, "deployment.toml"), node(n+"-v0"))
+		fleettest.WriteFile(t, filepath.Join(dir, n, "deployment.toml"), node(n+"-v0"))
 	}
 	return dir
 }
@@ -192,7 +183,7 @@ func TestInitialStateAndEdit(t *testing.T) {
 	if st.Nodes != 2 || len(st.Findings) != 2 || st.Summary.Warning != 2 {
 		t.Fatalf("initial state %+v", st)
 	}
-	write(t, filepath.Join(dir, "gw-1", "deployment.toml"), node("gw-1-v1"))
+	fleettest.WriteFile(t, filepath.Join(dir, "gw-1", "deployment.toml"), node("gw-1-v1"))
 	evs := h.until(is(EventNew, "gw-1", "value gw-1-v1"))
 	if count(evs, is(EventResolved, "gw-1", "value gw-1-v0")) != 1 || count(evs, func(e Event) bool { return e.Finding != nil && e.Finding.Node == "cp-1" }) != 0 {
 		t.Fatalf("events: %s", describe(evs))
@@ -210,7 +201,7 @@ func TestAtomicSaves(t *testing.T) {
 	file := filepath.Join(dir, "gw-1", "deployment.toml")
 	// Write a temporary file, rename it over the node file (VS Code, JetBrains, gofmt -w).
 	tmp := filepath.Join(dir, "gw-1", ".deployment.toml.tmp123")
-	write(t, tmp, node("renamed-over"))
+	fleettest.WriteFile(t, tmp, node("renamed-over"))
 	if err := os.Rename(tmp, file); err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +210,7 @@ func TestAtomicSaves(t *testing.T) {
 	if err := os.Rename(file, file+"~"); err != nil {
 		t.Fatal(err)
 	}
-	write(t, file, node("vim-style"))
+	fleettest.WriteFile(t, file, node("vim-style"))
 	if err := os.Remove(file + "~"); err != nil {
 		t.Fatal(err)
 	}
@@ -259,14 +250,14 @@ func TestNewNodeDirectory(t *testing.T) {
 	h.state()
 	// Nested directories created at once: the file may be written before
 	// the watcher has seen the directories.
-	write(t, filepath.Join(dir, "dc2", "gw-7", "repository", "conf", "deployment.toml"), node("new-node"))
+	fleettest.WriteFile(t, filepath.Join(dir, "dc2", "gw-7", "repository", "conf", "deployment.toml"), node("new-node"))
 	evs := h.until(is(EventNew, "dc2/gw-7", "value new-node"))
 	last := evs[len(evs)-1]
 	if last.Stats.Nodes != 2 {
 		t.Fatalf("nodes = %d, want 2", last.Stats.Nodes)
 	}
 	// And the new directory is watched: an edit there is seen.
-	write(t, filepath.Join(dir, "dc2", "gw-7", "repository", "conf", "deployment.toml"), node("edited"))
+	fleettest.WriteFile(t, filepath.Join(dir, "dc2", "gw-7", "repository", "conf", "deployment.toml"), node("edited"))
 	h.until(is(EventNew, "dc2/gw-7", "value edited"))
 }
 
@@ -292,9 +283,9 @@ func TestDirectoryRemovedAndRecreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.until(is(EventResolved, "gw-1", "value gw-1-v0"))
-	write(t, filepath.Join(gw, "deployment.toml"), node("recreated"))
+	fleettest.WriteFile(t, filepath.Join(gw, "deployment.toml"), node("recreated"))
 	h.until(is(EventNew, "gw-1", "value recreated"))
-	write(t, filepath.Join(gw, "deployment.toml"), node("recreated-edit"))
+	fleettest.WriteFile(t, filepath.Join(gw, "deployment.toml"), node("recreated-edit"))
 	h.until(is(EventNew, "gw-1", "value recreated-edit"))
 	// Renamed away and back.
 	if err := os.Rename(gw, gw+"-old"); err != nil {
@@ -304,7 +295,7 @@ func TestDirectoryRemovedAndRecreated(t *testing.T) {
 	if count(evs, is(EventResolved, "gw-1", "value recreated-edit")) != 1 {
 		t.Fatalf("rename: %s", describe(evs))
 	}
-	write(t, filepath.Join(gw+"-old", "deployment.toml"), node("after-rename"))
+	fleettest.WriteFile(t, filepath.Join(gw+"-old", "deployment.toml"), node("after-rename"))
 	h.until(is(EventNew, "gw-1-old", "value after-rename"))
 }
 
@@ -313,9 +304,9 @@ func TestHalfSavedFileIsASyntaxFinding(t *testing.T) {
 	h := start(t, dir, Options{})
 	h.state()
 	file := filepath.Join(dir, "gw-1", "deployment.toml")
-	write(t, file, "[server]\nhostname = \"h\n")
+	fleettest.WriteFile(t, file, "[server]\nhostname = \"h\n")
 	h.until(func(e Event) bool { return e.Kind == EventNew && e.Finding.Rule == lint.RuleTOMLSyntax })
-	write(t, file, node("fixed"))
+	fleettest.WriteFile(t, file, node("fixed"))
 	evs := h.until(is(EventNew, "gw-1", "value fixed"))
 	if count(evs, func(e Event) bool { return e.Kind == EventResolved && e.Finding.Rule == lint.RuleTOMLSyntax }) != 1 {
 		t.Fatalf("syntax finding not resolved: %s", describe(evs))
@@ -339,7 +330,7 @@ func TestUnreadableFileKeepsLastState(t *testing.T) {
 		if err := os.Chmod(file, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		write(t, file, node("readable-again"))
+		fleettest.WriteFile(t, file, node("readable-again"))
 		h.until(is(EventNew, "gw-1", "value readable-again"))
 	}
 	// Root reads any file whatever its mode: a directory in place of the
@@ -357,7 +348,7 @@ func TestUnreadableFileKeepsLastState(t *testing.T) {
 	if err := os.Remove(file); err != nil {
 		t.Fatal(err)
 	}
-	write(t, file, node("file-again"))
+	fleettest.WriteFile(t, file, node("file-again"))
 	h.until(is(EventNew, "gw-1", "value file-again"))
 }
 
@@ -365,7 +356,7 @@ func TestConfigChangeRelintsEverything(t *testing.T) {
 	dir := fleet(t, "cp-1", "gw-1")
 	h := start(t, dir, Options{})
 	h.state()
-	write(t, filepath.Join(dir, lint.ConfigFileName), "exclude = [\"gw-*\"]\n")
+	fleettest.WriteFile(t, filepath.Join(dir, lint.ConfigFileName), "exclude = [\"gw-*\"]\n")
 	evs := h.until(is(EventResolved, "gw-1", "value gw-1-v0"))
 	if count(evs, func(e Event) bool { return e.Finding != nil && e.Finding.Node == "cp-1" }) != 0 {
 		t.Fatalf("cp-1 changed: %s", describe(evs))
@@ -390,7 +381,7 @@ func TestBaselineDriftIsReported(t *testing.T) {
 	if st := h.state(); st.DriftKeys != 0 {
 		t.Fatalf("drift at start: %+v", st)
 	}
-	write(t, filepath.Join(dir, "gw-1", "deployment.toml"), node("moved"))
+	fleettest.WriteFile(t, filepath.Join(dir, "gw-1", "deployment.toml"), node("moved"))
 	evs := h.until(func(e Event) bool { return e.Kind == EventNew && e.Finding.Rule == drift.RuleID })
 	if last := evs[len(evs)-1]; last.Stats.DriftKeys != 1 || !strings.Contains(describe(evs), `test.value changed since the baseline: was "gw-1-v0", now "moved"`) {
 		t.Fatalf("drift events: %s", describe(evs))
@@ -403,7 +394,7 @@ func TestCancelStopsWithoutLeaks(t *testing.T) {
 		dir := fleet(t, "cp-1")
 		h := start(t, dir, Options{})
 		h.state()
-		write(t, filepath.Join(dir, "cp-1", "deployment.toml"), node("x"))
+		fleettest.WriteFile(t, filepath.Join(dir, "cp-1", "deployment.toml"), node("x"))
 		h.lint()
 		h.stop()
 	}
@@ -422,7 +413,7 @@ func TestNewRejectsBadRoot(t *testing.T) {
 		t.Fatal("missing root accepted")
 	}
 	f := filepath.Join(t.TempDir(), "deployment.toml")
-	write(t, f, node("x"))
+	fleettest.WriteFile(t, f, node("x"))
 	if _, err := New(Options{Root: f}); err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Fatalf("err = %v", err)
 	}
@@ -430,7 +421,7 @@ func TestNewRejectsBadRoot(t *testing.T) {
 
 func TestConfigChangeReparsesNodes(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "n-1", "deployment.toml"), "[test]\nvalue = \"x\"\n")
+	fleettest.WriteFile(t, filepath.Join(dir, "n-1", "deployment.toml"), "[test]\nvalue = \"x\"\n")
 	roleRule := &lint.Rule{ID: "test-role", Severity: lint.SeverityInfo, Run: func(p *lint.Pass) {
 		for _, n := range p.Fleet.Nodes {
 			p.Report(lint.AtTable(n, "test", "role %s", n.Role))
@@ -441,6 +432,6 @@ func TestConfigChangeReparsesNodes(t *testing.T) {
 		t.Fatalf("initial %+v", st.Findings)
 	}
 	// Only the config changes: the node file's bytes stay the same.
-	write(t, filepath.Join(dir, lint.ConfigFileName), "[[node]]\npath = \"n-1\"\nrole = \"gateway\"\n")
+	fleettest.WriteFile(t, filepath.Join(dir, lint.ConfigFileName), "[[node]]\npath = \"n-1\"\nrole = \"gateway\"\n")
 	h.until(is(EventNew, "n-1", "role gateway"))
 }

@@ -7,34 +7,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func driftCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	env := &cliEnv{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-	code = run(env, args)
-	return out.String(), errb.String(), code
-}
+	"github.com/apimlint/apimlint/internal/fleettest"
+)
 
 const driftSecret = "Tr0ub4dor&3-secret"
 
-func driftWrite(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func driftFleet(t *testing.T) string {
 	dir := t.TempDir()
-	driftWrite(t, dir, map[string]string{
+	fleettest.WriteFiles(t, dir, map[string]string{
 		"cp-1/deployment.toml": "[server]\nhostname = \"cp-1\"\nnode_ip = \"10.0.0.1\"\nserver_role = \"control-plane\"\n\n[super_admin]\npassword = \"" + driftSecret + "\"\n",
 		"gw-1/deployment.toml": "[server]\nhostname = \"gw-1\"\nnode_ip = \"10.0.0.2\"\nserver_role = \"gateway-worker\"\n\n[apim.cache.gateway_token]\nenable = true\n",
 	})
@@ -44,7 +25,7 @@ func driftFleet(t *testing.T) string {
 func TestBaselineAndDriftCLI(t *testing.T) {
 	dir := driftFleet(t)
 	base := filepath.Join(t.TempDir(), "baseline.json")
-	if _, stderr, code := driftCLI(t, "baseline", dir, "-o", base); code != exitOK {
+	if _, stderr, code := apimlint(t, "baseline", dir, "-o", base); code != exitOK {
 		t.Fatalf("baseline: exit %d: %s", code, stderr)
 	}
 	data, err := os.ReadFile(base)
@@ -54,24 +35,24 @@ func TestBaselineAndDriftCLI(t *testing.T) {
 	if bytes.Contains(data, []byte(driftSecret)) {
 		t.Fatal("baseline file holds the password")
 	}
-	out, stderr, code := driftCLI(t, "drift", "--baseline", base, dir)
+	out, stderr, code := apimlint(t, "drift", "--baseline", base, dir)
 	if code != exitOK || !strings.Contains(out, "no findings in 2 nodes") {
 		t.Fatalf("unchanged fleet: exit %d\n%s%s", code, out, stderr)
 	}
 
 	// Recording again reuses the salt: the file does not change.
-	if _, stderr, code := driftCLI(t, "baseline", dir, "-o", base); code != exitOK {
+	if _, stderr, code := apimlint(t, "baseline", dir, "-o", base); code != exitOK {
 		t.Fatalf("baseline again: exit %d: %s", code, stderr)
 	}
 	if again, err := os.ReadFile(base); err != nil || !bytes.Equal(again, data) {
 		t.Fatalf("baseline of an unchanged fleet changed (err %v)", err)
 	}
 
-	driftWrite(t, dir, map[string]string{
+	fleettest.WriteFiles(t, dir, map[string]string{
 		"cp-1/deployment.toml": "[server]\nhostname = \"cp-1\"\nnode_ip = \"10.0.0.1\"\nserver_role = \"control-plane\"\n\n[super_admin]\npassword = \"" + driftSecret + "-2\"\n",
 		"gw-1/deployment.toml": "[server]\nhostname = \"gw-1\"\nnode_ip = \"10.0.0.2\"\nserver_role = \"gateway-worker\"\n\n[apim.cache.gateway_token]\nenable = false\n",
 	})
-	out, stderr, code = driftCLI(t, "drift", "--baseline", base, dir)
+	out, stderr, code = apimlint(t, "drift", "--baseline", base, dir)
 	if code != exitFindings {
 		t.Fatalf("drifted fleet: exit %d, want 1\n%s%s", code, out, stderr)
 	}
@@ -83,7 +64,7 @@ func TestBaselineAndDriftCLI(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	jsonOut, _, code := driftCLI(t, "drift", "--baseline", base, "--format", "json", dir)
+	jsonOut, _, code := apimlint(t, "drift", "--baseline", base, "--format", "json", dir)
 	if code != exitFindings {
 		t.Fatalf("json: exit %d", code)
 	}
@@ -103,13 +84,13 @@ func TestBaselineAndDriftCLI(t *testing.T) {
 			t.Fatalf("secret in output:\n%s", o)
 		}
 	}
-	if _, _, code := driftCLI(t, "drift", "--baseline", base, "--fail-on", "error", dir); code != exitOK {
+	if _, _, code := apimlint(t, "drift", "--baseline", base, "--fail-on", "error", dir); code != exitOK {
 		t.Errorf("--fail-on error with warnings only: exit %d, want 0", code)
 	}
 
 	// [drift] ignore in the fleet config silences both.
-	driftWrite(t, dir, map[string]string{".apimlint.toml": "[drift]\nignore = [\"super_admin.password\"]\n[drift.roles]\ngateway = [\"apim.cache\"]\n"})
-	out, stderr, code = driftCLI(t, "drift", "--baseline", base, dir)
+	fleettest.WriteFiles(t, dir, map[string]string{".apimlint.toml": "[drift]\nignore = [\"super_admin.password\"]\n[drift.roles]\ngateway = [\"apim.cache\"]\n"})
+	out, stderr, code = apimlint(t, "drift", "--baseline", base, dir)
 	if code != exitOK {
 		t.Fatalf("ignored drift: exit %d\n%s%s", code, out, stderr)
 	}
@@ -119,7 +100,7 @@ func TestDriftCLIBadBaselines(t *testing.T) {
 	dir := driftFleet(t)
 	tmp := t.TempDir()
 	good := filepath.Join(tmp, "good.json")
-	if _, stderr, code := driftCLI(t, "baseline", dir, "-o", good); code != exitOK {
+	if _, stderr, code := apimlint(t, "baseline", dir, "-o", good); code != exitOK {
 		t.Fatal(stderr)
 	}
 	data, err := os.ReadFile(good)
@@ -136,12 +117,12 @@ func TestDriftCLIBadBaselines(t *testing.T) {
 		if err := os.WriteFile(p, []byte(c.data), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		out, stderr, code := driftCLI(t, "drift", "--baseline", p, dir)
+		out, stderr, code := apimlint(t, "drift", "--baseline", p, dir)
 		if code != exitUsage || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, p) {
 			t.Errorf("%s: exit %d, stderr %q, stdout %q; want exit 2 and %q", name, code, stderr, out, c.want)
 		}
 		// baseline -o refuses to overwrite a file that is not a baseline.
-		if _, stderr, code := driftCLI(t, "baseline", dir, "-o", p); code != exitUsage || !strings.Contains(stderr, "refusing to overwrite") {
+		if _, stderr, code := apimlint(t, "baseline", dir, "-o", p); code != exitUsage || !strings.Contains(stderr, "refusing to overwrite") {
 			t.Errorf("%s: baseline -o over it: exit %d %s", name, code, stderr)
 		}
 	}
@@ -152,7 +133,7 @@ func TestDriftCLIBadBaselines(t *testing.T) {
 		{"drift", "--baseline", good, "--rule", "x", dir},
 		{"baseline", dir},
 	} {
-		if _, _, code := driftCLI(t, args...); code != exitUsage {
+		if _, _, code := apimlint(t, args...); code != exitUsage {
 			t.Errorf("apimlint %s: exit %d, want 2", strings.Join(args, " "), code)
 		}
 	}
@@ -161,7 +142,7 @@ func TestDriftCLIBadBaselines(t *testing.T) {
 func TestDiffCLI(t *testing.T) {
 	dir := driftFleet(t)
 	a, b := filepath.Join(dir, "cp-1", "deployment.toml"), filepath.Join(dir, "gw-1", "deployment.toml")
-	out, stderr, code := driftCLI(t, "diff", a, b)
+	out, stderr, code := apimlint(t, "diff", a, b)
 	if code != exitFindings {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -178,14 +159,14 @@ func TestDiffCLI(t *testing.T) {
 	if strings.Contains(out, driftSecret) {
 		t.Fatal("secret in diff output")
 	}
-	out, _, code = driftCLI(t, "diff", "--fleet", dir, "cp-1", "gw-1", "--ignore", "server", "--format", "json")
+	out, _, code = apimlint(t, "diff", "--fleet", dir, "cp-1", "gw-1", "--ignore", "server", "--format", "json")
 	var doc struct {
 		Differences []struct{ Key, Kind string }
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitFindings || len(doc.Differences) != 2 {
 		t.Fatalf("fleet diff json: exit %d err %v\n%s", code, err, out)
 	}
-	if out, _, code := driftCLI(t, "diff", a, a); code != exitOK || !strings.Contains(out, "no differences") {
+	if out, _, code := apimlint(t, "diff", a, a); code != exitOK || !strings.Contains(out, "no differences") {
 		t.Errorf("same file: exit %d\n%s", code, out)
 	}
 	for _, args := range [][]string{
@@ -194,14 +175,14 @@ func TestDiffCLI(t *testing.T) {
 		{"diff", "--fleet", dir, "cp-1", "gw-9"},
 		{"diff", "--format", "yaml", a, b},
 	} {
-		if _, _, code := driftCLI(t, args...); code != exitUsage {
+		if _, _, code := apimlint(t, args...); code != exitUsage {
 			t.Errorf("apimlint %s: exit %d, want 2", strings.Join(args, " "), code)
 		}
 	}
 }
 
 func TestExplainBaselineDrift(t *testing.T) {
-	out, _, code := driftCLI(t, "explain", "baseline-drift")
+	out, _, code := apimlint(t, "explain", "baseline-drift")
 	if code != exitOK || !strings.Contains(out, "baseline-drift (warning by default)") || !strings.Contains(out, "[drift] ignore") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}

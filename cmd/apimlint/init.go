@@ -96,15 +96,15 @@ func writeStarterConfig(w io.Writer, f *lint.Fleet) error {
 	}
 	for _, n := range f.Nodes {
 		ew.line("[[node]]")
-		ew.printf("path = %s\n", tomlQuote(n.Name))
+		ew.printf("path = %s\n", lint.QuoteTOML(n.Name))
 		if n.Role.IsAPIM() {
-			ew.printf("role = %s  # inferred from %s: %s\n", tomlQuote(string(n.Role)), n.RoleSource, oneLine(n.RoleDetail))
+			ew.printf("role = %s  # inferred from %s: %s\n", lint.QuoteTOML(string(n.Role)), n.RoleSource, oneLine(n.RoleDetail))
 		} else {
 			ew.printf("# role = \"gateway\"  # apimlint could not tell (%s): set the role of this node\n", oneLine(n.RoleDetail))
 		}
 		var hosts, sources []string
 		for _, a := range n.Addresses {
-			hosts = append(hosts, tomlQuote(a.Host))
+			hosts = append(hosts, lint.QuoteTOML(a.Host))
 			sources = append(sources, a.Host+" from "+a.Source)
 		}
 		if len(hosts) > 0 {
@@ -122,8 +122,8 @@ func writeStarterConfig(w io.Writer, f *lint.Fleet) error {
 				continue
 			}
 			ew.printf("[[loadbalancer]]  # inferred: %s\n", oneLine(c.Source))
-			ew.printf("host = %s\n", tomlQuote(c.Host))
-			ew.printf("role = %s\n", tomlQuote(string(c.Role)))
+			ew.printf("host = %s\n", lint.QuoteTOML(c.Host))
+			ew.printf("role = %s\n", lint.QuoteTOML(string(c.Role)))
 			if len(c.Ports) > 0 {
 				ports := make([]string, len(c.Ports))
 				for i, p := range c.Ports {
@@ -167,25 +167,6 @@ func (e *initWriter) printf(format string, args ...any) {
 }
 
 func (e *initWriter) line(s string) { e.printf("%s\n", s) }
-
-// tomlQuote writes a TOML basic string.
-func tomlQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
 
 // oneLine keeps evidence on its comment line.
 func oneLine(s string) string {

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/apimlint/apimlint/internal/fleettest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -59,12 +61,7 @@ func TestExitCodes(t *testing.T) {
 func TestSyntaxErrorIsAFinding(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "gw-1", "deployment.toml")
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte("[server]\nhostname = \"gw-1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fleettest.WriteFile(t, p, "[server]\nhostname = \"gw-1\n")
 	out, _, code := apimlint(t, dir)
 	if code != exitFindings || !strings.Contains(out, p+":2:17: error: ") || !strings.Contains(out, "(toml-syntax)") {
 		t.Errorf("exit %d, output:\n%s", code, out)

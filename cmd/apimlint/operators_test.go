@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/apimlint/apimlint/drift"
+	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
 )
@@ -61,16 +62,6 @@ func copyFleet(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	return dst
-}
-
-func writeFile(t *testing.T, p, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestSeveralOutputs writes SARIF, JUnit and GitHub files in one run while
@@ -147,7 +138,7 @@ func TestSARIFOnStdout(t *testing.T) {
 
 func TestConfigFileErrors(t *testing.T) {
 	fleet := copyFleet(t, repoTestdata+"/clean-ha")
-	writeFile(t, filepath.Join(fleet, lint.ConfigFileName), "[rules]\ndisabel = [\"gateway-id-unique\"]\n\n[[node]]\npath = \"gw-1\"\nrole = \"gatway\"\n")
+	fleettest.WriteFile(t, filepath.Join(fleet, lint.ConfigFileName), "[rules]\ndisabel = [\"gateway-id-unique\"]\n\n[[node]]\npath = \"gw-1\"\nrole = \"gatway\"\n")
 	out, _, code := apimlint(t, fleet)
 	if code != exitFindings {
 		t.Errorf("exit %d, want %d", code, exitFindings)
@@ -160,7 +151,7 @@ func TestConfigFileErrors(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	writeFile(t, filepath.Join(fleet, lint.ConfigFileName), "[fleet\n")
+	fleettest.WriteFile(t, filepath.Join(fleet, lint.ConfigFileName), "[fleet\n")
 	if out, _, _ = apimlint(t, fleet); !strings.Contains(out, ".apimlint.toml:1:") || !strings.Contains(out, "(apimlint-config)") {
 		t.Errorf("invalid TOML in the config is not a positioned finding:\n%s", out)
 	}
@@ -184,12 +175,12 @@ func TestSuppressionsEndToEnd(t *testing.T) {
 	if shared == string(orig) {
 		t.Fatal("apim-gw-2 has no gateway_id to change")
 	}
-	writeFile(t, gw2, shared)
+	fleettest.WriteFile(t, gw2, shared)
 	if out, _, _ := apimlint(t, fleet, "--rule", "gateway-id-unique"); !strings.Contains(out, "apim-gw-2/deployment.toml:") || !strings.Contains(out, "(gateway-id-unique)") {
 		t.Fatalf("the shared gateway_id is not reported on apim-gw-2:\n%s", out)
 	}
 
-	writeFile(t, gw2, "# apimlint:ignore-file toml-syntax -- nothing to hide here\n"+strings.Replace(shared, `gateway_id = "apim-gw-1"`,
+	fleettest.WriteFile(t, gw2, "# apimlint:ignore-file toml-syntax -- nothing to hide here\n"+strings.Replace(shared, `gateway_id = "apim-gw-1"`,
 		"# apimlint:ignore gateway-id-unique -- blue/green pair shares it until=2999-01-01\ngateway_id = \"apim-gw-1\"", 1))
 	out, stderr, _ := apimlint(t, fleet)
 	if stderr != "" {
@@ -211,8 +202,8 @@ func TestSuppressionsEndToEnd(t *testing.T) {
 	}
 
 	// The same with the fleet config instead of comments.
-	writeFile(t, gw2, shared)
-	writeFile(t, filepath.Join(fleet, lint.ConfigFileName), "[[ignore]]\nrule = \"gateway-id-unique\"\npath = \"apim-gw-2\"\n"+
+	fleettest.WriteFile(t, gw2, shared)
+	fleettest.WriteFile(t, filepath.Join(fleet, lint.ConfigFileName), "[[ignore]]\nrule = \"gateway-id-unique\"\npath = \"apim-gw-2\"\n"+
 		"key = \"apim.gateway_notification.gateway_id\"\nreason = \"blue/green\"\n\n[[ignore]]\nrule = \"gateway-id-unique\"\npath = \"apim-cp-*\"\nreason = \"stale\"\n")
 	out, _, _ = apimlint(t, fleet, "--rule", "gateway-id-unique,unused-suppression")
 	if strings.Contains(out, "(gateway-id-unique)") {
@@ -318,7 +309,7 @@ func TestInit(t *testing.T) {
 		t.Errorf("the starter config changes the findings: %d with, %d without", countFindings(t, withCfg), countFindings(t, without))
 	}
 
-	writeFile(t, cfgPath, "# mine\n")
+	fleettest.WriteFile(t, cfgPath, "# mine\n")
 	if _, stderr, code = apimlint(t, "init", fleet); code != exitUsage || !strings.Contains(stderr, "--force") {
 		t.Errorf("init over an existing config: exit %d, %q", code, stderr)
 	}
@@ -349,10 +340,10 @@ func countFindings(t *testing.T, out string) int {
 
 func TestTOMLQuote(t *testing.T) {
 	in := "a\"b\\c\nd\x01é"
-	q := tomlQuote(in)
+	q := lint.QuoteTOML(in)
 	cfg, problems := lint.ParseConfig("x.toml", []byte("[[node]]\npath = "+q+"\n"))
 	if len(problems) != 0 || len(cfg.Nodes) != 1 || cfg.Nodes[0].Path != in {
-		t.Errorf("tomlQuote(%q) = %s does not read back: %+v", in, q, problems)
+		t.Errorf("lint.QuoteTOML(%q) = %s does not read back: %+v", in, q, problems)
 	}
 }
 

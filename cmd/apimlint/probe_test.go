@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -84,13 +85,7 @@ func selfSigned(t *testing.T, dnsName string) (tls.Certificate, []byte) {
 
 func writeNode(t *testing.T, dir, node, src string) {
 	t.Helper()
-	p := filepath.Join(dir, node, "deployment.toml")
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fleettest.WriteFile(t, filepath.Join(dir, node, "deployment.toml"), src)
 }
 
 func TestProbeCommand(t *testing.T) {

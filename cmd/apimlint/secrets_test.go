@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint/report"
 	"github.com/apimlint/apimlint/rules"
 )
@@ -195,15 +196,7 @@ value = %[25]q
 		files = map[string]string{"gw-2/deployment.toml": fmt.Sprintf("[super_admin]\npassword = %q\n[keystore.tls]\npassword = \"%s\" trailing\n",
 			s.secret(t, "gw-2: super_admin.password"), s.secret(t, "gw-2: broken keystore.tls.password"))}
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fleettest.WriteFiles(t, dir, files)
 }
 
 // secInt returns a secret made of digits only, for password = 123... keys.

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/apimlint/apimlint/internal/fleettest"
 )
 
 // lockedBuffer is written by the watch goroutine while the test reads it.
@@ -66,7 +68,7 @@ func TestWatchCLISIGTERM(t *testing.T) {
 	stdout, stderr, code := startWatch(t, "--debounce", "20ms", "--rule", "schema-unknown-key", dir)
 	// The state line is printed after the signal handler is installed.
 	waitFor(t, stdout, "watching "+dir+": 2 nodes")
-	driftWrite(t, dir, map[string]string{"gw-1/deployment.toml": "[server]\nhostname = \"gw-1\"\nno_such_key = 1\n"})
+	fleettest.WriteFiles(t, dir, map[string]string{"gw-1/deployment.toml": "[server]\nhostname = \"gw-1\"\nno_such_key = 1\n"})
 	waitFor(t, stdout, "new      "+filepath.Join(dir, "gw-1", "deployment.toml")+":3:1: warning: unknown key no_such_key")
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -79,12 +81,12 @@ func TestWatchCLISIGTERM(t *testing.T) {
 func TestWatchCLIJSONL(t *testing.T) {
 	dir := driftFleet(t)
 	base := filepath.Join(t.TempDir(), "b.json")
-	if _, stderr, c := driftCLI(t, "baseline", dir, "-o", base); c != exitOK {
+	if _, stderr, c := apimlint(t, "baseline", dir, "-o", base); c != exitOK {
 		t.Fatal(stderr)
 	}
 	stdout, _, code := startWatch(t, "--format", "jsonl", "--debounce", "20ms", "--rule", "schema-unknown-key", "--baseline", base, "--listen", "127.0.0.1:0", dir)
 	waitFor(t, stdout, `"event":"state"`)
-	driftWrite(t, dir, map[string]string{"gw-1/deployment.toml": "[server]\nhostname = \"gw-2\"\nnode_ip = \"10.0.0.2\"\nserver_role = \"gateway-worker\"\n\n[apim.cache.gateway_token]\nenable = true\n"})
+	fleettest.WriteFiles(t, dir, map[string]string{"gw-1/deployment.toml": "[server]\nhostname = \"gw-2\"\nnode_ip = \"10.0.0.2\"\nserver_role = \"gateway-worker\"\n\n[apim.cache.gateway_token]\nenable = true\n"})
 	waitFor(t, stdout, `"rule":"baseline-drift"`)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -126,12 +128,12 @@ func TestWatchCLIUsage(t *testing.T) {
 		{"watch", "--baseline", filepath.Join(dir, "missing.json"), dir},
 		{"watch", filepath.Join(dir, "missing")},
 	} {
-		_, stderr, c := driftCLI(t, args...)
+		_, stderr, c := apimlint(t, args...)
 		if c != exitUsage {
 			t.Errorf("apimlint %s: exit %d, want 2 (%s)", strings.Join(args, " "), c, stderr)
 		}
 	}
-	_, stderr, _ := driftCLI(t, "watch", "--listen", "0.0.0.0:9311", dir)
+	_, stderr, _ := apimlint(t, "watch", "--listen", "0.0.0.0:9311", dir)
 	if !strings.Contains(stderr, "not loopback") || !strings.Contains(stderr, "--listen-any") {
 		t.Errorf("refusal does not explain: %s", stderr)
 	}

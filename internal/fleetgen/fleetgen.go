@@ -161,14 +161,8 @@ func cipher(alias string) string {
 
 func controlPlane(host string, i int, cps []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `[server]
-hostname = "%s"
-node_ip = "10.0.1.%d"
-server_role = "control-plane"
-base_path = "${carbon.protocol}://${carbon.host}:${carbon.management.port}"
-
-`, host, 10+i%200)
-	b.WriteString(common)
+	writeHeader(&b, host, 1, i, "control-plane", `base_path = "${carbon.protocol}://${carbon.host}:${carbon.management.port}"
+`)
 	fmt.Fprintf(&b, `
 [database.apim_db]
 type = "mysql"
@@ -242,15 +236,16 @@ password = "${admin.password}"
 	return b.String()
 }
 
+// writeHeader writes a node's [server] table and the sections every node
+// shares. Each role has its own subnet; extra ends the [server] table.
+func writeHeader(b *strings.Builder, host string, subnet, i int, role, extra string) {
+	fmt.Fprintf(b, "[server]\nhostname = %q\nnode_ip = \"10.0.%d.%d\"\nserver_role = %q\n%s\n", host, subnet, 10+i%200, role, extra)
+	b.WriteString(common)
+}
+
 func trafficManager(host string, i int, cps, tms []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `[server]
-hostname = "%s"
-node_ip = "10.0.2.%d"
-server_role = "traffic-manager"
-
-`, host, 10+i%200)
-	b.WriteString(common)
+	writeHeader(&b, host, 2, i, "traffic-manager", "")
 	fmt.Fprintf(&b, `
 [apim.event_hub]
 enable = true
@@ -270,13 +265,7 @@ throttle_decision_endpoints = ["tcp://localhost:5672"]
 
 func gateway(host string, i int, cps, tms []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `[server]
-hostname = "%s"
-node_ip = "10.0.3.%d"
-server_role = "gateway-worker"
-
-`, host, 10+i%200)
-	b.WriteString(common)
+	writeHeader(&b, host, 3, i, "gateway-worker", "")
 	fmt.Fprintf(&b, `
 [transport.http]
 properties.port = 9763

@@ -203,3 +203,22 @@ func sharedDir(t testing.TB, name string) string {
 		dir = parent
 	}
 }
+
+// WriteFile writes data to path, creating its directories.
+func WriteFile(t testing.TB, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// WriteFiles writes files (slash paths relative to dir) below dir.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), body)
+	}
+}
