@@ -37,7 +37,20 @@ a table ignores every key below it.`,
 	Fix: `If the change is intended, record the baseline again (apimlint baseline PATH -o FILE) and
 commit it with the change so the approval is reviewed; otherwise restore the value on the node.
 For keys that are expected to differ, add a [drift] ignore glob.`,
-	Run: func(*lint.Pass) {},
+}
+
+// RuleFor is the drift rule that compares a fleet with b: lint.Linter runs
+// it like any rule, so the config's severity overrides, suppressions,
+// secret scrubbing and sorting apply to drift as they do to lint. Rule
+// itself only documents the findings.
+func RuleFor(b *Baseline, opts Options) *lint.Rule {
+	r := *Rule
+	r.Run = func(p *lint.Pass) {
+		for _, f := range Compare(b, p.Fleet, opts) {
+			p.Report(f)
+		}
+	}
+	return &r
 }
 
 // ChangeKind says how a key or node moved.

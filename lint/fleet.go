@@ -27,6 +27,9 @@ type Fleet struct {
 	// Diagnostics are fleet-level findings: problems of the fleet config.
 	Diagnostics []Finding
 	Book        *AddressBook
+	// FS is the file system the fleet was loaded from (nil: the operating
+	// system's). Rules read keystores and policies through ReadFile.
+	FS fs.FS
 
 	byName map[string]*Node
 
@@ -38,6 +41,23 @@ type Fleet struct {
 func (f *Fleet) secretValues() []string {
 	f.secretsOnce.Do(func() { f.secrets = secretValues(f.Nodes) })
 	return f.secrets
+}
+
+// ReadFile reads a file of the fleet: a path as findings show it (the
+// path the user gave joined with the file below it, or a path in FS).
+func (f *Fleet) ReadFile(name string) ([]byte, error) {
+	if f.FS == nil {
+		return os.ReadFile(name)
+	}
+	return fs.ReadFile(f.FS, path.Clean(filepath.ToSlash(name)))
+}
+
+// Glob returns the fleet's files that match pattern (see ReadFile).
+func (f *Fleet) Glob(pattern string) ([]string, error) {
+	if f.FS == nil {
+		return filepath.Glob(pattern)
+	}
+	return fs.Glob(f.FS, path.Clean(filepath.ToSlash(pattern)))
 }
 
 // Node returns the node with this name, or nil.
@@ -162,7 +182,11 @@ func LoadFS(fsys fs.FS, dir string, opts LoadOptions) (*Fleet, error) {
 			return nil, fmt.Errorf("load %s: %w", cfgPath, err)
 		}
 	}
-	return build(dir, srcs, cfg, diag, opts)
+	f, err := build(dir, srcs, cfg, diag, opts)
+	if f != nil {
+		f.FS = fsys
+	}
+	return f, err
 }
 
 func loadConfigOS(root string, opts LoadOptions) (*Config, []Finding, error) {

@@ -1,12 +1,6 @@
 package lint
 
-import (
-	"context"
-	"fmt"
-	"runtime"
-	"runtime/debug"
-	"sync"
-)
+import "fmt"
 
 // Rule is one check: a small value with an ID, a default severity, its
 // documentation and a function over the whole fleet. The engine owns
@@ -18,7 +12,13 @@ type Rule struct {
 	Doc      string   // what it checks and why it matters
 	Example  string   // a finding it reports, as text output would show it
 	Fix      string   // how to fix it
+	// Requires are the shared analyses the rule reads through
+	// Pass.ResultOf; the engine computes each once per run.
+	Requires []*Analysis
 	// Run reports findings through the pass. It must not keep the pass.
+	// A rule without Run only documents findings that another command
+	// produces (drift's comparison, probe's dials) and hands to
+	// Linter.Process; the engine never runs it.
 	Run func(*Pass)
 }
 
@@ -26,6 +26,7 @@ type Rule struct {
 type Pass struct {
 	Fleet    *Fleet
 	Rule     *Rule
+	run      *runState
 	findings []Finding
 }
 
@@ -91,107 +92,6 @@ func RelatedNode(n *Node, format string, args ...any) Related {
 	return RelatedKey(n, nil, format, args...)
 }
 
-// Result is the outcome of a lint run.
-type Result struct {
-	Root     string
-	Fleet    *Fleet
-	Findings []Finding
-	Rules    []*Rule
-}
-
-// Summary counts the result's findings.
-func (r *Result) Summary() Summary { return Summarize(r.Findings, len(r.Fleet.Nodes)) }
-
-// Processor transforms the findings of a run: severity overrides,
-// disabled rules, excluded paths, suppressions and baselines are each one
-// small processor, applied in order after the rules ran.
-type Processor interface {
-	Name() string
-	Process(f *Fleet, findings []Finding) []Finding
-}
-
-// RunOptions control a lint run.
-type RunOptions struct {
-	// Processors run after the config's own (rule enable/disable and
-	// severity overrides).
-	Processors []Processor
-	// Parallelism bounds how many rules run at once (GOMAXPROCS when 0).
-	Parallelism int
-}
-
-// Run runs rules over the fleet. Rules run concurrently; the result is
-// sorted, so output is the same on every run. A rule that panics becomes
-// an error finding rather than a crash.
-func Run(ctx context.Context, f *Fleet, rules []*Rule, opts RunOptions) (*Result, error) {
-	rules = enabledRules(f.Config, rules)
-	par := opts.Parallelism
-	if par <= 0 {
-		par = runtime.GOMAXPROCS(0)
-	}
-	results := make([][]Finding, len(rules))
-	sem := make(chan struct{}, par)
-	var wg sync.WaitGroup
-	for i, r := range rules {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			results[i] = runRule(f, r)
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var all []Finding
-	all = append(all, f.Diagnostics...)
-	for _, fs := range results {
-		all = append(all, fs...)
-	}
-	procs := append([]Processor{severityOverrides{}}, opts.Processors...)
-	for _, p := range procs {
-		all = p.Process(f, all)
-	}
-	secrets := f.secretValues()
-	for i := range all {
-		all[i].Message = scrub(all[i].Message, secrets)
-		for j := range all[i].Related {
-			all[i].Related[j].Message = scrub(all[i].Related[j].Message, secrets)
-		}
-		if all[i].Related == nil {
-			all[i].Related = []Related{}
-		}
-	}
-	SortFindings(all)
-	return &Result{Root: f.Root, Fleet: f, Findings: all, Rules: rules}, nil
-}
-
-func runRule(f *Fleet, r *Rule) (out []Finding) {
-	p := &Pass{Fleet: f, Rule: r}
-	defer func() {
-		if e := recover(); e != nil {
-			out = append(p.findings, Finding{
-				Rule: r.ID, Severity: SeverityError, File: f.Root, Line: 1, Column: 1,
-				Message: fmt.Sprintf("internal error in rule %s: %v (please report this with the input; stack: %s)", r.ID, e, firstFrames(debug.Stack())),
-				Related: []Related{},
-			})
-		}
-	}()
-	r.Run(p)
-	return p.findings
-}
-
-func firstFrames(stack []byte) string {
-	if len(stack) > 600 {
-		stack = stack[:600]
-	}
-	return string(stack)
-}
-
 // enabledRules drops the rules the config disables.
 func enabledRules(cfg *Config, rules []*Rule) []*Rule {
 	if cfg == nil || len(cfg.Rules.Disable) == 0 {
@@ -213,28 +113,3 @@ func enabledRules(cfg *Config, rules []*Rule) []*Rule {
 	return out
 }
 
-// severityOverrides applies [rules.severity] from the fleet config; "none"
-// drops the rule's findings.
-type severityOverrides struct{}
-
-func (severityOverrides) Name() string { return "severity-overrides" }
-
-func (severityOverrides) Process(f *Fleet, fs []Finding) []Finding {
-	if f.Config == nil || len(f.Config.Rules.Severity) == 0 {
-		return fs
-	}
-	out := fs[:0]
-	for _, x := range fs {
-		if s, ok := f.Config.Rules.Severity[x.Rule]; ok {
-			sev, err := ParseSeverity(s)
-			if err == nil {
-				if sev == SeverityNone {
-					continue
-				}
-				x.Severity = sev
-			}
-		}
-		out = append(out, x)
-	}
-	return out
-}

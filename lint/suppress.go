@@ -340,31 +340,33 @@ type suppressor struct {
 	name    string
 	opts    SuppressOptions
 	collect func(*Fleet) []*Suppression
+
+	sups []*Suppression
+	used map[suppressionUse]bool
+}
+
+type suppressionUse struct {
+	s    *Suppression
+	rule string
 }
 
 func (s *suppressor) Name() string { return s.name }
 
-// Process drops the findings an active suppression covers, then reports
-// each rule of an active suppression that hid nothing. Malformed, expired
-// and reasonless directives are the unused-suppression rule's own
-// findings; they are not repeated here.
-func (s *suppressor) Process(f *Fleet, fs []Finding) []Finding {
+// Process drops the findings an active suppression covers and remembers
+// which suppression hid what.
+func (s *suppressor) Process(f *Fleet, fs []Finding) ([]Finding, error) {
 	now := s.opts.now()
-	sups := s.collect(f)
-	if len(sups) == 0 {
-		return fs
+	s.sups = s.collect(f)
+	s.used = map[suppressionUse]bool{}
+	if len(s.sups) == 0 {
+		return fs, nil
 	}
-	type use struct {
-		s    *Suppression
-		rule string
-	}
-	used := map[use]bool{}
 	out := fs[:0]
 	for _, x := range fs {
 		hidden := false
-		for _, sup := range sups {
+		for _, sup := range s.sups {
 			if sup.Active(now) && sup.HasRule(x.Rule) && sup.Covers(&x) {
-				used[use{sup, x.Rule}] = true
+				s.used[suppressionUse{sup, x.Rule}] = true
 				hidden = true
 			}
 		}
@@ -372,23 +374,31 @@ func (s *suppressor) Process(f *Fleet, fs []Finding) []Finding {
 			out = append(out, x)
 		}
 	}
+	return out, nil
+}
+
+// Finish reports each rule of an active suppression that hid nothing.
+// Malformed, expired and reasonless directives are the unused-suppression
+// rule's own findings; they are not repeated here.
+func (s *suppressor) Finish(f *Fleet) []Finding {
 	if !s.opts.ran(RuleUnusedSuppression) {
-		return out
+		return nil
 	}
+	now := s.opts.now()
 	var added []Finding
-	for _, sup := range sups {
+	for _, sup := range s.sups {
 		if !sup.Active(now) {
 			continue
 		}
 		for _, r := range sup.Rules {
-			if used[use{sup, r}] || !s.opts.ran(r) {
+			if s.used[suppressionUse{sup, r}] || !s.opts.ran(r) {
 				continue
 			}
 			added = append(added, unusedFinding(sup, r))
 		}
 	}
-	added = severityOverrides{}.Process(f, added)
-	return append(out, added...)
+	added, _ = severityOverrides{}.Process(f, added)
+	return added
 }
 
 func unusedFinding(s *Suppression, rule string) Finding {

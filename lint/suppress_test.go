@@ -47,10 +47,7 @@ func runSuppressed(t *testing.T, files map[string]string, rules ...*lint.Rule) [
 	if len(rules) == 0 {
 		rules = []*lint.Rule{flagBad, quiet, unusedRule}
 	}
-	opts := lint.SuppressOptions{Now: suppressNow, Ran: lint.RanRules(fl.Config, rules)}
-	res, err := lint.Run(context.Background(), fl, rules, lint.RunOptions{
-		Processors: []lint.Processor{lint.InlineSuppressions(opts), lint.ConfigIgnores(opts)},
-	})
+	res, err := lint.Run(context.Background(), fl, rules, lint.RunOptions{Now: suppressNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,9 +244,7 @@ func FuzzSuppressions(f *testing.F) {
 			return
 		}
 		rules := []*lint.Rule{flagBad, quiet, unusedRule}
-		opts := lint.SuppressOptions{Now: suppressNow}
-		if _, err := lint.Run(context.Background(), fl, rules, lint.RunOptions{
-			Processors: []lint.Processor{lint.InlineSuppressions(opts), lint.ConfigIgnores(opts)}}); err != nil {
+		if _, err := lint.Run(context.Background(), fl, rules, lint.RunOptions{Now: suppressNow}); err != nil {
 			t.Fatal(err)
 		}
 		for _, s := range append(lint.NodeSuppressions(fl.Nodes[0]), lint.ConfigSuppressions(fl.Config)...) {

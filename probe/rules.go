@@ -10,12 +10,9 @@ const (
 	RuleUntrusted        = "tls-untrusted"
 )
 
-// noStaticRun keeps the rules harmless if handed to lint.Run: their
-// findings come only from Probe, which dials the network, and `lint`
-// never does.
-func noStaticRun(*lint.Pass) {}
-
 // Rules documents the findings of `apimlint probe` for `apimlint explain`.
+// They have no Run: their findings come only from Check, which dials the
+// network (lint never does), and pass through lint.Linter.Process.
 // They are not registered with package rules: probing is opt-in.
 var Rules = []*lint.Rule{
 	{
@@ -48,7 +45,6 @@ is added to every default port: a Traffic Manager at offset 3 listens on
 9614/9714 and 5675), that the host name resolves from where the node runs, and
 that no firewall stands between them. If the URL is wrong, fix it in every file
 listed.`,
-		Run: noStaticRun,
 	},
 	{
 		ID:       RuleHostnameMismatch,
@@ -66,7 +62,6 @@ deployment guide has each node get a certificate for its own host name so that
 use for it (as a DNS subject alternative name; an IP SAN for URLs with an IP),
 or change the URLs to a name the certificate covers. Import the new certificate
 into the client truststore of every node that connects to it.`,
-		Run: noStaticRun,
 	},
 	{
 		ID:       RuleExpiry,
@@ -81,7 +76,6 @@ an SSL handshake exception.`,
 		Fix: `Renew the certificate in the node's keystore before it expires, and import the
 renewed certificate (or its CA) into the truststores of the nodes that connect
 to it. Restart the node.`,
-		Run: noStaticRun,
 	},
 	{
 		ID:       RuleUntrusted,
@@ -98,6 +92,5 @@ necessarily the nodes'; with --insecure-skip-verify it is reported at info.`,
 client-truststore.jks of every node that connects to the endpoint (and into
 the file given to --ca). Serve the intermediate certificates along with the
 leaf.`,
-		Run: noStaticRun,
 	},
 }

@@ -421,23 +421,15 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 	fleet := lint.NewFleet(w.opts.Root, nodes, w.cfg)
 	fleet.Diagnostics = w.cfgDiag
 	rs := w.opts.Rules
-	var driftRule *lint.Rule
 	if w.opts.Baseline != nil {
 		dopts, err := drift.OptionsFromConfig(w.cfg)
 		if err != nil {
 			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s: %v", w.cfgFile, err)})
 		}
-		r := *drift.Rule
-		base := w.opts.Baseline
-		r.Run = func(p *lint.Pass) {
-			for _, f := range drift.Compare(base, p.Fleet, dopts) {
-				p.Report(f)
-			}
-		}
-		driftRule = &r
-		rs = append(slices.Clip(rs), driftRule)
+		rs = append(slices.Clip(rs), drift.RuleFor(w.opts.Baseline, dopts))
 	}
-	res, err := lint.Run(ctx, fleet, rs, lint.RunOptions{})
+	linter := lint.Linter{Rules: rs}
+	res, err := linter.Run(ctx, fleet)
 	if err != nil {
 		return fmt.Errorf("watch: lint: %w", err)
 	}

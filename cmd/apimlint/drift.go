@@ -48,20 +48,12 @@ func runDrift(env *cliEnv, args []string) int {
 	return cf.report(env, rep, res, false)
 }
 
-// driftResult compares and runs the findings through the engine as one
-// rule, so the config's severity overrides, the secret scrubbing and the
-// sorting of lint apply to drift too.
+// driftResult runs the drift rule through the library's pipeline.
 func driftResult(ctx context.Context, b *drift.Baseline, fleet *lint.Fleet) (*lint.Result, error) {
 	opts, err := drift.OptionsFromConfig(fleet.Config)
 	if err != nil {
 		return nil, err
 	}
-	found := drift.Compare(b, fleet, opts)
-	r := *drift.Rule
-	r.Run = func(p *lint.Pass) {
-		for _, f := range found {
-			p.Report(f)
-		}
-	}
-	return lint.Run(ctx, fleet, []*lint.Rule{&r}, lint.RunOptions{})
+	l := lint.Linter{Rules: []*lint.Rule{drift.RuleFor(b, opts)}}
+	return l.Run(ctx, fleet)
 }

@@ -115,7 +115,8 @@ func runLint(env *cliEnv, args []string) int {
 		// Most likely a wrong path: say so rather than report a clean fleet.
 		return usageError(env, "no node files (deployment.toml, or *.toml given directly) in %s", strings.Join(paths, " "))
 	}
-	res, err := lint.Run(context.Background(), fleet, rs, lint.RunOptions{Processors: suppressionProcessors(fleet, rs)})
+	linter := lint.Linter{Rules: rs}
+	res, err := linter.Run(context.Background(), fleet)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
@@ -153,14 +154,6 @@ func (c *commonFlags) report(env *cliEnv, r reporting, res *lint.Result, incompl
 		return exitFindings
 	}
 	return exitOK
-}
-
-// suppressionProcessors apply inline `# apimlint:ignore` comments and the
-// config's [[ignore]] entries. Only rules that ran can make a suppression
-// unused: with --rule, a suppression of another rule is left alone.
-func suppressionProcessors(fleet *lint.Fleet, rs []*lint.Rule) []lint.Processor {
-	opts := lint.SuppressOptions{Ran: lint.RanRules(fleet.Config, rs)}
-	return []lint.Processor{lint.InlineSuppressions(opts), lint.ConfigIgnores(opts)}
 }
 
 func writeOutputs(env *cliEnv, cf *commonFlags, outs []output, res *lint.Result) int {

@@ -113,7 +113,11 @@ func runProbe(env *cliEnv, args []string) int {
 	if incomplete {
 		fmt.Fprintf(env.stderr, "apimlint: %v (raise --deadline or --parallel)\n", err)
 	}
-	res := &lint.Result{Root: fleet.Root, Fleet: fleet, Findings: findings, Rules: probe.Rules}
+	linter := lint.Linter{Rules: probe.Rules}
+	res, err := linter.Process(context.Background(), fleet, findings)
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
 	return cf.report(env, reporting, res, incomplete)
 }
 

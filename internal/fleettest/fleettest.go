@@ -16,10 +16,16 @@
 // be a substring of the finding's message. Every finding of the rules
 // under test must be wanted and every want line must be found; an empty
 // want section asserts that the rules stay silent.
+//
+// `go test ./rules -update` rewrites the want sections from what the rules
+// report: a want line that still matches is kept as written (its text may
+// be a substring of the message), a finding no line matches is added in
+// full, and want lines that match nothing are dropped. Review the diff.
 package fleettest
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,6 +39,9 @@ import (
 
 	"github.com/apimlint/apimlint/lint"
 )
+
+// Update makes Check rewrite want sections instead of comparing.
+var Update = flag.Bool("update", false, "rewrite the want sections of txtar fixtures from the findings")
 
 // Want is one expected finding.
 type Want struct {
@@ -133,10 +142,76 @@ func Run(t testing.TB, path string, rules []*lint.Rule, ids ...string) (*Archive
 func Check(t *testing.T, path string, rules []*lint.Rule, ids ...string) {
 	t.Helper()
 	a, got := Run(t, path, rules, ids...)
+	if *Update {
+		if err := UpdateWant(path, a.Want, got); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	if !a.HasWant {
 		t.Fatalf("%s has no -- want -- section", path)
 	}
 	Compare(t, path, a.Want, got)
+}
+
+// UpdateWant rewrites the want section of the fixture at path so that it
+// matches got, keeping the want lines that still match as they are
+// written, and the comment lines at the top of the section.
+func UpdateWant(path string, want []Want, got []lint.Finding) error {
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	wantAt := -1
+	for i, f := range ar.Files {
+		if f.Name != "want" {
+			continue
+		}
+		wantAt = i
+		for _, l := range strings.Split(string(f.Data), "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(l), "#") {
+				break
+			}
+			lines = append(lines, l)
+		}
+	}
+	usedWant := make([]bool, len(want))
+	for _, g := range got {
+		line := FormatFinding(g)
+		for i, w := range want {
+			if !usedWant[i] && matches(w, g) {
+				usedWant[i] = true
+				line = w.Src
+				break
+			}
+		}
+		lines = append(lines, line)
+	}
+	data := []byte(strings.Join(lines, "\n"))
+	if len(lines) > 0 {
+		data = append(data, '\n')
+	}
+	if wantAt < 0 {
+		ar.Files = append(ar.Files, txtar.File{Name: "want", Data: data})
+	} else {
+		ar.Files[wantAt].Data = data
+	}
+	out := txtar.Format(ar)
+	if old, err := os.ReadFile(path); err == nil && string(old) == string(out) {
+		return nil
+	}
+	return os.WriteFile(path, out, 0o644)
+}
+
+// FormatFinding writes a finding as a want line.
+func FormatFinding(g lint.Finding) string {
+	return fmt.Sprintf("%s:%d:%d: %s: %s (%s)", g.File, g.Line, g.Column, g.Severity, g.Message, g.Rule)
+}
+
+func matches(w Want, g lint.Finding) bool {
+	return g.File == w.File && g.Line == w.Line && g.Column == w.Column && g.Severity.String() == w.Severity &&
+		g.Rule == w.Rule && strings.Contains(g.Message, w.Text)
 }
 
 // Compare matches findings against want lines, reporting both the
@@ -150,8 +225,7 @@ func Compare(t *testing.T, path string, want []Want, got []lint.Finding) {
 			if used[i] {
 				continue
 			}
-			if g.File == w.File && g.Line == w.Line && g.Column == w.Column && g.Severity.String() == w.Severity &&
-				g.Rule == w.Rule && strings.Contains(g.Message, w.Text) {
+			if matches(w, g) {
 				used[i] = true
 				found = true
 				break
@@ -163,7 +237,7 @@ func Compare(t *testing.T, path string, want []Want, got []lint.Finding) {
 	}
 	for i, g := range got {
 		if !used[i] {
-			t.Errorf("%s: unexpected finding\n  got: %s:%d:%d: %s: %s (%s)", filepath.Base(path), g.File, g.Line, g.Column, g.Severity, g.Message, g.Rule)
+			t.Errorf("%s: unexpected finding\n  got: %s", filepath.Base(path), FormatFinding(g))
 		}
 	}
 }

@@ -20,9 +20,7 @@ func BenchmarkWriters(b *testing.B) {
 			b.Fatal(err)
 		}
 		all := rules.All()
-		opts := lint.SuppressOptions{Ran: lint.RanRules(fl.Config, all)}
-		res, err := lint.Run(context.Background(), fl, all, lint.RunOptions{
-			Processors: []lint.Processor{lint.InlineSuppressions(opts), lint.ConfigIgnores(opts)}})
+		res, err := lint.Run(context.Background(), fl, all, lint.RunOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -36,12 +34,11 @@ func BenchmarkWriters(b *testing.B) {
 				}
 			})
 		}
-		b.Run(fmt.Sprintf("suppress/nodes=%d", n), func(b *testing.B) {
-			procs := []lint.Processor{lint.InlineSuppressions(opts), lint.ConfigIgnores(opts)}
+		b.Run(fmt.Sprintf("chain/nodes=%d", n), func(b *testing.B) {
+			linter := lint.Linter{Rules: all}
 			for b.Loop() {
-				fs := append([]lint.Finding(nil), res.Findings...)
-				for _, p := range procs {
-					fs = p.Process(fl, fs)
+				if _, err := linter.Process(context.Background(), fl, res.Findings); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})

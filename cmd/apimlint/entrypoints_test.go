@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/apimlint/apimlint/drift"
+	"github.com/apimlint/apimlint/internal/fleettest"
+	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/rules"
+	"github.com/apimlint/apimlint/watch"
+)
+
+// entryFleet is the seed HA fleet with an inline suppression, a config
+// [[ignore]], a severity override and a suppression that hides nothing:
+// every processor of the chain has work to do.
+func entryFleet(t *testing.T) string {
+	t.Helper()
+	fleet := copyFleet(t, repoTestdata+"/seed-ha")
+	gw2 := filepath.Join(fleet, "gw-2", "deployment.toml")
+	src, err := os.ReadFile(gw2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleettest.WriteFile(t, gw2, "# apimlint:ignore-file gateway-id-unique -- blue/green pair\n# apimlint:ignore-file schema-type -- nothing to hide\n"+string(src))
+	fleettest.WriteFile(t, filepath.Join(fleet, lint.ConfigFileName), `[rules.severity]
+jms-without-tls = "warning"
+
+[[ignore]]
+rule = "plaintext-secret"
+path = "apim-cp-*"
+reason = "vault migration pending"
+`)
+	return fleet
+}
+
+// cliFindings runs the CLI with --format json and returns its findings.
+func cliFindings(t *testing.T, args ...string) []lint.Finding {
+	t.Helper()
+	out, stderr, code := apimlint(t, append(args, "--format", "json")...)
+	if code != exitOK && code != exitFindings {
+		t.Fatalf("apimlint %v: exit %d: %s", args, code, stderr)
+	}
+	var doc struct {
+		Findings []lint.Finding `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("apimlint %v: %v\n%s", args, err, out)
+	}
+	return doc.Findings
+}
+
+// watchFindings runs a watcher until its first state and returns it.
+func watchFindings(t *testing.T, opts watch.Options) []lint.Finding {
+	t.Helper()
+	state := make(chan []lint.Finding, 1)
+	opts.OnEvent = func(e watch.Event) {
+		if e.Kind == watch.EventState {
+			state <- e.Stats.Findings
+		}
+	}
+	w, err := watch.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	var got []lint.Finding
+	select {
+	case got = <-state:
+	case err := <-done:
+		t.Fatalf("watch ended before its first state: %v", err)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("watch sent no state")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got == nil {
+		got = []lint.Finding{}
+	}
+	return got
+}
+
+// TestEveryEntryPointSameFindings: the CLI, the library and watch run one
+// pipeline, so suppressions, overrides and scrubbing agree everywhere.
+func TestEveryEntryPointSameFindings(t *testing.T) {
+	fleet := entryFleet(t)
+	cli := cliFindings(t, fleet)
+	if len(cli) == 0 {
+		t.Fatal("the CLI reports nothing on the seed fleet")
+	}
+	for _, f := range cli {
+		if f.Rule == "gateway-id-unique" && f.Node == "gw-2" {
+			t.Errorf("the suppressed finding is reported: %+v", f)
+		}
+		if f.Rule == "plaintext-secret" && strings.HasPrefix(f.Node, "apim-cp-") {
+			t.Errorf("the config-ignored finding is reported: %+v", f)
+		}
+		if f.Rule == "jms-without-tls" && f.Severity != lint.SeverityWarning {
+			t.Errorf("the severity override is not applied: %+v", f)
+		}
+	}
+	if !hasMessage(cli, "apimlint:ignore-file schema-type suppresses nothing") {
+		t.Error("the unused suppression is not reported")
+	}
+
+	fl, err := lint.Load([]string{fleet}, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := lint.Run(context.Background(), fl, rules.All(), lint.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(cli, lib.Findings); d != "" {
+		t.Errorf("library and CLI differ (-cli +library):\n%s", d)
+	}
+	fromFS, err := lint.LoadFS(os.DirFS(fleet), ".", lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	libFS, err := lint.Run(context.Background(), fromFS, rules.All(), lint.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(libFS.Findings) != len(cli) {
+		t.Errorf("LoadFS gives %d findings, the CLI %d", len(libFS.Findings), len(cli))
+	}
+	if d := cmp.Diff(cli, watchFindings(t, watch.Options{Root: fleet, Rules: rules.All()})); d != "" {
+		t.Errorf("watch and CLI differ (-cli +watch):\n%s", d)
+	}
+}
+
+// TestDriftEntryPointsSameFindings: drift findings pass through the same
+// chain from the CLI, the library and watch --baseline.
+func TestDriftEntryPointsSameFindings(t *testing.T) {
+	fleet := entryFleet(t)
+	base := filepath.Join(t.TempDir(), "baseline.json")
+	if _, stderr, code := apimlint(t, "baseline", fleet, "-o", base); code != exitOK {
+		t.Fatalf("baseline: exit %d: %s", code, stderr)
+	}
+	gw1 := filepath.Join(fleet, "gw-1", "deployment.toml")
+	src, err := os.ReadFile(gw1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two changes; an inline suppression hides the drift of one.
+	changed := strings.Replace(string(src), `server_role = "default"`, "# apimlint:ignore baseline-drift -- rolled out on purpose\nserver_role = \"gateway-worker\"", 1)
+	changed += "\n[apim.cache.gateway_token]\nenable = false\n"
+	fleettest.WriteFile(t, gw1, changed)
+
+	cli := cliFindings(t, "drift", "--baseline", base, fleet)
+	if len(cli) != 1 || cli[0].Key != "apim.cache.gateway_token.enable" {
+		t.Fatalf("drift reports %+v, want only the unsuppressed change", cli)
+	}
+	b, err := drift.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl, err := lint.Load([]string{fleet}, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := drift.OptionsFromConfig(fl.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	linter := lint.Linter{Rules: []*lint.Rule{drift.RuleFor(b, opts)}}
+	lib, err := linter.Run(context.Background(), fl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(cli, lib.Findings); d != "" {
+		t.Errorf("library and CLI drift differ (-cli +library):\n%s", d)
+	}
+	var watched []lint.Finding
+	for _, f := range watchFindings(t, watch.Options{Root: fleet, Rules: rules.All(), Baseline: b}) {
+		if f.Rule == drift.RuleID {
+			watched = append(watched, f)
+		}
+	}
+	if d := cmp.Diff(cli, watched); d != "" {
+		t.Errorf("watch and CLI drift differ (-cli +watch):\n%s", d)
+	}
+}
+
+func hasMessage(fs []lint.Finding, part string) bool {
+	for _, f := range fs {
+		if strings.Contains(f.Message, part) {
+			return true
+		}
+	}
+	return false
+}
