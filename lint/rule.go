@@ -112,4 +112,3 @@ func enabledRules(cfg *Config, rules []*Rule) []*Rule {
 	}
 	return out
 }
-

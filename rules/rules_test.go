@@ -1,12 +1,16 @@
 package rules
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/apimlint/apimlint/internal/fleettest"
 )
+
+// update rewrites the fixtures' want sections (see package fleettest).
+var update = flag.Bool("update", false, "rewrite the want sections of txtar fixtures from the findings")
 
 // TestFixtures runs every fixture under testdata/RULE-ID/*.txtar against
 // the rule of that ID and compares its findings with the want section.
@@ -31,6 +35,9 @@ func TestFixtures(t *testing.T) {
 		}
 		for _, file := range files {
 			t.Run(id+"/"+filepath.Base(file), func(t *testing.T) {
+				if *update {
+					t.Logf("updating %s", file)
+				}
 				fleettest.Check(t, file, All(), r.ID)
 			})
 		}

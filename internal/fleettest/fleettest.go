@@ -40,8 +40,13 @@ import (
 	"github.com/apimlint/apimlint/lint"
 )
 
-// Update makes Check rewrite want sections instead of comparing.
-var Update = flag.Bool("update", false, "rewrite the want sections of txtar fixtures from the findings")
+// updating reports whether the test binary runs with -update: the test
+// package that owns the fixtures defines the flag (rules_test.go does),
+// so that it never clashes with another package's own -update.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // Want is one expected finding.
 type Want struct {
@@ -142,7 +147,7 @@ func Run(t testing.TB, path string, rules []*lint.Rule, ids ...string) (*Archive
 func Check(t *testing.T, path string, rules []*lint.Rule, ids ...string) {
 	t.Helper()
 	a, got := Run(t, path, rules, ids...)
-	if *Update {
+	if updating() {
 		if err := UpdateWant(path, a.Want, got); err != nil {
 			t.Fatal(err)
 		}
