@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 )
@@ -34,9 +35,15 @@ type AnalysisPass struct {
 func (p *AnalysisPass) ResultOf(a *Analysis) any { return p.run.resultOf(a) }
 
 // ResultOf returns the result of an analysis listed in the rule's
-// Requires. An analysis that failed returns nil; its error is reported
-// once by the engine.
-func (p *Pass) ResultOf(a *Analysis) any { return p.run.resultOf(a) }
+// Requires (asking for another is a bug in the rule, and panics, which the
+// engine reports as an internal error). An analysis that failed returns
+// nil; the run then fails with its error.
+func (p *Pass) ResultOf(a *Analysis) any {
+	if !slices.Contains(p.Rule.Requires, a) {
+		panic(fmt.Sprintf("rule %s reads analysis %s without listing it in Requires", p.Rule.ID, a.Name))
+	}
+	return p.run.resultOf(a)
+}
 
 // ReadFile reads a file of the fleet's file system (the OS for Load, the
 // fs.FS given to LoadFS), so that rules reading keystores or policies work

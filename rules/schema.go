@@ -30,8 +30,9 @@ those files are reported here too.`,
 	Example: `gw-1/deployment.toml:31:30: error: apim.throttling.throttle_decision_endpoints[0] is "http://tm-1:5672" (a string), but it must be a tcp:// or ssl:// URL with a host and a port from 0 to 65535, e.g. tcp://cp-1:5672 (schema-type)`,
 	Fix: `Write the value in the form the message names. For a policy of your own, fix the value or the
 policy file under [schema] extra.`,
+	Requires: []*lint.Analysis{schema.Validation},
 	Run: func(p *lint.Pass) {
-		for _, f := range schema.Findings(p.Fleet, schema.RuleType) {
+		for _, f := range schema.Findings(p, schema.RuleType) {
 			p.Report(f)
 		}
 	},
@@ -49,10 +50,11 @@ key when one is a likely typo, and says when the key belongs to another role (an
 [[apim.gateway.environment]] on a gateway is read by control planes only). WSO2 has hundreds of
 rarely used keys, so this is a warning: a real key the schema lacks can be added with a
 [schema] extra policy in .apimlint.toml, or the finding suppressed.`,
-	Example: `gw-1/deployment.toml:24:1: warning: unknown key event_listning_endpoints in [apim.event_hub]; did you mean event_listening_endpoints? (WSO2 ignores keys it does not know) (schema-unknown-key)`,
-	Fix:     `Correct the key's spelling, or move the setting to the nodes of the role that reads it.`,
+	Example:  `gw-1/deployment.toml:24:1: warning: unknown key event_listning_endpoints in [apim.event_hub]; did you mean event_listening_endpoints? (WSO2 ignores keys it does not know) (schema-unknown-key)`,
+	Fix:      `Correct the key's spelling, or move the setting to the nodes of the role that reads it.`,
+	Requires: []*lint.Analysis{schema.Validation},
 	Run: func(p *lint.Pass) {
-		for _, f := range schema.Findings(p.Fleet, schema.RuleUnknownKey) {
+		for _, f := range schema.Findings(p, schema.RuleUnknownKey) {
 			p.Report(f)
 		}
 	},
@@ -74,8 +76,9 @@ gateways: WSO2's own Helm charts and Ansible roles leave it to the defaults WSO2
 	Example: `gw-1/deployment.toml:1:1: error: gateway node has no [apim.throttling] table, which gateway nodes need: the gateway publishes request events to the traffic manager and applies its throttle decisions (schema-required)`,
 	Fix: `Add the section with values that point at the right nodes; the distributed-deployment guide shows
 each role's sections.`,
+	Requires: []*lint.Analysis{schema.Validation},
 	Run: func(p *lint.Pass) {
-		for _, f := range schema.Findings(p.Fleet, schema.RuleRequired) {
+		for _, f := range schema.Findings(p, schema.RuleRequired) {
 			p.Report(f)
 		}
 	},

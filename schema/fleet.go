@@ -9,19 +9,26 @@ import (
 	"runtime"
 	"sort"
 	"sync"
-	"weak"
 
 	"github.com/apimlint/apimlint/lint"
 )
 
 // ForConfig returns the schema a fleet config asks for: the built-in one,
 // unified with the CUE files its [schema] extra globs name (relative to the
-// config file's directory). Problems with those files come back as
-// schema-type findings; the built-in schema is used then. The files are
-// read from the operating system's file system: a fleet loaded with
-// lint.LoadFS from another fs.FS cannot name policies inside that FS yet
-// (the fleet does not keep its FS).
+// config file's directory), read from the operating system's file system.
+// Problems with those files come back as schema-type findings; the
+// built-in schema is used then.
 func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
+	return forConfig(cfg, filepath.Glob, os.ReadFile)
+}
+
+// ForFleet is ForConfig for a loaded fleet: policies are read from the
+// file system the fleet came from (lint.LoadFS fixtures included).
+func ForFleet(f *lint.Fleet) (*Schema, []lint.Finding) {
+	return forConfig(f.Config, f.Glob, f.ReadFile)
+}
+
+func forConfig(cfg *lint.Config, glob func(string) ([]string, error), read func(string) ([]byte, error)) (*Schema, []lint.Finding) {
 	base, err := Builtin()
 	if err != nil {
 		return nil, ErrorFindings(err)
@@ -35,7 +42,7 @@ func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
 	}
 	var cfgSrc []byte
 	if cfg.File != "" {
-		cfgSrc, _ = os.ReadFile(cfg.File) // only for positions; the loader read it already
+		cfgSrc, _ = read(cfg.File) // only for positions; the loader read it already
 	}
 	var findings []lint.Finding
 	var extra []Source
@@ -44,7 +51,7 @@ func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
 		if !filepath.IsAbs(full) {
 			full = filepath.Join(dir, pat)
 		}
-		matches, err := filepath.Glob(full)
+		matches, err := glob(full)
 		if err != nil || len(matches) == 0 {
 			why := "matches no file"
 			if err != nil {
@@ -56,7 +63,7 @@ func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
 		}
 		sort.Strings(matches)
 		for _, m := range matches {
-			data, err := os.ReadFile(m)
+			data, err := read(m)
 			if err != nil {
 				findings = append(findings, configFinding(cfg, cfgSrc, pat, "[schema] extra %q: %v", pat, err))
 				continue
@@ -125,7 +132,7 @@ func compileCached(extra []Source) (*Schema, error) {
 // findings of the three schema rules, including problems with the fleet's
 // extra policies.
 func Check(f *lint.Fleet) []lint.Finding {
-	s, out := ForConfig(f.Config)
+	s, out := ForFleet(f)
 	if s == nil {
 		return out
 	}
@@ -152,37 +159,20 @@ func Check(f *lint.Fleet) []lint.Finding {
 	return out
 }
 
-// fleetResults memoises Check per fleet: the three schema rules run
-// concurrently and share one validation. Entries go with their fleet.
-var (
-	resultsMu sync.Mutex
-	results   = map[weak.Pointer[lint.Fleet]]*fleetResult{}
-)
-
-type fleetResult struct {
-	once     sync.Once
-	findings []lint.Finding
+// Validation is the analysis the schema rules share: the fleet is
+// validated once per run, and each rule reports its own kind of finding.
+var Validation = &lint.Analysis{
+	Name: "schema",
+	Doc:  "validates every node against the CUE schema of its role, with the fleet's [schema] extra policies",
+	Run:  func(p *lint.AnalysisPass) (any, error) { return Check(p.Fleet), nil },
 }
 
-// Findings returns the schema findings of a fleet for one rule ID,
-// validating the fleet once for all three rules.
-func Findings(f *lint.Fleet, rule string) []lint.Finding {
-	key := weak.Make(f)
-	resultsMu.Lock()
-	r, ok := results[key]
-	if !ok {
-		r = &fleetResult{}
-		results[key] = r
-		runtime.AddCleanup(f, func(k weak.Pointer[lint.Fleet]) {
-			resultsMu.Lock()
-			delete(results, k)
-			resultsMu.Unlock()
-		}, key)
-	}
-	resultsMu.Unlock()
-	r.once.Do(func() { r.findings = Check(f) })
+// Findings returns the findings of one schema rule from the shared
+// validation.
+func Findings(p *lint.Pass, rule string) []lint.Finding {
+	all, _ := p.ResultOf(Validation).([]lint.Finding)
 	var out []lint.Finding
-	for _, x := range r.findings {
+	for _, x := range all {
 		if x.Rule == rule {
 			out = append(out, x)
 		}

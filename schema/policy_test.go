@@ -63,6 +63,28 @@ func TestPolicyFixtures(t *testing.T) {
 				}
 			}
 			fleettest.Compare(t, file, want, got)
+
+			// The same fixture from an fs.FS: policies are read through
+			// the fleet's file system, not the operating system's.
+			a, err := fleettest.ReadArchive(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromFS, err := a.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err = lint.Run(context.Background(), fromFS, rules.All(), lint.RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = nil
+			for _, f := range res.Findings {
+				if strings.HasPrefix(f.Rule, "schema-") {
+					got = append(got, f)
+				}
+			}
+			fleettest.Compare(t, file+" (fs.FS)", want, got)
 		})
 	}
 }

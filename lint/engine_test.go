@@ -1,0 +1,127 @@
+package lint_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+func engineFleet(t *testing.T) *lint.Fleet {
+	t.Helper()
+	fl, err := lint.LoadFS(fstest.MapFS{
+		"gw-1/deployment.toml": {Data: []byte("[server]\nhostname = \"gw-1\"\n")},
+		"gw-2/deployment.toml": {Data: []byte("[server]\nhostname = \"gw-2\"\n")},
+	}, ".", lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fl
+}
+
+// TestAnalysisOncePerRun: rules that require one analysis share one
+// computation per run, and a new run computes it again (no cache across
+// runs or fleets).
+func TestAnalysisOncePerRun(t *testing.T) {
+	var calls atomic.Int32
+	count := &lint.Analysis{Name: "count", Run: func(p *lint.AnalysisPass) (any, error) {
+		calls.Add(1)
+		return len(p.Fleet.Nodes), nil
+	}}
+	twice := &lint.Analysis{Name: "twice", Requires: []*lint.Analysis{count}, Run: func(p *lint.AnalysisPass) (any, error) {
+		return 2 * p.ResultOf(count).(int), nil
+	}}
+	var rs []*lint.Rule
+	for _, id := range []string{"a", "b", "c"} {
+		rs = append(rs, &lint.Rule{ID: id, Severity: lint.SeverityInfo, Requires: []*lint.Analysis{count, twice}, Run: func(p *lint.Pass) {
+			n := p.ResultOf(count).(int)
+			if p.ResultOf(twice).(int) != 2*n {
+				p.Report(lint.Finding{Message: "twice is wrong"})
+			}
+			p.Report(lint.Finding{Message: "nodes counted"})
+		}})
+	}
+	fl := engineFleet(t)
+	for run := 1; run <= 2; run++ {
+		res, err := lint.Run(context.Background(), fl, rs, lint.RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Findings) != 3 {
+			t.Fatalf("run %d: %d findings, want 3: %+v", run, len(res.Findings), res.Findings)
+		}
+		if got := calls.Load(); got != int32(run) {
+			t.Fatalf("after run %d the analysis ran %d times", run, got)
+		}
+	}
+}
+
+// TestUndeclaredAnalysis: reading an analysis not in Requires is a bug in
+// the rule, reported as an internal error rather than a crash.
+func TestUndeclaredAnalysis(t *testing.T) {
+	a := &lint.Analysis{Name: "a", Run: func(*lint.AnalysisPass) (any, error) { return 1, nil }}
+	r := &lint.Rule{ID: "sloppy", Severity: lint.SeverityInfo, Run: func(p *lint.Pass) { p.ResultOf(a) }}
+	res, err := lint.Run(context.Background(), engineFleet(t), []*lint.Rule{r}, lint.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, "without listing it in Requires") {
+		t.Fatalf("findings: %+v", res.Findings)
+	}
+}
+
+// TestAnalysisErrorFailsRun: an analysis that fails fails the run with
+// its name, instead of rules silently reporting nothing.
+func TestAnalysisErrorFailsRun(t *testing.T) {
+	a := &lint.Analysis{Name: "broken", Run: func(*lint.AnalysisPass) (any, error) { return nil, errors.New("no luck") }}
+	r := &lint.Rule{ID: "r", Severity: lint.SeverityInfo, Requires: []*lint.Analysis{a}, Run: func(p *lint.Pass) { p.ResultOf(a) }}
+	_, err := lint.Run(context.Background(), engineFleet(t), []*lint.Rule{r}, lint.RunOptions{})
+	if err == nil || !strings.Contains(err.Error(), "broken: no luck") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+type failing struct{}
+
+func (failing) Name() string { return "failing" }
+func (failing) Process(*lint.Fleet, []lint.Finding) ([]lint.Finding, error) {
+	return nil, errors.New("accepted-findings file is corrupt")
+}
+
+// TestProcessorErrorFailsRun and the order of the chain: a caller's
+// processor sees findings after suppressions and before sorting.
+func TestProcessorErrorFailsRun(t *testing.T) {
+	r := &lint.Rule{ID: "r", Severity: lint.SeverityInfo, Run: func(p *lint.Pass) { p.Report(lint.Finding{Message: "x"}) }}
+	_, err := lint.Run(context.Background(), engineFleet(t), []*lint.Rule{r}, lint.RunOptions{Processors: []lint.Processor{failing{}}})
+	if err == nil || !strings.Contains(err.Error(), "failing: accepted-findings file is corrupt") {
+		t.Fatalf("err = %v", err)
+	}
+	l := lint.Linter{Rules: []*lint.Rule{r}}
+	var names []string
+	for _, p := range l.Chain(engineFleet(t)) {
+		names = append(names, p.Name())
+	}
+	if got := strings.Join(names, ","); got != "severity-overrides,inline-suppressions,config-ignores,scrub-secrets,sort" {
+		t.Errorf("chain = %s", got)
+	}
+}
+
+// TestDocOnlyRuleNeverRuns: a rule without Run documents findings that
+// Linter.Process receives from elsewhere.
+func TestDocOnlyRuleNeverRuns(t *testing.T) {
+	doc := &lint.Rule{ID: "probed", Severity: lint.SeverityError}
+	fl := engineFleet(t)
+	l := lint.Linter{Rules: []*lint.Rule{doc}}
+	res, err := l.Run(context.Background(), fl)
+	if err != nil || len(res.Findings) != 0 {
+		t.Fatalf("Run: %v %+v", err, res)
+	}
+	res, err = l.Process(context.Background(), fl, []lint.Finding{{Rule: "probed", Severity: lint.SeverityError, File: "gw-2/deployment.toml", Line: 1, Column: 1, Message: "down"}})
+	if err != nil || len(res.Findings) != 1 || res.Findings[0].Related == nil {
+		t.Fatalf("Process: %v %+v", err, res)
+	}
+}
