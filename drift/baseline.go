@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // Version is the baseline format this package writes and reads.
@@ -130,7 +131,7 @@ func (s *secretScope) build() {
 		}
 		s.direct[k] = true
 		for _, v := range k.Value.Scalars() {
-			if v.Kind == lint.KindString && len(v.Resolved) >= 3 && !lint.HasPlaceholder(v.Resolved) && !shippedDefault[v.Resolved] {
+			if v.Kind == lint.KindString && len(v.Resolved) >= 3 && !lint.HasPlaceholder(v.Resolved) && !wso2.IsPublicDefaultSecret(v.Resolved) {
 				s.values = append(s.values, v.Resolved)
 			}
 		}
@@ -174,12 +175,6 @@ func (s *secretScope) carries(k *lint.Key, depth int) bool {
 	}
 	return false
 }
-
-// shippedDefault holds WSO2's published default secrets. A key holding
-// one is still hashed, but other keys that contain it (the user name
-// admin, the keystore file wso2carbon.jks, permission paths under /admin)
-// reveal nothing by showing it, and stay readable in the baseline.
-var shippedDefault = map[string]bool{"admin": true, "wso2carbon": true}
 
 // containsWord reports whether w stands in s with no letter, digit or _
 // right before or after it.

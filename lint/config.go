@@ -208,6 +208,21 @@ func (c *Config) NodeConfigFor(name string) (NodeConfig, bool) {
 	return out, found
 }
 
+// Excludes reports whether the config's exclude globs leave out the node
+// file at rel (slash path below the fleet root) or the node name.
+func (c *Config) Excludes(rel, name string) bool {
+	if c == nil {
+		return false
+	}
+	for _, g := range c.Exclude {
+		g = strings.TrimPrefix(g, "./")
+		if MatchGlob(g, rel) || MatchGlob(g, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // MatchNodePath matches a [[node]] path against a node name: exactly, as
 // a glob, or against the node's file path.
 func MatchNodePath(pattern, name string) bool {

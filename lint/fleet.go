@@ -13,10 +13,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // NodeFileName is the file every WSO2 node reads its configuration from.
-const NodeFileName = "deployment.toml"
+const NodeFileName = wso2.NodeFileName
 
 // Fleet is every node of a deployment, loaded together.
 type Fleet struct {
@@ -133,7 +135,7 @@ func Load(paths []string, opts LoadOptions) (*Fleet, error) {
 			return nil, fmt.Errorf("load %s: not a regular file", p)
 		}
 		fp := p
-		name := nodeNameForFile(p)
+		name := wso2.NodeNameForFile(p)
 		srcs = append(srcs, source{display: p, rel: filepath.ToSlash(filepath.Clean(p)), name: name, read: func() ([]byte, error) { return readNodeFile(fp) }})
 	}
 	cfg, cfgDiag, err := loadConfigOS(root, opts)
@@ -165,7 +167,7 @@ func LoadFS(fsys fs.FS, dir string, opts LoadOptions) (*Fleet, error) {
 			rel = p
 		}
 		fp := p
-		srcs = append(srcs, source{display: p, rel: rel, name: nodeName(dir, rel),
+		srcs = append(srcs, source{display: p, rel: rel, name: wso2.NodeName(dir, rel),
 			read: func() ([]byte, error) { return fs.ReadFile(fsys, fp) }})
 		return nil
 	})
@@ -272,7 +274,7 @@ func walkOS(root string) ([]source, error) {
 				continue
 			}
 			fp := full
-			out = append(out, source{display: full, rel: childRel, name: nodeName(root, childRel),
+			out = append(out, source{display: full, rel: childRel, name: wso2.NodeName(root, childRel),
 				read: func() ([]byte, error) { return readNodeFile(fp) }})
 		}
 		return nil
@@ -321,32 +323,6 @@ func readNodeFile(p string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, maxNodeFile+1))
 }
 
-// nodeName is the directory of rel, with a trailing repository/conf
-// removed; a file at the root takes the root's own name.
-func nodeName(root, rel string) string {
-	dir := path.Dir(rel)
-	if dir == "repository/conf" {
-		dir = "."
-	}
-	dir = strings.TrimSuffix(dir, "/repository/conf")
-	if dir == "" || dir == "." {
-		abs, err := filepath.Abs(root)
-		if err != nil {
-			return "."
-		}
-		return filepath.Base(abs)
-	}
-	return dir
-}
-
-func nodeNameForFile(p string) string {
-	base := filepath.Base(p)
-	if base == NodeFileName {
-		return nodeName(filepath.Dir(p), NodeFileName)
-	}
-	return strings.TrimSuffix(base, filepath.Ext(base))
-}
-
 // build parses every source in parallel and assembles the fleet.
 func build(root string, srcs []source, cfg *Config, cfgDiag []Finding, opts LoadOptions) (*Fleet, error) {
 	if cfg == nil {
@@ -354,14 +330,7 @@ func build(root string, srcs []source, cfg *Config, cfgDiag []Finding, opts Load
 	}
 	var kept []source
 	for _, s := range srcs {
-		excluded := false
-		for _, g := range cfg.Exclude {
-			if MatchGlob(strings.TrimPrefix(g, "./"), s.rel) || MatchGlob(strings.TrimPrefix(g, "./"), s.name) {
-				excluded = true
-				break
-			}
-		}
-		if !excluded {
+		if !cfg.Excludes(s.rel, s.name) {
 			kept = append(kept, s)
 		}
 	}
@@ -533,7 +502,7 @@ func LoadFiles(root string, files map[string][]byte, opts LoadOptions) (*Fleet, 
 			continue
 		}
 		d := data
-		srcs = append(srcs, source{display: path.Join(root, rel), rel: rel, name: nodeName(root, rel),
+		srcs = append(srcs, source{display: path.Join(root, rel), rel: rel, name: wso2.NodeName(root, rel),
 			read: func() ([]byte, error) { return d, nil }})
 	}
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].rel < srcs[j].rel })

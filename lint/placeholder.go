@@ -4,131 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-)
 
-// PlaceholderKind is the syntax of a WSO2 placeholder.
-type PlaceholderKind uint8
-
-// The placeholder syntaxes WSO2's config mapper and Carbon know, plus the
-// old $conf{} form the docs still show and nothing resolves.
-const (
-	PlaceholderRef     PlaceholderKind = iota + 1 // $ref{a.b}: another key of the same file
-	PlaceholderRuntime                            // ${name}: a Carbon system property, resolved at runtime
-	PlaceholderEnv                                // $env{VAR}
-	PlaceholderSys                                // $sys{prop}
-	PlaceholderSecret                             // $secret{alias}: cipher-tool secret
-	PlaceholderConf                               // $conf{a.b}: never resolved
-)
-
-func (k PlaceholderKind) String() string {
-	switch k {
-	case PlaceholderRef:
-		return "$ref"
-	case PlaceholderRuntime:
-		return "${}"
-	case PlaceholderEnv:
-		return "$env"
-	case PlaceholderSys:
-		return "$sys"
-	case PlaceholderSecret:
-		return "$secret"
-	case PlaceholderConf:
-		return "$conf"
-	}
-	return "placeholder"
-}
-
-// Placeholder is one occurrence inside a string value.
-type Placeholder struct {
-	Kind  PlaceholderKind
-	Name  string // what is between the braces
-	Text  string // the whole placeholder as written
-	Start int    // byte offset in the decoded string
-	// Known is set when resolution found a static value for it.
-	Known bool
-}
-
-var placeholderPrefixes = []struct {
-	prefix string
-	kind   PlaceholderKind
-}{
-	{"${", PlaceholderRuntime},
-	{"$ref{", PlaceholderRef},
-	{"$env{", PlaceholderEnv},
-	{"$sys{", PlaceholderSys},
-	{"$secret{", PlaceholderSecret},
-	{"$conf{", PlaceholderConf},
-}
-
-// ScanPlaceholders finds the placeholders in s. A '$' that starts none of
-// the known forms, or an unterminated one, is plain text.
-func ScanPlaceholders(s string) []Placeholder {
-	var out []Placeholder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '$' {
-			continue
-		}
-		for _, p := range placeholderPrefixes {
-			if !strings.HasPrefix(s[i:], p.prefix) {
-				continue
-			}
-			end := strings.IndexByte(s[i+len(p.prefix):], '}')
-			if end < 0 {
-				break
-			}
-			name := s[i+len(p.prefix) : i+len(p.prefix)+end]
-			text := s[i : i+len(p.prefix)+end+1]
-			out = append(out, Placeholder{Kind: p.kind, Name: strings.TrimSpace(name), Text: text, Start: i})
-			i += len(text) - 1
-			break
-		}
-	}
-	return out
-}
-
-// HasPlaceholder reports whether s holds any placeholder.
-func HasPlaceholder(s string) bool {
-	return strings.IndexByte(s, '$') >= 0 && len(ScanPlaceholders(s)) > 0
-}
-
-// wso2Defaults are the values WSO2 fills in before it resolves $ref{}, for
-// the keys files commonly refer to without setting them.
-var wso2Defaults = map[string]string{
-	"super_admin.username":          "admin",
-	"super_admin.password":          "admin",
-	"server.hostname":               "localhost",
-	"server.offset":                 "0",
-	"keystore.tls.file_name":        "wso2carbon.jks",
-	"keystore.tls.type":             "JKS",
-	"keystore.tls.password":         "wso2carbon",
-	"keystore.tls.alias":            "wso2carbon",
-	"keystore.tls.key_password":     "wso2carbon",
-	"keystore.primary.file_name":    "wso2carbon.jks",
-	"keystore.primary.type":         "JKS",
-	"keystore.primary.password":     "wso2carbon",
-	"keystore.primary.alias":        "wso2carbon",
-	"keystore.primary.key_password": "wso2carbon",
-	"truststore.file_name":          "client-truststore.jks",
-	"truststore.type":               "JKS",
-	"truststore.password":           "wso2carbon",
-}
-
-// Default ports of the services a node offers, before its offset.
-const (
-	PortMgtHTTPS   = 9443
-	PortMgtHTTP    = 9763
-	PortNIOHTTP    = 8280
-	PortNIOHTTPS   = 8243
-	PortJMS        = 5672
-	PortJMSTLS     = 8672
-	PortBinary     = 9611
-	PortBinaryTLS  = 9711
-	PortThrift     = 7611
-	PortThriftTLS  = 7711
-	PortWebSocket  = 9099
-	PortWebSocketS = 8099
-	PortWebSub     = 9021
-	PortWebSubS    = 8021
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // ResolveOptions supplies values for symbolic placeholders.
@@ -182,7 +59,7 @@ func (r *resolver) runtimeProps() map[string]string {
 		v := r.n.Value("super_admin." + name)
 		switch {
 		case v == nil:
-			p["admin."+name] = wso2Defaults["super_admin."+name]
+			p["admin."+name] = wso2.RefDefaults["super_admin."+name]
 		case v.Kind == KindString:
 			r.resolveValue(r.n.Get("super_admin."+name), v)
 			if !v.Symbolic {
@@ -310,7 +187,7 @@ func (r *resolver) ref(k *Key, v *Value, ph *Placeholder) (string, phState) {
 	}
 	target := r.n.Get(ph.Name)
 	if target == nil {
-		if def, ok := wso2Defaults[ph.Name]; ok {
+		if def, ok := wso2.RefDefaults[ph.Name]; ok {
 			return def, phKnown
 		}
 		r.report(k, v, ph, "%s refers to %s, which this file does not set and WSO2 has no default for", ph.Text, ph.Name)

@@ -3,6 +3,8 @@ package lint
 import (
 	"strings"
 	"testing"
+
+	"github.com/apimlint/apimlint/wso2"
 )
 
 func TestIsSecretPath(t *testing.T) {
@@ -85,8 +87,8 @@ func TestHasURLPassword(t *testing.T) {
 		"":                                                                      false,
 	}
 	for in, want := range cases {
-		if got := hasURLPassword(in); got != want {
-			t.Errorf("hasURLPassword(%q) = %v, want %v", in, got, want)
+		if got := wso2.HasURLPassword(in); got != want {
+			t.Errorf("wso2.HasURLPassword(%q) = %v, want %v", in, got, want)
 		}
 	}
 }
@@ -180,7 +182,7 @@ func TestURLPasswords(t *testing.T) {
 		"jdbc:mysql://dbuser:Db/Secret7@db:3306/x",
 		"https://cp:9443/x?token=abc",
 	} {
-		if !hasURLPassword(s) {
+		if !wso2.HasURLPassword(s) {
 			t.Errorf("%s: password not seen", s)
 		}
 		for _, secret := range []string{"p#ssWord1", "Zz/Secret9", "NoScheme5", "Db/Secret7"} {
@@ -196,7 +198,7 @@ func TestURLPasswords(t *testing.T) {
 		t.Errorf("user info with '#': %+v %v", e, err)
 	}
 	for _, s := range []string{"tcp://cp-1:5672", "user@example.com", "https://cp/x?name=value"} {
-		if hasURLPassword(s) {
+		if wso2.HasURLPassword(s) {
 			t.Errorf("%s: no password in it", s)
 		}
 	}

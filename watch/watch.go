@@ -89,15 +89,13 @@ type Stats struct {
 // Watcher lints a fleet directory on every change.
 type Watcher struct {
 	opts    Options
-	cfg     *lint.Config
-	cfgDiag []lint.Finding
 	cfgFile string
+	loader  *lint.Loader
 
 	fsw   *fsnotify.Watcher
-	dirs  map[string]bool       // watched directories
-	nodes map[string]*lint.Node // by file path
-	dirty map[string]bool       // node files to read again
-	full  bool                  // rescan everything (config changed, events lost)
+	dirs  map[string]bool // watched directories
+	dirty map[string]bool // node files to read again
+	full  bool            // rescan everything (config changed, events lost)
 	prev  map[string][]lint.Finding
 }
 
@@ -124,10 +122,8 @@ func New(opts Options) (*Watcher, error) {
 	if opts.OnEvent == nil {
 		opts.OnEvent = func(Event) {}
 	}
-	w := &Watcher{opts: opts, cfgFile: opts.ConfigFile}
-	if w.cfgFile == "" {
-		w.cfgFile = filepath.Join(opts.Root, lint.ConfigFileName)
-	}
+	w := &Watcher{opts: opts, loader: lint.NewLoader(opts.Root, opts.ConfigFile)}
+	w.cfgFile = w.loader.ConfigFile()
 	return w, nil
 }
 
@@ -142,7 +138,6 @@ func (w *Watcher) Run(ctx context.Context) error {
 	defer fsw.Close()
 	w.fsw = fsw
 	w.dirs = map[string]bool{}
-	w.nodes = map[string]*lint.Node{}
 	w.dirty = map[string]bool{}
 	w.full = true
 	if err := w.lint(ctx, true); err != nil {
@@ -276,7 +271,7 @@ func (w *Watcher) forgetDir(dir string) bool {
 			found = true
 		}
 	}
-	for p := range w.nodes {
+	for _, p := range w.loader.Files() {
 		if strings.HasPrefix(p, prefix) {
 			w.dirty[p] = true
 			found = true
@@ -321,45 +316,6 @@ func (w *Watcher) addTree(dir string) {
 	}
 }
 
-// nodeName names a node as lint.Load does: its directory below the root
-// without a trailing repository/conf, or the root's own name.
-func (w *Watcher) nodeName(rel string) string {
-	dir := path.Dir(rel)
-	dir = strings.TrimSuffix(dir, "repository/conf")
-	dir = strings.TrimSuffix(dir, "/")
-	if dir == "" || dir == "." {
-		abs, err := filepath.Abs(w.opts.Root)
-		if err != nil {
-			return "."
-		}
-		return filepath.Base(abs)
-	}
-	return dir
-}
-
-func (w *Watcher) excluded(rel, name string) bool {
-	for _, g := range w.cfg.Exclude {
-		g = strings.TrimPrefix(g, "./")
-		if lint.MatchGlob(g, rel) || lint.MatchGlob(g, name) {
-			return true
-		}
-	}
-	return false
-}
-
-func (w *Watcher) loadConfig() error {
-	data, err := lint.ReadNodeFile(w.cfgFile)
-	switch {
-	case err == nil:
-		w.cfg, w.cfgDiag = lint.ParseConfig(w.cfgFile, data)
-	case errors.Is(err, fs.ErrNotExist) && w.opts.ConfigFile == "":
-		w.cfg, w.cfgDiag = &lint.Config{}, nil
-	default:
-		return fmt.Errorf("watch: load config %s: %w", w.cfgFile, err)
-	}
-	return nil
-}
-
 // lint re-reads the dirty files (everything on a full rescan), runs the
 // rules over the cached nodes and reports what changed.
 func (w *Watcher) lint(ctx context.Context, initial bool) error {
@@ -369,17 +325,14 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 	reparse := initial || w.full
 	if w.full {
 		w.full = false
-		if err := w.loadConfig(); err != nil {
+		if err := w.loader.LoadConfig(); err != nil {
 			if initial {
-				return err
+				return fmt.Errorf("watch: %w", err)
 			}
 			// A config being saved: keep the previous one until it reads.
 			w.emit(Event{Kind: EventError, Message: err.Error()})
-			if w.cfg == nil {
-				w.cfg = &lint.Config{}
-			}
 		}
-		for p := range w.nodes {
+		for _, p := range w.loader.Files() {
 			w.dirty[p] = true
 		}
 		w.addTree(w.opts.Root)
@@ -387,42 +340,23 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 	reread := 0
 	for p := range w.dirty {
 		delete(w.dirty, p)
-		rel, _ := w.rel(p)
-		name := w.nodeName(rel)
-		if w.excluded(rel, name) {
-			delete(w.nodes, p)
-			continue
+		had := w.loader.Has(p)
+		read, err := w.loader.Refresh(p, reparse)
+		if read {
+			reread++
 		}
-		data, err := lint.ReadNodeFile(p)
-		reread++
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			delete(w.nodes, p)
-			continue
-		case err != nil:
+		if err != nil {
 			state := "it is not linted"
-			if w.nodes[p] != nil {
+			if had {
 				state = "keeping its last state"
 			}
 			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot read %s: %v; %s until it can be read", p, errors.Unwrap(err), state)})
-			continue
 		}
-		if old := w.nodes[p]; old != nil && !reparse && string(old.Src) == string(data) {
-			continue
-		}
-		n := lint.NewNode(name, p, data, w.cfg, lint.ResolveOptions{})
-		n.Rel = rel
-		w.nodes[p] = n
 	}
-	nodes := make([]*lint.Node, 0, len(w.nodes))
-	for _, n := range w.nodes {
-		nodes = append(nodes, n)
-	}
-	fleet := lint.NewFleet(w.opts.Root, nodes, w.cfg)
-	fleet.Diagnostics = w.cfgDiag
+	fleet := w.loader.Fleet()
 	rs := w.opts.Rules
 	if w.opts.Baseline != nil {
-		dopts, err := drift.OptionsFromConfig(w.cfg)
+		dopts, err := drift.OptionsFromConfig(fleet.Config)
 		if err != nil {
 			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s: %v", w.cfgFile, err)})
 		}

@@ -30,7 +30,13 @@ func entryFleet(t *testing.T) string {
 		t.Fatal(err)
 	}
 	fleettest.WriteFile(t, gw2, "# apimlint:ignore-file gateway-id-unique -- blue/green pair\n# apimlint:ignore-file schema-type -- nothing to hide\n"+string(src))
-	fleettest.WriteFile(t, filepath.Join(fleet, lint.ConfigFileName), `[rules.severity]
+	// Node names and exclusion must agree too: a directory whose name ends
+	// in "repository" is not a repository/conf, and excluded files are out.
+	fleettest.WriteFile(t, filepath.Join(fleet, "gw-3repository", "conf", "deployment.toml"), string(src))
+	fleettest.WriteFile(t, filepath.Join(fleet, "retired", "gw-0", "deployment.toml"), "[server\n")
+	fleettest.WriteFile(t, filepath.Join(fleet, lint.ConfigFileName), `exclude = ["retired/**"]
+
+[rules.severity]
 jms-without-tls = "warning"
 
 [[ignore]]
@@ -112,6 +118,13 @@ func TestEveryEntryPointSameFindings(t *testing.T) {
 	}
 	if !hasMessage(cli, "apimlint:ignore-file schema-type suppresses nothing") {
 		t.Error("the unused suppression is not reported")
+	}
+	nodes := map[string]bool{}
+	for _, f := range cli {
+		nodes[f.Node] = true
+	}
+	if !nodes["gw-3repository/conf"] || nodes["gw-3"] || nodes["retired/gw-0"] {
+		t.Errorf("node names: %v", nodes)
 	}
 
 	fl, err := lint.Load([]string{fleet}, lint.LoadOptions{})

@@ -1,4 +1,4 @@
-package lint
+package wso2
 
 import (
 	"fmt"
@@ -134,4 +134,57 @@ func splitHostPort(auth string) (host, port string) {
 		return auth, ""
 	}
 	return auth[:last], auth[last+1:]
+}
+
+// HasURLPassword reports whether s holds a URL whose user info carries a
+// password (scheme://user:password@host), or a password= query parameter.
+func HasURLPassword(s string) bool {
+	if strings.IndexByte(s, '@') < 0 && strings.IndexByte(s, '=') < 0 {
+		return false // neither user info nor a query parameter
+	}
+	lower := strings.ToLower(s)
+	for _, p := range []string{"password=", "passwd=", "pwd=", "token=", "secret=", "client_secret=", "apikey=", "api_key="} {
+		if i := strings.Index(lower, p); i >= 0 && i+len(p) < len(lower) {
+			c := lower[i+len(p)]
+			if c != '&' && c != ';' && c != '"' && c != '\'' {
+				return true
+			}
+		}
+	}
+	_, ok := urlUserinfo(s)
+	return ok
+}
+
+// urlUserinfo finds user:password@ in a URL, with or without a scheme.
+// It errs on the side of secrecy: everything up to the last '@' before
+// the host counts, since a password may hold '/', '#' or '?'.
+func urlUserinfo(s string) (end int, ok bool) {
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	}
+	at := strings.LastIndexByte(s[start:], '@')
+	if at < 0 {
+		return 0, false
+	}
+	c := strings.IndexByte(s[start:start+at], ':')
+	if c < 0 || c == at-1 {
+		return 0, false // user@host, or user:@host
+	}
+	return start + at, true
+}
+
+// RedactURL hides the password of a URL's user information
+// (scheme://user:****@host…).
+func RedactURL(s string) string {
+	end, ok := urlUserinfo(s)
+	if !ok {
+		return s
+	}
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	}
+	user, _, _ := strings.Cut(s[start:end], ":")
+	return s[:start] + user + ":****" + s[end:]
 }

@@ -1,0 +1,88 @@
+package wso2
+
+import "strings"
+
+// PlaceholderKind is the syntax of a WSO2 placeholder.
+type PlaceholderKind uint8
+
+// The placeholder syntaxes WSO2's config mapper and Carbon know, plus the
+// old $conf{} form the docs still show and nothing resolves.
+const (
+	PlaceholderRef     PlaceholderKind = iota + 1 // $ref{a.b}: another key of the same file
+	PlaceholderRuntime                            // ${name}: a Carbon system property, resolved at runtime
+	PlaceholderEnv                                // $env{VAR}
+	PlaceholderSys                                // $sys{prop}
+	PlaceholderSecret                             // $secret{alias}: cipher-tool secret
+	PlaceholderConf                               // $conf{a.b}: never resolved
+)
+
+func (k PlaceholderKind) String() string {
+	switch k {
+	case PlaceholderRef:
+		return "$ref"
+	case PlaceholderRuntime:
+		return "${}"
+	case PlaceholderEnv:
+		return "$env"
+	case PlaceholderSys:
+		return "$sys"
+	case PlaceholderSecret:
+		return "$secret"
+	case PlaceholderConf:
+		return "$conf"
+	}
+	return "placeholder"
+}
+
+// Placeholder is one occurrence inside a string value.
+type Placeholder struct {
+	Kind  PlaceholderKind
+	Name  string // what is between the braces
+	Text  string // the whole placeholder as written
+	Start int    // byte offset in the decoded string
+	// Known is set when resolution found a static value for it.
+	Known bool
+}
+
+var placeholderPrefixes = []struct {
+	prefix string
+	kind   PlaceholderKind
+}{
+	{"${", PlaceholderRuntime},
+	{"$ref{", PlaceholderRef},
+	{"$env{", PlaceholderEnv},
+	{"$sys{", PlaceholderSys},
+	{"$secret{", PlaceholderSecret},
+	{"$conf{", PlaceholderConf},
+}
+
+// ScanPlaceholders finds the placeholders in s. A '$' that starts none of
+// the known forms, or an unterminated one, is plain text.
+func ScanPlaceholders(s string) []Placeholder {
+	var out []Placeholder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' {
+			continue
+		}
+		for _, p := range placeholderPrefixes {
+			if !strings.HasPrefix(s[i:], p.prefix) {
+				continue
+			}
+			end := strings.IndexByte(s[i+len(p.prefix):], '}')
+			if end < 0 {
+				break
+			}
+			name := s[i+len(p.prefix) : i+len(p.prefix)+end]
+			text := s[i : i+len(p.prefix)+end+1]
+			out = append(out, Placeholder{Kind: p.kind, Name: strings.TrimSpace(name), Text: text, Start: i})
+			i += len(text) - 1
+			break
+		}
+	}
+	return out
+}
+
+// HasPlaceholder reports whether s holds any placeholder.
+func HasPlaceholder(s string) bool {
+	return strings.IndexByte(s, '$') >= 0 && len(ScanPlaceholders(s)) > 0
+}
