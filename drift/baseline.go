@@ -41,7 +41,7 @@ type Baseline struct {
 type NodeRecord struct {
 	Name string      `json:"name"`
 	File string      `json:"file"` // path relative to the fleet root
-	Role lint.Role   `json:"role"`
+	Role wso2.Role   `json:"role"`
 	Keys []KeyRecord `json:"keys"`
 }
 
@@ -131,7 +131,7 @@ func (s *secretScope) build() {
 		}
 		s.direct[k] = true
 		for _, v := range k.Value.Scalars() {
-			if v.Kind == lint.KindString && len(v.Resolved) >= 3 && !lint.HasPlaceholder(v.Resolved) && !wso2.IsPublicDefaultSecret(v.Resolved) {
+			if v.Kind == lint.KindString && len(v.Resolved) >= 3 && !wso2.HasPlaceholder(v.Resolved) && !wso2.IsPublicDefaultSecret(v.Resolved) {
 				s.values = append(s.values, v.Resolved)
 			}
 		}
@@ -157,10 +157,10 @@ func (s *secretScope) carries(k *lint.Key, depth int) bool {
 	}
 	for _, v := range k.Value.Scalars() {
 		for _, ph := range v.Placeholders {
-			if ph.Kind != lint.PlaceholderRef {
+			if ph.Kind != wso2.PlaceholderRef {
 				continue
 			}
-			if lint.IsSecretPath(ph.Name) || s.carries(s.n.Get(ph.Name), depth+1) {
+			if wso2.IsSecretPath(ph.Name) || s.carries(s.n.Get(ph.Name), depth+1) {
 				return true
 			}
 		}
@@ -535,7 +535,7 @@ func (b *Baseline) check() error {
 			return fmt.Errorf("node %s appears twice", n.Name)
 		}
 		names[n.Name] = true
-		if r, ok := lint.ParseRole(string(n.Role)); !ok || r != n.Role {
+		if r, ok := wso2.ParseRole(string(n.Role)); !ok || r != n.Role {
 			return fmt.Errorf("node %s: unknown role %q", n.Name, n.Role)
 		}
 		if n.Keys == nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // RuleID is the rule under which drift from a baseline is reported.
@@ -85,7 +86,7 @@ type Options struct {
 	// Ignore holds globs on key paths not compared on any node.
 	Ignore []string
 	// Roles holds extra globs per role (the node's role today).
-	Roles map[lint.Role][]string
+	Roles map[wso2.Role][]string
 }
 
 // OptionsFromConfig reads [drift] ignore and [drift.roles] from a fleet config.
@@ -96,19 +97,19 @@ func OptionsFromConfig(cfg *lint.Config) (Options, error) {
 	}
 	o.Ignore = append(o.Ignore, cfg.Drift.Ignore...)
 	for name, globs := range cfg.Drift.Roles {
-		r, ok := lint.ParseRole(name)
+		r, ok := wso2.ParseRole(name)
 		if !ok {
 			return o, fmt.Errorf("[drift.roles] %s: unknown role", name)
 		}
 		if o.Roles == nil {
-			o.Roles = map[lint.Role][]string{}
+			o.Roles = map[wso2.Role][]string{}
 		}
 		o.Roles[r] = append(o.Roles[r], globs...)
 	}
 	return o, nil
 }
 
-func (o Options) ignored(role lint.Role, key string) bool {
+func (o Options) ignored(role wso2.Role, key string) bool {
 	return MatchKey(o.Ignore, key) || MatchKey(o.Roles[role], key)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 const cpTOML = `# control plane
@@ -317,7 +318,7 @@ gw = ["apim.sync_runtime_artifacts.*"]
 		t.Fatalf("ignored keys reported: %+v", got)
 	}
 	// A role glob applies to that role only.
-	opts.Roles = map[lint.Role][]string{lint.RoleControlPlane: {"apim.sync_runtime_artifacts.*"}}
+	opts.Roles = map[wso2.Role][]string{wso2.RoleControlPlane: {"apim.sync_runtime_artifacts.*"}}
 	if got := Changes(b, f, opts); len(got) != 1 || got[0].Key != "apim.sync_runtime_artifacts.gateway.gateway_labels" {
 		t.Fatalf("role glob applied to another role: %+v", got)
 	}

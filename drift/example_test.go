@@ -9,6 +9,7 @@ import (
 
 	"github.com/apimlint/apimlint/drift"
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // exampleFleet writes a one-gateway fleet and returns its directory.
@@ -71,7 +72,7 @@ func ExampleOptionsFromConfig() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(opts.Ignore, opts.Roles[lint.RoleGateway])
+	fmt.Println(opts.Ignore, opts.Roles[wso2.RoleGateway])
 	// Output: [server.node_ip] [apim.sync_runtime_artifacts]
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // Use is one place a node file names an endpoint.
@@ -49,90 +50,10 @@ type Skipped struct {
 	Uses   []Use
 }
 
-// endpointKeys are the keys whose values name services other nodes (or
-// the node itself) connect to. Paths are canonical with array indices
-// written as []. An allowlist, not every URL-shaped value: claim URIs
-// (http://wso2.org/claims/...) and CORS origins are URLs nobody dials.
-var endpointKeys = map[string]bool{
-	"apim.event_hub.service_url":                                   true,
-	"apim.event_hub.event_listening_endpoints":                     true,
-	"apim.event_hub.event_duplicate_url":                           true,
-	"apim.event_hub.publish.url_group[].urls":                      true,
-	"apim.event_hub.publish.url_group[].auth_urls":                 true,
-	"apim.key_manager.service_url":                                 true,
-	"apim.oauth_config.revoke_endpoint":                            true,
-	"apim.throttling.service_url":                                  true,
-	"apim.throttling.throttle_decision_endpoints":                  true,
-	"apim.throttling.event_duplicate_url":                          true,
-	"apim.throttling.receiver_url":                                 true,
-	"apim.throttling.receiver_auth_url":                            true,
-	"apim.throttling.url_group[].traffic_manager_urls":             true,
-	"apim.throttling.url_group[].traffic_manager_auth_urls":        true,
-	"apim.throttling.event_publisher.url_group[].receiver_url_set": true,
-	"apim.throttling.event_publisher.url_group[].auth_url_set":     true,
-	"event_listener[].properties.notification_endpoint":            true,
-}
-
-// gatewayEnvKeys are the URL keys of [[apim.gateway.environment]] and of
-// its [[...virtual_host]] tables.
-var gatewayEnvKeys = map[string]bool{
-	"service_url": true, "http_endpoint": true, "https_endpoint": true,
-	"ws_endpoint": true, "wss_endpoint": true,
-	"websub_event_receiver_http_endpoint": true, "websub_event_receiver_https_endpoint": true,
-}
-
-// stripIndices writes a[0].b[12] as a[].b[], the form endpointKeys use.
-func stripIndices(path string) string {
-	if strings.IndexByte(path, '[') < 0 {
-		return path
-	}
-	var b strings.Builder
-	for i := 0; i < len(path); i++ {
-		b.WriteByte(path[i])
-		if path[i] != '[' {
-			continue
-		}
-		j := i + 1
-		for j < len(path) && path[j] >= '0' && path[j] <= '9' {
-			j++
-		}
-		if j > i+1 && j < len(path) && path[j] == ']' {
-			i = j - 1 // the digits are dropped; ']' is written next
-		}
-	}
-	return b.String()
-}
-
-// isEndpointKey reports whether a key's value names an endpoint to probe.
-func isEndpointKey(path string) bool {
-	p := stripIndices(path)
-	if endpointKeys[p] {
-		return true
-	}
-	for _, prefix := range []string{"apim.gateway.environment[].", "apim.gateway.environment[].virtual_host[]."} {
-		if rest, ok := strings.CutPrefix(p, prefix); ok && gatewayEnvKeys[rest] {
-			return true
-		}
-	}
-	// [database.<name>] url = "jdbc:..."
-	if rest, ok := strings.CutPrefix(p, "database."); ok {
-		name, key, ok := strings.Cut(rest, ".")
-		return ok && key == "url" && !strings.ContainsAny(name, ".[")
-	}
-	return false
-}
-
 var tlsSchemes = map[string]bool{"ssl": true, "https": true, "wss": true}
 
 // plainSchemes are schemes probed with a TCP connect only.
 var plainSchemes = map[string]bool{"tcp": true, "http": true, "ws": true}
-
-// databasePorts are the default ports of the JDBC drivers WSO2 supports,
-// keyed by the JDBC subprotocol and by [database.*] type.
-var databasePorts = map[string]int{
-	"mysql": 3306, "mariadb": 3306, "postgresql": 5432, "postgre": 5432, "postgres": 5432,
-	"sqlserver": 1433, "mssql": 1433, "oracle": 1521, "db2": 50000,
-}
 
 // collector gathers targets and skipped endpoints, deduplicated.
 type collector struct {
@@ -180,7 +101,7 @@ func hostProblem(host string) string {
 	if host == "" {
 		return "no host"
 	}
-	if lint.HasPlaceholder(host) {
+	if wso2.HasPlaceholder(host) {
 		return fmt.Sprintf("host %s is a placeholder resolved only where the node runs", host)
 	}
 	if net.ParseIP(host) != nil {
@@ -212,7 +133,7 @@ func Collect(f *lint.Fleet, opts Options) ([]*Target, []*Skipped, error) {
 	}
 	for _, n := range nodes {
 		for _, k := range n.Keys {
-			if isEndpointKey(k.Path) {
+			if wso2.IsEndpointKey(k.Path) {
 				for _, v := range k.Value.Scalars() {
 					if v.Kind == lint.KindString {
 						c.url(Use{Node: n, Key: k, Value: v})
@@ -257,12 +178,12 @@ func (c *collector) url(u Use) {
 	}
 	lower := strings.ToLower(text)
 	if strings.HasPrefix(lower, "jdbc:") {
-		c.jdbc(text[len("jdbc:"):], u)
+		c.jdbc(text, u)
 		return
 	}
-	e, err := lint.ParseEndpoint(text)
+	e, err := wso2.ParseEndpoint(text)
 	// A placeholder in the path alone does not stop a probe of host:port.
-	if e.Symbolic || (err != nil && lint.HasPlaceholder(text)) {
+	if e.Symbolic || (err != nil && wso2.HasPlaceholder(text)) {
 		c.skip(safeDisplay(text), "holds a placeholder resolved only where the node runs ("+placeholderNames(u.Value, text)+")", u)
 		return
 	}
@@ -282,85 +203,31 @@ func (c *collector) url(u Use) {
 	c.add(e.Scheme, e.Host, e.Port, u)
 }
 
-// jdbc adds the database servers of a JDBC URL (after "jdbc:"). Embedded
-// databases (h2 files) are not endpoints.
-func (c *collector) jdbc(rest string, u Use) {
-	sub, _, _ := strings.Cut(rest, ":")
-	sub = strings.ToLower(sub)
-	if sub == "h2" && !strings.Contains(strings.ToLower(rest), "://") {
-		return // an H2 file next to the node
-	}
-	var auth string
+// jdbc adds the database servers of a JDBC URL. Embedded databases (h2
+// files) are not endpoints.
+func (c *collector) jdbc(url string, u Use) {
+	db, err := wso2.ParseJDBC(url)
+	sub := "jdbc:" + db.Subprotocol
 	switch {
-	case sub == "oracle":
-		// jdbc:oracle:thin:@host:1521:SID or @//host:1521/service
-		at := strings.IndexByte(rest, '@')
-		if at < 0 || strings.Contains(rest[at:], "(") {
-			c.skip("jdbc:oracle", "Oracle connect descriptors (TNS) are not probed", u)
-			return
-		}
-		auth = strings.TrimPrefix(rest[at+1:], "//")
-		if i := strings.IndexAny(auth, "/?"); i >= 0 {
-			auth = auth[:i]
-		}
-		if h, p, ok := strings.Cut(auth, ":"); ok {
-			if i := strings.IndexByte(p, ':'); i >= 0 {
-				p = p[:i] // :SID
-			}
-			auth = h + ":" + p
-		}
-	default:
-		i := strings.Index(rest, "://")
-		if i < 0 {
-			c.skip("jdbc:"+sub, "JDBC URL without host", u)
-			return
-		}
-		auth = rest[i+3:]
-		// user:password@ never reaches a message; the password may hold
-		// '/', '?' or '#', so the user info ends at the last '@'.
-		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
-			auth = auth[at+1:]
-		}
-		if j := strings.IndexAny(auth, "/?;#"); j >= 0 {
-			auth = auth[:j]
+	case err != nil:
+		c.skip(sub, "not a JDBC URL apimlint can read: "+err.Error(), u)
+		return
+	case db.Local:
+		return
+	case len(db.Servers) == 0:
+		c.skip(sub, "Oracle connect descriptor (TNS) without a HOST", u)
+		return
+	}
+	for _, s := range db.Servers {
+		switch {
+		case s.Port != 0:
+			c.add(db.Subprotocol, s.Host, s.Port, u)
+		case wso2.HasPlaceholder(s.PortText):
+			c.skip(sub+"://"+s.Host+":"+s.PortText, "port is a placeholder resolved only where the node runs", u)
+		default:
+			c.skip(sub+"://"+s.Host, "no port written and no default port known for "+db.Subprotocol, u)
 		}
 	}
-	// MySQL and PostgreSQL accept several hosts: host1:3306,host2:3306.
-	for _, hp := range strings.Split(auth, ",") {
-		host, portText := splitHostPort(hp)
-		port := databasePorts[sub]
-		if portText != "" {
-			if lint.HasPlaceholder(portText) {
-				c.skip("jdbc:"+sub+"://"+host+":"+portText, "port is a placeholder resolved only where the node runs", u)
-				continue
-			}
-			p, err := strconv.Atoi(portText)
-			if err != nil || p < 1 || p > 65535 {
-				c.skip("jdbc:"+sub+"://"+host, fmt.Sprintf("port %q is not a number in 1-65535", portText), u)
-				continue
-			}
-			port = p
-		}
-		if port == 0 {
-			c.skip("jdbc:"+sub+"://"+host, "no port written and no default port known for "+sub, u)
-			continue
-		}
-		c.add(sub, host, port, u)
-	}
-}
-
-func splitHostPort(hp string) (host, port string) {
-	hp = strings.TrimSpace(hp)
-	if strings.HasPrefix(hp, "[") {
-		if i := strings.IndexByte(hp, ']'); i >= 0 {
-			return hp[1:i], strings.TrimPrefix(hp[i+1:], ":")
-		}
-	}
-	if strings.Count(hp, ":") > 1 {
-		return hp, "" // a bare IPv6 address
-	}
-	h, p, _ := strings.Cut(hp, ":")
-	return h, p
 }
 
 // databaseHosts adds [database.*] hostname and port, written instead of a URL.
@@ -400,7 +267,7 @@ func (c *collector) databaseHosts(n *lint.Node) {
 			c.skip(scheme+"://"+host, "holds a placeholder resolved only where the node runs ("+placeholderNames(k.Value, host)+")", u)
 			continue
 		}
-		port := databasePorts[typ]
+		port := wso2.DefaultDBPort(typ)
 		if pv := n.Value("database." + name + ".port"); pv != nil {
 			if pv.Symbolic {
 				c.skip(scheme+"://"+host, "port holds a placeholder resolved only where the node runs", u)
@@ -430,7 +297,7 @@ func placeholderNames(v *lint.Value, text string) string {
 		}
 	}
 	if len(out) == 0 {
-		for _, p := range lint.ScanPlaceholders(text) {
+		for _, p := range wso2.ScanPlaceholders(text) {
 			out = append(out, p.Text)
 		}
 	}
@@ -443,7 +310,7 @@ func placeholderNames(v *lint.Value, text string) string {
 // safeDisplay shortens a value that did not parse, dropping anything after
 // the authority and any user info.
 func safeDisplay(text string) string {
-	text = lint.RedactURL(text)
+	text = wso2.RedactURL(text)
 	if i := strings.Index(text, "://"); i >= 0 {
 		auth := text[i+3:]
 		if at := strings.LastIndexByte(auth, '@'); at >= 0 {

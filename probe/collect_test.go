@@ -175,19 +175,3 @@ func FuzzCollectURL(f *testing.F) {
 		}
 	})
 }
-
-func TestStripIndices(t *testing.T) {
-	for in, want := range map[string]string{
-		"a.b":          "a.b",
-		"a[0].b[12].c": "a[].b[].c",
-		`a."x[1]"`:     `a."x[]"`,
-		"a[x]":         "a[x]",
-		"a[":           "a[",
-		"a[12":         "a[12",
-		"event_listener[3].properties.notification_endpoint": "event_listener[].properties.notification_endpoint",
-	} {
-		if got := stripIndices(in); got != want {
-			t.Errorf("stripIndices(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // AdminCredentialsShared checks that the admin credentials nodes use to
@@ -129,8 +130,8 @@ func takesAdmin(v *lint.Value) bool {
 	}
 	for _, ph := range v.Placeholders {
 		switch {
-		case ph.Kind == lint.PlaceholderRef && strings.HasPrefix(ph.Name, "super_admin."):
-		case ph.Kind == lint.PlaceholderRuntime && strings.HasPrefix(ph.Name, "admin."):
+		case ph.Kind == wso2.PlaceholderRef && strings.HasPrefix(ph.Name, "super_admin."):
+		case ph.Kind == wso2.PlaceholderRuntime && strings.HasPrefix(ph.Name, "admin."):
 		default:
 			return false
 		}

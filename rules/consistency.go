@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // This file holds what the fleet-consistency rules (shared databases,
@@ -18,7 +20,7 @@ import (
 // its own admin, keystore and crypto settings, so the APIM-wide rules
 // leave it out.
 func isIdentityServer(n *lint.Node) bool {
-	if n.Role != lint.RoleKeyManager {
+	if n.Role != wso2.RoleKeyManager {
 		return false
 	}
 	for _, k := range n.Keys {
@@ -201,20 +203,6 @@ func (d dbRef) String() string {
 	return "an unknown database"
 }
 
-var defaultDBPorts = map[string]string{"mysql": "3306", "postgre": "5432", "mssql": "1433", "oracle": "1521", "db2": "50000"}
-
-func normDBType(t string) string {
-	switch t = strings.ToLower(strings.TrimSpace(t)); t {
-	case "postgresql", "postgres", "postgre":
-		return "postgre"
-	case "sqlserver", "mssql", "jtds":
-		return "mssql"
-	case "mariadb", "mysql":
-		return "mysql"
-	}
-	return t
-}
-
 // readDB reads [database.<table>] of a node: a JDBC url wins over
 // hostname/port/name, as in WSO2's templates.
 func readDB(n *lint.Node, table string) dbRef {
@@ -241,7 +229,7 @@ func readDB(n *lint.Node, table string) dbRef {
 	if symbolic {
 		return dbRef{Kind: dbUnknown}
 	}
-	typ = normDBType(typ)
+	typ = wso2.NormalizeDBType(typ)
 	if url != "" {
 		d := parseJDBC(url)
 		d.Key = urlKey
@@ -260,8 +248,8 @@ func readDB(n *lint.Node, table string) dbRef {
 		if typ == "" {
 			return dbRef{Kind: dbUnknown}
 		}
-		if port == "" {
-			port = defaultDBPorts[typ]
+		if p := wso2.DefaultDBPort(typ); port == "" && p != 0 {
+			port = strconv.Itoa(p)
 		}
 		return dbRef{Kind: dbServer, Type: typ, Host: strings.ToLower(host), Port: port, Name: name, Key: hostKey}
 	}
@@ -279,89 +267,19 @@ func readDB(n *lint.Node, table string) dbRef {
 // parseJDBC reads the server, port and database of a JDBC URL; anything
 // it cannot read is dbUnknown, never an error.
 func parseJDBC(url string) dbRef {
-	rest, ok := cutPrefixFold(url, "jdbc:")
-	if !ok {
+	db, err := wso2.ParseJDBC(url)
+	switch {
+	case err != nil:
 		return dbRef{Kind: dbUnknown}
+	case db.Local:
+		return dbRef{Kind: dbLocal, Type: db.Type, Name: db.Name}
+	case db.Descriptor != "":
+		// A TNS descriptor: compare it whole.
+		return dbRef{Kind: dbServer, Type: db.Type, Host: db.Descriptor}
+	case len(db.Servers) == 1:
+		return dbRef{Kind: dbServer, Type: db.Type, Host: db.Servers[0].Host, Port: db.Servers[0].PortText, Name: db.Name}
 	}
-	i := strings.IndexByte(rest, ':')
-	if i <= 0 {
-		return dbRef{Kind: dbUnknown}
-	}
-	sub := normDBType(rest[:i])
-	body := rest[i+1:]
-	switch sub {
-	case "h2":
-		if lower := strings.ToLower(body); strings.HasPrefix(lower, "tcp://") || strings.HasPrefix(lower, "ssl://") {
-			e, err := lint.ParseEndpoint(body)
-			if err != nil {
-				return dbRef{Kind: dbUnknown}
-			}
-			return dbRef{Kind: dbServer, Type: "h2", Host: e.Host, Port: e.PortText, Name: dbName(e.Path)}
-		}
-		name := body
-		if j := strings.IndexByte(name, ';'); j >= 0 {
-			name = name[:j]
-		}
-		return dbRef{Kind: dbLocal, Type: "h2", Name: name}
-	case "oracle":
-		j := strings.IndexByte(body, '@')
-		if j < 0 {
-			return dbRef{Kind: dbUnknown}
-		}
-		t := strings.TrimPrefix(body[j+1:], "//")
-		if strings.HasPrefix(t, "(") {
-			// A TNS descriptor: compare it whole, spaces removed.
-			return dbRef{Kind: dbServer, Type: "oracle", Host: strings.ToLower(strings.Join(strings.Fields(t), ""))}
-		}
-		host, port, name := t, "", ""
-		if k := strings.IndexAny(host, "/"); k >= 0 {
-			host, name = host[:k], host[k+1:]
-		}
-		parts := strings.Split(host, ":")
-		host = parts[0]
-		if len(parts) > 1 {
-			port = parts[1]
-		}
-		if len(parts) > 2 {
-			name = parts[2]
-		}
-		if port == "" {
-			port = defaultDBPorts["oracle"]
-		}
-		return dbRef{Kind: dbServer, Type: "oracle", Host: strings.ToLower(host), Port: port, Name: name}
-	}
-	e, err := lint.ParseEndpoint(url)
-	if err != nil || e.Host == "" {
-		return dbRef{Kind: dbUnknown}
-	}
-	d := dbRef{Kind: dbServer, Type: sub, Host: e.Host, Port: e.PortText, Name: dbName(e.Path)}
-	if d.Port == "" {
-		d.Port = defaultDBPorts[sub]
-	}
-	if sub == "mssql" {
-		for _, kv := range strings.Split(e.Path, ";") {
-			if k, v, ok := strings.Cut(kv, "="); ok && (strings.EqualFold(k, "databaseName") || strings.EqualFold(k, "database")) {
-				d.Name = v
-			}
-		}
-	}
-	return d
-}
-
-// dbName is the database in a URL path: "/apim_db?useSSL=false" -> apim_db.
-func dbName(p string) string {
-	p = strings.TrimPrefix(p, "/")
-	if i := strings.IndexAny(p, "?;"); i >= 0 {
-		p = p[:i]
-	}
-	return p
-}
-
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
-		return s[len(prefix):], true
-	}
-	return s, false
+	return dbRef{Kind: dbServer, Type: db.Type, Host: db.Address(), Name: db.Name}
 }
 
 // baseName is the file part of a keystore path.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // EmbeddedH2Database reports control-plane databases on embedded H2.
@@ -31,7 +32,7 @@ password = "$secret{...}"). Gateways and traffic managers can keep their local H
 })
 
 func runEmbeddedH2Database(p *lint.Pass) {
-	cps := p.Fleet.ByRole(lint.RoleControlPlane)
+	cps := p.Fleet.ByRole(wso2.RoleControlPlane)
 	names := make([]string, 0, len(cps))
 	for _, n := range cps {
 		names = append(names, n.Name)

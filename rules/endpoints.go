@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // service is a port a node offers, before its offset.
@@ -23,21 +24,21 @@ type epService struct {
 }
 
 var (
-	epJMS    = epService{"JMS", lint.PortJMS, lint.PortJMSTLS}
-	epBinary = epService{"binary", lint.PortBinary, lint.PortBinaryTLS}
-	epMgt    = epService{"management", lint.PortMgtHTTP, lint.PortMgtHTTPS}
-	epNIO    = epService{"API traffic", lint.PortNIOHTTP, lint.PortNIOHTTPS}
-	epWS     = epService{"WebSocket", lint.PortWebSocket, lint.PortWebSocketS}
+	epJMS    = epService{"JMS", wso2.PortJMS, wso2.PortJMSTLS}
+	epBinary = epService{"binary", wso2.PortBinary, wso2.PortBinaryTLS}
+	epMgt    = epService{"management", wso2.PortMgtHTTP, wso2.PortMgtHTTPS}
+	epNIO    = epService{"API traffic", wso2.PortNIOHTTP, wso2.PortNIOHTTPS}
+	epWS     = epService{"WebSocket", wso2.PortWebSocket, wso2.PortWebSocketS}
 )
 
 // portNames names the default ports, to say what a wrong port is.
 var epPortNames = map[int]string{
-	lint.PortMgtHTTPS: "management HTTPS", lint.PortMgtHTTP: "management HTTP",
-	lint.PortNIOHTTP: "API HTTP", lint.PortNIOHTTPS: "API HTTPS",
-	lint.PortJMS: "JMS", lint.PortJMSTLS: "JMS-TLS",
-	lint.PortBinary: "binary", lint.PortBinaryTLS: "binary-TLS",
-	lint.PortThrift: "Thrift", lint.PortThriftTLS: "Thrift-TLS",
-	lint.PortWebSocket: "WebSocket", lint.PortWebSocketS: "secure WebSocket",
+	wso2.PortMgtHTTPS: "management HTTPS", wso2.PortMgtHTTP: "management HTTP",
+	wso2.PortNIOHTTP: "API HTTP", wso2.PortNIOHTTPS: "API HTTPS",
+	wso2.PortJMS: "JMS", wso2.PortJMSTLS: "JMS-TLS",
+	wso2.PortBinary: "binary", wso2.PortBinaryTLS: "binary-TLS",
+	wso2.PortThrift: "Thrift", wso2.PortThriftTLS: "Thrift-TLS",
+	wso2.PortWebSocket: "WebSocket", wso2.PortWebSocketS: "secure WebSocket",
 }
 
 func epTLS(s string) bool {
@@ -82,7 +83,7 @@ func (s epService) label(scheme string) string {
 
 // target describes what an endpoint is expected to reach.
 type epTarget struct {
-	role lint.Role
+	role wso2.Role
 	svc  epService
 	// what names the key for messages: "event_listening_endpoints".
 	what string
@@ -99,7 +100,7 @@ type epHit struct {
 	node  *lint.Node
 	key   *lint.Key
 	elem  *lint.Value
-	url   lint.Endpoint
+	url   wso2.Endpoint
 	to    lint.Target
 	reach *lint.Node // the node reached, nil for clusters and unknown hosts
 	// judged is false when nothing could be said: symbolic values, doc
@@ -111,17 +112,17 @@ type epHit struct {
 	placeholderPort bool
 }
 
-func epRoleNoun(r lint.Role) string {
+func epRoleNoun(r wso2.Role) string {
 	switch r {
-	case lint.RoleControlPlane:
+	case wso2.RoleControlPlane:
 		return "a control plane"
-	case lint.RoleGateway:
+	case wso2.RoleGateway:
 		return "a gateway"
-	case lint.RoleTrafficManager:
+	case wso2.RoleTrafficManager:
 		return "a traffic manager"
-	case lint.RoleKeyManager:
+	case wso2.RoleKeyManager:
 		return "a key manager"
-	case lint.RoleAllInOne:
+	case wso2.RoleAllInOne:
 		return "an all-in-one node"
 	}
 	return "a " + string(r) + " node"
@@ -149,7 +150,7 @@ func epResolve(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value) epHit {
 
 // epParsed is what epResolve learns from a URL's text alone.
 type epParsed struct {
-	ep lint.Endpoint
+	ep wso2.Endpoint
 	ok bool // a URL with a host that can be judged
 }
 
@@ -164,7 +165,7 @@ func (c epParseCache) parse(s string) epParsed {
 			return r
 		}
 	}
-	ep, err := lint.ParseEndpoint(s)
+	ep, err := wso2.ParseEndpoint(s)
 	r := epParsed{ep: ep, ok: !(err != nil || ep.Symbolic || ep.Host == "" || lint.IsDocPlaceholderHost(ep.Host))}
 	if c != nil {
 		c[s] = r
@@ -185,7 +186,7 @@ func epResolveCached(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value, ca
 	ep := parsed.ep
 	h.url = ep
 	if strings.Contains(v.Str, "${") {
-		if raw, err := lint.ParseEndpoint(v.Str); err == nil && strings.Contains(raw.PortText, "${") {
+		if raw, err := wso2.ParseEndpoint(v.Str); err == nil && strings.Contains(raw.PortText, "${") {
 			h.placeholderPort = true
 		}
 	}
@@ -235,17 +236,17 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 				t.what, epShowURL(ep.Raw), to.Role, to.Name, n.Role, t.svc.port(n, ep.Scheme)))
 			return h
 		}
-		if to.Role == lint.RoleUnknown {
+		if to.Role == wso2.RoleUnknown {
 			// Its role is undecided (reported by role-unknown): the URL may
 			// well be right, so only its port is checked.
 			break
 		}
 		if !to.Role.ActsAs(t.role) {
-			if t.role == lint.RoleTrafficManager && to.Role == lint.RoleControlPlane {
+			if t.role == wso2.RoleTrafficManager && to.Role == wso2.RoleControlPlane {
 				// A control plane runs an embedded traffic manager (WSO2's
 				// patterns without dedicated ones): fine unless the fleet
 				// has dedicated traffic managers that this URL bypasses.
-				tms := f.ByRole(lint.RoleTrafficManager)
+				tms := f.ByRole(wso2.RoleTrafficManager)
 				if len(tms) == 0 {
 					break
 				}
@@ -260,7 +261,7 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 			return h
 		}
 	case lint.TargetCluster:
-		if h.to.Role != lint.RoleUnknown && !h.to.Role.ActsAs(t.role) && !epAnyActs(h.to.Nodes, t.role) {
+		if h.to.Role != wso2.RoleUnknown && !h.to.Role.ActsAs(t.role) && !epAnyActs(h.to.Nodes, t.role) {
 			p.Report(lint.AtValue(n, k, v, "%s %s points at %s, the %s load balancer (%s), not at %s%s",
 				t.what, epShowURL(ep.Raw), ep.Host, h.to.Role, h.to.Reason, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
 			return h
@@ -286,7 +287,7 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 // epShowURL hides the password of a URL's user info (scheme://user:pw@host)
 // so that messages never carry it.
 func epShowURL(raw string) string {
-	return lint.RedactURL(raw)
+	return wso2.RedactURL(raw)
 }
 
 // epLearnt says why a host names a node when apimlint learnt it from the
@@ -299,7 +300,7 @@ func epLearnt(h epHit) string {
 	return ""
 }
 
-func epAnyActs(nodes []*lint.Node, r lint.Role) bool {
+func epAnyActs(nodes []*lint.Node, r wso2.Role) bool {
 	for _, n := range nodes {
 		if n.Role.ActsAs(r) {
 			return true
@@ -323,7 +324,7 @@ func epProxyPorts(n *lint.Node) []int {
 
 // proxied reports whether a URL to a node's [server] hostname goes
 // through the proxy in front of it: no port, 80, 443, or its proxyPort.
-func epProxied(n *lint.Node, ep lint.Endpoint) bool {
+func epProxied(n *lint.Node, ep wso2.Endpoint) bool {
 	if ep.DefaultPort || ep.Port == 80 || ep.Port == 443 {
 		return true
 	}
@@ -394,7 +395,7 @@ func epPortProblem(h epHit, t epTarget) string {
 	return ""
 }
 
-func epPortText(ep lint.Endpoint) string {
+func epPortText(ep wso2.Endpoint) string {
 	if ep.DefaultPort {
 		return fmt.Sprintf("%d (the %s default)", ep.Port, ep.Scheme)
 	}
@@ -403,7 +404,7 @@ func epPortText(ep lint.Endpoint) string {
 
 // portMismatch explains a wrong port on a node: which service the port
 // belongs to, and the node's offset when it matters.
-func epPortMismatch(to *lint.Node, ep lint.Endpoint, want int, t epTarget) string {
+func epPortMismatch(to *lint.Node, ep wso2.Endpoint, want int, t epTarget) string {
 	label := t.svc.label(ep.Scheme)
 	var b strings.Builder
 	if ep.DefaultPort {
@@ -470,8 +471,8 @@ func epListTargets(f *lint.Fleet, t epTarget, scheme string) string {
 	return fmt.Sprintf("; %s nodes: %s", epRoleLabel(t.role), strings.Join(parts, ", "))
 }
 
-func epRoleLabel(r lint.Role) string {
-	if r == lint.RoleKeyManager {
+func epRoleLabel(r wso2.Role) string {
+	if r == wso2.RoleKeyManager {
 		return "key-manager (and control-plane)"
 	}
 	return string(r)
@@ -501,10 +502,10 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 		hint = " but is named like a load balancer or Kubernetes service in front of them"
 	}
 	lbRole := t.role
-	if lbRole == lint.RoleKeyManager && len(f.OfRole(lint.RoleKeyManager)) == 0 {
+	if lbRole == wso2.RoleKeyManager && len(f.OfRole(wso2.RoleKeyManager)) == 0 {
 		// The key manager is the control planes' resident one: the load
 		// balancer in front of it is the control planes'.
-		lbRole = lint.RoleControlPlane
+		lbRole = wso2.RoleControlPlane
 	}
 	fr := lint.AtValue(n, k, v, "%s %s: %s matches no node of this fleet%s%s; if it is a load balancer in front of them, declare it "+
 		"with [[loadbalancer]] host = %q role = %q in %s; if it is one of them, add it to that node's [[node]] addresses",
@@ -584,7 +585,7 @@ func epKeysAt(n *lint.Node, generic string) []*lint.Key {
 	prefix := generic[:strings.Index(generic, "[]")]
 	var out []*lint.Key
 	for _, k := range n.Under(prefix) {
-		if lint.GenericPath(k.Path) == generic {
+		if wso2.GenericPath(k.Path) == generic {
 			out = append(out, k)
 		}
 	}
@@ -673,10 +674,10 @@ func epSkip(n *lint.Node) bool {
 func epJMSURL(m *lint.Node, k *lint.Key) string {
 	if k != nil {
 		for _, v := range k.Value.Scalars() {
-			if ep, err := lint.ParseEndpoint(v.Text()); err == nil && ep.Scheme == "ssl" {
-				return fmt.Sprintf("%s (ssl://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMSTLS))
+			if ep, err := wso2.ParseEndpoint(v.Text()); err == nil && ep.Scheme == "ssl" {
+				return fmt.Sprintf("%s (ssl://%s:%d)", m.Name, epBestAddress(m), m.Port(wso2.PortJMSTLS))
 			}
 		}
 	}
-	return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortJMS))
+	return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(wso2.PortJMS))
 }

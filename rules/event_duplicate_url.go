@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // EventDuplicateURL checks that HA peers copy events to each other.
@@ -30,7 +31,7 @@ event_duplicate_url = ["tcp://tm-2:5672"] and on tm-2 event_duplicate_url = ["tc
 })
 
 var epDupGroups = []struct {
-	role  lint.Role
+	role  wso2.Role
 	key   string
 	table string
 	what  string // what is lost
@@ -38,12 +39,12 @@ var epDupGroups = []struct {
 	// that all receive every gateway's events decide alike without it.
 	unset lint.Severity
 }{
-	{lint.RoleControlPlane, "apim.event_hub.event_duplicate_url", "apim.event_hub", "the token-revocation events it receives", lint.SeverityError},
-	{lint.RoleTrafficManager, "apim.throttling.event_duplicate_url", "apim.throttling", "its throttling decisions", lint.SeverityWarning},
+	{wso2.RoleControlPlane, "apim.event_hub.event_duplicate_url", "apim.event_hub", "the token-revocation events it receives", lint.SeverityError},
+	{wso2.RoleTrafficManager, "apim.throttling.event_duplicate_url", "apim.throttling", "its throttling decisions", lint.SeverityWarning},
 	// All-in-one nodes run a traffic manager and an event hub; their HA
 	// samples only duplicate throttling decisions, so neither is required.
-	{lint.RoleAllInOne, "apim.throttling.event_duplicate_url", "", "its throttling decisions", 0},
-	{lint.RoleAllInOne, "apim.event_hub.event_duplicate_url", "", "the token-revocation events it receives", 0},
+	{wso2.RoleAllInOne, "apim.throttling.event_duplicate_url", "", "its throttling decisions", 0},
+	{wso2.RoleAllInOne, "apim.event_hub.event_duplicate_url", "", "the token-revocation events it receives", 0},
 }
 
 func runEventDuplicateURL(p *lint.Pass) {

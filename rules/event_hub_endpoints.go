@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // EventHubEndpoints checks where nodes listen for control-plane events.
@@ -36,7 +37,7 @@ const epListeningKey = "apim.event_hub.event_listening_endpoints"
 
 func runEventHubEndpoints(p *lint.Pass) {
 	f := p.Fleet
-	cps := f.ByRole(lint.RoleControlPlane)
+	cps := f.ByRole(wso2.RoleControlPlane)
 	var publishes map[*lint.Node]*epNodeSet // lazily: control plane -> brokers it publishes to
 	for _, n := range f.Nodes {
 		if epSkip(n) {
@@ -46,12 +47,12 @@ func runEventHubEndpoints(p *lint.Pass) {
 		if k == nil {
 			continue
 		}
-		t := epTarget{role: lint.RoleControlPlane, svc: epJMS, what: "event_listening_endpoints"}
-		if n.Role.ActsAs(lint.RoleControlPlane) {
+		t := epTarget{role: wso2.RoleControlPlane, svc: epJMS, what: "event_listening_endpoints"}
+		if n.Role.ActsAs(wso2.RoleControlPlane) {
 			epCheckOwnBroker(p, n, k, t)
 			continue
 		}
-		if n.Role != lint.RoleGateway && n.Role != lint.RoleTrafficManager && n.Role != lint.RoleKeyManager {
+		if n.Role != wso2.RoleGateway && n.Role != wso2.RoleTrafficManager && n.Role != wso2.RoleKeyManager {
 			continue
 		}
 		var heard epNodeSet
@@ -59,7 +60,7 @@ func runEventHubEndpoints(p *lint.Pass) {
 		for _, v := range epElems(k) {
 			h := epCheck(p, n, k, v, t)
 			switch {
-			case h.ok && h.reach != nil && h.reach.Role.ActsAs(lint.RoleControlPlane):
+			case h.ok && h.reach != nil && h.reach.Role.ActsAs(wso2.RoleControlPlane):
 				heard.add(h.reach)
 			case h.ok && h.to.Kind == lint.TargetCluster:
 				complete = false // a load balancer: which brokers it reaches is not ours to know
@@ -112,9 +113,9 @@ func runEventHubEndpoints(p *lint.Pass) {
 func epCheckOwnBroker(p *lint.Pass, n *lint.Node, k *lint.Key, t epTarget) {
 	for _, v := range epElems(k) {
 		h := epResolve(p.Fleet, n, k, v)
-		if h.judged && h.reach != nil && h.reach != n && h.reach.Role.ActsAs(lint.RoleControlPlane) {
+		if h.judged && h.reach != nil && h.reach != n && h.reach.Role.ActsAs(wso2.RoleControlPlane) {
 			fr := lint.AtValue(n, k, v, "event_listening_endpoints %s points at control plane %s; a control plane listens on its own broker (tcp://localhost:%d): when control planes publish to each other's brokers, as [[apim.event_hub.publish.url_group]] is meant to, %s hears each event twice",
-				epShowURL(h.url.Raw), h.reach.Name, n.Port(lint.PortJMS), n.Name)
+				epShowURL(h.url.Raw), h.reach.Name, n.Port(wso2.PortJMS), n.Name)
 			fr.Severity = lint.SeverityWarning
 			p.Report(fr)
 			continue
@@ -139,7 +140,7 @@ func epPublishTargets(f *lint.Fleet, cps []*lint.Node) map[*lint.Node]*epNodeSet
 		for _, k := range keys {
 			for _, v := range epElems(k) {
 				h := epResolve(f, c, k, v)
-				if h.judged && h.reach != nil && (h.placeholderPort || epPortProblem(h, epTarget{role: lint.RoleControlPlane, svc: epBinary}) == "") {
+				if h.judged && h.reach != nil && (h.placeholderPort || epPortProblem(h, epTarget{role: wso2.RoleControlPlane, svc: epBinary}) == "") {
 					s.add(h.reach) // a wrong port publishes nowhere
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // EventHubPublishGroups checks where control planes publish their events.
@@ -29,15 +30,15 @@ auth_urls = ["ssl://cp-1:9711"]`,
 
 func runEventHubPublishGroups(p *lint.Pass) {
 	f := p.Fleet
-	cps := f.ByRole(lint.RoleControlPlane)
-	exactCPs := len(f.OfRole(lint.RoleControlPlane))
+	cps := f.ByRole(wso2.RoleControlPlane)
+	exactCPs := len(f.OfRole(wso2.RoleControlPlane))
 	for _, n := range f.Nodes {
-		if epSkip(n) || !n.Role.ActsAs(lint.RoleControlPlane) {
+		if epSkip(n) || !n.Role.ActsAs(wso2.RoleControlPlane) {
 			continue
 		}
 		groups := n.ArrayLen("apim.event_hub.publish.url_group")
 		if groups == 0 {
-			if n.Role == lint.RoleControlPlane && exactCPs >= 2 && n.SyntaxError == nil {
+			if n.Role == wso2.RoleControlPlane && exactCPs >= 2 && n.SyntaxError == nil {
 				fr := lint.AtTable(n, "apim.event_hub", "%s is one of %d control planes but has no [[apim.event_hub.publish.url_group]]: WSO2 then publishes its events to its own broker only, so nodes listening to %s never hear them",
 					n.Name, exactCPs, epDescribe(epFirstOthers(cps, n, 5), len(cps)-1, func(m *lint.Node) string { return m.Name }))
 				fr.Key = "apim.event_hub.publish.url_group"
@@ -68,15 +69,15 @@ func runEventHubPublishGroups(p *lint.Pass) {
 					h := epResolve(f, n, spec.k, v)
 					if h.judged && spec.tls && h.url.Scheme != "ssl" {
 						p.Report(lint.AtValue(n, spec.k, v, "%s %s uses %s://; auth_urls take ssl:// URLs on the binary-TLS port (%d on the target after its offset)",
-							spec.what, epShowURL(h.url.Raw), h.url.Scheme, lint.PortBinaryTLS))
+							spec.what, epShowURL(h.url.Raw), h.url.Scheme, wso2.PortBinaryTLS))
 						complete = false
 						continue
 					}
-					h = epCheck(p, n, spec.k, v, epTarget{role: lint.RoleControlPlane, svc: epBinary, what: spec.what})
+					h = epCheck(p, n, spec.k, v, epTarget{role: wso2.RoleControlPlane, svc: epBinary, what: spec.what})
 					switch {
 					case h.ok && h.reach != nil:
 						*spec.out = append(*spec.out, h.reach)
-						if h.reach.Role.ActsAs(lint.RoleControlPlane) {
+						if h.reach.Role.ActsAs(wso2.RoleControlPlane) {
 							covered.add(h.reach)
 						}
 					case h.ok && h.to.Kind == lint.TargetCluster:
@@ -104,7 +105,7 @@ func runEventHubPublishGroups(p *lint.Pass) {
 		}
 		fr := lint.AtTable(n, "apim.event_hub.publish.url_group[0]", "%s publishes events to %s only; %s never receive them: add a url_group for each, e.g. %s",
 			n.Name, epNames(covered.order), epDescribe(miss, count, func(m *lint.Node) string { return m.Name }),
-			fmt.Sprintf(`urls = ["tcp://%s:%d"], auth_urls = ["ssl://%s:%d"]`, epBestAddress(miss[0]), miss[0].Port(lint.PortBinary), epBestAddress(miss[0]), miss[0].Port(lint.PortBinaryTLS)))
+			fmt.Sprintf(`urls = ["tcp://%s:%d"], auth_urls = ["ssl://%s:%d"]`, epBestAddress(miss[0]), miss[0].Port(wso2.PortBinary), epBestAddress(miss[0]), miss[0].Port(wso2.PortBinaryTLS)))
 		fr.Key = "apim.event_hub.publish.url_group"
 		for _, m := range miss {
 			fr.Related = append(fr.Related, lint.RelatedNode(m, "control plane %s is not published to", m.Name))

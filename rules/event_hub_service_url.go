@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/apimlint/apimlint/lint"
+import (
+	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
+)
 
 // EventHubServiceURL checks the event hub's management URL.
 var EventHubServiceURL = register(&lint.Rule{
@@ -30,7 +33,7 @@ func runEventHubServiceURL(p *lint.Pass) {
 		if k == nil {
 			continue
 		}
-		t := epTarget{role: lint.RoleControlPlane, svc: epMgt, what: "event hub service_url"}
+		t := epTarget{role: wso2.RoleControlPlane, svc: epMgt, what: "event hub service_url"}
 		for _, v := range epElems(k) {
 			epCheck(p, n, k, v, t)
 		}

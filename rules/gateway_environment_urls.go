@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // GatewayEnvironmentURLs checks the URLs of the control planes' gateway environments.
@@ -41,7 +42,7 @@ var epEnvKeys = []struct {
 func runGatewayEnvironmentURLs(p *lint.Pass) {
 	f := p.Fleet
 	for _, n := range f.Nodes {
-		if epSkip(n) || !n.Role.ActsAs(lint.RoleControlPlane) {
+		if epSkip(n) || !n.Role.ActsAs(wso2.RoleControlPlane) {
 			continue
 		}
 		for i := 0; i < n.ArrayLen("apim.gateway.environment"); i++ {
@@ -52,11 +53,11 @@ func runGatewayEnvironmentURLs(p *lint.Pass) {
 				if k == nil {
 					continue
 				}
-				t := epTarget{role: lint.RoleGateway, svc: ek.svc, what: fmt.Sprintf("environment %q %s", name, ek.key)}
+				t := epTarget{role: wso2.RoleGateway, svc: ek.svc, what: fmt.Sprintf("environment %q %s", name, ek.key)}
 				for _, v := range epElems(k) {
 					if ek.public {
 						h := epResolve(f, n, k, v)
-						if h.judged && h.to.Kind == lint.TargetSelf && !n.Role.ActsAs(lint.RoleGateway) && lint.IsLoopback(h.url.Host) {
+						if h.judged && h.to.Kind == lint.TargetSelf && !n.Role.ActsAs(wso2.RoleGateway) && lint.IsLoopback(h.url.Host) {
 							fr := lint.AtValue(n, k, v, "%s %s names %s: API consumers resolve it to their own machine, not to a gateway; fine only for a local test setup",
 								t.what, epShowURL(h.url.Raw), h.url.Host)
 							fr.Severity = lint.SeverityWarning

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 const gatewayIDKey = "apim.gateway_notification.gateway_id"
@@ -26,7 +27,7 @@ and stale gateways pile up in the Admin Portal; WSO2 asks for a unique ID per no
 })
 
 func runGatewayIDUnique(p *lint.Pass) {
-	gws := p.Fleet.ByRole(lint.RoleGateway)
+	gws := p.Fleet.ByRole(wso2.RoleGateway)
 	if len(gws) < 2 {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 const (
@@ -130,7 +131,7 @@ func intent(names ...string) string {
 }
 
 func runGatewayLabels(p *lint.Pass) {
-	cps := p.Fleet.ByRole(lint.RoleControlPlane)
+	cps := p.Fleet.ByRole(wso2.RoleControlPlane)
 	if len(cps) == 0 {
 		return
 	}
@@ -158,7 +159,7 @@ func runGatewayLabels(p *lint.Pass) {
 	sort.Strings(names)
 	quoted := quoteAll(names)
 
-	gws := p.Fleet.ByRole(lint.RoleGateway)
+	gws := p.Fleet.ByRole(wso2.RoleGateway)
 	served := map[string][]*lint.Node{}
 	labelSymbolic := false
 	for _, gw := range gws {

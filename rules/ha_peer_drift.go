@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // HAPeerDrift reports settings that differ between nodes of one role.
@@ -226,7 +227,7 @@ func peerGroups(f *lint.Fleet) [][]*lint.Node {
 			continue
 		}
 		key := string(n.Role)
-		if n.Role == lint.RoleGateway {
+		if n.Role == wso2.RoleGateway {
 			labels, _ := labelsOf(n)
 			var ls []string
 			for _, l := range labels {
@@ -257,7 +258,7 @@ func runHAPeerDrift(p *lint.Pass) {
 		if cfg != nil {
 			ignore = append(ignore[:len(ignore):len(ignore)], cfg.Drift.Ignore...)
 			for r, globs := range cfg.Drift.Roles {
-				if pr, ok := lint.ParseRole(r); ok && pr == role {
+				if pr, ok := wso2.ParseRole(r); ok && pr == role {
 					ignore = append(ignore, globs...)
 				}
 			}
@@ -331,7 +332,7 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
 			continue
 		}
 		path := st.path
-		if _, endpoint := lint.EndpointKeyRole(path); endpoint || ignore.match(path) || secretByReference(group, path) {
+		if _, endpoint := wso2.EndpointKeyRole(path); endpoint || ignore.match(path) || secretByReference(group, path) {
 			continue
 		}
 		if self == nil {

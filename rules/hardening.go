@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // Helpers shared by the production-hardening rules (default passwords,
@@ -14,7 +15,7 @@ import (
 // Micro Integrator or other product is not, and a file that failed to
 // parse before any key has nothing to judge.
 func hdApplies(n *lint.Node) bool {
-	if n.Role == lint.RoleOther {
+	if n.Role == wso2.RoleOther {
 		return false
 	}
 	return n.SyntaxError == nil || len(n.Keys) > 0
@@ -35,11 +36,11 @@ func hdKnown(v *lint.Value) (string, bool) {
 func hdChained(n *lint.Node, v *lint.Value) bool {
 	for _, ph := range v.Placeholders {
 		switch ph.Kind {
-		case lint.PlaceholderRef:
+		case wso2.PlaceholderRef:
 			if n.Get(ph.Name) != nil {
 				return true
 			}
-		case lint.PlaceholderRuntime:
+		case wso2.PlaceholderRuntime:
 			if (ph.Name == "admin.password" || ph.Name == "admin.username") && n.Get("super_admin."+strings.TrimPrefix(ph.Name, "admin.")) != nil {
 				return true
 			}
@@ -52,8 +53,8 @@ func hdChained(n *lint.Node, v *lint.Value) bool {
 // password through $ref{super_admin.password} or ${admin.password}.
 func hdAdminRef(v *lint.Value) (string, bool) {
 	for _, ph := range v.Placeholders {
-		if ph.Kind == lint.PlaceholderRef && ph.Name == "super_admin.password" ||
-			ph.Kind == lint.PlaceholderRuntime && ph.Name == "admin.password" {
+		if ph.Kind == wso2.PlaceholderRef && ph.Name == "super_admin.password" ||
+			ph.Kind == wso2.PlaceholderRuntime && ph.Name == "admin.password" {
 			return ph.Text, true
 		}
 	}

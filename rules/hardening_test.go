@@ -10,6 +10,7 @@ import (
 
 	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 var hardeningRules = []string{
@@ -85,7 +86,7 @@ func TestHardeningOnCorpus(t *testing.T) {
 					continue
 				}
 				for _, v := range k.Value.Scalars() {
-					if s := v.Text(); len(s) >= 6 && s != "wso2carbon" && s != "password" && !lint.HasPlaceholder(s) {
+					if s := v.Text(); len(s) >= 6 && s != "wso2carbon" && s != "password" && !wso2.HasPlaceholder(s) {
 						secrets = append(secrets, s)
 					}
 				}
@@ -98,7 +99,7 @@ func TestHardeningOnCorpus(t *testing.T) {
 			}
 			switch x.Rule {
 			case "embedded-h2-database":
-				if n := f.Node(x.Node); n == nil || !n.Role.ActsAs(lint.RoleControlPlane) {
+				if n := f.Node(x.Node); n == nil || !n.Role.ActsAs(wso2.RoleControlPlane) {
 					t.Errorf("%s: embedded-h2-database on %s, which is no control plane: %s", e.Name(), x.Node, x.Message)
 				}
 			case "keystore-coherence":
@@ -152,7 +153,7 @@ func FuzzHardeningRules(f *testing.F) {
 					continue
 				}
 				for _, v := range k.Value.Scalars() {
-					if s := v.Text(); len(s) >= 8 && !lint.HasPlaceholder(s) && !strings.Contains("wso2carbon", s) {
+					if s := v.Text(); len(s) >= 8 && !wso2.HasPlaceholder(s) && !strings.Contains("wso2carbon", s) {
 						secrets = append(secrets, s)
 					}
 				}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // JMSWithoutTLS reports event-hub and throttling broker endpoints on plain
@@ -53,7 +54,7 @@ func runJMSWithoutTLS(p *lint.Pass) {
 				if !ok {
 					continue
 				}
-				e, err := lint.ParseEndpoint(s)
+				e, err := wso2.ParseEndpoint(s)
 				if err != nil || e.Scheme != "tcp" || e.Symbolic || lint.IsLoopback(e.Host) {
 					continue
 				}
@@ -65,7 +66,7 @@ func runJMSWithoutTLS(p *lint.Pass) {
 				}
 				plain = append(plain, e.HostPort())
 				if port, err := strconv.Atoi(e.PortText); err == nil && !e.DefaultPort {
-					tls = append(tls, fmt.Sprintf("ssl://%s:%d", hdHostForURL(e.Host), port+lint.PortJMSTLS-lint.PortJMS))
+					tls = append(tls, fmt.Sprintf("ssl://%s:%d", hdHostForURL(e.Host), port+wso2.PortJMSTLS-wso2.PortJMS))
 				}
 			}
 			if first == nil {

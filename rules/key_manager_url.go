@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // KeyManagerURL checks which key manager the nodes use.
@@ -44,7 +45,7 @@ func runKeyManagerURL(p *lint.Pass) {
 	}
 	var uses []use
 	for _, n := range f.Nodes {
-		if epSkip(n) || n.Role == lint.RoleKeyManager {
+		if epSkip(n) || n.Role == wso2.RoleKeyManager {
 			continue
 		}
 		k := n.Get(epKMServiceURL)
@@ -52,19 +53,19 @@ func runKeyManagerURL(p *lint.Pass) {
 			continue
 		}
 		for _, v := range epElems(k) {
-			h := epCheck(p, n, k, v, epTarget{role: lint.RoleKeyManager, svc: epMgt, what: "key manager service_url"})
+			h := epCheck(p, n, k, v, epTarget{role: wso2.RoleKeyManager, svc: epMgt, what: "key manager service_url"})
 			if !h.ok {
 				continue
 			}
 			camp := ""
 			switch {
-			case h.reach != nil && h.reach.Role == lint.RoleKeyManager:
+			case h.reach != nil && h.reach.Role == wso2.RoleKeyManager:
 				camp = "separate"
 			case h.reach != nil:
 				camp = "resident"
-			case h.to.Kind == lint.TargetCluster && h.to.Role == lint.RoleKeyManager:
+			case h.to.Kind == lint.TargetCluster && h.to.Role == wso2.RoleKeyManager:
 				camp = "separate"
-			case h.to.Kind == lint.TargetCluster && h.to.Role != lint.RoleUnknown:
+			case h.to.Kind == lint.TargetCluster && h.to.Role != wso2.RoleUnknown:
 				camp = "resident"
 			}
 			if camp != "" {
@@ -112,7 +113,7 @@ func epCheckRevocationHeaders(p *lint.Pass) {
 	f := p.Fleet
 	types := map[string][]string{} // explicit [apim.key_manager] type -> nodes
 	for _, n := range f.Nodes {
-		if epSkip(n) || n.Role == lint.RoleKeyManager {
+		if epSkip(n) || n.Role == wso2.RoleKeyManager {
 			continue
 		}
 		if v := n.Value("apim.key_manager.type"); v != nil && !v.Symbolic && strings.TrimSpace(v.Text()) != "" {
@@ -125,7 +126,7 @@ func epCheckRevocationHeaders(p *lint.Pass) {
 	}
 	sort.Strings(typeList)
 	for _, n := range f.Nodes {
-		if epSkip(n) || !n.Role.ActsAs(lint.RoleKeyManager) {
+		if epSkip(n) || !n.Role.ActsAs(wso2.RoleKeyManager) {
 			continue
 		}
 		hk := epRevocationHeader(n)
@@ -133,7 +134,7 @@ func epCheckRevocationHeaders(p *lint.Pass) {
 			continue
 		}
 		got := hk.Value.Text()
-		if n.Role == lint.RoleKeyManager {
+		if n.Role == wso2.RoleKeyManager {
 			// A separate key manager: the nodes that use it name its type.
 			if len(types) == 0 {
 				continue // registered in the Admin Portal: not in the files

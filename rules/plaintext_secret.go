@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // PlaintextSecret reports secrets written in plain text.
@@ -20,7 +21,7 @@ once per value, at its position, when its value is plain text. A value that only
 another key ($ref{super_admin.password}, ${admin.password}) is not: the key it refers to is
 reported where it is written. A [secrets] entry still in [brackets] is plain text waiting for the
 cipher tool and is reported too; encrypted entries are not. Which keys are secrets is decided
-in one place for all of apimlint (lint.IsSecretPath); the message never shows the value.`,
+in one place for all of apimlint (wso2.IsSecretPath); the message never shows the value.`,
 	Example: `cp-1/deployment.toml:9:12: warning: super_admin.password is in plain text; use $secret{...} (cipher tool) or $env{...} (plaintext-secret)`,
 	Fix: `Cipher tool: write password = "$secret{admin_password}", add [secrets] admin_password =
 "[the-plain-value]", run bin/ciphertool.sh -Dconfigure on the node (it encrypts the [secrets]
@@ -57,7 +58,7 @@ func runPlaintextSecret(p *lint.Pass) {
 						continue
 					}
 				}
-				if !lint.IsSecretPath(k.Path) {
+				if !wso2.IsSecretPath(k.Path) {
 					p.Report(lint.AtValue(n, k, v, "%s carries a password in plain text inside a URL; build the URL from $secret{...} or $env{...}", k.Path))
 					continue
 				}
@@ -77,7 +78,7 @@ func plainSecretText(v *lint.Value) bool {
 	rest := v.Str
 	for _, ph := range v.Placeholders {
 		switch ph.Kind {
-		case lint.PlaceholderSecret, lint.PlaceholderEnv, lint.PlaceholderSys:
+		case wso2.PlaceholderSecret, wso2.PlaceholderEnv, wso2.PlaceholderSys:
 			return false
 		}
 		rest = strings.Replace(rest, ph.Text, "", 1)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // RemotePortPlaceholder reports ${} port properties in URLs to other nodes.
@@ -25,11 +26,11 @@ port to write. URLs to localhost or to the node's own names are fine.`,
 
 // epPortProps are the ${} properties that hold a port, by default port.
 var epPortProps = map[string]int{
-	"mgt.transport.https.port": lint.PortMgtHTTPS,
-	"carbon.management.port":   lint.PortMgtHTTPS,
-	"mgt.transport.http.port":  lint.PortMgtHTTP,
-	"http.nio.port":            lint.PortNIOHTTP,
-	"https.nio.port":           lint.PortNIOHTTPS,
+	"mgt.transport.https.port": wso2.PortMgtHTTPS,
+	"carbon.management.port":   wso2.PortMgtHTTPS,
+	"mgt.transport.http.port":  wso2.PortMgtHTTP,
+	"http.nio.port":            wso2.PortNIOHTTP,
+	"https.nio.port":           wso2.PortNIOHTTPS,
 }
 
 func runRemotePortPlaceholder(p *lint.Pass) {
@@ -43,13 +44,13 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 				if v.Kind != lint.KindString || !strings.Contains(v.Str, "${") || !strings.Contains(v.Str, "://") {
 					continue
 				}
-				raw, err := lint.ParseEndpoint(v.Str)
+				raw, err := wso2.ParseEndpoint(v.Str)
 				if err != nil || !strings.HasPrefix(raw.PortText, "${") || !strings.HasSuffix(raw.PortText, "}") {
 					continue
 				}
 				prop := strings.TrimSpace(raw.PortText[2 : len(raw.PortText)-1])
 				base, ok := epPortProps[prop]
-				if !ok || lint.HasPlaceholder(raw.Host) {
+				if !ok || wso2.HasPlaceholder(raw.Host) {
 					continue
 				}
 				local := base + n.Offset
@@ -61,7 +62,7 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 					if want == local {
 						continue
 					}
-					if strings.EqualFold(t.ServerHostname(), raw.Host) && epProxied(t, lint.Endpoint{Port: local}) {
+					if strings.EqualFold(t.ServerHostname(), raw.Host) && epProxied(t, wso2.Endpoint{Port: local}) {
 						continue // the proxy's port
 					}
 					fixed := strings.Replace(v.Str, raw.PortText, strconv.Itoa(want), 1)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // SharedDBConsistent checks that control planes and key managers share one
@@ -68,7 +69,7 @@ func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 		switch {
 		case !n.Role.IsAPIM():
 			continue
-		case n.Role.ActsAs(lint.RoleKeyManager) && (table == "shared_db" || !isIdentityServer(n)):
+		case n.Role.ActsAs(wso2.RoleKeyManager) && (table == "shared_db" || !isIdentityServer(n)):
 			core = append(core, n)
 		default:
 			others = append(others, n)

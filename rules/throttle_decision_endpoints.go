@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // ThrottleDecisionEndpoints checks where gateways hear throttling decisions.
@@ -24,7 +25,7 @@ throttle_decision_endpoints = ["tcp://tm-1:5672", "tcp://tm-2:5672"]; on a traff
 
 func runThrottleDecisionEndpoints(p *lint.Pass) {
 	f := p.Fleet
-	tms := f.ByRole(lint.RoleTrafficManager)
+	tms := f.ByRole(wso2.RoleTrafficManager)
 	for _, n := range f.Nodes {
 		if epSkip(n) {
 			continue
@@ -33,15 +34,15 @@ func runThrottleDecisionEndpoints(p *lint.Pass) {
 		if k == nil {
 			continue
 		}
-		t := epTarget{role: lint.RoleTrafficManager, svc: epJMS, what: "throttle_decision_endpoints"}
-		if n.Role == lint.RoleTrafficManager {
+		t := epTarget{role: wso2.RoleTrafficManager, svc: epJMS, what: "throttle_decision_endpoints"}
+		if n.Role == wso2.RoleTrafficManager {
 			t.selfOnly = true
 		}
 		var heard epNodeSet
 		complete := true
 		for _, v := range epElems(k) {
 			h := epCheck(p, n, k, v, t)
-			if h.ok && h.reach != nil && h.reach.Role.ActsAs(lint.RoleTrafficManager) {
+			if h.ok && h.reach != nil && h.reach.Role.ActsAs(wso2.RoleTrafficManager) {
 				heard.add(h.reach)
 			} else {
 				complete = false
@@ -49,7 +50,7 @@ func runThrottleDecisionEndpoints(p *lint.Pass) {
 		}
 		// Only gateways need every traffic manager: all-in-one nodes and
 		// control planes hear their own.
-		if n.Role != lint.RoleGateway || !complete || len(heard.order) == 0 || len(tms) < 2 {
+		if n.Role != wso2.RoleGateway || !complete || len(heard.order) == 0 || len(tms) < 2 {
 			continue
 		}
 		miss, count := heard.missing(tms, 5)

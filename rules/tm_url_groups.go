@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // TMURLGroups checks where gateways publish throttling events.
@@ -31,17 +32,17 @@ traffic_manager_auth_urls = ["ssl://tm-1:9711"]`,
 
 func runTMURLGroups(p *lint.Pass) {
 	f := p.Fleet
-	tms := f.ByRole(lint.RoleTrafficManager)
+	tms := f.ByRole(wso2.RoleTrafficManager)
 	cache := epParseCache{}
 	var reachedBuf [8]*lint.Node
 	var reachedKeyBuf [8]*lint.Key
 	for _, n := range f.Nodes {
-		if epSkip(n) || n.Role == lint.RoleTrafficManager {
+		if epSkip(n) || n.Role == wso2.RoleTrafficManager {
 			continue
 		}
 		groups := tmURLGroupCount(n)
 		if groups == 0 {
-			if n.Role == lint.RoleGateway && len(tms) > 0 && n.SyntaxError == nil && n.Has("apim.throttling") {
+			if n.Role == wso2.RoleGateway && len(tms) > 0 && n.SyntaxError == nil && n.Has("apim.throttling") {
 				fr := lint.AtTable(n, "apim.throttling", "%s has no [[apim.throttling.url_group]]: WSO2 then publishes throttling events to localhost, which is no traffic manager; traffic managers: %s",
 					n.Name, epDescribe(epFirstOthers(tms, nil, 5), len(tms), epTMGroupURL))
 				fr.Key = "apim.throttling.url_group"
@@ -73,7 +74,7 @@ func runTMURLGroups(p *lint.Pass) {
 						complete = false
 						continue
 					}
-					h = epJudge(p, h, epTarget{role: lint.RoleTrafficManager, svc: epBinary, what: spec.what})
+					h = epJudge(p, h, epTarget{role: wso2.RoleTrafficManager, svc: epBinary, what: spec.what})
 					switch {
 					case h.ok && h.reach != nil:
 						reached = append(reached, h.reach)
@@ -99,7 +100,7 @@ func runTMURLGroups(p *lint.Pass) {
 				}
 			}
 		}
-		if n.Role != lint.RoleGateway && n.Role != lint.RoleAllInOne || !complete || len(tms) < 2 || len(covered.order) == 0 {
+		if n.Role != wso2.RoleGateway && n.Role != wso2.RoleAllInOne || !complete || len(tms) < 2 || len(covered.order) == 0 {
 			continue
 		}
 		miss, count := covered.missing(tms, 5)
@@ -114,7 +115,7 @@ func runTMURLGroups(p *lint.Pass) {
 }
 
 func epTMGroupURL(m *lint.Node) string {
-	return fmt.Sprintf("%s (tcp://%s:%d, ssl://%s:%d)", m.Name, epBestAddress(m), m.Port(lint.PortBinary), epBestAddress(m), m.Port(lint.PortBinaryTLS))
+	return fmt.Sprintf("%s (tcp://%s:%d, ssl://%s:%d)", m.Name, epBestAddress(m), m.Port(wso2.PortBinary), epBestAddress(m), m.Port(wso2.PortBinaryTLS))
 }
 
 // tmURLGroupCount is n.ArrayLen("apim.throttling.url_group") without

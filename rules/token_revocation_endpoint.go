@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // TokenRevocationEndpoint checks where key managers announce revoked tokens.
@@ -26,11 +27,11 @@ load balancer: "https://cp-lb/internal/data/v1/notify".`,
 
 func runTokenRevocationEndpoint(p *lint.Pass) {
 	f := p.Fleet
-	if len(f.ByRole(lint.RoleControlPlane)) == 0 {
+	if len(f.ByRole(wso2.RoleControlPlane)) == 0 {
 		return // nothing to notify in this folder
 	}
 	for _, n := range f.Nodes {
-		if epSkip(n) || !n.Role.ActsAs(lint.RoleKeyManager) {
+		if epSkip(n) || !n.Role.ActsAs(wso2.RoleKeyManager) {
 			continue
 		}
 		found := false
@@ -46,12 +47,12 @@ func runTokenRevocationEndpoint(p *lint.Pass) {
 				continue
 			}
 			for _, v := range epElems(k) {
-				epCheck(p, n, k, v, epTarget{role: lint.RoleControlPlane, svc: epMgt, what: "token_revocation notification_endpoint"})
+				epCheck(p, n, k, v, epTarget{role: wso2.RoleControlPlane, svc: epMgt, what: "token_revocation notification_endpoint"})
 			}
 		}
 		// Control planes' packs ship the listener; only a separate key
 		// manager is expected to carry it explicitly.
-		if !found && n.Role == lint.RoleKeyManager && n.SyntaxError == nil {
+		if !found && n.Role == wso2.RoleKeyManager && n.SyntaxError == nil {
 			fr := lint.AtTable(n, "event_listener", "key manager %s has no token_revocation [[event_listener]]: revoked tokens are never announced to the control plane, so gateways keep accepting them until their caches expire", n.Name)
 			p.Report(fr)
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/schema"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // FuzzCheck: no node file, however broken, makes validation panic, for
@@ -26,7 +27,7 @@ func FuzzCheck(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	roles := []lint.Role{lint.RoleControlPlane, lint.RoleGateway, lint.RoleTrafficManager, lint.RoleKeyManager, lint.RoleAllInOne, lint.RoleOther}
+	roles := []wso2.Role{wso2.RoleControlPlane, wso2.RoleGateway, wso2.RoleTrafficManager, wso2.RoleKeyManager, wso2.RoleAllInOne, wso2.RoleOther}
 	f.Fuzz(func(t *testing.T, src string) {
 		n := lint.NewNode("n", "n/deployment.toml", []byte(src), &lint.Config{}, lint.ResolveOptions{})
 		for _, r := range roles {

@@ -11,6 +11,7 @@ import (
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
 	"github.com/apimlint/apimlint/schema"
+	"github.com/apimlint/apimlint/wso2"
 	"golang.org/x/tools/txtar"
 )
 
@@ -96,7 +97,7 @@ func TestPolicyPrint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := s.Print(lint.RoleGateway)
+	out, err := s.Print(wso2.RoleGateway)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestPolicyPrint(t *testing.T) {
 			t.Errorf("schema print gateway lacks %q", want)
 		}
 	}
-	if _, err := s.Print(lint.RoleOther); err == nil {
+	if _, err := s.Print(wso2.RoleOther); err == nil {
 		t.Error("schema print other: want an error, other products have no APIM schema")
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/apimlint/apimlint/internal/fleettest"
-	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // TestReferenceKeysKnown: every key config-keys.tsv lists (the reference
@@ -24,7 +24,7 @@ func TestReferenceKeysKnown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := s.roles[lint.RoleAllInOne]
+	root := s.roles[wso2.RoleAllInOne]
 	checked := 0
 	for i, line := range strings.Split(string(data), "\n") {
 		cols := strings.Split(line, "\t")

@@ -28,6 +28,7 @@ import (
 	"cuelang.org/go/cue/parser"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 //go:embed cue/*.cue
@@ -45,17 +46,17 @@ const (
 const PackageName = "apim"
 
 // definitions maps each role with a schema to its CUE definition.
-var definitions = map[lint.Role]string{
-	lint.RoleControlPlane:   "#ControlPlane",
-	lint.RoleGateway:        "#Gateway",
-	lint.RoleTrafficManager: "#TrafficManager",
-	lint.RoleKeyManager:     "#KeyManager",
-	lint.RoleAllInOne:       "#AllInOne",
+var definitions = map[wso2.Role]string{
+	wso2.RoleControlPlane:   "#ControlPlane",
+	wso2.RoleGateway:        "#Gateway",
+	wso2.RoleTrafficManager: "#TrafficManager",
+	wso2.RoleKeyManager:     "#KeyManager",
+	wso2.RoleAllInOne:       "#AllInOne",
 }
 
 // Definition returns the CUE definition of a role ("" for roles without
 // one: other products and unknown roles get no APIM schema).
-func Definition(r lint.Role) string { return definitions[r] }
+func Definition(r wso2.Role) string { return definitions[r] }
 
 // Source is one CUE file of a schema.
 type Source struct {
@@ -82,8 +83,8 @@ func BuiltinSources() []Source {
 
 // Schema is a compiled set of role schemas. It is safe for concurrent use.
 type Schema struct {
-	roles map[lint.Role]*tnode
-	defs  map[lint.Role]cue.Value
+	roles map[wso2.Role]*tnode
+	defs  map[wso2.Role]cue.Value
 	root  cue.Value // the whole package, extras unified
 
 	// CUE values are only touched under mu: a cue.Context is not safe for
@@ -133,7 +134,7 @@ func Compile(srcs []Source) (*Schema, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	s := &Schema{roles: map[lint.Role]*tnode{}, defs: map[lint.Role]cue.Value{}, ctx: ctx, root: v}
+	s := &Schema{roles: map[wso2.Role]*tnode{}, defs: map[wso2.Role]cue.Value{}, ctx: ctx, root: v}
 	s.memo = map[memoKey]bool{}
 	c := &compiler{s: s}
 	for role, def := range definitions {
@@ -181,7 +182,7 @@ func ErrorFindings(err error) []lint.Finding {
 // Print renders the effective CUE of a role: the package the role's
 // definition lives in, with every extra policy unified into it, so that the
 // definitions it builds on are printed beside it.
-func (s *Schema) Print(r lint.Role) (string, error) {
+func (s *Schema) Print(r wso2.Role) (string, error) {
 	def, ok := definitions[r]
 	if !ok {
 		return "", fmt.Errorf("role %s has no schema (roles with one: %s)", r, strings.Join(SchemaRoles(), ", "))

@@ -7,8 +7,7 @@ import (
 	"testing"
 
 	"cuelang.org/go/cue"
-
-	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 func TestSplitPath(t *testing.T) {
@@ -81,7 +80,7 @@ func TestCompiledAgreesWithCUE(t *testing.T) {
 	}
 	leaves := 0
 	seen := map[string]bool{} // the same constraint under many keys is compared once
-	for _, role := range []lint.Role{lint.RoleControlPlane, lint.RoleGateway, lint.RoleTrafficManager, lint.RoleKeyManager, lint.RoleAllInOne} {
+	for _, role := range []wso2.Role{wso2.RoleControlPlane, wso2.RoleGateway, wso2.RoleTrafficManager, wso2.RoleKeyManager, wso2.RoleAllInOne} {
 		walkLeaves(s.roles[role], string(role), func(path string, n *tnode) {
 			leaves++
 			text := fmt.Sprint(n.src) + n.leaf.describe()
@@ -167,7 +166,7 @@ func TestEveryLeafCompiles(t *testing.T) {
 			visit(c.elem, path)
 		}
 	}
-	walkLeaves(s.roles[lint.RoleAllInOne], "#AllInOne", func(p string, n *tnode) { visit(n.leaf, p) })
+	walkLeaves(s.roles[wso2.RoleAllInOne], "#AllInOne", func(p string, n *tnode) { visit(n.leaf, p) })
 	sort.Strings(left)
 	if len(left) > 0 {
 		t.Errorf("constraints left to CUE:\n%s", strings.Join(left, "\n"))
@@ -185,7 +184,7 @@ import "strings"
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw := s.roles[lint.RoleGateway]
+	gw := s.roles[wso2.RoleGateway]
 	id := gw.fields["apim"].node.fields["gateway_notification"].node.fields["gateway_id"].node.leaf
 	for _, tc := range []struct {
 		v    string

@@ -10,6 +10,7 @@ import (
 	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/schema"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // seedBlock is one ```toml sample of the distributed-deployment guide with
@@ -17,7 +18,7 @@ import (
 type seedBlock struct {
 	file string
 	line int
-	role lint.Role
+	role wso2.Role
 	src  string
 }
 
@@ -36,7 +37,7 @@ func seedBlocks(t *testing.T) []seedBlock {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var role lint.Role
+		var role wso2.Role
 		var cur *seedBlock
 		var indent string
 		for i, line := range strings.Split(string(data), "\n") {
@@ -53,13 +54,13 @@ func seedBlocks(t *testing.T) []seedBlock {
 			if strings.HasPrefix(trimmed, "#") && strings.Contains(trimmed, "Configure the") {
 				switch {
 				case strings.Contains(trimmed, "Gateway"):
-					role = lint.RoleGateway
+					role = wso2.RoleGateway
 				case strings.Contains(trimmed, "Control Plane"):
-					role = lint.RoleControlPlane
+					role = wso2.RoleControlPlane
 				case strings.Contains(trimmed, "Traffic Manager"):
-					role = lint.RoleTrafficManager
+					role = wso2.RoleTrafficManager
 				case strings.Contains(trimmed, "Key Manager"):
-					role = lint.RoleKeyManager
+					role = wso2.RoleKeyManager
 				}
 			}
 			if trimmed == "```toml" {
@@ -82,7 +83,7 @@ func TestSeedKeysKnown(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := seedBlocks(t)
-	roles := map[lint.Role]int{}
+	roles := map[wso2.Role]int{}
 	keys := 0
 	for _, b := range blocks {
 		name := fmt.Sprintf("%s:%d", b.file, b.line)
@@ -103,7 +104,7 @@ func TestSeedKeysKnown(t *testing.T) {
 			}
 		}
 	}
-	if roles[lint.RoleGateway] == 0 || roles[lint.RoleControlPlane] == 0 || roles[lint.RoleTrafficManager] == 0 {
+	if roles[wso2.RoleGateway] == 0 || roles[wso2.RoleControlPlane] == 0 || roles[wso2.RoleTrafficManager] == 0 {
 		t.Errorf("samples by role %v: the guide configures gateways, control planes and traffic managers", roles)
 	}
 	t.Logf("%d samples, %d keys, by role %v", len(blocks), keys, roles)

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // seg is one segment of a canonical key path: a name and, for an element
@@ -154,7 +155,7 @@ type validator struct {
 	s        *Schema
 	n        *lint.Node
 	root     *tnode
-	role     lint.Role
+	role     wso2.Role
 	out      []lint.Finding
 	reported map[string]bool
 	// scratch holds the value being checked: one per validator rather
@@ -478,7 +479,7 @@ func quoteSeg(s string) string {
 // a path without array indexes.
 func (s *Schema) rolesKnowing(p string) []string {
 	var out []string
-	for _, r := range []lint.Role{lint.RoleControlPlane, lint.RoleGateway, lint.RoleTrafficManager, lint.RoleKeyManager} {
+	for _, r := range []wso2.Role{wso2.RoleControlPlane, wso2.RoleGateway, wso2.RoleTrafficManager, wso2.RoleKeyManager} {
 		if t := s.roles[r]; t != nil && knows(t, splitPath(p)) {
 			out = append(out, string(r))
 		}

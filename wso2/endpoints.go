@@ -34,6 +34,46 @@ var EndpointKeys = []EndpointKey{
 	{"event_listener[].properties.notification_endpoint", RoleControlPlane},
 }
 
+// dialledKeys hold URLs of services a node connects to that are not one
+// role of the fleet (revocation endpoints, receivers of other products),
+// beside the EndpointKeys. An allowlist, not every URL-shaped value: claim
+// URIs (http://wso2.org/claims/...) and CORS origins are URLs nobody dials.
+var dialledKeys = map[string]bool{
+	"apim.oauth_config.revoke_endpoint":                            true,
+	"apim.throttling.receiver_url":                                 true,
+	"apim.throttling.receiver_auth_url":                            true,
+	"apim.throttling.event_publisher.url_group[].receiver_url_set": true,
+	"apim.throttling.event_publisher.url_group[].auth_url_set":     true,
+}
+
+// gatewayEnvURLKeys are the URL keys of [[apim.gateway.environment]] and of
+// its [[...virtual_host]] tables.
+var gatewayEnvURLKeys = map[string]bool{
+	"service_url": true, "http_endpoint": true, "https_endpoint": true,
+	"ws_endpoint": true, "wss_endpoint": true,
+	"websub_event_receiver_http_endpoint": true, "websub_event_receiver_https_endpoint": true,
+}
+
+// IsEndpointKey reports whether a key's values name a service a node
+// connects to: the EndpointKeys, the other dialled keys, every URL of a
+// gateway environment and of its virtual hosts, and [database.<name>] url.
+func IsEndpointKey(path string) bool {
+	p := GenericPath(path)
+	if _, ok := endpointKeyRoles[p]; ok || dialledKeys[p] {
+		return true
+	}
+	for _, prefix := range []string{"apim.gateway.environment[].", "apim.gateway.environment[].virtual_host[]."} {
+		if rest, ok := strings.CutPrefix(p, prefix); ok && gatewayEnvURLKeys[rest] {
+			return true
+		}
+	}
+	if rest, ok := strings.CutPrefix(p, "database."); ok {
+		name, key, ok := strings.Cut(rest, ".")
+		return ok && key == "url" && !strings.ContainsAny(name, ".[")
+	}
+	return false
+}
+
 // GenericPath replaces array indexes in a canonical path with "[]", so
 // apim.throttling.url_group[2].traffic_manager_urls matches an EndpointKey.
 func GenericPath(p string) string {

@@ -83,7 +83,7 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	if at := strings.LastIndexByte(auth, '@'); at >= 0 && !strings.Contains(auth[at:], "}") {
 		auth = auth[at+1:] // user@host: no password
 	}
-	host, port := splitHostPort(auth)
+	host, port := SplitHostPort(auth)
 	e.Host = strings.ToLower(host)
 	if strings.HasPrefix(e.Host, "[") && strings.HasSuffix(e.Host, "]") && strings.Count(e.Host, ":") >= 2 {
 		e.Host = e.Host[1 : len(e.Host)-1] // IPv6 literal
@@ -116,8 +116,8 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	return e, nil
 }
 
-// splitHostPort splits at the last ':' that is outside brackets and braces.
-func splitHostPort(auth string) (host, port string) {
+// SplitHostPort splits at the last ':' that is outside brackets and braces.
+func SplitHostPort(auth string) (host, port string) {
 	depth := 0
 	last := -1
 	for j := 0; j < len(auth); j++ {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 func init() {
@@ -124,16 +125,16 @@ type nodeJSON struct {
 
 func nodePorts(n *lint.Node) map[string]int {
 	return map[string]int{
-		"https":      n.Port(lint.PortMgtHTTPS),
-		"http":       n.Port(lint.PortMgtHTTP),
-		"nio-http":   n.Port(lint.PortNIOHTTP),
-		"nio-https":  n.Port(lint.PortNIOHTTPS),
-		"jms":        n.Port(lint.PortJMS),
-		"jms-tls":    n.Port(lint.PortJMSTLS),
-		"binary":     n.Port(lint.PortBinary),
-		"binary-tls": n.Port(lint.PortBinaryTLS),
-		"ws":         n.Port(lint.PortWebSocket),
-		"wss":        n.Port(lint.PortWebSocketS),
+		"https":      n.Port(wso2.PortMgtHTTPS),
+		"http":       n.Port(wso2.PortMgtHTTP),
+		"nio-http":   n.Port(wso2.PortNIOHTTP),
+		"nio-https":  n.Port(wso2.PortNIOHTTPS),
+		"jms":        n.Port(wso2.PortJMS),
+		"jms-tls":    n.Port(wso2.PortJMSTLS),
+		"binary":     n.Port(wso2.PortBinary),
+		"binary-tls": n.Port(wso2.PortBinaryTLS),
+		"ws":         n.Port(wso2.PortWebSocket),
+		"wss":        n.Port(wso2.PortWebSocketS),
 	}
 }
 
@@ -207,7 +208,7 @@ func runNodes(env *cliEnv, args []string) int {
 // absentRoles lists the APIM roles no node provides.
 func absentRoles(f *lint.Fleet) []string {
 	out := []string{}
-	for _, r := range []lint.Role{lint.RoleControlPlane, lint.RoleGateway, lint.RoleTrafficManager, lint.RoleKeyManager} {
+	for _, r := range []wso2.Role{wso2.RoleControlPlane, wso2.RoleGateway, wso2.RoleTrafficManager, wso2.RoleKeyManager} {
 		if len(f.ByRole(r)) == 0 {
 			out = append(out, string(r))
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/schema"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 func init() {
@@ -32,7 +33,7 @@ func runSchema(env *cliEnv, args []string) int {
 	if len(pos) < 1 || len(pos) > 2 {
 		return usageError(env, "schema print needs a ROLE (one of %s) and optionally a fleet PATH", strings.Join(schema.SchemaRoles(), ", "))
 	}
-	role, ok := lint.ParseRole(pos[0])
+	role, ok := wso2.ParseRole(pos[0])
 	if !ok || schema.Definition(role) == "" {
 		return usageError(env, "no schema for role %q; roles with a schema: %s (other and unknown nodes get none)", pos[0], strings.Join(schema.SchemaRoles(), ", "))
 	}
