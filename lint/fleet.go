@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/apimlint/apimlint/internal/tomldoc"
+	"github.com/apimlint/apimlint/lint/placeholder"
 	"github.com/apimlint/apimlint/wso2"
 )
 
@@ -344,7 +346,7 @@ func build(root string, srcs []source, cfg *Config, cfgDiag []Finding, opts Load
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			scratch := newParseScratch()
+			scratch := tomldoc.NewScratch()
 			for i := range work {
 				data, err := srcs[i].read()
 				if err != nil {
@@ -405,16 +407,16 @@ func NewNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions) *
 	return newNode(name, file, src, cfg, ropts, nil)
 }
 
-func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, scratch *parseScratch) *Node {
+func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, scratch *tomldoc.Scratch) *Node {
 	n := &Node{Name: name, File: file, Rel: file, Src: src}
-	doc := parseDocument(file, src, scratch)
-	n.Keys, n.Tables, n.Comments = doc.keys, doc.tables, doc.comments
+	doc := tomldoc.Parse(file, src, scratch)
+	n.Keys, n.Tables, n.Comments = doc.Keys, doc.Tables, doc.Comments
 	n.index()
-	if doc.err != nil {
-		n.SyntaxError = doc.err
+	if doc.Err != nil {
+		n.SyntaxError = doc.Err
 		n.Diagnostics = append(n.Diagnostics, Finding{
 			Rule: RuleTOMLSyntax, Severity: SeverityError, Node: name, File: file,
-			Line: doc.err.Pos.Line, Column: doc.err.Pos.Column, Message: doc.err.Message,
+			Line: doc.Err.Pos.Line, Column: doc.Err.Pos.Column, Message: doc.Err.Message,
 		})
 	}
 	nc, _ := cfg.NodeConfigFor(name)
@@ -429,7 +431,7 @@ func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, s
 	}
 	resolveNode(n, ropts)
 	for _, k := range n.Keys {
-		k.memoSecret()
+		k.MemoSecret()
 	}
 	decideRole(n, cfg)
 	n.ownAddresses(nc)
@@ -446,9 +448,7 @@ func offsetOf(n *Node, v *Value) (int, bool) {
 	if v.Kind == KindString && strings.Contains(v.Str, "$ref{") {
 		// Resolve the offset alone, silently: full resolution (which needs
 		// the offset for ${} ports) reports problems once, later.
-		r := &resolver{n: n}
-		r.resolveValue(n.Get("server.offset"), v)
-		defer func() { v.state = 0 }()
+		placeholder.Peek(placeholder.File{Keys: n.Keys, Get: n.Get}, n.Get("server.offset"))
 	}
 	i, ok := v.Int64()
 	if !ok && v.Kind == KindString && strings.IndexByte(v.Str, '$') < 0 {

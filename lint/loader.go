@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/apimlint/apimlint/internal/tomldoc"
 	"github.com/apimlint/apimlint/wso2"
 )
 
@@ -20,13 +21,13 @@ type Loader struct {
 	cfg        *Config
 	cfgDiag    []Finding
 	nodes      map[string]*Node // by file path
-	scratch    *parseScratch
+	scratch    *tomldoc.Scratch
 }
 
 // NewLoader prepares a loader for the fleet directory root. configFile is
 // the fleet config; root/.apimlint.toml (optional) when empty.
 func NewLoader(root, configFile string) *Loader {
-	l := &Loader{root: filepath.Clean(root), nodes: map[string]*Node{}, cfg: &Config{}, scratch: newParseScratch()}
+	l := &Loader{root: filepath.Clean(root), nodes: map[string]*Node{}, cfg: &Config{}, scratch: tomldoc.NewScratch()}
 	if configFile != "" {
 		l.configFile = filepath.Clean(configFile)
 	}

@@ -5,21 +5,6 @@ import (
 	"strings"
 )
 
-// Key is one key of a node file with its value.
-type Key struct {
-	// Path is the canonical dotted path: array tables carry their index and
-	// segments that are not bare keys are quoted, e.g.
-	// event_listener[0].properties."header.X-WSO2-KEY-MANAGER".
-	Path  string
-	Pos   Position // where the key is written
-	Value *Value
-	// InArrayTable is set for keys inside [[...]] tables, where WSO2 does
-	// not resolve $ref{} placeholders.
-	InArrayTable bool
-
-	secret uint8 // IsSecret, decided at load time
-}
-
 // Node is one server of the fleet: its file, role, keys and addresses.
 type Node struct {
 	Name string // directory relative to the fleet root, without repository/conf

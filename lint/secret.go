@@ -3,139 +3,17 @@ package lint
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/apimlint/apimlint/wso2"
 )
 
-// IsSecret reports whether the key's value must never be shown: by name,
-// because it holds a $secret{} reference, or because a URL in it carries
-// a password (amqp://user:pass@host).
-func (k *Key) IsSecret() bool {
-	if k == nil {
-		return false
-	}
-	switch k.secret {
-	case secretYes:
-		return true
-	case secretNo:
-		return false
-	}
-	return k.isSecret()
-}
-
-const (
-	secretUnknown uint8 = iota
-	secretNo
-	secretYes
-)
-
-// memoSecret decides IsSecret once, while the node is loaded by one
-// goroutine, so that rules running concurrently only read it.
-func (k *Key) memoSecret() {
-	k.secret = secretNo
-	if k.isSecret() {
-		k.secret = secretYes
-	}
-}
-
-func (k *Key) isSecret() bool {
-	if IsSecretPath(k.Path) {
-		return true
-	}
-	if k.Value == nil {
-		return false
-	}
-	for _, v := range k.Value.Scalars() {
-		for _, ph := range v.Placeholders {
-			if ph.Kind == PlaceholderSecret {
-				return true
-			}
-		}
-		if v.Kind == KindString && (wso2.HasURLPassword(v.Str) || wso2.HasURLPassword(v.Resolved)) {
-			return true
-		}
-	}
-	return false
-}
-
-// Redact describes a secret without revealing it.
-func Redact(s string) string {
-	return fmt.Sprintf(`"****" (%d chars)`, len(s))
-}
-
 // HashSecret returns a short salted hash of a secret, for comparing
 // secrets across nodes or against a baseline without storing them.
 func HashSecret(salt, s string) string {
 	h := sha256.Sum256([]byte(salt + "\x00" + s))
 	return "sha256:" + hex.EncodeToString(h[:8])
-}
-
-// Show renders a key's resolved value for a message: quoted, or redacted
-// when the key is a secret. Placeholders are shown as written, since they
-// hold names, not values.
-func (k *Key) Show() string {
-	if k == nil || k.Value == nil {
-		return `""`
-	}
-	return showValue(k, k.Value)
-}
-
-// ShowValue renders one element of the key's value the same way.
-func (k *Key) ShowValue(v *Value) string { return showValue(k, v) }
-
-func showValue(k *Key, v *Value) string {
-	if k.IsSecret() {
-		switch v.Kind {
-		case KindString:
-			if isPurePlaceholder(v.Str) {
-				return fmt.Sprintf("%q", v.Str)
-			}
-			return Redact(v.Resolved)
-		case KindInteger, KindFloat, KindDateTime:
-			// password = 123456 is as secret as a string.
-			return Redact(v.Str)
-		}
-	}
-	switch v.Kind {
-	case KindString:
-		return fmt.Sprintf("%q", v.Resolved)
-	case KindArray:
-		parts := make([]string, 0, len(v.Elems))
-		for _, e := range v.Elems {
-			parts = append(parts, showValue(k, e))
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	}
-	return v.Str
-}
-
-// isPurePlaceholder reports whether s is one $secret/$env/$sys/$ref/${}
-// placeholder and nothing else: such a value names where the secret
-// lives and is safe to show.
-func isPurePlaceholder(s string) bool {
-	phs := ScanPlaceholders(s)
-	return len(phs) == 1 && phs[0].Text == s
-}
-
-// Shape describes a value without revealing it: its type and, for
-// strings, whether it is a placeholder, a URL or plain text.
-func Shape(v *Value) string {
-	if v == nil {
-		return "nothing"
-	}
-	switch v.Kind {
-	case KindString:
-		if isPurePlaceholder(v.Str) {
-			return "a " + ScanPlaceholders(v.Str)[0].Kind.String() + " placeholder"
-		}
-		return fmt.Sprintf("a string of %d chars", len(v.Str))
-	case KindArray:
-		return fmt.Sprintf("an array of %d", len(v.Elems))
-	}
-	return "a " + v.Kind.String()
 }
 
 // secretValues collects the plain secret values of the fleet, so that the
@@ -164,7 +42,7 @@ func nodeSecrets(n *Node) []string {
 		}
 		for _, v := range k.Value.Scalars() {
 			for _, s := range [2]string{v.Str, v.Resolved} {
-				if len(s) < 3 || isPurePlaceholder(s) || wso2.IsPublicDefaultSecret(s) || slices.Contains(out, s) {
+				if len(s) < 3 || wso2.IsPurePlaceholder(s) || wso2.IsPublicDefaultSecret(s) || slices.Contains(out, s) {
 					continue
 				}
 				out = append(out, s)
@@ -232,7 +110,7 @@ func propagateSecrets(n *Node) {
 		return
 	}
 	for _, k := range n.Keys {
-		if k.secret == secretYes {
+		if k.IsSecret() {
 			continue
 		}
 	values:
@@ -242,7 +120,7 @@ func propagateSecrets(n *Node) {
 			}
 			for _, sec := range n.secrets {
 				if strings.Contains(v.Resolved, sec) {
-					k.secret = secretYes
+					k.MarkSecret()
 					break values
 				}
 			}

@@ -86,3 +86,11 @@ func ScanPlaceholders(s string) []Placeholder {
 func HasPlaceholder(s string) bool {
 	return strings.IndexByte(s, '$') >= 0 && len(ScanPlaceholders(s)) > 0
 }
+
+// IsPurePlaceholder reports whether s is one $secret/$env/$sys/$ref/${}
+// placeholder and nothing else: such a value names where the secret
+// lives and is safe to show.
+func IsPurePlaceholder(s string) bool {
+	phs := ScanPlaceholders(s)
+	return len(phs) == 1 && phs[0].Text == s
+}

@@ -1,4 +1,4 @@
-package lint
+package tomldoc
 
 // This is the only file that touches go-toml's unstable package, which has
 // no compatibility promise: everything else works on Key, Value and Table.
@@ -38,14 +38,14 @@ type Table struct {
 	Array bool
 }
 
-// document is a parsed file: its keys in file order, its headers and
+// Document is a parsed file: its keys in file order, its headers and
 // comments, and the first syntax error (parsing stops there, and what came
 // before is kept).
-type document struct {
-	keys     []*Key
-	tables   []*Table
-	comments []Comment
-	err      *SyntaxError
+type Document struct {
+	Keys     []*Key
+	Tables   []*Table
+	Comments []Comment
+	Err      *SyntaxError
 }
 
 type tkind uint8
@@ -119,7 +119,7 @@ type docBuilder struct {
 	root     *tnode
 	cur      *tnode
 	inArray  bool // current table is (inside) an array table
-	doc      *document
+	doc      *Document
 	segs     []string
 	values   slab[Value]
 	scratch  tnode
@@ -164,13 +164,13 @@ const maxInterned = 1 << 16
 
 func (pi pathInterner) join(prefix, seg string) string {
 	if pi == nil {
-		return joinPath(prefix, seg)
+		return JoinPath(prefix, seg)
 	}
 	k := [2]string{prefix, seg}
 	if p, ok := pi[k]; ok {
 		return p
 	}
-	p := joinPath(prefix, seg)
+	p := JoinPath(prefix, seg)
 	if len(pi) >= maxInterned {
 		clear(pi)
 	}
@@ -179,21 +179,21 @@ func (pi pathInterner) join(prefix, seg string) string {
 	return p
 }
 
-// parseScratch is what one loader goroutine reuses from file to file: the
+// Scratch is what one loader goroutine reuses from file to file: the
 // parser (its node arena) and the path interner.
-type parseScratch struct {
+type Scratch struct {
 	parser unstable.Parser
 	intern pathInterner
 }
 
-func newParseScratch() *parseScratch { return &parseScratch{intern: pathInterner{}} }
+func NewScratch() *Scratch { return &Scratch{intern: pathInterner{}} }
 
-func parseDocument(file string, src []byte, scratch *parseScratch) *document {
+func Parse(file string, src []byte, scratch *Scratch) *Document {
 	// Editors on Windows write a byte-order mark; it is not part of the
 	// TOML and editors do not count it as a column.
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if scratch == nil {
-		scratch = &parseScratch{}
+		scratch = &Scratch{}
 	}
 	b := &docBuilder{
 		p:      &scratch.parser,
@@ -206,12 +206,12 @@ func parseDocument(file string, src []byte, scratch *parseScratch) *document {
 		srcStr: unsafe.String(unsafe.SliceData(src), len(src)),
 		lines:  newLineIndex(src),
 		root:   &tnode{kind: tTable, explicit: true},
-		doc:    &document{},
+		doc:    &Document{},
 	}
 	// Size the slabs from the number of '=' signs: about one key, one
 	// value and one tree node each, so most files need one chunk of each.
 	est := bytes.Count(src, []byte{'='}) + 8
-	b.doc.keys = make([]*Key, 0, est)
+	b.doc.Keys = make([]*Key, 0, est)
 	b.values.chunk = make([]Value, 0, est+est/4)
 	b.keys.chunk = make([]Key, 0, est)
 	b.tnodes.chunk = make([]tnode, 0, est/2+8)
@@ -241,13 +241,13 @@ func (b *docBuilder) pos(r unstable.Range) Position {
 }
 
 func (b *docBuilder) fail(pos Position, format string, args ...any) {
-	if b.doc.err == nil {
-		b.doc.err = &SyntaxError{Pos: pos, Message: fmt.Sprintf(format, args...)}
+	if b.doc.Err == nil {
+		b.doc.Err = &SyntaxError{Pos: pos, Message: fmt.Sprintf(format, args...)}
 	}
 }
 
 func (b *docBuilder) run() {
-	for b.doc.err == nil && b.p.NextExpression() {
+	for b.doc.Err == nil && b.p.NextExpression() {
 		e := b.p.Expression()
 		switch e.Kind {
 		case unstable.Comment:
@@ -263,7 +263,7 @@ func (b *docBuilder) run() {
 			b.comment(n, true)
 		}
 	}
-	if err := b.p.Error(); err != nil && b.doc.err == nil {
+	if err := b.p.Error(); err != nil && b.doc.Err == nil {
 		var perr *unstable.ParserError
 		if errors.As(err, &perr) {
 			off := b.offsetOf(perr.Highlight)
@@ -287,7 +287,7 @@ func (b *docBuilder) offsetOf(h []byte) int {
 }
 
 func (b *docBuilder) comment(n *unstable.Node, trailing bool) {
-	b.doc.comments = append(b.doc.comments, Comment{
+	b.doc.Comments = append(b.doc.Comments, Comment{
 		Text:     strings.TrimPrefix(string(n.Data), "#"),
 		Pos:      b.pos(n.Raw),
 		Trailing: trailing,
@@ -372,7 +372,7 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 	}
 	b.cur = t
 	b.inArray = inArray
-	b.doc.tables = append(b.doc.tables, &Table{Path: t.path, Pos: pos, Array: array})
+	b.doc.Tables = append(b.doc.Tables, &Table{Path: t.path, Pos: pos, Array: array})
 }
 
 func (b *docBuilder) keyValue(e *unstable.Node) {
@@ -403,7 +403,7 @@ func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.
 			k := b.keys.new()
 			*k = Key{Path: path, Pos: pos, Value: v, InArrayTable: inArray}
 			t.children = append(t.children, tchild{seg: seg, key: k})
-			b.doc.keys = append(b.doc.keys, k)
+			b.doc.Keys = append(b.doc.Keys, k)
 			return
 		}
 		if c == nil {
@@ -435,7 +435,7 @@ func (b *docBuilder) inlineTable(t *tnode, vn *unstable.Node, inArray bool) {
 		segs, pos := b.keySegments(kv.Key())
 		segs = append([]string(nil), segs...)
 		b.assign(t, segs, pos, kv.Value(), inArray)
-		if b.doc.err != nil {
+		if b.doc.Err != nil {
 			return
 		}
 	}
@@ -583,7 +583,7 @@ func isTOMLSpecialFloat(s string) bool {
 
 // joinPath appends one key segment to a canonical path, quoting it when it
 // is not a bare TOML key.
-func joinPath(prefix, seg string) string {
+func JoinPath(prefix, seg string) string {
 	q := quoteSegment(seg)
 	if prefix == "" {
 		return q

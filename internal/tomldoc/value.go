@@ -1,9 +1,11 @@
-package lint
+package tomldoc
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // ValueKind is the TOML type of a value.
@@ -30,6 +32,16 @@ func (k ValueKind) String() string {
 	return "unknown"
 }
 
+// ResolveState is how far placeholder resolution got with a value.
+type ResolveState uint8
+
+// The states of resolution.
+const (
+	Unresolved ResolveState = iota
+	Resolving
+	Resolved
+)
+
 // Value is one TOML value with its position and, for strings, the result
 // of placeholder resolution.
 type Value struct {
@@ -38,8 +50,10 @@ type Value struct {
 	Bool bool
 	// Symbolic is set when Resolved still holds a placeholder (see Resolved).
 	Symbolic bool
-	state    uint8 // resolution: 0 not yet, 1 in progress, 2 done
-	nested   bool  // KindArray with arrays or tables inside
+	// Resolution is how far placeholder resolution got (package lint
+	// resolves).
+	Resolution ResolveState
+	nested     bool // KindArray with arrays or tables inside
 
 	Raw   string // the value as written in the file
 	Str   string // decoded string (KindString), else the raw text
@@ -52,7 +66,7 @@ type Value struct {
 	// cannot be known statically ($env{}, $sys{}, $secret{}, unknown ${})
 	// stay in it as written, and Symbolic is set.
 	Resolved     string
-	Placeholders []Placeholder
+	Placeholders []wso2.Placeholder
 
 	self [1]*Value // Scalars of a scalar, without allocating on every call
 }
