@@ -1,9 +1,12 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
+
+//go:generate go run ./internal/readmegen ../README.md
 
 // README markers around the generated rule table.
 const (
@@ -22,6 +25,20 @@ func MarkdownTable() string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.ID, r.Severity, markdownCell(r.Summary))
 	}
 	return b.String()
+}
+
+// ReplaceTable returns readme with the block between TableBegin and
+// TableEnd replaced by MarkdownTable: what `go generate ./rules` writes.
+func ReplaceTable(readme string) (string, error) {
+	before, rest, ok := strings.Cut(readme, TableBegin)
+	if !ok {
+		return "", errors.New("no " + TableBegin + " marker")
+	}
+	_, after, ok := strings.Cut(rest, TableEnd)
+	if !ok {
+		return "", errors.New("no " + TableEnd + " marker after " + TableBegin)
+	}
+	return before + TableBegin + "\n" + MarkdownTable() + TableEnd + after, nil
 }
 
 // markdownCell keeps a summary inside its table cell.

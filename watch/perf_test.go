@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path"
@@ -71,14 +72,13 @@ func measureRenames(t *testing.T, rs []*lint.Rule) (lat, lintDur []time.Duration
 
 // TestRenameLatency300 measures, on a 300-node fleet, the time from an
 // editor's rename onto a node file to the event that reports it, minus
-// the debounce (the budget: 50 ms). With a cheap rule set it
-// measures the watcher itself and must hold the budget; with every rule
-// it is dominated by the rules, so that bound is enforced only with
-// APIMLINT_PERF=1 (a shared, loaded machine blows fixed bounds) and the
-// numbers are logged.
+// the debounce (the budget: 50 ms, for the watcher itself with a
+// cheap rule set and for every rule). Wall-clock budgets fail on a busy
+// machine, so this runs only with APIMLINT_PERF=1; the default test run
+// proves the behaviour, and BenchmarkRelint measures the same path.
 func TestRenameLatency300(t *testing.T) {
-	if testing.Short() {
-		t.Skip("performance measurement")
+	if os.Getenv("APIMLINT_PERF") != "1" {
+		t.Skip("latency budget: set APIMLINT_PERF=1 on a quiet machine")
 	}
 	lat, lintDur := measureRenames(t, []*lint.Rule{valueRule})
 	t.Logf("watcher alone (1 rule): rename to event minus debounce p50 %v, max %v; lint p50 %v", lat[len(lat)/2], lat[len(lat)-1], lintDur[len(lintDur)/2])
@@ -87,12 +87,8 @@ func TestRenameLatency300(t *testing.T) {
 	}
 	lat, lintDur = measureRenames(t, append(rules.All(), valueRule))
 	t.Logf("all %d rules: rename to event minus debounce p50 %v, max %v; lint p50 %v", len(rules.All()), lat[len(lat)/2], lat[len(lat)-1], lintDur[len(lintDur)/2])
-	limit := 500 * time.Millisecond
-	if os.Getenv("APIMLINT_PERF") == "1" {
-		limit = 50 * time.Millisecond
-	}
-	if p50 := lat[len(lat)/2]; p50 > limit {
-		t.Errorf("p50 latency with every rule %v over %v", p50, limit)
+	if p50 := lat[len(lat)/2]; p50 > 50*time.Millisecond {
+		t.Errorf("p50 latency with every rule %v over 50ms", p50)
 	}
 }
 
@@ -133,5 +129,35 @@ func TestMemoryFlat(t *testing.T) {
 	}
 	if g := runtime.NumGoroutine(); g > goroutines {
 		t.Errorf("goroutines grew from %d to %d", goroutines, g)
+	}
+}
+
+// BenchmarkRelint measures what a change costs the watcher after the
+// debounce, without the file system's event delivery: re-read one edited
+// node file of a 300-node fleet, assemble the fleet, run every rule.
+func BenchmarkRelint(b *testing.B) {
+	dir, files := bigFleet(b, 300)
+	l := lint.NewLoader(dir, "")
+	if err := l.LoadConfig(); err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range files {
+		if _, err := l.Refresh(filepath.Join(dir, filepath.FromSlash(f.Path)), true); err != nil {
+			b.Fatal(err)
+		}
+	}
+	linter := lint.Linter{Rules: rules.All()}
+	i := 0
+	for b.Loop() {
+		i++
+		f := files[i%len(files)]
+		file := filepath.Join(dir, filepath.FromSlash(f.Path))
+		fleettest.WriteFile(b, file, nodeFile(f, fmt.Sprintf("v%d", i)))
+		if _, err := l.Refresh(file, false); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := linter.Run(context.Background(), l.Fleet()); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
