@@ -58,10 +58,8 @@ type camp struct {
 	ballots []ballot
 }
 
-// tally groups ballots by value: the largest camp first, ties broken by
-// the camp holding the node that comes first by name. The first camp is
-// the reference; with two nodes that disagree, that makes the first node
-// by name the reference and the second the one reported.
+// tally groups ballots by value, ranked by rankCamps: the first camp is
+// the reference.
 func tally(bs []ballot) []*camp {
 	byVal := map[string]*camp{}
 	var camps []*camp
@@ -74,20 +72,12 @@ func tally(bs []ballot) []*camp {
 		}
 		c.ballots = append(c.ballots, b)
 	}
-	first := func(c *camp) string {
-		m := c.ballots[0].node.Name
-		for _, b := range c.ballots[1:] {
-			if b.node.Name < m {
-				m = b.node.Name
-			}
+	rankCamps(camps, func(c *camp) int { return len(c.ballots) }, func(c *camp) []*lint.Node {
+		nodes := make([]*lint.Node, len(c.ballots))
+		for i, b := range c.ballots {
+			nodes[i] = b.node
 		}
-		return m
-	}
-	sort.SliceStable(camps, func(i, j int) bool {
-		if len(camps[i].ballots) != len(camps[j].ballots) {
-			return len(camps[i].ballots) > len(camps[j].ballots)
-		}
-		return first(camps[i]) < first(camps[j])
+		return nodes
 	})
 	return camps
 }
@@ -285,4 +275,27 @@ func parseJDBC(url string) dbRef {
 // baseName is the file part of a keystore path.
 func baseName(p string) string {
 	return path.Base(strings.ReplaceAll(p, `\`, "/"))
+}
+
+// rankCamps orders the camps of a majority vote, the one policy the
+// consistency rules and ha-peer-drift share: the largest camp first, ties
+// broken by the camp holding the node that comes first by name. The first
+// camp is the reference; with two nodes that disagree, that makes the
+// first node by name the reference and the second the one reported.
+func rankCamps[C any](camps []C, size func(C) int, nodes func(C) []*lint.Node) {
+	first := func(c C) string {
+		m := ""
+		for i, n := range nodes(c) {
+			if i == 0 || n.Name < m {
+				m = n.Name
+			}
+		}
+		return m
+	}
+	sort.SliceStable(camps, func(i, j int) bool {
+		if si, sj := size(camps[i]), size(camps[j]); si != sj {
+			return si > sj
+		}
+		return first(camps[i]) < first(camps[j])
+	})
 }

@@ -441,9 +441,13 @@ func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string
 		}
 		camps = out
 	}
-	// Nodes come in name order, so the first camp of a size holds the
-	// earliest node: a stable sort by size keeps it first on ties.
-	sort.SliceStable(camps, func(i, j int) bool { return len(camps[i].votes) > len(camps[j].votes) })
+	rankCamps(camps, func(c *driftCamp) int { return len(c.votes) }, func(c *driftCamp) []*lint.Node {
+		nodes := make([]*lint.Node, len(c.votes))
+		for i, v := range c.votes {
+			nodes[i] = v.node
+		}
+		return nodes
+	})
 	return camps
 }
 
