@@ -1,15 +1,12 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -155,9 +152,9 @@ func buildSARIF(r *lint.Result, cwd string) sarifLog {
 	for _, rule := range r.Rules {
 		addRule(rule)
 	}
-	seen := map[string]int{}
+	fps := lint.Fingerprints(r.Fleet, r.Findings)
 	lines := lineStarts{}
-	for _, f := range r.Findings {
+	for i, f := range r.Findings {
 		if _, ok := index[f.Rule]; !ok {
 			// Findings of rules that did not run as such (fleet config
 			// problems, internal errors) still need a descriptor, or
@@ -171,9 +168,9 @@ func buildSARIF(r *lint.Result, cwd string) sarifLog {
 			Message:   sarifMessage{Text: f.Message},
 			Locations: []sarifLocation{sarifLoc(r, lines, cwd, f.Node, f.File, f.Line, f.Column, f.Key)},
 		}
-		for i, rel := range f.Related {
+		for j, rel := range f.Related {
 			loc := sarifLoc(r, lines, cwd, rel.Node, rel.File, rel.Line, rel.Column, rel.Key)
-			id := i
+			id := j
 			loc.ID = &id
 			msg := rel.Message
 			if msg == "" {
@@ -182,38 +179,16 @@ func buildSARIF(r *lint.Result, cwd string) sarifLog {
 			loc.Message = &sarifMessage{Text: msg}
 			res.RelatedLocations = append(res.RelatedLocations, loc)
 		}
-		fp := Fingerprint(r.Fleet, f)
-		seen[fp]++
-		if n := seen[fp]; n > 1 {
-			// Two findings of one rule on one key (two array elements):
-			// keep them apart, or code scanning merges them into one alert.
-			fp += ":" + strconv.Itoa(n)
-		}
-		res.PartialFingerprints = map[string]string{FingerprintKey: fp}
+		// Two findings of one rule on one key (two array elements) get
+		// apart fingerprints, or code scanning merges them into one alert.
+		res.PartialFingerprints = map[string]string{FingerprintKey: fps[i]}
 		run.Results = append(run.Results, res)
 	}
 	return sarifLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}}
 }
 
-// Fingerprint identifies a finding across commits: its rule, node, key
-// path and the shape of the value there, never its line, so an edit above
-// the finding keeps the alert the same.
-func Fingerprint(fl *lint.Fleet, f lint.Finding) string {
-	node := f.Node
-	if node == "" {
-		node = filepath.ToSlash(f.File)
-	}
-	shape := ""
-	if fl != nil && f.Key != "" {
-		if n := fl.Node(f.Node); n != nil {
-			if k := n.Get(f.Key); k != nil {
-				shape = lint.Shape(k.Value)
-			}
-		}
-	}
-	h := sha256.Sum256([]byte(strings.Join([]string{f.Rule, node, f.Key, shape}, "\x00")))
-	return hex.EncodeToString(h[:16])
-}
+// Fingerprint identifies a finding across commits (lint.Fingerprint).
+func Fingerprint(fl *lint.Fleet, f lint.Finding) string { return lint.Fingerprint(fl, f) }
 
 func sarifRuleOf(r *lint.Rule) sarifRule {
 	out := sarifRule{
