@@ -91,6 +91,8 @@ func runLint(env *cliEnv, args []string) int {
 	fs := newFlagSet(env, "lint", "[flags] PATH...")
 	var cf commonFlags
 	cf.register(fs, "error")
+	var af adoptionFlags
+	af.register(fs)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -115,10 +117,18 @@ func runLint(env *cliEnv, args []string) int {
 		// Most likely a wrong path: say so rather than report a clean fleet.
 		return usageError(env, "no node files (deployment.toml, or *.toml given directly) in %s", strings.Join(paths, " "))
 	}
-	res, err := lint.Run(context.Background(), fleet, rs, lint.RunOptions{Processors: suppressionProcessors(fleet, rs)})
+	ad, err := af.processors(fleet, paths)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
+	res, err := lint.Run(context.Background(), fleet, rs, lint.RunOptions{Processors: append(suppressionProcessors(fleet, rs), ad.procs...)})
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	if af.accept != "" {
+		return af.writeAccepted(env, res)
+	}
+	ad.summarize(env)
 	return cf.report(env, rep, res, false)
 }
 

@@ -254,6 +254,8 @@ func secArgs(name, fleet, fleet2, broken, out, base string) []secInvocation {
 		for _, r := range rules.All() {
 			add("lint", "--rule", r.ID, fleet)
 		}
+		add("lint", "--accept", filepath.Join(out, "accepted.json"), fleet)
+		add("lint", "--accepted", filepath.Join(out, "accepted.json"), fleet2)
 	case "nodes":
 		add("nodes", fleet)
 		add("nodes", "--format", "json", fleet)
