@@ -26,6 +26,7 @@ type commonFlags struct {
 	ruleIDs stringList
 	quiet   bool
 	noColor bool
+	out     outputFlags
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, failOnDefault string) {
@@ -35,6 +36,7 @@ func (c *commonFlags) register(fs *flag.FlagSet, failOnDefault string) {
 	fs.Var(&c.ruleIDs, "rule", "run only this rule; repeatable or comma-separated")
 	fs.BoolVar(&c.quiet, "quiet", false, "print nothing when there is no finding")
 	fs.BoolVar(&c.noColor, "no-color", false, "never colour text output")
+	c.out.register(fs)
 }
 
 type output struct {
@@ -93,6 +95,8 @@ func runLint(env *cliEnv, args []string) int {
 	cf.register(fs, "error")
 	var af adoptionFlags
 	af.register(fs)
+	var verbose verboseFlag
+	verbose.register(fs)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -116,6 +120,9 @@ func runLint(env *cliEnv, args []string) int {
 	if len(fleet.Nodes) == 0 {
 		// Most likely a wrong path: say so rather than report a clean fleet.
 		return usageError(env, "no node files (deployment.toml, or *.toml given directly) in %s", strings.Join(paths, " "))
+	}
+	if verbose {
+		describeFleet(env.stderr, paths, fleet, rs)
 	}
 	ad, err := af.processors(fleet, paths)
 	if err != nil {
@@ -149,6 +156,9 @@ func (c *commonFlags) reporting(env *cliEnv) (reporting, int) {
 	if err != nil {
 		return reporting{}, usageError(env, "--format: %v", err)
 	}
+	if err := c.out.check(); err != nil {
+		return reporting{}, usageError(env, "%v", err)
+	}
 	return reporting{failOn: failOn, outs: outs}, exitOK
 }
 
@@ -175,9 +185,8 @@ func suppressionProcessors(fleet *lint.Fleet, rs []*lint.Rule) []lint.Processor 
 
 func writeOutputs(env *cliEnv, cf *commonFlags, outs []output, res *lint.Result) int {
 	for _, o := range outs {
-		opts := report.Options{Quiet: cf.quiet}
+		opts := cf.out.options(env, cf.quiet, cf.noColor, o.name, o.path == "")
 		if o.path == "" {
-			opts.Color = o.name == "text" && env.isTTY && !cf.noColor && env.getenv("NO_COLOR") == ""
 			if err := o.w(env.stdout, res, opts); err != nil {
 				return usageError(env, "write %s: %v", o.name, err)
 			}

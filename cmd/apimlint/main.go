@@ -74,7 +74,7 @@ func run(env *cliEnv, args []string) int {
 		case "-h", "-help", "--help", "help":
 			printUsage(env.stdout)
 			return exitOK
-		case "--version", "-version", "-v":
+		case "--version", "-version":
 			return commands["version"].run(env, nil)
 		}
 		if c, ok := commands[args[0]]; ok {

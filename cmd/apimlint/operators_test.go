@@ -232,6 +232,11 @@ func TestColor(t *testing.T) {
 		{true, "1", nil, false},
 		{false, "", nil, false},
 		{true, "", []string{"--no-color"}, false},
+		{false, "", []string{"--color", "always"}, true},
+		{true, "1", []string{"--color=always"}, true},
+		{true, "", []string{"--color", "never"}, false},
+		{true, "", []string{"--color", "auto"}, true},
+		{false, "", []string{"--color", "always", "--no-color"}, false},
 	} {
 		out, e := env(c.tty, c.noColor)
 		run(e, append([]string{repoTestdata + "/seed-ha"}, c.args...))
