@@ -186,6 +186,11 @@ func suppressionProcessors(fleet *lint.Fleet, rs []*lint.Rule) []lint.Processor 
 func writeOutputs(env *cliEnv, cf *commonFlags, outs []output, res *lint.Result) int {
 	for _, o := range outs {
 		opts := cf.out.options(env, cf.quiet, cf.noColor, o.name, o.path == "")
+		if o.name == "github" {
+			if err := appendStepSummary(env, res, opts); err != nil {
+				return usageError(env, "%v", err)
+			}
+		}
 		if o.path == "" {
 			if err := o.w(env.stdout, res, opts); err != nil {
 				return usageError(env, "write %s: %v", o.name, err)

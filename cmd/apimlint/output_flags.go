@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
@@ -66,4 +67,22 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// appendStepSummary adds the Markdown summary to the file GitHub Actions
+// names in $GITHUB_STEP_SUMMARY, when the github format is written there.
+func appendStepSummary(env *cliEnv, res *lint.Result, opts report.Options) error {
+	path := env.getenv("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+	}
+	if err := report.GitHubStepSummary(f, res, opts); err != nil {
+		f.Close()
+		return fmt.Errorf("GITHUB_STEP_SUMMARY %s: %w", path, err)
+	}
+	return f.Close()
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -75,5 +77,43 @@ func TestVerbose(t *testing.T) {
 	}
 	if out, _, code := apimlint(t, "version"); code != exitOK || !strings.HasPrefix(out, "apimlint ") {
 		t.Errorf("version: %d %q", code, out)
+	}
+}
+
+// TestGitHubStepSummaryFile: with the github format, the Markdown summary
+// is appended to $GITHUB_STEP_SUMMARY; without that variable nothing is
+// written.
+func TestGitHubStepSummaryFile(t *testing.T) {
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	if err := os.WriteFile(summary, []byte("earlier step\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb strings.Builder
+	env := &cliEnv{stdout: &out, stderr: &errb, getenv: func(k string) string {
+		if k == "GITHUB_STEP_SUMMARY" {
+			return summary
+		}
+		return ""
+	}}
+	if code := run(env, []string{repoTestdata + "/seed-ha", "--format", "github"}); code != exitFindings {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"earlier step\n## apimlint: `", "| `default-keystore-password` | 18 | 0 | 0 |", "### First errors"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("summary lacks %q:\n%s", want, data)
+		}
+	}
+	if !strings.Contains(out.String(), "::notice title=apimlint::apimlint printed 92 of 92 findings") {
+		t.Errorf("no final notice:\n%s", out.String())
+	}
+	if code := run(env, []string{repoTestdata + "/seed-ha", "--format", "text"}); code != exitFindings {
+		t.Fatal(code)
+	}
+	if again, _ := os.ReadFile(summary); len(again) != len(data) {
+		t.Error("text format wrote a step summary")
 	}
 }
