@@ -43,6 +43,9 @@ type cliEnv struct {
 	stderr io.Writer
 	getenv func(string) string
 	isTTY  bool
+	// onFlagSet, when set, sees every flag set a command makes: the
+	// completion scripts learn each command's flags from it.
+	onFlagSet func(*flag.FlagSet)
 }
 
 func main() {
@@ -108,6 +111,9 @@ func newFlagSet(env *cliEnv, name, usage string) *flag.FlagSet {
 	fs.Usage = func() {
 		fmt.Fprintf(env.stderr, "Usage: apimlint %s %s\n\nFlags:\n", name, usage)
 		fs.PrintDefaults()
+	}
+	if env.onFlagSet != nil {
+		env.onFlagSet(fs)
 	}
 	return fs
 }
