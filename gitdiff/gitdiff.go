@@ -35,7 +35,7 @@ type Changes struct {
 // and untracked files included.
 func Since(ctx context.Context, dir, rev string) (*Changes, error) {
 	if _, err := exec.LookPath("git"); err != nil {
-		return nil, fmt.Errorf("--new-from-rev: %w (%v)", ErrNoGit, err)
+		return nil, fmt.Errorf("--new-from-rev: %w: %w", ErrNoGit, err)
 	}
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("revision %q: must not start with -", rev)
