@@ -44,6 +44,18 @@ func TestPathMapper(t *testing.T) {
 	}
 }
 
+// seedPrefix is how the seed fleet's files appear in CI formats: relative
+// to the repository root in a git checkout, else to the working directory
+// (a source tarball has no .git).
+func seedPrefix(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Lstat("../../.git"); err != nil {
+		t.Log("not in a git checkout: paths are relative to the working directory")
+		return "../../testdata/seed-ha/"
+	}
+	return "testdata/seed-ha/"
+}
+
 // seedResult lints the seed fleet with every rule.
 func seedResult(t *testing.T) *lint.Result {
 	t.Helper()
@@ -85,8 +97,8 @@ func TestSARIFCodeScanning(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := log.Runs[0]
-	if run.AutomationDetails == nil || run.AutomationDetails.ID != "apimlint/testdata/seed-ha/" {
-		t.Errorf("automationDetails = %+v, want id apimlint/testdata/seed-ha/", run.AutomationDetails)
+	if want := "apimlint/" + seedPrefix(t); run.AutomationDetails == nil || run.AutomationDetails.ID != want {
+		t.Errorf("automationDetails = %+v, want id %s", run.AutomationDetails, want)
 	}
 	if len(run.Results) != 10 {
 		t.Fatalf("results = %d, want 10 (--max-findings)", len(run.Results))
@@ -95,7 +107,7 @@ func TestSARIFCodeScanning(t *testing.T) {
 		if r.Level != "error" {
 			t.Errorf("a %s finding was kept while errors were dropped", r.Level)
 		}
-		if uri := r.Locations[0].PhysicalLocation.ArtifactLocation.URI; !strings.HasPrefix(uri, "testdata/seed-ha/") {
+		if uri := r.Locations[0].PhysicalLocation.ArtifactLocation.URI; !strings.HasPrefix(uri, seedPrefix(t)) {
 			t.Errorf("URI %s is not relative to the repository root", uri)
 		}
 	}

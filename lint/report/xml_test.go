@@ -143,7 +143,7 @@ func TestGitLabCodeQuality(t *testing.T) {
 		}
 		fps[fp] = true
 		loc := is["location"].(map[string]any)
-		if p := loc["path"].(string); !strings.HasPrefix(p, "testdata/seed-ha/") {
+		if p := loc["path"].(string); !strings.HasPrefix(p, seedPrefix(t)) {
 			t.Errorf("path %s is not relative to the repository root", p)
 		}
 		if loc["lines"].(map[string]any)["begin"].(float64) < 1 {
