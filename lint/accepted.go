@@ -91,10 +91,15 @@ type AcceptedFilter struct {
 	hidden   int
 }
 
-// Filter returns a processor that hides the file's findings.
-func (a *AcceptedFile) Filter() *AcceptedFilter {
+// Filter returns a processor that hides the file's findings. ran reports
+// whether a rule runs (nil: every rule): entries of rules that do not run
+// (lint --rule) are left out, so they are not counted as fixed.
+func (a *AcceptedFile) Filter(ran func(ruleID string) bool) *AcceptedFilter {
 	p := &AcceptedFilter{accepted: map[string]int{}}
 	for _, e := range a.Findings {
+		if ran != nil && !ran(e.Rule) {
+			continue
+		}
 		p.accepted[baseFingerprint(e.Fingerprint)]++
 		p.total++
 	}

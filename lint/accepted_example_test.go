@@ -45,7 +45,7 @@ func ExampleAcceptedFile() {
 	if err != nil {
 		panic(err)
 	}
-	filter := accepted.Filter()
+	filter := accepted.Filter(nil)
 	for _, f := range lintFS(later, filter).Findings {
 		fmt.Printf("%s:%d:%d: %s (%s)\n", f.File, f.Line, f.Column, f.Message, f.Rule)
 	}

@@ -26,7 +26,7 @@ func TestAcceptedFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := af.Filter()
+	p := af.Filter(nil)
 	// Lines moved, r2 fixed, a third r1 on x.k and a new rule appear.
 	now := []Finding{f("r1", "x.k", 9), f("r1", "x.k", 9), f("r1", "x.k", 9), f("r3", "x.k", 9)}
 	got := p.Process(fl, now)
@@ -57,5 +57,18 @@ func TestAcceptedPath(t *testing.T) {
 	}
 	if (*Config)(nil).AcceptedPath() != "" {
 		t.Error("nil config names a file")
+	}
+}
+
+// TestAcceptedFilterRan: entries of rules that do not run are neither
+// hidden nor counted as fixed.
+func TestAcceptedFilterRan(t *testing.T) {
+	af := &AcceptedFile{Version: AcceptedVersion, Findings: []AcceptedEntry{
+		{Fingerprint: "a", Rule: "ran"}, {Fingerprint: "b", Rule: "skipped"},
+	}}
+	p := af.Filter(func(id string) bool { return id == "ran" })
+	p.Process(nil, nil)
+	if s := p.Stats(); s != (AcceptedStats{Accepted: 1, Hidden: 0, Stale: 1}) {
+		t.Errorf("stats %+v, want the skipped rule's entry left out", s)
 	}
 }

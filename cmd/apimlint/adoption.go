@@ -35,7 +35,7 @@ type adoption struct {
 
 // processors builds the processors the flags ask for; they run after the
 // suppressions, so a suppressed finding is never counted as accepted.
-func (a *adoptionFlags) processors(fleet *lint.Fleet, paths []string) (adoption, error) {
+func (a *adoptionFlags) processors(fleet *lint.Fleet, paths []string, rs []*lint.Rule) (adoption, error) {
 	var out adoption
 	if a.accept != "" && a.newFromRev != "" {
 		return out, fmt.Errorf("--accept records every finding; it cannot be combined with --new-from-rev")
@@ -61,7 +61,7 @@ func (a *adoptionFlags) processors(fleet *lint.Fleet, paths []string) (adoption,
 	if err != nil {
 		return out, err
 	}
-	out.filter = af.Filter()
+	out.filter = af.Filter(lint.RanRules(fleet.Config, rs))
 	out.accepted = file
 	out.procs = append(out.procs, out.filter)
 	return out, nil

@@ -180,3 +180,17 @@ func TestNewFromRev(t *testing.T) {
 		}
 	}
 }
+
+// TestAcceptedWithRule: with --rule, accepted findings of other rules are
+// not reported as fixed.
+func TestAcceptedWithRule(t *testing.T) {
+	dir := copyFleet(t, repoTestdata+"/seed-single")
+	acc := filepath.Join(t.TempDir(), "accepted.json")
+	if _, _, code := apimlint(t, dir, "--accept", acc); code != exitOK {
+		t.Fatal("--accept failed")
+	}
+	_, stderr, code := apimlint(t, dir, "--accepted", acc, "--rule", "default-admin-password")
+	if code != exitOK || !strings.Contains(stderr, "3 of 3 accepted findings still present and hidden; 0 fixed since") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}

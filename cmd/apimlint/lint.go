@@ -124,7 +124,7 @@ func runLint(env *cliEnv, args []string) int {
 	if verbose {
 		describeFleet(env.stderr, paths, fleet, rs)
 	}
-	ad, err := af.processors(fleet, paths)
+	ad, err := af.processors(fleet, paths, rs)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
