@@ -26,6 +26,7 @@ type Config struct {
 	Drift         DriftConfig          `toml:"drift"`
 	Schema        SchemaConfig         `toml:"schema"`
 	Ignore        []IgnoreConfig       `toml:"ignore"`
+	Lint          LintConfig           `toml:"lint"`
 
 	// File is where the config was read from ("" when defaulted).
 	File string `toml:"-"`

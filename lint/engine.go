@@ -55,8 +55,6 @@ type runState struct {
 	fleet   *Fleet
 	mu      sync.Mutex
 	results map[*Analysis]*analysisResult
-	// stack detects an analysis that requires itself.
-	stack map[*Analysis]bool
 }
 
 type analysisResult struct {

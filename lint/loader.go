@@ -87,12 +87,12 @@ func (l *Loader) Has(file string) bool { return l.nodes[file] != nil }
 // error. reparse parses the file even when its bytes did not change.
 // read reports whether the file was read.
 func (l *Loader) Refresh(file string, reparse bool) (read bool, err error) {
-	rel, err := filepath.Rel(l.root, file)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	rel, inside := below(l.root, file)
+	if !inside {
+		// Not a file of this fleet: nothing to read, nothing to report.
 		delete(l.nodes, file)
 		return false, nil
 	}
-	rel = filepath.ToSlash(rel)
 	name := wso2.NodeName(l.root, rel)
 	if l.cfg.Excludes(rel, name) {
 		delete(l.nodes, file)
@@ -126,4 +126,14 @@ func (l *Loader) Fleet() *Fleet {
 	f := NewFleet(l.root, nodes, l.cfg)
 	f.Diagnostics = append([]Finding(nil), l.cfgDiag...)
 	return f
+}
+
+// below returns file's slash path relative to root, and whether it is
+// inside root.
+func below(root, file string) (string, bool) {
+	rel, err := filepath.Rel(root, file)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }

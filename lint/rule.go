@@ -12,6 +12,8 @@ type Rule struct {
 	Doc      string   // what it checks and why it matters
 	Example  string   // a finding it reports, as text output would show it
 	Fix      string   // how to fix it
+	Category string   // what part of a fleet it judges: syntax, config, placeholders, schema, roles, topology, consistency, hardening
+	Tags     []string // labels for code scanning and filters; "security" marks hardening and secret rules
 	// Requires are the shared analyses the rule reads through
 	// Pass.ResultOf; the engine computes each once per run.
 	Requires []*Analysis

@@ -15,6 +15,7 @@ var AdminCredentialsShared = register(&lint.Rule{
 	ID:       "admin-credentials-shared",
 	Severity: lint.SeverityError,
 	Summary:  "the admin credentials nodes authenticate to each other with are the same on every APIM node",
+	Category: "consistency", Tags: []string{"security"},
 	Doc: `API Manager nodes authenticate to each other with the super admin's credentials: gateways and
 traffic managers connect to the control planes' event hub (JMS) with them, gateways publish
 throttling events to traffic managers with them, and call the key manager with them. Changing the

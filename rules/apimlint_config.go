@@ -7,6 +7,7 @@ var APIMLintConfig = register(&lint.Rule{
 	ID:       lint.RuleConfigID,
 	Severity: lint.SeverityError,
 	Summary:  ".apimlint.toml has an unknown key, a bad value or invalid TOML",
+	Category: "config",
 	Doc: `apimlint lints its own config. .apimlint.toml at the fleet root (or the file given with
 --config) is read strictly: a key apimlint does not know is an error at its line and column, and
 so are invalid TOML, unknown roles in [[node]] or [[loadbalancer]], unknown severities in

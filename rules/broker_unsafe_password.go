@@ -12,6 +12,7 @@ var BrokerUnsafePassword = register(&lint.Rule{
 	ID:       "broker-unsafe-password",
 	Severity: lint.SeverityError,
 	Summary:  "the admin or event-hub password has characters that break the broker connection URL",
+	Category: "topology",
 	Doc: `Gateways, traffic managers and control planes connect to each other's message brokers (event
 hub, throttle decisions) with the admin or event-hub credentials, which WSO2 writes unencoded
 into an AMQP connection URL: amqp://user:password@clientID/carbon?brokerlist='tcp://host:5672'.

@@ -9,6 +9,7 @@ var DefaultAdminPassword = register(&lint.Rule{
 	ID:       "default-admin-password",
 	Severity: lint.SeverityError,
 	Summary:  "[super_admin] password is WSO2's shipped default or equal to the user name",
+	Category: "hardening", Tags: []string{"security"},
 	Doc: `Every WSO2 pack ships with admin/admin, and the distributed-deployment samples copy it.
 The super admin can do everything in every portal and the nodes use the same credentials to
 authenticate to each other (event hub, traffic manager), so a default password in production

@@ -10,6 +10,7 @@ var DefaultDBPassword = register(&lint.Rule{
 	ID:       "default-db-password",
 	Severity: lint.SeverityError,
 	Summary:  "a database password is WSO2's shipped default or equal to its user name",
+	Category: "hardening", Tags: []string{"security"},
 	Doc: `WSO2's packs and samples use wso2carbon/wso2carbon for their databases, and the
 distributed-deployment guide uses apimadmin/apimadmin and sharedadmin/sharedadmin. apim_db holds
 every API, application, subscription and key; shared_db holds the users and the registry. With

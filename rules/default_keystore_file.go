@@ -13,6 +13,7 @@ var DefaultKeystoreFile = register(&lint.Rule{
 	ID:       "default-keystore-file",
 	Severity: lint.SeverityWarning,
 	Summary:  "the keystore WSO2 ships (wso2carbon.jks) is in use for TLS or as the primary keystore",
+	Category: "hardening", Tags: []string{"security"},
 	Doc: `Every WSO2 pack ships the same wso2carbon.jks (wso2carbon.p12 on newer packs), so its private
 key is public. Used for [keystore.tls], anyone can impersonate the node or read its traffic; used
 as [keystore.primary], which encrypts registry resources and signs tokens, anyone can decrypt

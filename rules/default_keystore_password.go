@@ -12,6 +12,7 @@ var DefaultKeystorePassword = register(&lint.Rule{
 	ID:       "default-keystore-password",
 	Severity: lint.SeverityError,
 	Summary:  "a keystore or truststore password, or a key password, is WSO2's shipped default",
+	Category: "hardening", Tags: []string{"security"},
 	Doc: `WSO2 packs ship their keystores (wso2carbon.jks) and truststore (client-truststore.jks) with
 the password wso2carbon, for the store and for its private key, and every sample copies it. A
 keystore password that anyone can look up protects nothing: whoever reads the file can take the

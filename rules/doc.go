@@ -22,7 +22,8 @@ func MarkdownTable() string {
 	b.WriteString("| Rule | Severity | What it checks |\n")
 	b.WriteString("|------|----------|----------------|\n")
 	for _, r := range All() {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.ID, r.Severity, markdownCell(r.Summary))
+		// The anchor is the rule's stable documentation URL (lint.RuleDocURL).
+		fmt.Fprintf(&b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s |\n", r.ID, r.ID, r.Severity, markdownCell(r.Summary))
 	}
 	return b.String()
 }

@@ -13,6 +13,7 @@ var DocPlaceholder = register(&lint.Rule{
 	ID:       "doc-placeholder",
 	Severity: lint.SeverityError,
 	Summary:  "a value still holds a documentation or template placeholder",
+	Category: "placeholders",
 	Doc: `WSO2's guides write the parts a reader must fill in as placeholders: [control-plane-host],
 [api-gateway-LB-host], <unique-gateway-id>, <DB_URL>, <GATEWAY-IP>, xxx.xxx.xxx.xx4. Copied into a
 deployment.toml and never replaced, they reach the server as they are: a URL to a host named

@@ -40,7 +40,7 @@ func TestMarkdownTable(t *testing.T) {
 	}
 	for i, r := range All() {
 		line := lines[i+2]
-		if !strings.HasPrefix(line, "| `"+r.ID+"` | "+r.Severity.String()+" | ") || strings.Count(line, " | ") != 2 {
+		if !strings.HasPrefix(line, "| <a id=\"rule-"+r.ID+"\"></a>`"+r.ID+"` | "+r.Severity.String()+" | ") || strings.Count(line, " | ") != 2 {
 			t.Errorf("row for %s is %q", r.ID, line)
 		}
 	}

@@ -13,6 +13,7 @@ var EmbeddedH2Database = register(&lint.Rule{
 	ID:       "embedded-h2-database",
 	Severity: lint.SeverityError,
 	Summary:  "a control plane keeps apim_db or shared_db in an embedded H2 file",
+	Category: "hardening", Tags: []string{"security"},
 	Doc: `WSO2 packs ship with embedded H2 databases so that a pack starts out of the box. H2 is not
 supported in production: it is a file inside the node, lost with the container, locked by one
 process, and cannot be shared. apim_db (APIs, applications, subscriptions, keys) and shared_db

@@ -19,6 +19,7 @@ var EncryptionKeyShared = register(&lint.Rule{
 	ID:       "encryption-key-shared",
 	Severity: lint.SeverityError,
 	Summary:  "[encryption] key and internal_crypto_provider are the same on every APIM node",
+	Category: "consistency", Tags: []string{"security"},
 	Doc: `Since 4.4 API Manager encrypts internal data (secrets in the database, endpoint credentials
 that gateways decrypt) with the symmetric [encryption] key. What one node encrypts, another reads:
 the key must be identical on every node, and set on all nodes or on none (a node without it

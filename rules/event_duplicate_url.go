@@ -13,6 +13,7 @@ var EventDuplicateURL = register(&lint.Rule{
 	ID:       "event-duplicate-url",
 	Severity: lint.SeverityError,
 	Summary:  "in an HA group, event_duplicate_url names the other peers, never the node itself",
+	Category: "topology",
 	Doc: `Control planes in HA copy the token-revocation events they receive to their peers through
 [apim.event_hub] event_duplicate_url; traffic managers in HA copy their throttling decisions
 through [apim.throttling] event_duplicate_url. Both are JMS URLs (tcp://peer:5672 plus the peer's

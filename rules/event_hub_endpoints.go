@@ -13,6 +13,7 @@ var EventHubEndpoints = register(&lint.Rule{
 	ID:       "event-hub-endpoints",
 	Severity: lint.SeverityError,
 	Summary:  "[apim.event_hub] event_listening_endpoints reach the control planes' JMS brokers",
+	Category: "topology",
 	Doc: `Gateways, traffic managers and key managers learn about API deployments, revoked tokens,
 subscriptions and policy changes from the control planes' event hub, over JMS (tcp://host:5672,
 or ssl://host:8672 with TLS; both plus the control plane's [server] offset). Each URL in

@@ -16,6 +16,7 @@ var GatewayIDUnique = register(&lint.Rule{
 	ID:       "gateway-id-unique",
 	Severity: lint.SeverityError,
 	Summary:  "every gateway has its own [apim.gateway_notification] gateway_id",
+	Category: "consistency",
 	Doc: `Gateways report the revisions they deployed to the control plane under their gateway_id.
 Two gateways with the same ID overwrite each other's status: the Publisher shows APIs as
 deployed on a gateway that never got them, or pending forever. With two or more gateways (or

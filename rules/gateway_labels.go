@@ -22,6 +22,7 @@ var GatewayLabels = register(&lint.Rule{
 	ID:       "gateway-labels",
 	Severity: lint.SeverityError,
 	Summary:  "gateway labels name the control planes' gateway environments",
+	Category: "topology",
 	Doc: `A control plane deploys an API revision to the [[apim.gateway.environment]]s the publisher picks;
 a gateway pulls the revisions of the environments named in its [apim.sync_runtime_artifacts.gateway]
 gateway_labels (WSO2's default is ["Default"] when the key is absent). A label that names no

@@ -12,6 +12,7 @@ import (
 var GatewayLabelsDefault = register(&lint.Rule{
 	ID:       "gateway-labels-default",
 	Severity: lint.SeverityInfo,
+	Category: "topology",
 	Summary:  "a gateway sets no gateway_labels while the control planes define several environments",
 	Doc: `A gateway without [apim.sync_runtime_artifacts.gateway] gateway_labels serves WSO2's default
 label, "Default", and nothing else. That is right in a fleet with one environment. When the control

@@ -19,6 +19,7 @@ var HAPeerDrift = register(&lint.Rule{
 	ID:       "ha-peer-drift",
 	Severity: lint.SeverityWarning,
 	Summary:  "nodes of the same role differ in settings other than those expected to differ",
+	Category: "consistency",
 	Doc: `Nodes of one role are replicas behind one load balancer: a request may reach any of them, so
 they must be configured alike. A replica that drifted (a different cache setting, a missing
 [apim.cors] table, another token expiry) behaves differently from its peers, and the failure

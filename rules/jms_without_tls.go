@@ -15,6 +15,7 @@ var JMSWithoutTLS = register(&lint.Rule{
 	ID:       "jms-without-tls",
 	Severity: lint.SeverityInfo,
 	Summary:  "event hub or throttle decision broker endpoints use plain tcp:// where ssl:// is offered",
+	Category: "hardening", Tags: []string{"security"},
 	Doc: `Gateways subscribe to the control plane's event hub (API deployments, revoked tokens, key
 manager changes) and to the traffic managers' throttle decisions over JMS (AMQP). On tcp://
 (port 5672 + offset) the admin credentials and the events cross the network in clear text;

@@ -14,6 +14,7 @@ var KeystoreCoherence = register(&lint.Rule{
 	ID:       "keystore-coherence",
 	Severity: lint.SeverityError,
 	Summary:  "[keystore.tls], [keystore.primary] or [keystore.internal] use the same file with different passwords",
+	Category: "consistency",
 	Doc: `A node has three keystores: [keystore.tls] (TLS), [keystore.primary] (signing, registry
 encryption) and [keystore.internal] (encrypting secrets). An omitted [keystore.primary] is
 WSO2's default, wso2carbon.jks with the password wso2carbon; an omitted [keystore.tls] or

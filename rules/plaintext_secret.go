@@ -12,6 +12,7 @@ var PlaintextSecret = register(&lint.Rule{
 	ID:       "plaintext-secret",
 	Severity: lint.SeverityWarning,
 	Summary:  "a password, key, client secret or token is written in plain text",
+	Category: "hardening", Tags: []string{"security"},
 	Doc: `deployment.toml is copied into images, Helm values, Git repositories and support tickets; every
 password in it in plain text goes wherever the file goes. WSO2 reads secrets from three places
 that keep them out of the file: $secret{alias} (the cipher tool encrypts the value with the

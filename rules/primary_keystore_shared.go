@@ -29,6 +29,7 @@ var PrimaryKeystoreShared = register(&lint.Rule{
 	ID:       "primary-keystore-shared",
 	Severity: lint.SeverityError,
 	Summary:  "every APIM node uses the same primary keystore (file, type, alias)",
+	Category: "consistency",
 	Doc: `The primary keystore signs tokens and JWTs and encrypts registry resources and secure-vault
 data that all nodes read from the shared database. WSO2 asks for the same primary keystore on
 every API Manager node: a node with another key cannot decrypt what its peers wrote ("Keystore

@@ -13,6 +13,7 @@ var RemotePortPlaceholder = register(&lint.Rule{
 	ID:       "remote-port-placeholder",
 	Severity: lint.SeverityError,
 	Summary:  "a URL to another node takes its port from a local ${} property that resolves with the local offset",
+	Category: "placeholders",
 	Doc: `Carbon resolves ${mgt.transport.https.port}, ${carbon.management.port}, ${https.nio.port} and the
 like when the server starts, from the LOCAL node's ports: 9443 plus the local [server] offset. In
 a URL to another node (https://cp-1:${mgt.transport.https.port}/services/ on a gateway, as WSO2's

@@ -7,6 +7,7 @@ var RoleUnknown = diagnosticRule(&lint.Rule{
 	ID:       lint.RuleRoleUnknown,
 	Severity: lint.SeverityWarning,
 	Summary:  "the node's role cannot be decided, or its keys and its name disagree",
+	Category: "roles",
 	Doc: `Cross-node rules need to know what each node is. apimlint decides the role from, in order:
 [[node]] role in .apimlint.toml, a "# apimlint: role=gateway" comment, [server] server_role
 (other than "default"), keys only one role has ([[apim.gateway.environment]] and

@@ -13,6 +13,7 @@ var SchemaType = register(&lint.Rule{
 	ID:       schema.RuleType,
 	Severity: lint.SeverityError,
 	Summary:  "a value has the wrong type, is outside the allowed set, or is a malformed URL or port",
+	Category: "schema",
 	Doc: `Each node is checked against the CUE schema of its role (apimlint schema print ROLE shows it):
 types, allowed values (database type h2/mysql/postgre/mssql/oracle/db2, gateway environment type
 production/sandbox/hybrid, keystore type JKS/PKCS12, user store type ...), URL shapes (tcp:// or
@@ -43,6 +44,7 @@ var SchemaUnknownKey = register(&lint.Rule{
 	ID:       schema.RuleUnknownKey,
 	Severity: lint.SeverityWarning,
 	Summary:  "a key or table the schema of the node's role does not know: a typo, or a setting of another role",
+	Category: "schema",
 	Doc: `WSO2 silently ignores keys it does not know, so a misspelt key (event_listning_endpoints) is a
 setting that is simply lost: the node starts with the default and nothing says why. apimlint
 warns about every key the schema of the node's role does not list, suggests the closest known
@@ -65,6 +67,7 @@ var SchemaRequired = register(&lint.Rule{
 	ID:       schema.RuleRequired,
 	Severity: lint.SeverityError,
 	Summary:  "a section or key the node's role needs is missing",
+	Category: "schema",
 	Doc: `Some settings have no useful default in a distributed deployment. A gateway needs
 [apim.key_manager] service_url (to validate tokens), and [apim.throttling] with
 throttle_decision_endpoints and at least one [[apim.throttling.url_group]] (without them it

@@ -13,6 +13,7 @@ var SharedDBConsistent = register(&lint.Rule{
 	ID:       "shared-db-consistent",
 	Severity: lint.SeverityError,
 	Summary:  "control planes and key managers share one shared_db and one apim_db",
+	Category: "consistency",
 	Doc: `[database.shared_db] holds the user store and the registry, [database.apim_db] the APIs,
 applications, subscriptions and revisions. Every control plane and key manager must point each
 at the same database (type, host, port and database name, or the same JDBC url): a control plane

@@ -14,6 +14,7 @@ var TMURLGroups = register(&lint.Rule{
 	ID:       "tm-url-groups",
 	Severity: lint.SeverityError,
 	Summary:  "a gateway's [[apim.throttling.url_group]]s name each traffic manager once, on its binary ports",
+	Category: "topology",
 	Doc: `Gateways publish one event per request to the traffic managers listed in
 [[apim.throttling.url_group]]: traffic_manager_urls on the binary port (tcp://tm:9611) and
 traffic_manager_auth_urls on the binary-TLS port (ssl://tm:9711), both plus the traffic manager's

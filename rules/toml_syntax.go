@@ -7,6 +7,7 @@ var TOMLSyntax = diagnosticRule(&lint.Rule{
 	ID:       lint.RuleTOMLSyntax,
 	Severity: lint.SeverityError,
 	Summary:  "the file is not valid TOML (WSO2 refuses to start)",
+	Category: "syntax",
 	Doc: `WSO2's config mapper parses deployment.toml before anything else; a syntax error, a
 duplicated table ("user_store previously defined at line 7") or a key defined twice stops the
 server at start-up with "Error while performing configuration changes". apimlint reports the

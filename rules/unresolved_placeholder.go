@@ -7,6 +7,7 @@ var UnresolvedPlaceholder = diagnosticRule(&lint.Rule{
 	ID:       lint.RuleUnresolvedPlaceholder,
 	Severity: lint.SeverityError,
 	Summary:  "a $ref{}, $secret{} or $conf{} placeholder that WSO2 cannot resolve",
+	Category: "placeholders",
 	Doc: `WSO2 resolves $ref{a.b} from another key of the same file, after filling defaults. A
 reference to a key that is neither set nor has a default, or a cycle of references, stops the
 server at start-up. Inside arrays of tables ([[event_listener]], [[apim.gateway.environment]],

@@ -15,6 +15,7 @@ var UnusedSuppression = register(&lint.Rule{
 	ID:       lint.RuleUnusedSuppression,
 	Severity: lint.SeverityWarning,
 	Summary:  "a suppression has no reason, has expired, names an unknown rule, or suppresses nothing",
+	Category: "config",
 	Doc: `Findings can be silenced where they occur: "# apimlint:ignore RULE[,RULE] -- reason" on the
 line of the finding or on a line of its own above it, "# apimlint:ignore-file RULE -- reason" at the
 top of a file (before the first table or key), or an [[ignore]] entry (rule, path, key, reason, until)

@@ -4,9 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/lint/report"
 	"github.com/apimlint/apimlint/rules"
 )
@@ -42,71 +44,221 @@ func runCompletion(env *cliEnv, args []string) int {
 	return exitOK
 }
 
-// words are what the scripts offer; they come from the command table,
-// the lint flags, the report formats and the rule registry, so the
-// scripts never fall behind the binary that prints them.
+// words are what the scripts offer. Each command's flags come from the
+// flag set the command itself builds (run with -h), so the scripts never
+// fall behind the binary that prints them.
 type words struct {
 	commands []string
-	flags    []string // lint flags, with their dashes
-	formats  []string
-	rules    []string
+	byName   map[string]*commandWords
 }
 
+// commandWords are one command's flags and positional words.
+type commandWords struct {
+	name  string
+	flags []flagWords
+	// args are the positional words offered; files says whether file
+	// names are offered too.
+	args  []string
+	files bool
+}
+
+// flagWords describe one flag for completion.
+type flagWords struct {
+	name   string // without dashes
+	usage  string
+	value  bool     // takes a value
+	values []string // the values offered, when they are a closed set
+	files  bool     // the value is a file name
+}
+
+// dash is the flag as typed: -v, --verbose.
+func (f flagWords) dash() string {
+	if len(f.name) == 1 {
+		return "-" + f.name
+	}
+	return "--" + f.name
+}
+
+// commandFormats are the --format values of commands that do not write
+// lint reports (those take every report format).
+var commandFormats = map[string][]string{
+	"rules": {"text", "json", "markdown"},
+	"nodes": {"text", "json"},
+	"diff":  {"text", "json"},
+	"watch": {"text", "jsonl"},
+}
+
+// fileFlags take a file or directory name.
+var fileFlags = map[string]bool{"config": true, "accept": true, "accepted": true, "baseline": true, "o": true, "ca": true, "fleet": true}
+
 func completionWords() words {
-	var w words
+	w := words{byName: map[string]*commandWords{}}
 	for name := range commands {
 		w.commands = append(w.commands, name)
 	}
 	sort.Strings(w.commands)
-	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
-	var cf commonFlags
-	cf.register(fs, "error")
-	fs.VisitAll(func(f *flag.Flag) {
-		w.flags = append(w.flags, "--"+f.Name)
-	})
-	w.flags = append(w.flags, "--help", "--version")
-	w.formats = report.Formats()
+	var ruleIDs []string
 	for _, r := range rules.All() {
-		w.rules = append(w.rules, r.ID)
+		ruleIDs = append(ruleIDs, r.ID)
 	}
+	lintRules := slices.Clone(ruleIDs)
 	for _, r := range extraRules {
-		w.rules = append(w.rules, r.ID)
+		ruleIDs = append(ruleIDs, r.ID)
 	}
-	sort.Strings(w.rules)
+	sort.Strings(ruleIDs)
+	var roles []string
+	for _, r := range lint.Roles {
+		roles = append(roles, string(r))
+	}
+	for _, name := range w.commands {
+		cw := &commandWords{name: name, files: true}
+		var sets []*flag.FlagSet
+		env := &cliEnv{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" },
+			onFlagSet: func(fs *flag.FlagSet) { sets = append(sets, fs) }}
+		args := []string{"-h"}
+		if name == "schema" {
+			args = []string{"print", "-h"}
+		}
+		commands[name].run(env, args)
+		reports := false
+		for _, fs := range sets {
+			reports = reports || fs.Lookup("fail-on") != nil
+		}
+		seen := map[string]bool{}
+		for _, fs := range sets {
+			fs.VisitAll(func(f *flag.Flag) {
+				if seen[f.Name] {
+					return
+				}
+				seen[f.Name] = true
+				_, usage := flag.UnquoteUsage(f)
+				fw := flagWords{name: f.Name, usage: usage, value: !isBoolFlag(f), files: fileFlags[f.Name]}
+				switch f.Name {
+				case "format":
+					fw.values = commandFormats[name]
+					if reports {
+						fw.values = report.Formats()
+					}
+				case "fail-on":
+					fw.values = []string{"error", "warning", "info", "none"}
+				case "rule":
+					fw.values = lintRules
+				case "color":
+					fw.values = colorModes
+				}
+				cw.flags = append(cw.flags, fw)
+			})
+		}
+		cw.flags = append(cw.flags, flagWords{name: "help", usage: "show the command's flags"})
+		switch name {
+		case "lint":
+			cw.flags = append(cw.flags, flagWords{name: "version", usage: "print the version"})
+		case "completion":
+			cw.args, cw.files = []string{"bash", "zsh", "fish"}, false
+		case "explain":
+			cw.args, cw.files = ruleIDs, false
+		case "schema":
+			cw.args = roles // after "print"
+		case "rules", "version":
+			cw.files = false
+		}
+		sort.Slice(cw.flags, func(i, j int) bool { return cw.flags[i].name < cw.flags[j].name })
+		w.byName[name] = cw
+	}
 	return w
 }
 
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
 func writeBashCompletion(out io.Writer, w words) error {
-	_, err := fmt.Fprintf(out, `# bash completion for apimlint.
+	var b strings.Builder
+	b.WriteString(`# bash completion for apimlint.
 # Load it now:        source <(apimlint completion bash)
 # or for every shell: apimlint completion bash > /etc/bash_completion.d/apimlint
 _apimlint() {
-    local cur prev
+    local cur prev cmd i w
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
-    local commands=%[1]q
-    local flags=%[2]q
-    local formats=%[3]q
-    local rules=%[4]q
-    case "$prev" in
-        --format) COMPREPLY=( $(compgen -W "$formats" -- "$cur") ); return ;;
-        --rule|explain) COMPREPLY=( $(compgen -W "$rules" -- "$cur") ); return ;;
-        --fail-on) COMPREPLY=( $(compgen -W "error warning info none" -- "$cur") ); return ;;
-        completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ); return ;;
-        --config) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
-    esac
+    # The command is the first word that is not a flag; without one, lint.
+    cmd=lint
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w="${COMP_WORDS[i]}"
+        case "$w" in
+            -*) continue ;;
+`)
+	fmt.Fprintf(&b, "            %s) cmd=\"$w\" ;;\n", strings.Join(w.commands, "|"))
+	b.WriteString(`        esac
+        break
+    done
+    local flags="" args="" files=1
+    case "$cmd" in
+`)
+	for _, name := range w.commands {
+		cw := w.byName[name]
+		var all []string
+		for _, f := range cw.flags {
+			all = append(all, f.dash())
+		}
+		fmt.Fprintf(&b, "        %s)\n", name)
+		fmt.Fprintf(&b, "            flags=%q\n", strings.Join(all, " "))
+		fmt.Fprintf(&b, "            args=%q\n", strings.Join(cw.args, " "))
+		if !cw.files {
+			b.WriteString("            files=0\n")
+		}
+		if name == "schema" {
+			b.WriteString("            if [[ \"$prev\" == schema ]]; then args=print; files=0; fi\n")
+		}
+		var cases []string
+		var fileNames, free []string
+		for _, f := range cw.flags {
+			if !f.value {
+				continue
+			}
+			both := "-" + f.name + "|--" + f.name
+			switch {
+			case len(f.values) > 0:
+				cases = append(cases, fmt.Sprintf("                %s) COMPREPLY=( $(compgen -W %q -- \"$cur\") ); return ;;\n", both, strings.Join(f.values, " ")))
+			case f.files:
+				fileNames = append(fileNames, both)
+			default:
+				free = append(free, both)
+			}
+		}
+		if len(fileNames) > 0 {
+			cases = append(cases, fmt.Sprintf("                %s) COMPREPLY=( $(compgen -f -- \"$cur\") ); return ;;\n", strings.Join(fileNames, "|")))
+		}
+		if len(free) > 0 {
+			cases = append(cases, fmt.Sprintf("                %s) COMPREPLY=(); return ;;\n", strings.Join(free, "|")))
+		}
+		if len(cases) > 0 {
+			b.WriteString("            case \"$prev\" in\n")
+			for _, c := range cases {
+				b.WriteString(c)
+			}
+			b.WriteString("            esac\n")
+		}
+		b.WriteString("            ;;\n")
+	}
+	fmt.Fprintf(&b, `    esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=( $(compgen -W "$flags" -- "$cur") )
         return
     fi
     if [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=( $(compgen -W "$commands" -- "$cur") $(compgen -f -- "$cur") )
+        COMPREPLY=( $(compgen -W %q -- "$cur") $(compgen -f -- "$cur") )
         return
     fi
-    COMPREPLY=( $(compgen -f -- "$cur") )
+    COMPREPLY=( $(compgen -W "$args" -- "$cur") )
+    if [[ $files -eq 1 ]]; then
+        COMPREPLY+=( $(compgen -f -- "$cur") )
+    fi
 }
 complete -o filenames -o bashdefault -F _apimlint apimlint
-`, strings.Join(w.commands, " "), strings.Join(w.flags, " "), strings.Join(w.formats, " "), strings.Join(w.rules, " "))
+`, strings.Join(w.commands, " "))
+	_, err := io.WriteString(out, b.String())
 	return err
 }
 
@@ -128,22 +280,46 @@ func writeFishCompletion(out io.Writer, w words) error {
 	var b strings.Builder
 	b.WriteString("# fish completion for apimlint.\n")
 	b.WriteString("# Load it: apimlint completion fish > ~/.config/fish/completions/apimlint.fish\n")
-	fmt.Fprintf(&b, "complete -c apimlint -n __fish_use_subcommand -f -a %s\n", fishQuote(strings.Join(w.commands, " ")))
-	fmt.Fprintf(&b, "complete -c apimlint -n '__fish_seen_subcommand_from explain' -f -a %s\n", fishQuote(strings.Join(w.rules, " ")))
-	b.WriteString("complete -c apimlint -n '__fish_seen_subcommand_from completion' -f -a 'bash zsh fish'\n")
-	for _, fl := range w.flags {
-		name := strings.TrimPrefix(fl, "--")
-		switch {
-		case name == "format":
-			fmt.Fprintf(&b, "complete -c apimlint -l format -x -a %s -d 'output format, optionally =PATH'\n", fishQuote(strings.Join(w.formats, " ")))
-		case name == "rule":
-			fmt.Fprintf(&b, "complete -c apimlint -l rule -x -a %s -d 'run only this rule'\n", fishQuote(strings.Join(w.rules, " ")))
-		case name == "fail-on":
-			b.WriteString("complete -c apimlint -l fail-on -x -a 'error warning info none' -d 'exit 1 at this severity or worse'\n")
-		case name == "config":
-			b.WriteString("complete -c apimlint -l config -r -F -d 'fleet config file'\n")
-		default:
-			fmt.Fprintf(&b, "complete -c apimlint -l %s\n", name)
+	b.WriteString("# __apimlint_command prints the command being typed: the first word that is\n# not a flag, or lint.\n")
+	b.WriteString("function __apimlint_command\n    for t in (commandline -opc)[2..-1]\n        switch $t\n            case '-*'\n                continue\n")
+	fmt.Fprintf(&b, "            case %s\n                echo $t\n                return\n", strings.Join(w.commands, " "))
+	b.WriteString("        end\n        echo lint\n        return\n    end\n    echo lint\nend\n")
+	fmt.Fprintf(&b, "complete -c apimlint -n __fish_use_subcommand -a %s\n", fishQuote(strings.Join(w.commands, " ")))
+	for _, name := range w.commands {
+		cw := w.byName[name]
+		cond := fishQuote("test (__apimlint_command) = " + name)
+		if len(cw.args) > 0 {
+			argCond := cond
+			if name == "schema" {
+				fmt.Fprintf(&b, "complete -c apimlint -n %s -f -a print\n", fishQuote("test (__apimlint_command) = schema; and not __fish_seen_subcommand_from print"))
+				argCond = fishQuote("__fish_seen_subcommand_from print")
+			}
+			noFiles := ""
+			if !cw.files {
+				noFiles = " -f"
+			}
+			fmt.Fprintf(&b, "complete -c apimlint -n %s%s -a %s\n", argCond, noFiles, fishQuote(strings.Join(cw.args, " ")))
+		} else if !cw.files {
+			fmt.Fprintf(&b, "complete -c apimlint -n %s -f\n", cond)
+		}
+		for _, f := range cw.flags {
+			opt := "-l " + f.name
+			if len(f.name) == 1 {
+				opt = "-s " + f.name
+			}
+			switch {
+			case len(f.values) > 0:
+				opt += " -x -a " + fishQuote(strings.Join(f.values, " "))
+			case f.files:
+				opt += " -r -F"
+			case f.value:
+				opt += " -x"
+			}
+			desc := f.usage
+			if i := strings.IndexAny(desc, ";("); i > 0 {
+				desc = desc[:i]
+			}
+			fmt.Fprintf(&b, "complete -c apimlint -n %s %s -d %s\n", cond, opt, fishQuote(strings.TrimSpace(desc)))
 		}
 	}
 	_, err := io.WriteString(out, b.String())

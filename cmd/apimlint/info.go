@@ -44,10 +44,12 @@ func runRules(env *cliEnv, args []string) int {
 			Severity string `json:"severity"`
 			Summary  string `json:"summary"`
 			Command  string `json:"command"` // the command that reports it
+			Category string `json:"category,omitempty"`
+			Docs     string `json:"docs"` // lint.RuleDocURL
 		}
 		out := make([]ruleJSON, 0, len(all))
 		for _, l := range all {
-			out = append(out, ruleJSON{l.rule.ID, l.rule.Severity.String(), l.rule.Summary, l.command})
+			out = append(out, ruleJSON{l.rule.ID, l.rule.Severity.String(), l.rule.Summary, l.command, l.rule.Category, lint.RuleDocURL(l.rule.ID)})
 		}
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")

@@ -26,6 +26,7 @@ type commonFlags struct {
 	ruleIDs stringList
 	quiet   bool
 	noColor bool
+	out     outputFlags
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, failOnDefault string) {
@@ -35,6 +36,7 @@ func (c *commonFlags) register(fs *flag.FlagSet, failOnDefault string) {
 	fs.Var(&c.ruleIDs, "rule", "run only this rule; repeatable or comma-separated")
 	fs.BoolVar(&c.quiet, "quiet", false, "print nothing when there is no finding")
 	fs.BoolVar(&c.noColor, "no-color", false, "never colour text output")
+	c.out.register(fs)
 }
 
 type output struct {
@@ -91,6 +93,10 @@ func runLint(env *cliEnv, args []string) int {
 	fs := newFlagSet(env, "lint", "[flags] PATH...")
 	var cf commonFlags
 	cf.register(fs, "error")
+	var af adoptionFlags
+	af.register(fs)
+	var verbose verboseFlag
+	verbose.register(fs)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -115,11 +121,22 @@ func runLint(env *cliEnv, args []string) int {
 		// Most likely a wrong path: say so rather than report a clean fleet.
 		return usageError(env, "no node files (deployment.toml, or *.toml given directly) in %s", strings.Join(paths, " "))
 	}
-	linter := lint.Linter{Rules: rs}
+	if verbose {
+		describeFleet(env.stderr, paths, fleet, rs)
+	}
+	ad, err := af.processors(fleet, paths, rs)
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	linter := lint.Linter{Rules: rs, Processors: ad.procs}
 	res, err := linter.Run(context.Background(), fleet)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
+	if af.accept != "" {
+		return af.writeAccepted(env, res)
+	}
+	ad.summarize(env)
 	return cf.report(env, rep, res, false)
 }
 
@@ -140,6 +157,9 @@ func (c *commonFlags) reporting(env *cliEnv) (reporting, int) {
 	if err != nil {
 		return reporting{}, usageError(env, "--format: %v", err)
 	}
+	if err := c.out.check(); err != nil {
+		return reporting{}, usageError(env, "%v", err)
+	}
 	return reporting{failOn: failOn, outs: outs}, exitOK
 }
 
@@ -158,9 +178,13 @@ func (c *commonFlags) report(env *cliEnv, r reporting, res *lint.Result, incompl
 
 func writeOutputs(env *cliEnv, cf *commonFlags, outs []output, res *lint.Result) int {
 	for _, o := range outs {
-		opts := report.Options{Quiet: cf.quiet}
+		opts := cf.out.options(env, cf.quiet, cf.noColor, o.name, o.path == "")
+		if o.name == "github" {
+			if err := appendStepSummary(env, res, opts); err != nil {
+				return usageError(env, "%v", err)
+			}
+		}
 		if o.path == "" {
-			opts.Color = o.name == "text" && env.isTTY && !cf.noColor && env.getenv("NO_COLOR") == ""
 			if err := o.w(env.stdout, res, opts); err != nil {
 				return usageError(env, "write %s: %v", o.name, err)
 			}

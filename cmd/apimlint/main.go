@@ -43,6 +43,9 @@ type cliEnv struct {
 	stderr io.Writer
 	getenv func(string) string
 	isTTY  bool
+	// onFlagSet, when set, sees every flag set a command makes: the
+	// completion scripts learn each command's flags from it.
+	onFlagSet func(*flag.FlagSet)
 }
 
 func main() {
@@ -74,7 +77,7 @@ func run(env *cliEnv, args []string) int {
 		case "-h", "-help", "--help", "help":
 			printUsage(env.stdout)
 			return exitOK
-		case "--version", "-version", "-v":
+		case "--version", "-version":
 			return commands["version"].run(env, nil)
 		}
 		if c, ok := commands[args[0]]; ok {
@@ -108,6 +111,9 @@ func newFlagSet(env *cliEnv, name, usage string) *flag.FlagSet {
 	fs.Usage = func() {
 		fmt.Fprintf(env.stderr, "Usage: apimlint %s %s\n\nFlags:\n", name, usage)
 		fs.PrintDefaults()
+	}
+	if env.onFlagSet != nil {
+		env.onFlagSet(fs)
 	}
 	return fs
 }
@@ -153,6 +159,9 @@ func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func moduleVersion() string {
+	if releaseVersion != "" {
+		return releaseVersion
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		if v := bi.Main.Version; v != "" && v != "(devel)" {
 			return v

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/apimlint/apimlint/internal/fleettest"
+	"github.com/apimlint/apimlint/lint"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -145,8 +146,11 @@ func TestRulesJSON(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, r := range rs {
-		if r["id"] == "" || r["severity"] == "" || r["summary"] == "" {
+		if r["id"] == "" || r["severity"] == "" || r["summary"] == "" || r["docs"] != lint.RuleDocURL(r["id"]) {
 			t.Errorf("incomplete rule %v", r)
+		}
+		if r["command"] == "lint" && r["category"] == "" {
+			t.Errorf("lint rule %s has no category", r["id"])
 		}
 		ids[r["id"]] = true
 	}

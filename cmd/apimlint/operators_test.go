@@ -91,7 +91,7 @@ func TestSeveralOutputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if !strings.HasPrefix(l, "::error file=") && !strings.HasPrefix(l, "::warning file=") && !strings.HasPrefix(l, "::notice file=") {
+		if !strings.HasPrefix(l, "::error file=") && !strings.HasPrefix(l, "::warning file=") && !strings.HasPrefix(l, "::notice file=") && !strings.HasPrefix(l, "::notice title=apimlint::") {
 			t.Errorf("github output line is not a workflow command: %q", l)
 		}
 	}
@@ -232,6 +232,11 @@ func TestColor(t *testing.T) {
 		{true, "1", nil, false},
 		{false, "", nil, false},
 		{true, "", []string{"--no-color"}, false},
+		{false, "", []string{"--color", "always"}, true},
+		{true, "1", []string{"--color=always"}, true},
+		{true, "", []string{"--color", "never"}, false},
+		{true, "", []string{"--color", "auto"}, true},
+		{false, "", []string{"--color", "always", "--no-color"}, false},
 	} {
 		out, e := env(c.tty, c.noColor)
 		run(e, append([]string{repoTestdata + "/seed-ha"}, c.args...))

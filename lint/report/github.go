@@ -3,8 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
@@ -17,21 +15,35 @@ func init() { Register("github", GitHub) }
 //
 //	::error file=gw-1/deployment.toml,line=12,col=5,title=RULE::MESSAGE
 //
-// Related places follow the message on lines of their own.
-func GitHub(w io.Writer, r *lint.Result, _ Options) error {
-	cwd, err := os.Getwd()
-	if err != nil {
-		cwd = ""
-	}
+// Related places follow the message on lines of their own. GitHub shows
+// only the first 10 annotations of each level per step, so errors come
+// first, then warnings, then notices (file order within a level), and a
+// last ::notice says how many were printed of how many. File paths are
+// relative to the repository root (Options.PathPrefix overrides it).
+func GitHub(w io.Writer, r *lint.Result, opts Options) error {
+	return writeGitHub(w, r, opts, newPathMapper(opts.PathPrefix))
+}
+
+func writeGitHub(w io.Writer, r *lint.Result, opts Options, paths *pathMapper) error {
 	ew := &errWriter{w: w}
-	for _, f := range r.Findings {
+	kept, dropped := limitFindings(r.Findings, opts.MaxFindings)
+	for _, f := range bySeverity(kept) {
 		msg := f.Message
 		for _, rel := range f.Related {
-			msg += fmt.Sprintf("\n%s:%d:%d: %s", githubPath(cwd, rel.File), rel.Line, rel.Column, rel.Message)
+			msg += fmt.Sprintf("\n%s:%d:%d: %s", paths.rel(rel.File), rel.Line, rel.Column, rel.Message)
 		}
 		ew.printf("::%s file=%s,line=%d,col=%d,title=%s::%s\n", githubLevel(f.Severity),
-			escapeProperty(githubPath(cwd, f.File)), max(f.Line, 1), max(f.Column, 1),
+			escapeProperty(paths.rel(f.File)), max(f.Line, 1), max(f.Column, 1),
 			escapeProperty(f.Rule), escapeData(msg))
+	}
+	if len(r.Findings) > 0 {
+		s := lint.Summarize(kept, 0)
+		note := fmt.Sprintf("apimlint printed %d of %d findings as annotations (%s); GitHub shows the first 10 errors and 10 warnings of a step",
+			len(kept), len(r.Findings), countLine(s))
+		if dropped > 0 {
+			note += fmt.Sprintf("; %d dropped by --max-findings", dropped)
+		}
+		ew.printf("::notice title=apimlint::%s\n", escapeData(note))
 	}
 	return ew.err
 }
@@ -44,17 +56,6 @@ func githubLevel(s lint.Severity) string {
 		return "warning"
 	}
 	return "notice"
-}
-
-// githubPath makes a file relative to the working directory, the checkout
-// root annotations are placed against.
-func githubPath(cwd, file string) string {
-	if filepath.IsAbs(file) && cwd != "" {
-		if rel, err := filepath.Rel(cwd, file); err == nil && !strings.HasPrefix(rel, "..") {
-			file = rel
-		}
-	}
-	return strings.TrimPrefix(filepath.ToSlash(file), "./")
 }
 
 // escapeData escapes a workflow command's message as the Actions runner

@@ -32,10 +32,11 @@ type (
 		Skipped  int         `xml:"skipped,attr"`
 		Cases    []junitCase `xml:"testcase"`
 	}
+	// junitCase has no file attribute: Jenkins' junit-10.xsd does not
+	// allow one on a test case (the failure text names the files).
 	junitCase struct {
 		Name      string        `xml:"name,attr"`
 		Classname string        `xml:"classname,attr"`
-		File      string        `xml:"file,attr,omitempty"`
 		Failure   *junitFailure `xml:"failure,omitempty"`
 		SystemOut string        `xml:"system-out,omitempty"`
 	}
@@ -81,11 +82,9 @@ func buildJUnit(r *lint.Result) junitSuites {
 	// A node is named by its node name, or by its file for findings
 	// outside any node (the fleet config).
 	var nodes []string
-	files := map[string]string{}
 	if r.Fleet != nil {
 		for _, n := range r.Fleet.Nodes {
 			nodes = append(nodes, n.Name)
-			files[n.Name] = n.File
 		}
 	}
 	byCase := map[junitKey][]lint.Finding{}
@@ -98,9 +97,6 @@ func buildJUnit(r *lint.Result) junitSuites {
 		node := f.Node
 		if node == "" {
 			node = f.File
-			if _, ok := files[node]; !ok {
-				files[node] = f.File
-			}
 		}
 		if node == f.File || !ran[f.Rule] {
 			extra[f.Rule] = append(extra[f.Rule], node)
@@ -119,7 +115,7 @@ func buildJUnit(r *lint.Result) junitSuites {
 		places = append(places, extra[id]...)
 		for _, node := range dedupe(places) {
 			fs := byCase[junitKey{id, node}]
-			c := junitCase{Name: node, Classname: "apimlint." + id, File: files[node]}
+			c := junitCase{Name: node, Classname: "apimlint." + id}
 			var failing, info []string
 			worst := lint.Severity(0)
 			for _, f := range fs {

@@ -17,6 +17,16 @@ type Options struct {
 	Color bool
 	// Quiet leaves out the summary line when there is no finding.
 	Quiet bool
+	// RuleDocsURL is the template of a rule's documentation URL, with
+	// {id} for the rule ID (lint.DefaultRuleDocsTemplate when empty).
+	RuleDocsURL string
+	// PathPrefix, when set, replaces the repository root as the base of
+	// file paths in CI formats: paths become PREFIX/path-from-the-working-directory.
+	PathPrefix string
+	// MaxFindings caps the findings of the sarif, github, gitlab and
+	// checkstyle formats (0: no cap): the most severe are kept, and the
+	// output says how many were dropped.
+	MaxFindings int
 }
 
 // Writer writes a result in one format.

@@ -1,15 +1,11 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -21,9 +17,11 @@ func init() { Register("sarif", SARIF) }
 // SARIFSchemaURI is the schema SARIF output declares.
 const SARIFSchemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 
-// sarifBaseID names the directory artifact URIs are relative to: the
-// working directory, which in CI is the checkout GitHub resolves them
-// against.
+// sarifBaseID names the directory artifact URIs are relative to: the root
+// of the git work tree (or the working directory outside one), which in
+// CI is the checkout GitHub resolves them against. Its local location is
+// deliberately not written (no originalUriBaseIds): it would leak the
+// machine's absolute path into an uploaded file.
 const sarifBaseID = "SRCROOT"
 
 // FingerprintKey is the partialFingerprints entry apimlint writes.
@@ -39,8 +37,8 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool               sarifTool                        `json:"tool"`
-		OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds,omitempty"`
+		Tool              sarifTool               `json:"tool"`
+		AutomationDetails *sarifAutomationDetails `json:"automationDetails,omitempty"`
 		// Results is always written, even empty: an upload without it is
 		// rejected.
 		Results     []sarifResult     `json:"results"`
@@ -48,7 +46,20 @@ type (
 		Invocations []sarifInvocation `json:"invocations"`
 	}
 	sarifInvocation struct {
-		ExecutionSuccessful bool `json:"executionSuccessful"`
+		ExecutionSuccessful        bool                `json:"executionSuccessful"`
+		ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	}
+	sarifNotification struct {
+		Level   string       `json:"level"`
+		Message sarifMessage `json:"message"`
+	}
+	sarifAutomationDetails struct {
+		ID string `json:"id"`
+	}
+	sarifRuleProperties struct {
+		Tags             []string `json:"tags,omitempty"`
+		SecuritySeverity string   `json:"security-severity,omitempty"`
+		Category         string   `json:"category,omitempty"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -60,12 +71,14 @@ type (
 		Rules          []sarifRule `json:"rules"`
 	}
 	sarifRule struct {
-		ID                   string             `json:"id"`
-		Name                 string             `json:"name,omitempty"`
-		ShortDescription     *sarifMessage      `json:"shortDescription,omitempty"`
-		FullDescription      *sarifMessage      `json:"fullDescription,omitempty"`
-		Help                 *sarifMessage      `json:"help,omitempty"`
-		DefaultConfiguration sarifConfiguration `json:"defaultConfiguration"`
+		ID                   string               `json:"id"`
+		Name                 string               `json:"name,omitempty"`
+		ShortDescription     *sarifMessage        `json:"shortDescription,omitempty"`
+		FullDescription      *sarifMessage        `json:"fullDescription,omitempty"`
+		Help                 *sarifMessage        `json:"help,omitempty"`
+		HelpURI              string               `json:"helpUri,omitempty"`
+		DefaultConfiguration sarifConfiguration   `json:"defaultConfiguration"`
+		Properties           *sarifRuleProperties `json:"properties,omitempty"`
 	}
 	sarifConfiguration struct {
 		Level string `json:"level"`
@@ -109,17 +122,13 @@ type (
 
 // SARIF writes the result as a SARIF 2.1.0 log for GitHub code scanning
 // and editors.
-func SARIF(w io.Writer, r *lint.Result, _ Options) error {
-	cwd, err := os.Getwd()
-	if err != nil {
-		cwd = ""
-	}
+func SARIF(w io.Writer, r *lint.Result, opts Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(buildSARIF(r, cwd))
+	return enc.Encode(buildSARIF(r, newPathMapper(opts.PathPrefix), opts))
 }
 
-func buildSARIF(r *lint.Result, cwd string) sarifLog {
+func buildSARIF(r *lint.Result, paths *pathMapper, opts Options) sarifLog {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "apimlint",
@@ -131,17 +140,8 @@ func buildSARIF(r *lint.Result, cwd string) sarifLog {
 		ColumnKind:  "utf16CodeUnits",
 		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
 	}
-	if cwd != "" {
-		base := filepath.ToSlash(cwd)
-		if !strings.HasSuffix(base, "/") {
-			base += "/"
-		}
-		if !strings.HasPrefix(base, "/") {
-			base = "/" + base // Windows drive paths: file:///C:/...
-		}
-		run.OriginalURIBaseIDs = map[string]sarifArtifactLocation{
-			sarifBaseID: {URI: (&url.URL{Scheme: "file", Path: base}).String()},
-		}
+	if id := automationID(r, paths); id != "" {
+		run.AutomationDetails = &sarifAutomationDetails{ID: id}
 	}
 
 	index := map[string]int{}
@@ -150,14 +150,23 @@ func buildSARIF(r *lint.Result, cwd string) sarifLog {
 			return
 		}
 		index[rule.ID] = len(run.Tool.Driver.Rules)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule))
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule, opts.RuleDocsURL))
 	}
 	for _, rule := range r.Rules {
 		addRule(rule)
 	}
-	seen := map[string]int{}
+	// Fingerprints are of all findings, so a capped run gives each kept
+	// finding the fingerprint it has in a full one.
+	fps := lint.Fingerprints(r.Fleet, r.Findings)
+	kept, dropped := limitIndexes(r.Findings, opts.MaxFindings)
+	if dropped > 0 {
+		run.Invocations[0].ToolExecutionNotifications = []sarifNotification{{Level: "warning", Message: sarifMessage{
+			Text: fmt.Sprintf("%d of %d findings were dropped by --max-findings %d (the most severe are kept)", dropped, len(r.Findings), opts.MaxFindings),
+		}}}
+	}
 	lines := lineStarts{}
-	for _, f := range r.Findings {
+	for _, i := range kept {
+		f := r.Findings[i]
 		if _, ok := index[f.Rule]; !ok {
 			// Findings of rules that did not run as such (fleet config
 			// problems, internal errors) still need a descriptor, or
@@ -169,11 +178,11 @@ func buildSARIF(r *lint.Result, cwd string) sarifLog {
 			RuleIndex: index[f.Rule],
 			Level:     sarifLevel(f.Severity),
 			Message:   sarifMessage{Text: f.Message},
-			Locations: []sarifLocation{sarifLoc(r, lines, cwd, f.Node, f.File, f.Line, f.Column, f.Key)},
+			Locations: []sarifLocation{sarifLoc(r, lines, paths, f.Node, f.File, f.Line, f.Column, f.Key)},
 		}
-		for i, rel := range f.Related {
-			loc := sarifLoc(r, lines, cwd, rel.Node, rel.File, rel.Line, rel.Column, rel.Key)
-			id := i
+		for j, rel := range f.Related {
+			loc := sarifLoc(r, lines, paths, rel.Node, rel.File, rel.Line, rel.Column, rel.Key)
+			id := j
 			loc.ID = &id
 			msg := rel.Message
 			if msg == "" {
@@ -182,43 +191,32 @@ func buildSARIF(r *lint.Result, cwd string) sarifLog {
 			loc.Message = &sarifMessage{Text: msg}
 			res.RelatedLocations = append(res.RelatedLocations, loc)
 		}
-		fp := Fingerprint(r.Fleet, f)
-		seen[fp]++
-		if n := seen[fp]; n > 1 {
-			// Two findings of one rule on one key (two array elements):
-			// keep them apart, or code scanning merges them into one alert.
-			fp += ":" + strconv.Itoa(n)
-		}
-		res.PartialFingerprints = map[string]string{FingerprintKey: fp}
+		// Two findings of one rule on one key (two array elements) get
+		// apart fingerprints, or code scanning merges them into one alert.
+		res.PartialFingerprints = map[string]string{FingerprintKey: fps[i]}
 		run.Results = append(run.Results, res)
 	}
 	return sarifLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}}
 }
 
-// Fingerprint identifies a finding across commits: its rule, node, key
-// path and the shape of the value there, never its line, so an edit above
-// the finding keeps the alert the same.
-func Fingerprint(fl *lint.Fleet, f lint.Finding) string {
-	node := f.Node
-	if node == "" {
-		node = filepath.ToSlash(f.File)
-	}
-	shape := ""
-	if fl != nil && f.Key != "" {
-		if n := fl.Node(f.Node); n != nil {
-			if k := n.Get(f.Key); k != nil {
-				shape = lint.Shape(k.Value)
-			}
-		}
-	}
-	h := sha256.Sum256([]byte(strings.Join([]string{f.Rule, node, f.Key, shape}, "\x00")))
-	return hex.EncodeToString(h[:16])
-}
+// Fingerprint identifies a finding across commits (lint.Fingerprint).
+func Fingerprint(fl *lint.Fleet, f lint.Finding) string { return lint.Fingerprint(fl, f) }
 
-func sarifRuleOf(r *lint.Rule) sarifRule {
+func sarifRuleOf(r *lint.Rule, docsTemplate string) sarifRule {
 	out := sarifRule{
 		ID:                   r.ID,
 		DefaultConfiguration: sarifConfiguration{Level: sarifLevel(r.Severity)},
+	}
+	if r.Run != nil || r.Doc != "" {
+		// A descriptor made up for a finding of a rule that did not run
+		// has no documentation to point at.
+		out.HelpURI = lint.ExpandRuleDocURL(docsTemplate, r.ID)
+	}
+	if labels := r.Labels(); len(labels) > 0 {
+		out.Properties = &sarifRuleProperties{Tags: labels, Category: r.Category}
+		if r.Security() {
+			out.Properties.SecuritySeverity = securitySeverity(r.Severity)
+		}
 	}
 	if r.Summary != "" {
 		out.ShortDescription = &sarifMessage{Text: r.Summary}
@@ -253,7 +251,7 @@ func sarifLevel(s lint.Severity) string {
 	return "note"
 }
 
-func sarifLoc(r *lint.Result, lines lineStarts, cwd, node, file string, line, col int, key string) sarifLocation {
+func sarifLoc(r *lint.Result, lines lineStarts, paths *pathMapper, node, file string, line, col int, key string) sarifLocation {
 	line = max(line, 1)
 	col = max(col, 1)
 	if r.Fleet != nil {
@@ -262,7 +260,7 @@ func sarifLoc(r *lint.Result, lines lineStarts, cwd, node, file string, line, co
 		}
 	}
 	loc := sarifLocation{PhysicalLocation: sarifPhysicalLocation{
-		ArtifactLocation: artifactLocation(cwd, file),
+		ArtifactLocation: artifactLocation(paths, file),
 		Region:           sarifRegion{StartLine: line, StartColumn: col},
 	}}
 	if key != "" {
@@ -275,25 +273,38 @@ func sarifLoc(r *lint.Result, lines lineStarts, cwd, node, file string, line, co
 	return loc
 }
 
-// artifactLocation makes file relative to the working directory, with
-// forward slashes and percent-encoding: code scanning rejects absolute
-// paths and cannot place paths relative to anything else.
-func artifactLocation(cwd, file string) sarifArtifactLocation {
-	p := file
-	if filepath.IsAbs(p) && cwd != "" {
-		if rel, err := filepath.Rel(cwd, p); err == nil {
-			p = rel
-		}
+// artifactLocation makes file relative to the repository root (see
+// pathMapper), with forward slashes and percent-encoding: code scanning
+// rejects absolute paths.
+func artifactLocation(paths *pathMapper, file string) sarifArtifactLocation {
+	return sarifArtifactLocation{URI: (&url.URL{Path: paths.rel(file)}).String(), URIBaseID: sarifBaseID}
+}
+
+// securitySeverity is the CVSS-like score GitHub sorts security alerts
+// by: above 7.0 is high, 4.0 to 6.9 medium, below 4.0 low.
+func securitySeverity(s lint.Severity) string {
+	switch s {
+	case lint.SeverityError:
+		return "8.0"
+	case lint.SeverityWarning:
+		return "5.0"
 	}
-	p = filepath.ToSlash(filepath.Clean(p))
-	p = strings.TrimPrefix(p, "./")
-	u := (&url.URL{Path: p}).String()
-	if filepath.IsAbs(file) && strings.HasPrefix(p, "/") {
-		// Outside the working directory on another volume: an absolute
-		// file URI is the only correct reference left.
-		return sarifArtifactLocation{URI: (&url.URL{Scheme: "file", Path: p}).String()}
+	return "2.0"
+}
+
+// automationID names the run for code scanning: apimlint/FLEET/, where
+// FLEET is the fleet's root as it appears in artifact URIs. Two fleets in
+// one repository get two categories, so one upload does not close the
+// other's alerts.
+func automationID(r *lint.Result, paths *pathMapper) string {
+	if r.Root == "" {
+		return "apimlint/"
 	}
-	return sarifArtifactLocation{URI: u, URIBaseID: sarifBaseID}
+	root := paths.rel(r.Root)
+	if root == "." || root == "" {
+		return "apimlint/"
+	}
+	return "apimlint/" + strings.Trim(root, "/") + "/"
 }
 
 // lineStarts caches, per node, the byte offset at which each line starts.
