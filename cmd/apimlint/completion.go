@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/apimlint/apimlint/graph"
 	"github.com/apimlint/apimlint/lint/report"
 	"github.com/apimlint/apimlint/rules"
 )
@@ -89,7 +90,7 @@ _apimlint() {
     local formats=%[3]q
     local rules=%[4]q
     case "$prev" in
-        --format) COMPREPLY=( $(compgen -W "$formats" -- "$cur") ); return ;;
+        --format) [[ "${COMP_WORDS[1]}" == graph ]] && formats=%[5]q; COMPREPLY=( $(compgen -W "$formats" -- "$cur") ); return ;;
         --rule|explain) COMPREPLY=( $(compgen -W "$rules" -- "$cur") ); return ;;
         --fail-on) COMPREPLY=( $(compgen -W "error warning info none" -- "$cur") ); return ;;
         completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ); return ;;
@@ -106,7 +107,7 @@ _apimlint() {
     COMPREPLY=( $(compgen -f -- "$cur") )
 }
 complete -o filenames -o bashdefault -F _apimlint apimlint
-`, strings.Join(w.commands, " "), strings.Join(w.flags, " "), strings.Join(w.formats, " "), strings.Join(w.rules, " "))
+`, strings.Join(w.commands, " "), strings.Join(w.flags, " "), strings.Join(w.formats, " "), strings.Join(w.rules, " "), strings.Join(graph.Formats, " "))
 	return err
 }
 
@@ -131,6 +132,7 @@ func writeFishCompletion(out io.Writer, w words) error {
 	fmt.Fprintf(&b, "complete -c apimlint -n __fish_use_subcommand -f -a %s\n", fishQuote(strings.Join(w.commands, " ")))
 	fmt.Fprintf(&b, "complete -c apimlint -n '__fish_seen_subcommand_from explain' -f -a %s\n", fishQuote(strings.Join(w.rules, " ")))
 	b.WriteString("complete -c apimlint -n '__fish_seen_subcommand_from completion' -f -a 'bash zsh fish'\n")
+	fmt.Fprintf(&b, "complete -c apimlint -n '__fish_seen_subcommand_from graph' -l format -x -a %s\n", fishQuote(strings.Join(graph.Formats, " ")))
 	for _, fl := range w.flags {
 		name := strings.TrimPrefix(fl, "--")
 		switch {
