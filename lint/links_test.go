@@ -87,9 +87,11 @@ func TestLinkKindsHaveLabels(t *testing.T) {
 			t.Errorf("endpoint key %s has no link kind", k.Path)
 		}
 	}
+	seen := map[string]LinkKind{}
 	for _, k := range LinkKinds {
-		if k.Label() == string(k) {
-			t.Errorf("kind %s has no label", k)
+		if prev, dup := seen[k.Label()]; dup || k.Label() == "" {
+			t.Errorf("kind %s: label %q empty or shared with %s", k, k.Label(), prev)
 		}
+		seen[k.Label()] = k
 	}
 }
