@@ -416,7 +416,7 @@ func addRule(rules []string, id string) []string {
 
 func (b *builder) graph() *Graph {
 	g := &Graph{Name: b.fleet.Root, Nodes: b.order, Edges: b.elist}
-	if g.Name == "" {
+	if g.Name == "" || g.Name == "." {
 		g.Name = "fleet"
 	}
 	return g

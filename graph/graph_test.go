@@ -458,3 +458,64 @@ func checkSVG(t *testing.T, svg string, g *graph.Graph) {
 		}
 	}
 }
+
+// The pictures committed under testdata/graph (the README shows
+// seed-ha.svg) are what apimlint draws today: go test ./graph -update
+// redraws them.
+func TestCommittedSVGs(t *testing.T) {
+	cases := []struct {
+		file string
+		res  func(t *testing.T) *lint.Result
+	}{
+		{"seed-ha.svg", func(t *testing.T) *lint.Result { return lintSample(t, "seed-ha") }},
+		{"multidc-sim-4.2.svg", func(t *testing.T) *lint.Result {
+			const corpus = "../../shared/corpus/fleets"
+			if _, err := os.Stat(filepath.Join(corpus, "multidc-sim-4.2")); err != nil {
+				t.Skip("the corpus (../shared/corpus) is not here")
+			}
+			f, err := lint.LoadFS(os.DirFS(corpus), "multidc-sim-4.2", lint.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := lint.Run(context.Background(), f, rules.All(), lint.RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}},
+		{"fleetgen-3000.svg", func(t *testing.T) *lint.Result {
+			if testing.Short() {
+				t.Skip("3,000 nodes")
+			}
+			fsys := fstest.MapFS{}
+			for _, f := range fleetgen.Generate(fleetgen.Sized(3000)) {
+				fsys["fleetgen-3000/"+f.Path] = &fstest.MapFile{Data: f.Data}
+			}
+			return lintFS(t, fsys, "fleetgen-3000")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			g := graph.Build(tc.res(t), graph.Options{})
+			got := render(t, g, "svg")
+			checkSVG(t, got, g)
+			path := filepath.Join("..", "testdata", "graph", tc.file)
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./graph -update)", err)
+			}
+			if string(want) != got {
+				t.Errorf("%s is not what apimlint draws now; run go test ./graph -update and look at it", path)
+			}
+		})
+	}
+}
