@@ -2,7 +2,9 @@ package graph
 
 import (
 	"fmt"
+	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
@@ -14,25 +16,65 @@ import (
 // whose links differ, a gateway with a broken URL among thousands, stays
 // on its own and so stands out.
 func summarise(g *Graph, at int) {
-	out := map[string][]string{}
-	in := map[string][]string{}
+	// A node's links are a multiset of strings; it is kept as an
+	// order-independent digest (count, sum and xor of 64-bit hashes) so
+	// that a control plane with thousands of incoming links costs no sort.
+	out := map[string]*linkDigest{}
+	in := map[string]*linkDigest{}
+	add := func(m map[string]*linkDigest, id, s string) {
+		d := m[id]
+		if d == nil {
+			d = &linkDigest{}
+			m[id] = d
+		}
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		x := h.Sum64()
+		d.n++
+		d.sum += x
+		d.xor ^= x * 0x9e3779b97f4a7c15
+	}
+	generic := map[string]string{} // indexed key path -> generic path
+	var sb strings.Builder
 	for _, e := range g.Edges {
 		to := e.To
 		if e.To == e.From {
 			to = "(self)"
 		}
-		keys := map[string]bool{}
+		var keys []string
 		for _, v := range e.Via {
-			keys[lint.GenericPath(v.Key)] = true
+			gp, ok := generic[v.Key]
+			if !ok {
+				gp = lint.GenericPath(v.Key)
+				generic[v.Key] = gp
+			}
+			if !slices.Contains(keys, gp) {
+				keys = append(keys, gp)
+			}
 		}
-		ks := make([]string, 0, len(keys))
-		for k := range keys {
-			ks = append(ks, k)
-		}
-		slices.Sort(ks)
-		out[e.From] = append(out[e.From], fmt.Sprintf("%s>%s|%d|%s|%s", e.Kind, to, e.Severity, strings.Join(e.Rules, ","), strings.Join(ks, ",")))
+		slices.Sort(keys)
+		rules := strings.Join(e.Rules, ",")
+		sb.Reset()
+		sb.WriteString(string(e.Kind))
+		sb.WriteByte('>')
+		sb.WriteString(to)
+		sb.WriteByte('|')
+		sb.WriteString(strconv.Itoa(int(e.Severity)))
+		sb.WriteByte('|')
+		sb.WriteString(rules)
+		sb.WriteByte('|')
+		sb.WriteString(strings.Join(keys, ","))
+		add(out, e.From, sb.String())
 		if e.To != e.From {
-			in[e.To] = append(in[e.To], fmt.Sprintf("%s<%s|%d|%s", e.Kind, e.From, e.Severity, strings.Join(e.Rules, ",")))
+			sb.Reset()
+			sb.WriteString(string(e.Kind))
+			sb.WriteByte('<')
+			sb.WriteString(e.From)
+			sb.WriteByte('|')
+			sb.WriteString(strconv.Itoa(int(e.Severity)))
+			sb.WriteByte('|')
+			sb.WriteString(rules)
+			add(in, e.To, sb.String())
 		}
 	}
 	bySig := map[string][]*Node{}
@@ -41,10 +83,7 @@ func summarise(g *Graph, at int) {
 		if n.Kind != KindNode {
 			continue
 		}
-		o, i := out[n.ID], in[n.ID]
-		slices.Sort(o)
-		slices.Sort(i)
-		sig := strings.Join([]string{n.Role, fmt.Sprint(n.Severity), strings.Join(n.Rules, ","), strings.Join(o, ";"), strings.Join(i, ";")}, "\n")
+		sig := fmt.Sprintf("%s\n%d\n%s\n%v\n%v", n.Role, n.Severity, strings.Join(n.Rules, ","), out[n.ID].key(), in[n.ID].key())
 		if _, seen := bySig[sig]; !seen {
 			sigs = append(sigs, sig)
 		}
@@ -117,4 +156,17 @@ func summarise(g *Graph, at int) {
 		edges = append(edges, &ne)
 	}
 	g.Edges = edges
+}
+
+// linkDigest sums up a multiset of link signatures.
+type linkDigest struct {
+	n        int
+	sum, xor uint64
+}
+
+func (d *linkDigest) key() [3]uint64 {
+	if d == nil {
+		return [3]uint64{}
+	}
+	return [3]uint64{uint64(d.n), d.sum, d.xor}
 }

@@ -115,18 +115,55 @@ type Link struct {
 // order. Values that still hold a placeholder ($env{}, ${…}) are left
 // out: nothing can be said about where they point.
 func (f *Fleet) Links() []Link {
-	var out []Link
+	size := 0
 	for _, n := range f.Nodes {
-		out = append(out, f.nodeLinks(n)...)
+		size += len(n.refs) + 2 // the endpoint hosts, and a database or two
+	}
+	c := linkCache{parsed: map[string]parsedURL{}, kinds: map[string]LinkKind{}}
+	out := make([]Link, 0, size)
+	for _, n := range f.Nodes {
+		out = f.nodeLinks(out, n, &c)
 	}
 	return out
 }
 
-func (f *Fleet) nodeLinks(n *Node) []Link {
-	if !n.Role.IsAPIM() {
-		return nil
+// linkCache remembers what Links learnt from text alone: thousands of
+// gateways write the same few URLs under the same few keys.
+type linkCache struct {
+	parsed map[string]parsedURL
+	kinds  map[string]LinkKind // indexed key path -> kind
+}
+
+type parsedURL struct {
+	ep Endpoint
+	ok bool
+}
+
+func (c *linkCache) parse(s string) parsedURL {
+	if p, ok := c.parsed[s]; ok {
+		return p
 	}
-	var out []Link
+	ep, err := ParseEndpoint(s)
+	p := parsedURL{ep: ep, ok: err == nil && !ep.Symbolic && ep.Host != ""}
+	c.parsed[s] = p
+	return p
+}
+
+func (c *linkCache) kind(path string) LinkKind {
+	if k, ok := c.kinds[path]; ok {
+		return k
+	}
+	k := linkKindOf[GenericPath(path)]
+	c.kinds[path] = k
+	return k
+}
+
+// nodeLinks appends the links of node n to out, in file order.
+func (f *Fleet) nodeLinks(out []Link, n *Node, c *linkCache) []Link {
+	if !n.Role.IsAPIM() {
+		return out
+	}
+	start := len(out)
 	for _, k := range n.Keys {
 		if strings.HasPrefix(k.Path, "database.") {
 			if l, ok := databaseLink(n, k); ok {
@@ -138,15 +175,16 @@ func (f *Fleet) nodeLinks(n *Node) []Link {
 		if !ok {
 			continue
 		}
-		kind := linkKindOf[GenericPath(k.Path)]
+		kind := c.kind(k.Path)
 		for _, v := range k.Value.Scalars() {
 			if v.Kind != KindString || v.Symbolic {
 				continue
 			}
-			ep, err := ParseEndpoint(v.Text())
-			if err != nil || ep.Symbolic || ep.Host == "" {
+			p := c.parse(v.Text())
+			if !p.ok {
 				continue
 			}
+			ep := p.ep
 			l := Link{Kind: kind, From: n, Key: k.Path, Pos: v.Pos, Want: role,
 				Scheme: ep.Scheme, Host: ep.Host, Port: ep.Port}
 			if l.Pos.File == "" {
@@ -165,8 +203,9 @@ func (f *Fleet) nodeLinks(n *Node) []Link {
 			out = append(out, l)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Pos, out[j].Pos
+	mine := out[start:]
+	sort.SliceStable(mine, func(i, j int) bool {
+		a, b := mine[i].Pos, mine[j].Pos
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
