@@ -13,9 +13,9 @@ import (
 func WriteDOT(w io.Writer, g *Graph) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "digraph %s {\n", dotQuote(g.Name))
-	bw.WriteString("  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=11, nodesep=0.4, ranksep=0.9];\n")
-	bw.WriteString("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, penwidth=1.2];\n")
-	bw.WriteString("  edge [fontname=\"Helvetica\", fontsize=8, arrowsize=0.7];\n")
+	fmt.Fprint(bw, "  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=11, nodesep=0.4, ranksep=0.9];\n")
+	fmt.Fprint(bw, "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, penwidth=1.2];\n")
+	fmt.Fprint(bw, "  edge [fontname=\"Helvetica\", fontsize=8, arrowsize=0.7];\n")
 	for i, grp := range groupsOf(g) {
 		fmt.Fprintf(bw, "  subgraph cluster_%d {\n    label=%s; style=\"rounded,dashed\"; color=\"#c0c4cc\";\n", i, dotQuote(grp.name))
 		for _, n := range grp.nodes {
@@ -34,7 +34,7 @@ func WriteDOT(w io.Writer, g *Graph) error {
 			}
 			fmt.Fprintf(bw, "    %s [%s];\n", n.ID, strings.Join(attrs, ", "))
 		}
-		bw.WriteString("  }\n")
+		fmt.Fprint(bw, "  }\n")
 	}
 	for _, e := range g.Edges {
 		attrs := []string{"color=" + dotQuote(edgeColor(e))}
@@ -51,7 +51,7 @@ func WriteDOT(w io.Writer, g *Graph) error {
 		}
 		fmt.Fprintf(bw, "  %s -> %s [%s];\n", e.From, e.To, strings.Join(attrs, ", "))
 	}
-	bw.WriteString("}\n")
+	fmt.Fprint(bw, "}\n")
 	return bw.Flush()
 }
 

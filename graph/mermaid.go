@@ -18,7 +18,7 @@ func WriteMermaid(w io.Writer, g *Graph) error {
 }
 
 func writeMermaid(bw *bufio.Writer, g *Graph) {
-	bw.WriteString("flowchart TB\n")
+	fmt.Fprint(bw, "flowchart TB\n")
 	for i, grp := range groupsOf(g) {
 		fmt.Fprintf(bw, "  subgraph group_%d[\"%s\"]\n", i, mermaidText(grp.name))
 		for _, n := range grp.nodes {
@@ -31,7 +31,7 @@ func writeMermaid(bw *bufio.Writer, g *Graph) {
 			}
 			fmt.Fprintf(bw, "    %s%s%s%s\n", n.ID, open, mermaidText(nodeText(n, "<br/>")), closeB)
 		}
-		bw.WriteString("  end\n")
+		fmt.Fprint(bw, "  end\n")
 	}
 	var styles []string
 	for i, e := range g.Edges {
@@ -55,12 +55,12 @@ func writeMermaid(bw *bufio.Writer, g *Graph) {
 		}
 	}
 	for _, s := range styles {
-		bw.WriteString(s + "\n")
+		fmt.Fprint(bw, s+"\n")
 	}
 	fmt.Fprintf(bw, "  classDef error stroke:%s,stroke-width:3px\n", colorError)
 	fmt.Fprintf(bw, "  classDef warning stroke:%s,stroke-width:3px\n", colorWarning)
 	fmt.Fprintf(bw, "  classDef info stroke:%s,stroke-width:2px\n", colorInfo)
-	bw.WriteString("  classDef unknown stroke-dasharray:4 3\n")
+	fmt.Fprint(bw, "  classDef unknown stroke-dasharray:4 3\n")
 	for _, n := range g.Nodes {
 		if n.Severity > 0 {
 			fmt.Fprintf(bw, "  class %s %s\n", n.ID, n.Severity)
