@@ -65,6 +65,7 @@ type svgEdge struct {
 	path     string
 	badge    int
 	bx, by   float64
+	at       func(t float64) (x, y float64) // a point along the path, 0 ≤ t ≤ 1
 	loopIdx  int
 	channel1 int
 	channel2 int
@@ -271,14 +272,14 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 			y1 := f.y + f.h/2 + 8 + k*3
 			reach := 16 + k*9
 			se.path = fmt.Sprintf("M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f", x0, y0, x0+reach, y0-10, x0+reach, y1+10, x0+1, y1)
-			se.bx, se.by = x0+reach*0.78, f.y+f.h/2
+			se.at = cubic([4][2]float64{{x0, y0}, {x0 + reach, y0 - 10}, {x0 + reach, y1 + 10}, {x0 + 1, y1}})
 		case edgeSame:
 			sx, tx := se.ends[0].x, se.ends[1].x
 			top := f.y
 			ct := chanTop(f.row)
 			h := math.Min(rowTop[f.row]-ct-8, 18+float64(se.track1)*svgTrack+math.Abs(tx-sx)/10)
 			se.path = fmt.Sprintf("M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f", sx, top, sx, top-h*1.33, tx, top-h*1.33, tx, t.y)
-			se.bx, se.by = (sx+tx)/2, top-h
+			se.at = cubic([4][2]float64{{sx, top}, {sx, top - h*1.33}, {tx, top - h*1.33}, {tx, t.y}})
 		case edgeAdjacent:
 			sx, tx := se.ends[0].x, se.ends[1].x
 			var sy, ty float64
@@ -289,27 +290,25 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 			}
 			my := (sy + ty) / 2
 			se.path = fmt.Sprintf("M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f", sx, sy, sx, my, tx, my, tx, ty)
-			se.bx, se.by = (sx+tx)/2, my
+			se.at = cubic([4][2]float64{{sx, sy}, {sx, my}, {tx, my}, {tx, ty}})
 		case edgeSkip:
 			sx, tx := se.ends[0].x, se.ends[1].x
-			var sy, ty, y1, y2 float64
-			if se.down {
-				sy, ty = f.y+f.h, t.y
-				y1 = chanTop(se.channel1) + 14 + float64(se.track1)*svgTrack
-				y2 = chanTop(se.channel2) + 14 + float64(se.track2)*svgTrack
-			} else {
+			sy, ty := f.y+f.h, t.y
+			if !se.down {
 				sy, ty = f.y, t.y+t.h
-				y1 = chanTop(se.channel1) + 14 + float64(se.track1)*svgTrack
-				y2 = chanTop(se.channel2) + 14 + float64(se.track2)*svgTrack
 			}
+			y1 := chanTop(se.channel1) + 14 + float64(se.track1)*svgTrack
+			y2 := chanTop(se.channel2) + 14 + float64(se.track2)*svgTrack
 			se.path = roundedPath([][2]float64{{sx, sy}, {sx, y1}, {se.lane, y1}, {se.lane, y2}, {tx, y2}, {tx, ty}}, 6)
-			se.bx, se.by = se.lane, (y1+y2)/2
+			lane := se.lane
+			se.at = func(u float64) (float64, float64) { return lane, y1 + (y2-y1)*u }
 		}
 		if se.e.Severity >= lint.SeverityWarning {
 			badge++
 			se.badge = badge
 		}
 	}
+	placeBadges(edges, boxes)
 
 	// Legend and the list of broken links below the picture.
 	legendY := y + 10
@@ -654,4 +653,47 @@ func roundedPath(pts [][2]float64, r float64) string {
 	last := pts[len(pts)-1]
 	fmt.Fprintf(&b, " L%.1f,%.1f", last[0], last[1])
 	return b.String()
+}
+
+// cubic is a point along a cubic Bézier curve.
+func cubic(p [4][2]float64) func(float64) (float64, float64) {
+	return func(t float64) (float64, float64) {
+		u := 1 - t
+		a, b, c, d := u*u*u, 3*u*u*t, 3*u*t*t, t*t*t
+		return a*p[0][0] + b*p[1][0] + c*p[2][0] + d*p[3][0], a*p[0][1] + b*p[1][1] + c*p[2][1] + d*p[3][1]
+	}
+}
+
+// placeBadges puts each numbered badge on its edge where it neither
+// covers another badge nor a box: the middle of the edge first, then
+// further towards its ends.
+func placeBadges(edges []*svgEdge, boxes map[string]*svgBox) {
+	const r = 9.0
+	var placed [][2]float64
+	free := func(x, y float64) bool {
+		for _, p := range placed {
+			if math.Hypot(p[0]-x, p[1]-y) < 2*r {
+				return false
+			}
+		}
+		for _, b := range boxes {
+			if x > b.x-r && x < b.x+b.w+r && y > b.y-r && y < b.y+b.h+r {
+				return false
+			}
+		}
+		return true
+	}
+	for _, se := range edges {
+		if se.badge == 0 || se.at == nil {
+			continue
+		}
+		se.bx, se.by = se.at(0.5)
+		for _, t := range []float64{0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82, 0.1, 0.9} {
+			if x, y := se.at(t); free(x, y) {
+				se.bx, se.by = x, y
+				break
+			}
+		}
+		placed = append(placed, [2]float64{se.bx, se.by})
+	}
 }
