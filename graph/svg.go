@@ -206,6 +206,9 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 	chanH := make([]float64, len(rows)+1)
 	for i := range chanH {
 		chanH[i] = math.Max(svgChannelMin, 28+float64(tracks[i])*svgTrack)
+		if (i == 0 || i == len(rows)) && tracks[i] == 0 {
+			chanH[i] = 20 // above the first row and below the last, only what arcs and loops need
+		}
 	}
 	y := svgMargin + svgTitleH + chanH[0]
 	rowTop := make([]float64, len(rows))
