@@ -266,6 +266,11 @@ func TestOutputsAreDeterministic(t *testing.T) {
 	if err := graph.Write(io.Discard, &graph.Graph{}, "png"); err == nil {
 		t.Error("Write accepted format png")
 	}
+	for _, format := range graph.Formats {
+		if err := graph.Write(io.Discard, &graph.Graph{}, format); err != nil {
+			t.Errorf("%s of an empty graph: %v", format, err)
+		}
+	}
 }
 
 func TestJSONShape(t *testing.T) {
