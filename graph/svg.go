@@ -69,6 +69,10 @@ type svgEdge struct {
 	loopIdx  int
 	channel1 int
 	channel2 int
+	// bus names the edges that skip rows towards one target, of one kind and
+	// severity: they share a lane, their tracks and the target's port, so
+	// that a thousand links draw as one trunk rather than a thousand lines.
+	bus string
 }
 
 const (
@@ -179,12 +183,25 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 			se.kind = edgeSkip
 		}
 		se.down = d > 0
+		if se.kind == edgeSkip {
+			se.bus = fmt.Sprintf("%s|%t|%s|%d|%t", e.To, se.down, e.Kind, e.Severity, e.Unresolved)
+		}
 		edges = append(edges, se)
 	}
 	chooseLanes(rows, edges, left-svgGap/2, left+contentW+svgGap/2)
 
 	// Tracks in the channels: channel i lies above row i (0 is above the first row).
 	tracks := make([]int, len(rows)+1)
+	busTrack := map[string]int{} // bus and channel -> track
+	track := func(bus string, c int) int {
+		k := fmt.Sprintf("%s@%d", bus, c)
+		if t, ok := busTrack[k]; ok {
+			return t
+		}
+		busTrack[k] = tracks[c]
+		tracks[c]++
+		return busTrack[k]
+	}
 	for _, se := range edges {
 		switch se.kind {
 		case edgeSkip:
@@ -193,10 +210,8 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 				c1, c2 = se.from.row, se.to.row+1
 			}
 			se.channel1, se.channel2 = c1, c2
-			se.track1 = tracks[c1]
-			tracks[c1]++
-			se.track2 = tracks[c2]
-			tracks[c2]++
+			se.track1 = track(se.bus, c1)
+			se.track2 = track(se.bus, c2)
 		case edgeSame:
 			se.channel1 = se.from.row
 			se.track1 = tracks[se.from.row]
@@ -237,8 +252,17 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 		top bool
 	}
 	sides := map[side][]*svgEnd{}
+	busEnd := map[string]*svgEnd{}
 	for _, se := range edges {
 		if se.kind == edgeSelf {
+			continue
+		}
+		if end, ok := busEnd[se.bus]; ok && se.bus != "" {
+			// The bus already has its port on the target.
+			se.ends[0] = &svgEnd{e: se, source: true, other: se.lane}
+			se.ends[1] = end
+			srcTop := !se.down
+			sides[side{se.from.n.ID, srcTop}] = append(sides[side{se.from.n.ID, srcTop}], se.ends[0])
 			continue
 		}
 		otherFrom, otherTo := se.to.cx(), se.from.cx()
@@ -253,6 +277,9 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 		se.ends[1] = &svgEnd{e: se, other: otherTo}
 		sides[side{se.from.n.ID, srcTop}] = append(sides[side{se.from.n.ID, srcTop}], se.ends[0])
 		sides[side{se.to.n.ID, dstTop}] = append(sides[side{se.to.n.ID, dstTop}], se.ends[1])
+		if se.bus != "" {
+			busEnd[se.bus] = se.ends[1]
+		}
 	}
 	for s, ends := range sides {
 		b := boxes[s.id]
@@ -559,10 +586,10 @@ func rowWidth(r []*svgBox) float64 {
 	return w
 }
 
-// chooseLanes gives each edge that skips rows an x where it can run
-// vertically through every row between its ends without crossing a box:
-// the gap nearest to the straight line, shared out among the edges that
-// chose it.
+// chooseLanes gives each bus of edges that skip rows an x where it can
+// run vertically through every row between its ends without crossing a
+// box: the gap nearest to the straight line, shared out among the buses
+// that chose it.
 func chooseLanes(rows [][]*svgBox, edges []*svgEdge, minX, maxX float64) {
 	type interval struct{ l, r float64 }
 	free := func(row []*svgBox) []interval {
@@ -591,45 +618,68 @@ func chooseLanes(rows [][]*svgBox, edges []*svgEdge, minX, maxX float64) {
 		}
 		return out
 	}
-	users := map[interval][]*svgEdge{}
-	var order []interval
+	type bus struct {
+		edges  []*svgEdge
+		lo, hi int // rows of its ends
+		want   float64
+	}
+	buses := map[string]*bus{}
+	var names []string
 	for _, se := range edges {
 		if se.kind != edgeSkip {
 			continue
 		}
-		lo, hi := min(se.from.row, se.to.row), max(se.from.row, se.to.row)
+		b := buses[se.bus]
+		if b == nil {
+			b = &bus{lo: se.to.row, hi: se.to.row}
+			buses[se.bus] = b
+			names = append(names, se.bus)
+		}
+		b.edges = append(b.edges, se)
+		b.lo, b.hi = min(b.lo, se.from.row), max(b.hi, se.from.row)
+	}
+	users := map[interval][]*bus{}
+	var order []interval
+	for _, name := range names {
+		b := buses[name]
 		iv := []interval{{minX, maxX}}
-		for r := lo + 1; r < hi; r++ {
+		for r := b.lo + 1; r < b.hi; r++ {
 			iv = intersect(iv, free(rows[r]))
 		}
 		if len(iv) == 0 {
 			iv = []interval{{minX - svgGap/2, minX}}
 		}
-		want := (se.from.cx() + se.to.cx()) / 2
+		sum := 0.0
+		for _, se := range b.edges {
+			sum += se.from.cx()
+		}
+		b.want = (sum/float64(len(b.edges)) + b.edges[0].to.cx()) / 2
 		best, bestD := iv[0], math.Inf(1)
 		for _, v := range iv {
 			d := 0.0
-			if want < v.l {
-				d = v.l - want
-			} else if want > v.r {
-				d = want - v.r
+			if b.want < v.l {
+				d = v.l - b.want
+			} else if b.want > v.r {
+				d = b.want - v.r
 			}
 			if d < bestD {
 				best, bestD = v, d
 			}
 		}
-		se.lane = want
 		if _, ok := users[best]; !ok {
 			order = append(order, best)
 		}
-		users[best] = append(users[best], se)
+		users[best] = append(users[best], b)
 	}
 	for _, v := range order {
-		es := users[v]
-		slices.SortStableFunc(es, func(a, b *svgEdge) int { return cmp.Compare(a.lane, b.lane) })
+		bs := users[v]
+		slices.SortStableFunc(bs, func(a, b *bus) int { return cmp.Compare(a.want, b.want) })
 		pad := math.Min(10, (v.r-v.l)/4)
-		for i, se := range es {
-			se.lane = v.l + pad + (v.r-v.l-2*pad)*(float64(i)+0.5)/float64(len(es))
+		for i, b := range bs {
+			x := v.l + pad + (v.r-v.l-2*pad)*(float64(i)+0.5)/float64(len(bs))
+			for _, se := range b.edges {
+				se.lane = x
+			}
 		}
 	}
 }
