@@ -112,7 +112,7 @@ func TestCopiedEventDuplicateURLIsARedSelfLoop(t *testing.T) {
 		}
 	}
 	dot := render(t, broken, "dot")
-	if !strings.Contains(dot, `n_apim_cp_2 -> n_apim_cp_2 [color="#d32f2f", label="event_duplicate_url\napim.event_hub.event_duplicate_url:70\nevent-duplicate-url"`) {
+	if !strings.Contains(dot, `n_apim_cp_2 -> n_apim_cp_2 [color="#d32f2f", label="event_duplicate_url\nevent_hub.event_duplicate_url:70\nevent-duplicate-url"`) {
 		t.Errorf("seed-ha DOT has no red self-loop on apim-cp-2:\n%s", dot)
 	}
 	fixed := graph.Build(lintSample(t, "seed-ha-fixed"), graph.Options{})
@@ -543,5 +543,24 @@ func TestCommittedSVGs(t *testing.T) {
 				t.Errorf("%s is not what apimlint draws now; run go test ./graph -update and look at it", path)
 			}
 		})
+	}
+}
+
+// Graphviz accepts the DOT output without a warning, where it is
+// installed (.ci/run installs it with chromium).
+func TestDOTRendersWithGraphviz(t *testing.T) {
+	dot, err := lookPath("dot")
+	if err != nil {
+		t.Skip("Graphviz's dot is not installed (apt-get install graphviz): the DOT output is not rendered")
+	}
+	for _, fleet := range []string{"seed-ha", "seed-ha-fixed"} {
+		file := filepath.Join(t.TempDir(), fleet+".dot")
+		if err := os.WriteFile(file, []byte(render(t, graph.Build(lintSample(t, fleet), graph.Options{}), "dot")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := runCmd(dot, "-Tsvg", "-o", os.DevNull, file)
+		if err != nil || strings.TrimSpace(out) != "" {
+			t.Errorf("%s: dot -Tsvg: %v\n%s", fleet, err, out)
+		}
 	}
 }

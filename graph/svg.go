@@ -481,16 +481,7 @@ func writeBox(p func(string, ...any), b *svgBox, idPrefix string) {
 	if n.Kind == KindLoadBalancer {
 		rx = 20
 	}
-	title := n.Name + " — " + n.Note()
-	if n.File != "" {
-		title += "\n" + n.File
-	}
-	if len(n.Members) > 1 {
-		title += "\n" + fmt.Sprintf("%d nodes: %s", len(n.Members), strings.Join(firstN(n.Members, 12), ", "))
-	}
-	if len(n.Rules) > 0 {
-		title += fmt.Sprintf("\n%d findings: %s", n.Findings, strings.Join(n.Rules, ", "))
-	}
+	title := nodeTitle(n)
 	p(`<g id="%snode-%s" class="node" data-name="%s"><title>%s</title>`, idPrefix, n.ID, esc(n.Name), esc(title))
 	p(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" rx="%.0f" fill="%s" stroke="%s" stroke-width="%.1f"%s/>`,
 		b.x, b.y, b.w, b.h, rx, groupFill(n), stroke, sw, dash)
@@ -500,6 +491,24 @@ func writeBox(p func(string, ...any), b *svgBox, idPrefix string) {
 		p(`<text x="%.1f" y="%.1f" font-size="10" fill="%s" text-anchor="middle">%s</text>`, b.cx(), b.y+48, severityColor(n.Severity), esc(clip(fl, b.w, 10)))
 	}
 	p("</g>\n")
+}
+
+// nodeTitle is a node's tooltip: name, role, file, members, findings.
+func nodeTitle(n *Node) string {
+	title := n.Name + " — " + n.Note()
+	if n.File != "" {
+		title += "\n" + n.File
+	}
+	if n.Reason != "" {
+		title += "\n" + n.Reason
+	}
+	if len(n.Members) > 1 {
+		title += "\n" + fmt.Sprintf("%d nodes: %s", len(n.Members), strings.Join(firstN(n.Members, 12), ", "))
+	}
+	if len(n.Rules) > 0 {
+		title += fmt.Sprintf("\n%d findings: %s", n.Findings, strings.Join(n.Rules, ", "))
+	}
+	return title
 }
 
 func firstN(s []string, n int) []string {
