@@ -48,7 +48,8 @@ type Node struct {
 	File  string `json:"file,omitempty"`
 	// Reason says why a load balancer is one ("[[loadbalancer]] in .apimlint.toml").
 	Reason string `json:"reason,omitempty"`
-	// Placeholder marks an unknown host that is a documentation placeholder.
+	// Placeholder marks an unknown host or database server that is a
+	// documentation placeholder.
 	Placeholder bool `json:"placeholder,omitempty"`
 	// Members are the fleet nodes a summarised node stands for (empty when
 	// the node is one node).
@@ -71,6 +72,9 @@ func (n *Node) Note() string {
 		}
 		return "load balancer"
 	case KindDatabase:
+		if n.Placeholder {
+			return "database, doc placeholder"
+		}
 		return "database"
 	case KindUnknownHost:
 		if n.Placeholder {
@@ -105,7 +109,7 @@ type Edge struct {
 	From string        `json:"from"`
 	To   string        `json:"to"`
 	Kind lint.LinkKind `json:"kind"`
-	// Unresolved is set when To is an unknown host (drawn dashed).
+	// Unresolved is set when To is an unknown host or a placeholder (drawn dashed).
 	Unresolved bool  `json:"unresolved,omitempty"`
 	Via        []Via `json:"via"`
 	// Severity and Rules are the worst severity and the rule IDs of the
@@ -295,7 +299,7 @@ func (b *builder) edge(from, to *Node, kind lint.LinkKind) *Edge {
 	if e, ok := b.edges[k]; ok {
 		return e
 	}
-	e := &Edge{From: from.ID, To: to.ID, Kind: kind, Unresolved: to.Kind == KindUnknownHost, Via: []Via{}}
+	e := &Edge{From: from.ID, To: to.ID, Kind: kind, Unresolved: to.Kind == KindUnknownHost || to.Placeholder, Via: []Via{}}
 	b.edges[k] = e
 	b.elist = append(b.elist, e)
 	return e
@@ -316,7 +320,7 @@ func (b *builder) addLink(l lint.Link) {
 			name += " on " + l.From.Name
 		}
 		to = b.node(key, func() *Node {
-			return &Node{ID: "db_" + name, Name: name, Kind: KindDatabase, Role: l.Scheme}
+			return &Node{ID: "db_" + name, Name: name, Kind: KindDatabase, Role: l.Scheme, Placeholder: l.Placeholder}
 		})
 	case l.Placeholder || l.Target.Kind == lint.TargetUnknown:
 		to = b.unknownHost(l.Host, l.Placeholder)

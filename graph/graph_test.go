@@ -564,3 +564,36 @@ func TestDOTRendersWithGraphviz(t *testing.T) {
 		}
 	}
 }
+
+// Every fleet of the corpus of real published configurations draws: the
+// SVG is well-formed and no edge crosses a box, and the other writers
+// succeed. Skipped when the corpus (../shared/corpus) is not here.
+func TestCorpusPictures(t *testing.T) {
+	const corpus = "../../shared/corpus/fleets"
+	entries, err := os.ReadDir(corpus)
+	if err != nil {
+		t.Skip("the corpus (../shared/corpus) is not here")
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			f, err := lint.LoadFS(os.DirFS(corpus), e.Name(), lint.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := lint.Run(context.Background(), f, rules.All(), lint.RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := graph.Build(res, graph.Options{})
+			for _, format := range graph.Formats {
+				out := render(t, g, format)
+				if format == "svg" {
+					checkSVG(t, out, g)
+				}
+			}
+		})
+	}
+}

@@ -471,7 +471,7 @@ func writeBox(p func(string, ...any), b *svgBox, idPrefix string) {
 		stroke, sw = c, 2.6
 	}
 	dash := ""
-	if n.Kind == KindUnknownHost {
+	if n.Kind == KindUnknownHost || n.Placeholder {
 		dash = ` stroke-dasharray="5 3"`
 	}
 	rx := 8.0
