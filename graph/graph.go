@@ -59,8 +59,6 @@ type Node struct {
 	Severity lint.Severity `json:"severity,omitempty"`
 	Rules    []string      `json:"rules,omitempty"`
 	Findings int           `json:"findings,omitempty"`
-
-	order int // position in the role group, for sorting
 }
 
 // Note is the second line of a node: its role, or what it summarises.
@@ -436,7 +434,6 @@ func (g *Graph) finish() {
 	g.byID = map[string]*Node{}
 	for i, n := range g.Nodes {
 		pos[n.ID] = i
-		n.order = i
 		g.byID[n.ID] = n
 	}
 	slices.SortStableFunc(g.Edges, func(a, b *Edge) int {

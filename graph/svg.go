@@ -47,10 +47,8 @@ type svgBox struct {
 func (b *svgBox) cx() float64 { return b.x + b.w/2 }
 
 type svgEnd struct {
-	e      *svgEdge
-	source bool
-	other  float64
-	x      float64
+	other float64 // where the other end is, to order the ends of a side
+	x     float64
 }
 
 type svgEdge struct {
@@ -259,7 +257,7 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 		}
 		if end, ok := busEnd[se.bus]; ok && se.bus != "" {
 			// The bus already has its port on the target.
-			se.ends[0] = &svgEnd{e: se, source: true, other: se.lane}
+			se.ends[0] = &svgEnd{other: se.lane}
 			se.ends[1] = end
 			srcTop := !se.down
 			sides[side{se.from.n.ID, srcTop}] = append(sides[side{se.from.n.ID, srcTop}], se.ends[0])
@@ -273,8 +271,8 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 		if se.kind == edgeSame {
 			srcTop, dstTop = true, true
 		}
-		se.ends[0] = &svgEnd{e: se, source: true, other: otherFrom}
-		se.ends[1] = &svgEnd{e: se, other: otherTo}
+		se.ends[0] = &svgEnd{other: otherFrom}
+		se.ends[1] = &svgEnd{other: otherTo}
 		sides[side{se.from.n.ID, srcTop}] = append(sides[side{se.from.n.ID, srcTop}], se.ends[0])
 		sides[side{se.to.n.ID, dstTop}] = append(sides[side{se.to.n.ID, dstTop}], se.ends[1])
 		if se.bus != "" {
