@@ -126,6 +126,13 @@ func readmeInvocations(t *testing.T) [][]string {
 		}
 		for _, line := range strings.Split(b.text, "\n") {
 			w := shellWords(strings.TrimSpace(line))
+			// Only apimlint's own words: a pipe or redirection ends them.
+			for i, word := range w {
+				if word == "|" || word == "&&" || word == ";" || strings.HasPrefix(word, ">") {
+					w = w[:i]
+					break
+				}
+			}
 			switch {
 			case len(w) > 0 && w[0] == "apimlint":
 				out = append(out, w[1:])

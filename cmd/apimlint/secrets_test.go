@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apimlint/apimlint/graph"
 	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint/report"
 	"github.com/apimlint/apimlint/rules"
@@ -303,6 +304,12 @@ func secArgs(name, fleet, fleet2, broken, out, base string) []secInvocation {
 	case "watch":
 		add("watch", fleet)
 		add("watch", "--format", "jsonl", "--baseline", base, fleet2)
+	case "graph":
+		for _, f := range graph.Formats {
+			add("graph", "--format", f, fleet)
+			add("graph", "--format", f, "-o", filepath.Join(out, "graph."+f), fleet)
+		}
+		add("graph", broken)
 	case "init":
 		// init writes into the fleet: it gets a copy of its own below.
 	default:

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/apimlint/apimlint/graph"
+	"github.com/apimlint/apimlint/lint"
+)
+
+func init() {
+	addCommand(&command{name: "graph", usage: "[--format dot|mermaid|json|svg] [-o FILE] PATH...",
+		summary: "draw the fleet's wiring, broken links in their finding's colour", run: runGraph})
+}
+
+// runGraph lints the fleet (so that links with findings are coloured) and
+// draws it; all the drawing is the graph package's.
+func runGraph(env *cliEnv, args []string) int {
+	fs := newFlagSet(env, "graph", "[--format dot|mermaid|json|svg] [-o FILE] PATH...")
+	format := fs.String("format", "svg", "output format: "+strings.Join(graph.Formats, "|"))
+	out := fs.String("o", "", "write to FILE instead of stdout")
+	config := fs.String("config", "", "fleet config file (default: PATH/.apimlint.toml when present)")
+	groupAt := fs.Int("group-at", graph.DefaultGroupAt, "draw this many or more nodes of one role with the same links as one node; 0 never does")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return usageError(env, "graph needs a PATH (a fleet directory or deployment.toml files)")
+	}
+	if !graph.KnownFormat(*format) {
+		return usageError(env, "--format: unknown format %q (want %s)", *format, strings.Join(graph.Formats, ", "))
+	}
+	rs, err := (&commonFlags{}).selectedRules()
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: *config})
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	if len(fleet.Nodes) == 0 {
+		return usageError(env, "no node files (deployment.toml, or *.toml given directly) in %s", strings.Join(paths, " "))
+	}
+	res, err := lint.Run(context.Background(), fleet, rs, lint.RunOptions{})
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	opts := graph.Options{GroupAt: *groupAt}
+	if *groupAt == 0 {
+		opts.GroupAt = -1
+	}
+	g := graph.Build(res, opts)
+	write := func(w io.Writer) error { return graph.Write(w, g, *format) }
+	if *out == "" || *out == "-" {
+		if err := write(env.stdout); err != nil {
+			return usageError(env, "write %s: %v", *format, err)
+		}
+		return exitOK
+	}
+	if err := writeFileAtomic(*out, write); err != nil {
+		return usageError(env, "write %s: %v", *out, err)
+	}
+	return exitOK
+}
