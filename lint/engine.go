@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -304,8 +305,34 @@ func (scrubSecrets) Process(f *Fleet, all []Finding) ([]Finding, error) {
 		if all[i].Related == nil {
 			all[i].Related = []Related{}
 		}
+		// A fix is text to write into a file: one that would write a
+		// secret is dropped rather than shown or applied.
+		fixes := all[i].Fixes[:0]
+		for _, fx := range all[i].Fixes {
+			if !fixCarries(fx, secrets) {
+				fixes = append(fixes, fx)
+			}
+		}
+		if len(fixes) == 0 {
+			fixes = nil
+		}
+		all[i].Fixes = fixes
 	}
 	return all, nil
+}
+
+func fixCarries(fx SuggestedFix, secrets []string) bool {
+	for _, sec := range secrets {
+		if strings.Contains(fx.Message, sec) {
+			return true
+		}
+		for _, e := range fx.Edits {
+			if strings.Contains(e.NewText, sec) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sortFindings orders findings so output is the same on every run.

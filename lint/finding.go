@@ -72,6 +72,9 @@ type Finding struct {
 	Key      string    `json:"key"`
 	Message  string    `json:"message"`
 	Related  []Related `json:"related"`
+	// Fixes are machine-applicable changes that resolve the finding
+	// (apimlint lint --fix applies them); absent when a human must decide.
+	Fixes []SuggestedFix `json:"fixes,omitempty"`
 }
 
 // Related is another place involved in a finding, usually on another node.

@@ -12,6 +12,9 @@ type Rule struct {
 	Doc      string   // what it checks and why it matters
 	Example  string   // a finding it reports, as text output would show it
 	Fix      string   // how to fix it
+	// Fixable is set when the rule's findings carry machine-applicable
+	// fixes (apimlint lint --fix) wherever the fleet decides the value.
+	Fixable  bool
 	Category string   // what part of a fleet it judges: syntax, config, placeholders, schema, roles, topology, consistency, hardening
 	Tags     []string // labels for code scanning and filters; "security" marks hardening and secret rules
 	// Requires are the shared analyses the rule reads through

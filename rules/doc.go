@@ -19,11 +19,15 @@ const (
 // README's copy differs.
 func MarkdownTable() string {
 	var b strings.Builder
-	b.WriteString("| Rule | Severity | What it checks |\n")
-	b.WriteString("|------|----------|----------------|\n")
+	b.WriteString("| Rule | Severity | --fix | What it checks |\n")
+	b.WriteString("|------|----------|-------|----------------|\n")
 	for _, r := range All() {
+		fix := ""
+		if r.Fixable {
+			fix = "yes"
+		}
 		// The anchor is the rule's stable documentation URL (lint.RuleDocURL).
-		fmt.Fprintf(&b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s |\n", r.ID, r.ID, r.Severity, markdownCell(r.Summary))
+		fmt.Fprintf(&b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s | %s |\n", r.ID, r.ID, r.Severity, fix, markdownCell(r.Summary))
 	}
 	return b.String()
 }

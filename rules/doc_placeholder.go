@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -14,6 +15,7 @@ var DocPlaceholder = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "a value still holds a documentation or template placeholder",
 	Category: "placeholders",
+	Fixable:  true,
 	Doc: `WSO2's guides write the parts a reader must fill in as placeholders: [control-plane-host],
 [api-gateway-LB-host], <unique-gateway-id>, <DB_URL>, <GATEWAY-IP>, xxx.xxx.xxx.xx4. Copied into a
 deployment.toml and never replaced, they reach the server as they are: a URL to a host named
@@ -27,7 +29,9 @@ alone: there "[plain text]" in brackets is how the cipher tool is told what to e
 expressions such as [a-zA-Z0-9-] are not placeholders and are not reported.`,
 	Example: `gw-1/deployment.toml:12:15: error: service_url "https://[control-plane-host]/services/" still holds the documentation placeholder [control-plane-host] (doc-placeholder)`,
 	Fix: `Replace the placeholder with the real value: the host name or load balancer of the node it
-names, the database URL, a unique ID per gateway.`,
+names, the database URL, a unique ID per gateway.
+apimlint lint --fix writes the host for a load-balancer placeholder ([api-gateway-LB-host]) when the
+fleet declares exactly one load balancer of that role; any other placeholder needs a human.`,
 	Run: runDocPlaceholder,
 })
 
@@ -153,6 +157,9 @@ func runDocPlaceholder(p *lint.Pass) {
 				if i := strings.Index(v.Raw, phs[0]); i >= 0 {
 					f.Column += i
 				}
+				if len(phs) == 1 && !k.IsSecret() {
+					f.Fixes = placeholderFix(p.Fleet, n, v, phs[0])
+				}
 				p.Report(f)
 			}
 		}
@@ -197,4 +204,41 @@ func containsAnyASCII(s, chars string) bool {
 		}
 	}
 	return false
+}
+
+// placeholderFix replaces a host placeholder that names a role's load
+// balancer ([api-gateway-LB-host], <CP_LB_HOST>) with the one load
+// balancer of that role the fleet declares; nothing when the fleet does
+// not say which host it is.
+func placeholderFix(f *lint.Fleet, n *lint.Node, v *lint.Value, ph string) []lint.SuggestedFix {
+	var role lint.Role
+	lb := false
+	for _, t := range lint.HostTokens(strings.Trim(ph, "[]<>{} ")) {
+		switch {
+		case strings.HasPrefix(t, "@"):
+			if role != "" {
+				return nil // names two roles
+			}
+			role = lint.Role(t[1:])
+		case t == "lb" || t == "loadbalancer" || t == "balancer":
+			lb = true
+		}
+	}
+	if role == "" || !lb || f.Book == nil {
+		return nil
+	}
+	var hosts []string
+	for _, c := range f.Book.Clusters() {
+		if c.Role == role {
+			hosts = append(hosts, c.Host)
+		}
+	}
+	if len(hosts) != 1 {
+		return nil
+	}
+	e, ok := lint.ReplaceValue(n, v, lint.QuoteTOML(strings.Replace(v.Str, ph, hosts[0], 1)))
+	if !ok {
+		return nil
+	}
+	return []lint.SuggestedFix{{Message: fmt.Sprintf("replace %s with the %s load balancer %s", ph, role, hosts[0]), Edits: []lint.TextEdit{e}}}
 }

@@ -40,7 +40,11 @@ func TestMarkdownTable(t *testing.T) {
 	}
 	for i, r := range All() {
 		line := lines[i+2]
-		if !strings.HasPrefix(line, "| <a id=\"rule-"+r.ID+"\"></a>`"+r.ID+"` | "+r.Severity.String()+" | ") || strings.Count(line, " | ") != 2 {
+		fix := ""
+		if r.Fixable {
+			fix = "yes"
+		}
+		if !strings.HasPrefix(line, "| <a id=\"rule-"+r.ID+"\"></a>`"+r.ID+"` | "+r.Severity.String()+" | "+fix+" | ") || strings.Count(line, " | ") != 3 {
 			t.Errorf("row for %s is %q", r.ID, line)
 		}
 	}

@@ -672,12 +672,18 @@ func epSkip(n *lint.Node) bool {
 // URLs: ssl:// on the JMS-TLS port when the key uses TLS, so that a hint
 // never suggests downgrading a TLS fleet to plain tcp://.
 func epJMSURL(m *lint.Node, k *lint.Key) string {
+	return fmt.Sprintf("%s (%s)", m.Name, epJMSAddr(m, k))
+}
+
+// epJMSAddr is m's JMS broker URL in the scheme k already uses: ssl:// on
+// the TLS port when k holds an ssl:// URL, else tcp://.
+func epJMSAddr(m *lint.Node, k *lint.Key) string {
 	if k != nil {
 		for _, v := range k.Value.Scalars() {
 			if ep, err := wso2.ParseEndpoint(v.Text()); err == nil && ep.Scheme == "ssl" {
-				return fmt.Sprintf("%s (ssl://%s:%d)", m.Name, epBestAddress(m), m.Port(wso2.PortJMSTLS))
+				return fmt.Sprintf("ssl://%s:%d", epBestAddress(m), m.Port(wso2.PortJMSTLS))
 			}
 		}
 	}
-	return fmt.Sprintf("%s (tcp://%s:%d)", m.Name, epBestAddress(m), m.Port(wso2.PortJMS))
+	return fmt.Sprintf("tcp://%s:%d", epBestAddress(m), m.Port(wso2.PortJMS))
 }

@@ -14,6 +14,7 @@ var EventDuplicateURL = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "in an HA group, event_duplicate_url names the other peers, never the node itself",
 	Category: "topology",
+	Fixable:  true,
 	Doc: `Control planes in HA copy the token-revocation events they receive to their peers through
 [apim.event_hub] event_duplicate_url; traffic managers in HA copy their throttling decisions
 through [apim.throttling] event_duplicate_url. Both are JMS URLs (tcp://peer:5672 plus the peer's
@@ -27,7 +28,9 @@ two peers name the same unknown host, one of them names itself. All-in-one nodes
 where they set it, never required to.`,
 	Example: `traffic-manager-2/deployment.toml:24:24: error: event_duplicate_url tcp://traffic-manager-2:5672 points at traffic-manager-2 itself; its peer(s): traffic-manager-1 (tcp://traffic-manager-1:5672); the file looks copied from a peer's (event-duplicate-url)`,
 	Fix: `On each node list the other members of its group with their JMS ports, e.g. on tm-1
-event_duplicate_url = ["tcp://tm-2:5672"] and on tm-2 event_duplicate_url = ["tcp://tm-1:5672"].`,
+event_duplicate_url = ["tcp://tm-2:5672"] and on tm-2 event_duplicate_url = ["tcp://tm-1:5672"].
+apimlint lint --fix writes the peers' URLs (in the scheme the key already uses, on their ports
+after their offsets) where the file names itself, misses peers or sets nothing.`,
 	Run: runEventDuplicateURL,
 })
 
@@ -79,6 +82,11 @@ func runEventDuplicateURL(p *lint.Pass) {
 						n.Name, len(members), g.role, g.table, g.what, epDescribe(peers, npeers, epPeerURL))
 					fr.Key = g.key
 					fr.Severity = g.unset
+					if npeers == len(peers) {
+						if e, ok := lint.SetKey(n, g.table, "event_duplicate_url", "["+dupURLs(peers, style)+"]"); ok {
+							fr.Fixes = []lint.SuggestedFix{{Message: "set event_duplicate_url to the peers", Edits: []lint.TextEdit{e}}}
+						}
+					}
 					p.Report(fr)
 				}
 				continue
@@ -97,7 +105,11 @@ func runEventDuplicateURL(p *lint.Pass) {
 					} else {
 						msg += "; it has no peer of its role in this fleet"
 					}
-					p.Report(lint.AtValue(n, k, v, "%s", msg))
+					f := lint.AtValue(n, k, v, "%s", msg)
+					if npeers > 0 && len(epElems(k)) == 1 {
+						f.Fixes = dupFix(n, k, v, peers, style, "name the peer(s) instead of the node itself")
+					}
+					p.Report(f)
 					continue
 				}
 				h = epCheck(p, n, k, v, epTarget{role: g.role, svc: epJMS, what: "event_duplicate_url"})
@@ -125,8 +137,13 @@ func runEventDuplicateURL(p *lint.Pass) {
 			miss = epFirstOthers(miss, n, 5)
 			count--
 			if count > 0 {
-				p.Report(lint.AtKey(n, k, "event_duplicate_url of %s does not name its peer(s) %s: %s never reach them",
-					n.Name, epDescribe(miss, count, epPeerURL), g.what))
+				f := lint.AtKey(n, k, "event_duplicate_url of %s does not name its peer(s) %s: %s never reach them",
+					n.Name, epDescribe(miss, count, epPeerURL), g.what)
+				if elems := epElems(k); count == len(miss) && len(elems) > 0 && k.Value.Kind == lint.KindArray {
+					last := elems[len(elems)-1]
+					f.Fixes = dupAppendFix(n, last, miss, style)
+				}
+				p.Report(f)
 			}
 		}
 		// Two peers naming the same unknown host: it is one of them, so
@@ -170,4 +187,35 @@ func epSameHosts(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// dupURLs is the peers' broker URLs as TOML strings, comma-separated.
+func dupURLs(peers []*lint.Node, style *lint.Key) string {
+	parts := make([]string, len(peers))
+	for i, m := range peers {
+		parts[i] = lint.QuoteTOML(epJMSAddr(m, style))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// dupFix replaces the element v of k with the peers' URLs.
+func dupFix(n *lint.Node, k *lint.Key, v *lint.Value, peers []*lint.Node, style *lint.Key, msg string) []lint.SuggestedFix {
+	text := dupURLs(peers, style)
+	if k.Value.Kind != lint.KindArray {
+		text = "[" + text + "]"
+	}
+	e, ok := lint.ReplaceValue(n, v, text)
+	if !ok {
+		return nil
+	}
+	return []lint.SuggestedFix{{Message: msg, Edits: []lint.TextEdit{e}}}
+}
+
+// dupAppendFix adds the missing peers' URLs after the array's last element.
+func dupAppendFix(n *lint.Node, last *lint.Value, missing []*lint.Node, style *lint.Key) []lint.SuggestedFix {
+	e, ok := lint.ReplaceValue(n, last, last.Raw+", "+dupURLs(missing, style))
+	if !ok {
+		return nil
+	}
+	return []lint.SuggestedFix{{Message: "add the missing peers", Edits: []lint.TextEdit{e}}}
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
@@ -17,14 +18,17 @@ var GatewayIDUnique = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "every gateway has its own [apim.gateway_notification] gateway_id",
 	Category: "consistency",
+	Fixable:  true,
 	Doc: `Gateways report the revisions they deployed to the control plane under their gateway_id.
 Two gateways with the same ID overwrite each other's status: the Publisher shows APIs as
 deployed on a gateway that never got them, or pending forever. With two or more gateways (or
 all-in-one nodes, which run a gateway) and no gateway_id, each start registers a new random ID,
 and stale gateways pile up in the Admin Portal; WSO2 asks for a unique ID per node on VMs.`,
 	Example: `gw-2/deployment.toml:41:14: error: gateway_id "gateway_00" is also the gateway_id of gw-1 (gateway-id-unique)`,
-	Fix:     `Give each gateway node its own gateway_id under [apim.gateway_notification], e.g. its host name.`,
-	Run:     runGatewayIDUnique,
+	Fix: `Give each gateway node its own gateway_id under [apim.gateway_notification], e.g. its host name.
+apimlint lint --fix writes one derived from the node's name (gw-2), unique in the fleet, where the ID
+is a literal in the file or missing; an ID set through a placeholder is left to you.`,
+	Run: runGatewayIDUnique,
 })
 
 func runGatewayIDUnique(p *lint.Pass) {
@@ -34,6 +38,7 @@ func runGatewayIDUnique(p *lint.Pass) {
 	}
 	first := map[string]*lint.Node{}
 	var unset []*lint.Node
+	ids := newIDPicker(gws)
 	for _, n := range gws {
 		k := n.Get(gatewayIDKey)
 		if k == nil || strings.TrimSpace(k.Value.Text()) == "" {
@@ -47,6 +52,11 @@ func runGatewayIDUnique(p *lint.Pass) {
 		if prev, ok := first[id]; ok {
 			f := lint.AtKey(n, k, "gateway_id %s is also the gateway_id of %s; each gateway needs its own", k.Show(), prev.Name)
 			f.Related = append(f.Related, lint.RelatedKey(prev, prev.Get(gatewayIDKey), "%s uses the same gateway_id", prev.Name))
+			if id := ids.pick(n); id != "" {
+				if e, ok := lint.ReplaceValue(n, k.Value, lint.QuoteTOML(id)); ok {
+					f.Fixes = []lint.SuggestedFix{{Message: fmt.Sprintf("set gateway_id = %q", id), Edits: []lint.TextEdit{e}}}
+				}
+			}
 			p.Report(f)
 			continue
 		}
@@ -63,6 +73,15 @@ func runGatewayIDUnique(p *lint.Pass) {
 		f.Severity = lint.SeverityWarning
 		f.Key = gatewayIDKey
 		f.Message += fmt.Sprintf(" (gateways: %s)", nodeNames(gws))
+		if id := ids.pick(n); id != "" {
+			e, ok := lint.SetKey(n, "apim.gateway_notification", "gateway_id", lint.QuoteTOML(id))
+			if k := n.Get(gatewayIDKey); k != nil {
+				e, ok = lint.ReplaceValue(n, k.Value, lint.QuoteTOML(id))
+			}
+			if ok {
+				f.Fixes = []lint.SuggestedFix{{Message: fmt.Sprintf("set gateway_id = %q", id), Edits: []lint.TextEdit{e}}}
+			}
+		}
 		p.Report(f)
 	}
 }
@@ -73,4 +92,40 @@ func nodeNames(nodes []*lint.Node) string {
 		names[i] = n.Name
 	}
 	return strings.Join(names, ", ")
+}
+
+// idPicker derives gateway IDs from node names that no gateway of the
+// fleet uses yet, the same on every run.
+type idPicker struct{ used map[string]bool }
+
+func newIDPicker(gws []*lint.Node) *idPicker {
+	p := &idPicker{used: map[string]bool{}}
+	for _, n := range gws {
+		if k := n.Get(gatewayIDKey); k != nil {
+			p.used[strings.TrimSpace(k.Value.Text())] = true
+		}
+	}
+	return p
+}
+
+// pick returns an unused ID for n: its name's last element with any
+// character other than letters, digits, '.', '_' and '-' made '-', with a
+// suffix -2, -3 … when that is taken.
+func (p *idPicker) pick(n *lint.Node) string {
+	base := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+			return r
+		}
+		return '-'
+	}, path.Base(n.Name))
+	base = strings.Trim(base, "-")
+	if base == "" {
+		return ""
+	}
+	id := base
+	for i := 2; p.used[id]; i++ {
+		id = fmt.Sprintf("%s-%d", base, i)
+	}
+	p.used[id] = true
+	return id
 }

@@ -82,3 +82,23 @@ func TestEveryRuleHasFixtures(t *testing.T) {
 		}
 	}
 }
+
+// TestFixableRulesShowTheirFixes: a rule marked Fixable has a fixture whose
+// fixed/ sections show the files after --fix, and a rule that offers fixes
+// in its fixtures is marked Fixable (the README's --fix column).
+func TestFixableRulesShowTheirFixes(t *testing.T) {
+	for _, r := range All() {
+		files, _ := filepath.Glob(filepath.Join("testdata", r.ID, "*.txtar"))
+		shown := false
+		for _, f := range files {
+			a, err := fleettest.ReadArchive(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shown = shown || len(a.Fixed) > 0
+		}
+		if r.Fixable != shown {
+			t.Errorf("rule %s: Fixable = %v, but its fixtures show fixed files: %v", r.ID, r.Fixable, shown)
+		}
+	}
+}

@@ -46,10 +46,11 @@ func runRules(env *cliEnv, args []string) int {
 			Command  string `json:"command"` // the command that reports it
 			Category string `json:"category,omitempty"`
 			Docs     string `json:"docs"` // lint.RuleDocURL
+			Fixable  bool   `json:"fixable"`
 		}
 		out := make([]ruleJSON, 0, len(all))
 		for _, l := range all {
-			out = append(out, ruleJSON{l.rule.ID, l.rule.Severity.String(), l.rule.Summary, l.command, l.rule.Category, lint.RuleDocURL(l.rule.ID)})
+			out = append(out, ruleJSON{l.rule.ID, l.rule.Severity.String(), l.rule.Summary, l.command, l.rule.Category, lint.RuleDocURL(l.rule.ID), l.rule.Fixable})
 		}
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
@@ -101,6 +102,13 @@ func Explain(r *lint.Rule) string {
 	}
 	if r.Fix != "" {
 		fmt.Fprintf(&b, "\nHow to fix:\n%s\n", indent(r.Fix))
+	}
+	if r.Run != nil {
+		if r.Fixable {
+			b.WriteString("\nAutomatic fix:\n    apimlint lint --fix applies it where the fleet decides the value (--diff shows it first).\n")
+		} else {
+			b.WriteString("\nAutomatic fix:\n    none: the right change needs a human decision.\n")
+		}
 	}
 	return b.String()
 }

@@ -97,6 +97,8 @@ func runLint(env *cliEnv, args []string) int {
 	af.register(fs)
 	var verbose verboseFlag
 	verbose.register(fs)
+	var ff fixFlags
+	ff.register(fs)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -108,6 +110,12 @@ func runLint(env *cliEnv, args []string) int {
 	rep, code := cf.reporting(env)
 	if code != exitOK {
 		return code
+	}
+	if err := ff.check(); err != nil {
+		return usageError(env, "%v", err)
+	}
+	if (ff.fix || ff.diff) && af.accept != "" {
+		return usageError(env, "--accept records findings; it does not go with --fix or --diff")
 	}
 	rs, err := cf.selectedRules()
 	if err != nil {
@@ -135,6 +143,28 @@ func runLint(env *cliEnv, args []string) int {
 	}
 	if af.accept != "" {
 		return af.writeAccepted(env, res)
+	}
+	switch {
+	case ff.diff:
+		return diffFixes(env, fleet, res)
+	case ff.fix:
+		var code int
+		res, code = applyFixes(env, fleet, res, func() (*lint.Fleet, *lint.Result, error) {
+			again, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
+			if err != nil {
+				return nil, nil, err
+			}
+			ad, err := af.processors(again, paths, rs)
+			if err != nil {
+				return nil, nil, err
+			}
+			linter := lint.Linter{Rules: rs, Processors: ad.procs}
+			r, err := linter.Run(context.Background(), again)
+			return again, r, err
+		})
+		if code != exitOK {
+			return code
+		}
 	}
 	ad.summarize(env)
 	return cf.report(env, rep, res, false)

@@ -140,12 +140,24 @@ func TestRulesJSON(t *testing.T) {
 	if code != exitOK {
 		t.Fatal(code)
 	}
-	var rs []map[string]string
-	if err := json.Unmarshal([]byte(out), &rs); err != nil {
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]bool{}
-	for _, r := range rs {
+	fixable := map[string]bool{}
+	for _, m := range raw {
+		r := map[string]string{}
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				r[k] = s
+			}
+		}
+		if b, ok := m["fixable"].(bool); !ok {
+			t.Errorf("rule %v has no fixable flag", m["id"])
+		} else if b {
+			fixable[r["id"]] = true
+		}
 		if r["id"] == "" || r["severity"] == "" || r["summary"] == "" || r["docs"] != lint.RuleDocURL(r["id"]) {
 			t.Errorf("incomplete rule %v", r)
 		}
@@ -153,6 +165,9 @@ func TestRulesJSON(t *testing.T) {
 			t.Errorf("lint rule %s has no category", r["id"])
 		}
 		ids[r["id"]] = true
+	}
+	if !fixable["gateway-id-unique"] || fixable["toml-syntax"] {
+		t.Errorf("fixable rules: %v", fixable)
 	}
 	for _, id := range []string{"toml-syntax", "unresolved-placeholder", "role-unknown", "gateway-id-unique", "default-admin-password"} {
 		if !ids[id] {

@@ -16,38 +16,75 @@ const hooksFile = "../../.pre-commit-hooks.yaml"
 
 // readHook reads the single hook of .pre-commit-hooks.yaml. The file is a
 // flat list of one mapping; reading it by hand spares a YAML dependency.
-func readHook(t *testing.T) map[string]string {
+// readHooks reads the hooks of .pre-commit-hooks.yaml by id (a list of
+// flat mappings: all this file needs).
+func readHooks(t *testing.T) map[string]map[string]string {
 	t.Helper()
 	f, err := os.Open(hooksFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	hook := map[string]string{}
+	hooks := map[string]map[string]string{}
+	var hook map[string]string
 	sc := bufio.NewScanner(f)
-	items := 0
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.HasPrefix(strings.TrimSpace(line), "#") || strings.TrimSpace(line) == "" {
 			continue
 		}
 		if strings.HasPrefix(line, "- ") {
-			items++
+			hook = map[string]string{}
 			line = "  " + line[2:]
+		}
+		if hook == nil {
+			t.Fatalf("%s: %q before the first hook", hooksFile, line)
 		}
 		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
 		if !ok {
 			t.Fatalf("%s: cannot read %q", hooksFile, line)
 		}
 		hook[k] = strings.TrimSpace(v)
+		if k == "id" {
+			hooks[hook[k]] = hook
+		}
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if items != 1 {
-		t.Fatalf("%s has %d hooks, want 1", hooksFile, items)
+	return hooks
+}
+
+func readHook(t *testing.T) map[string]string {
+	t.Helper()
+	h, ok := readHooks(t)["apimlint"]
+	if !ok {
+		t.Fatalf("%s has no hook apimlint", hooksFile)
 	}
-	return hook
+	return h
+}
+
+// TestPreCommitFixHook: the apimlint-fix hook applies the fixes to the
+// fleet (pre-commit then shows the diff and fails the commit until the
+// changes are staged).
+func TestPreCommitFixHook(t *testing.T) {
+	h, ok := readHooks(t)["apimlint-fix"]
+	if !ok {
+		t.Fatalf("%s has no hook apimlint-fix", hooksFile)
+	}
+	if h["pass_filenames"] != "false" || h["files"] != readHook(t)["files"] {
+		t.Errorf("apimlint-fix: pass_filenames %q, files %q", h["pass_filenames"], h["files"])
+	}
+	argv := hookCommand(t, h)
+	repo := userRepo(t, "seed-ha")
+	t.Chdir(repo)
+	_, stderr, _ := apimlint(t, argv[1:]...)
+	if !strings.Contains(stderr, "apimlint: fixed ") || strings.Contains(stderr, "fixed 0 findings") {
+		t.Errorf("the fix hook says: %s", stderr)
+	}
+	if diff, _, code := apimlint(t, "lint", "--diff", "."); code != exitOK || diff != "" {
+		t.Errorf("fixes remain after the hook:\n%s", diff)
+	}
 }
 
 func TestPreCommitHookDefinition(t *testing.T) {

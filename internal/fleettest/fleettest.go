@@ -30,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,6 +87,9 @@ type Archive struct {
 	Want []Want
 	// HasWant is false when the archive has no want section.
 	HasWant bool
+	// Fixed holds the "fixed/PATH" sections: PATH as it must read after
+	// the fixes of the rules under test are applied.
+	Fixed map[string][]byte
 }
 
 // ReadArchive parses a txtar fixture.
@@ -94,8 +98,12 @@ func ReadArchive(path string) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Archive{FS: fstest.MapFS{}}
+	a := &Archive{FS: fstest.MapFS{}, Fixed: map[string][]byte{}}
 	for _, f := range ar.Files {
+		if name, ok := strings.CutPrefix(f.Name, "fixed/"); ok {
+			a.Fixed[name] = f.Data
+			continue
+		}
 		if f.Name == "want" {
 			a.HasWant = true
 			a.Want, err = ParseWant(string(f.Data))
@@ -118,6 +126,12 @@ func (a *Archive) Load() (*lint.Fleet, error) {
 // rules whose IDs are given (all findings when ids is empty).
 func Run(t testing.TB, path string, rules []*lint.Rule, ids ...string) (*Archive, []lint.Finding) {
 	t.Helper()
+	a, _, got := run(t, path, rules, ids...)
+	return a, got
+}
+
+func run(t testing.TB, path string, rules []*lint.Rule, ids ...string) (*Archive, *lint.Fleet, []lint.Finding) {
+	t.Helper()
 	a, err := ReadArchive(path)
 	if err != nil {
 		t.Fatalf("read fixture: %v", err)
@@ -126,6 +140,11 @@ func Run(t testing.TB, path string, rules []*lint.Rule, ids ...string) (*Archive
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
 	}
+	return a, f, lintFleet(t, path, f, rules, ids...)
+}
+
+func lintFleet(t testing.TB, path string, f *lint.Fleet, rules []*lint.Rule, ids ...string) []lint.Finding {
+	t.Helper()
 	res, err := lint.Run(context.Background(), f, rules, lint.RunOptions{})
 	if err != nil {
 		t.Fatalf("run %s: %v", path, err)
@@ -140,15 +159,18 @@ func Run(t testing.TB, path string, rules []*lint.Rule, ids ...string) (*Archive
 			out = append(out, x)
 		}
 	}
-	return a, out
+	return out
 }
 
 // Check runs a fixture and compares the findings of the given rule IDs with its want section.
 func Check(t *testing.T, path string, rules []*lint.Rule, ids ...string) {
 	t.Helper()
-	a, got := Run(t, path, rules, ids...)
+	a, fleet, got := run(t, path, rules, ids...)
 	if updating() {
 		if err := UpdateWant(path, a.Want, got); err != nil {
+			t.Fatal(err)
+		}
+		if err := updateFixed(path, fleet, got); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -157,6 +179,99 @@ func Check(t *testing.T, path string, rules []*lint.Rule, ids ...string) {
 		t.Fatalf("%s has no -- want -- section", path)
 	}
 	Compare(t, path, a.Want, got)
+	checkFixes(t, path, a, fleet, got, rules, ids...)
+}
+
+// checkFixes applies the fixes of the findings and compares the files
+// with the fixture's fixed/ sections: every changed file must have one,
+// and every fixed/ file must be what the fixes write. The fixed fleet is
+// linted again: its fixes must change nothing (a second --fix is a no-op).
+func checkFixes(t *testing.T, path string, a *Archive, fleet *lint.Fleet, got []lint.Finding, rules []*lint.Rule, ids ...string) {
+	t.Helper()
+	plan, err := lint.PlanFixes(fleet, got)
+	if err != nil {
+		t.Fatalf("%s: %v", filepath.Base(path), err)
+	}
+	if len(plan.Conflicts) > 0 {
+		t.Errorf("%s: %d fixes conflict", filepath.Base(path), len(plan.Conflicts))
+	}
+	for file, data := range plan.Files {
+		want, ok := a.Fixed[file]
+		if !ok {
+			t.Errorf("%s: the fixes change %s but the fixture has no fixed/%s section:\n%s", filepath.Base(path), file, file, data)
+			continue
+		}
+		if string(want) != string(data) {
+			t.Errorf("%s: %s after the fixes:\n%s\nwant:\n%s", filepath.Base(path), file, data, want)
+		}
+	}
+	for file := range a.Fixed {
+		if _, ok := plan.Files[file]; !ok {
+			t.Errorf("%s: fixed/%s is given but no fix changes %s", filepath.Base(path), file, file)
+		}
+	}
+	if len(plan.Files) == 0 {
+		return
+	}
+	fixed := fstest.MapFS{}
+	for name, f := range a.FS {
+		fixed[name] = f
+	}
+	for name, data := range plan.Files {
+		fixed[name] = &fstest.MapFile{Data: data, Mode: 0o644}
+	}
+	again, err := lint.LoadFS(fixed, ".", lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := lint.PlanFixes(again, lintFleet(t, path, again, rules, ids...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for file := range second.Files {
+		t.Errorf("%s: a second round of fixes changes %s again", filepath.Base(path), file)
+	}
+}
+
+// updateFixed rewrites the fixed/ sections from what the fixes write.
+func updateFixed(path string, fleet *lint.Fleet, got []lint.Finding) error {
+	plan, err := lint.PlanFixes(fleet, got)
+	if err != nil {
+		return err
+	}
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		return err
+	}
+	var files []txtar.File
+	var want *txtar.File
+	for _, f := range ar.Files {
+		switch {
+		case strings.HasPrefix(f.Name, "fixed/"):
+		case f.Name == "want":
+			w := f
+			want = &w
+		default:
+			files = append(files, f)
+		}
+	}
+	names := make([]string, 0, len(plan.Files))
+	for name := range plan.Files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		files = append(files, txtar.File{Name: "fixed/" + name, Data: plan.Files[name]})
+	}
+	if want != nil {
+		files = append(files, *want)
+	}
+	ar.Files = files
+	out := txtar.Format(ar)
+	if old, err := os.ReadFile(path); err == nil && string(old) == string(out) {
+		return nil
+	}
+	return os.WriteFile(path, out, 0o644)
 }
 
 // UpdateWant rewrites the want section of the fixture at path so that it

@@ -74,8 +74,9 @@ func colorFor(s lint.Severity) string {
 	return ansiCyan
 }
 
-// Text writes FILE:LINE:COL: SEVERITY: MESSAGE (RULE), related places
-// indented below, and a summary line.
+// Text writes FILE:LINE:COL: SEVERITY: MESSAGE (RULE), " [fixable]" when
+// apimlint lint --fix can resolve it, related places indented below, and
+// a summary line.
 func Text(w io.Writer, r *lint.Result, opts Options) error {
 	ew := &errWriter{w: w}
 	for _, f := range r.Findings {
@@ -83,7 +84,11 @@ func Text(w io.Writer, r *lint.Result, opts Options) error {
 		if opts.Color {
 			sev = colorFor(f.Severity) + ansiBold + sev + ansiReset
 		}
-		ew.printf("%s:%d:%d: %s: %s (%s)\n", f.File, f.Line, f.Column, sev, f.Message, f.Rule)
+		fixable := ""
+		if len(f.Fixes) > 0 {
+			fixable = " [fixable]"
+		}
+		ew.printf("%s:%d:%d: %s: %s (%s)%s\n", f.File, f.Line, f.Column, sev, f.Message, f.Rule, fixable)
 		for _, rel := range f.Related {
 			ew.printf("    %s:%d:%d: %s\n", rel.File, rel.Line, rel.Column, rel.Message)
 		}

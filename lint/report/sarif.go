@@ -95,6 +95,28 @@ type (
 		Locations           []sarifLocation   `json:"locations"`
 		RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		Fixes               []sarifFix        `json:"fixes,omitempty"`
+	}
+	sarifFix struct {
+		Description     sarifMessage          `json:"description"`
+		ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+	}
+	sarifArtifactChange struct {
+		ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
+		Replacements     []sarifReplacement    `json:"replacements"`
+	}
+	sarifReplacement struct {
+		DeletedRegion   sarifFixRegion `json:"deletedRegion"`
+		InsertedContent *sarifContent  `json:"insertedContent,omitempty"`
+	}
+	sarifFixRegion struct {
+		StartLine   int `json:"startLine"`
+		StartColumn int `json:"startColumn"`
+		EndLine     int `json:"endLine"`
+		EndColumn   int `json:"endColumn"`
+	}
+	sarifContent struct {
+		Text string `json:"text"`
 	}
 	sarifLocation struct {
 		ID               *int                  `json:"id,omitempty"`
@@ -194,6 +216,7 @@ func buildSARIF(r *lint.Result, paths *pathMapper, opts Options) sarifLog {
 		// Two findings of one rule on one key (two array elements) get
 		// apart fingerprints, or code scanning merges them into one alert.
 		res.PartialFingerprints = map[string]string{FingerprintKey: fps[i]}
+		res.Fixes = sarifFixes(r, lines, paths, f.Fixes)
 		run.Results = append(run.Results, res)
 	}
 	return sarifLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}}
@@ -353,4 +376,38 @@ func toolVersion() string {
 		return v
 	}
 	return ""
+}
+
+// sarifFixes writes a finding's fixes as SARIF fix objects: one artifact
+// change per file, replacements in the file's UTF-16 columns.
+func sarifFixes(r *lint.Result, lines lineStarts, paths *pathMapper, fixes []lint.SuggestedFix) []sarifFix {
+	var out []sarifFix
+	for _, fx := range fixes {
+		sf := sarifFix{Description: sarifMessage{Text: fx.Message}}
+		byFile := map[string]int{}
+		for _, e := range fx.Edits {
+			i, ok := byFile[e.File]
+			if !ok {
+				i = len(sf.ArtifactChanges)
+				byFile[e.File] = i
+				sf.ArtifactChanges = append(sf.ArtifactChanges, sarifArtifactChange{ArtifactLocation: artifactLocation(paths, e.File)})
+			}
+			startCol, endCol := e.Column, e.EndColumn
+			if r.Fleet != nil {
+				for _, n := range r.Fleet.Nodes {
+					if n.File == e.File {
+						startCol, endCol = lines.utf16Column(n, e.Line, e.Column), lines.utf16Column(n, e.EndLine, e.EndColumn)
+						break
+					}
+				}
+			}
+			rep := sarifReplacement{DeletedRegion: sarifFixRegion{StartLine: e.Line, StartColumn: startCol, EndLine: e.EndLine, EndColumn: endCol}}
+			if e.NewText != "" {
+				rep.InsertedContent = &sarifContent{Text: e.NewText}
+			}
+			sf.ArtifactChanges[i].Replacements = append(sf.ArtifactChanges[i].Replacements, rep)
+		}
+		out = append(out, sf)
+	}
+	return out
 }

@@ -1,0 +1,233 @@
+package lint
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// SuggestedFix is a change that resolves a finding, in the manner of
+// go/analysis: a message and text edits. A rule offers one only when the
+// fleet itself decides the right value (a peer's URL, a port after the
+// target's offset, a unique ID); a fix that needs a human decision is not
+// offered.
+type SuggestedFix struct {
+	Message string     `json:"message"`
+	Edits   []TextEdit `json:"edits"`
+}
+
+// TextEdit replaces the bytes of File from Line:Column up to (not
+// including) EndLine:EndColumn with NewText; an insertion when the two
+// positions are equal. Lines and columns are 1-based; columns count bytes.
+// Start and End are the same span as byte offsets in the file as read.
+type TextEdit struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine"`
+	EndColumn int    `json:"endColumn"`
+	NewText   string `json:"newText"`
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// editAt builds an edit of n's file over the byte span [start, end).
+func editAt(n *Node, start, end int, text string) TextEdit {
+	l1, c1 := lineCol(n.Src, start)
+	l2, c2 := lineCol(n.Src, end)
+	return TextEdit{File: n.File, Line: l1, Column: c1, EndLine: l2, EndColumn: c2, NewText: text, Start: start, End: end}
+}
+
+// offset turns a parser position into a byte offset of src: positions
+// do not count a byte-order mark, which the parser skips.
+func offset(src []byte, pos Position) (int, bool) {
+	base := 0
+	if bytes.HasPrefix(src, bom) {
+		base = len(bom)
+	}
+	line := 1
+	off := base
+	for line < pos.Line {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return 0, false
+		}
+		off += i + 1
+		line++
+	}
+	off += pos.Column - 1
+	if pos.Line < 1 || pos.Column < 1 || off > len(src) {
+		return 0, false
+	}
+	return off, true
+}
+
+// lineCol is the parser's position of a byte offset.
+func lineCol(src []byte, off int) (line, col int) {
+	base := 0
+	if bytes.HasPrefix(src, bom) {
+		base = len(bom)
+	}
+	off = max(off, base)
+	line = 1 + bytes.Count(src[base:off], []byte{'\n'})
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	start = max(start, base)
+	return line, off - start + 1
+}
+
+// ReplaceValue is an edit that writes text in place of a scalar value of
+// n (a key's value or one array element) as it stands in the file. It
+// refuses a value that holds a placeholder: the literal to change is then
+// not in this file.
+func ReplaceValue(n *Node, v *Value, text string) (TextEdit, bool) {
+	if v == nil || v.Kind == KindArray || v.Kind == KindTable || strings.Contains(v.Raw, "$") {
+		return TextEdit{}, false
+	}
+	start, ok := offset(n.Src, v.Pos)
+	if !ok || start+len(v.Raw) > len(n.Src) || string(n.Src[start:start+len(v.Raw)]) != v.Raw {
+		return TextEdit{}, false
+	}
+	return editAt(n, start, start+len(v.Raw), text), true
+}
+
+// SetKey is an edit that adds key = value to table on n: below the table's
+// header when the file has one, else as a new table at the end of the
+// file. valueText is TOML (quote strings with QuoteTOML). It refuses when
+// the key is already written; change its value with ReplaceValue.
+func SetKey(n *Node, table, key, valueText string) (TextEdit, bool) {
+	if n.Get(table+"."+key) != nil || n.SyntaxError != nil {
+		return TextEdit{}, false
+	}
+	// A table whose path, or a prefix of it, is already a value cannot
+	// be opened.
+	for i := range len(table) + 1 {
+		if (i == len(table) || table[i] == '.') && n.Get(table[:i]) != nil {
+			return TextEdit{}, false
+		}
+	}
+	nl := "\n"
+	if bytes.Contains(n.Src, []byte("\r\n")) {
+		nl = "\r\n"
+	}
+	line := key + " = " + valueText + nl
+	if t := n.Table(table); t != nil && !t.Array {
+		start, ok := offset(n.Src, t.Pos)
+		if !ok {
+			return TextEdit{}, false
+		}
+		i := bytes.IndexByte(n.Src[start:], '\n')
+		if i < 0 {
+			return editAt(n, len(n.Src), len(n.Src), nl+line), true
+		}
+		at := start + i + 1
+		return editAt(n, at, at, line), true
+	}
+	if n.HasTable(table) {
+		return TextEdit{}, false // set with dotted keys elsewhere: leave it to a human
+	}
+	text := "[" + table + "]" + nl + line
+	switch {
+	case len(n.Src) == 0:
+	case !bytes.HasSuffix(n.Src, []byte("\n")):
+		text = nl + nl + text
+	default:
+		text = nl + text
+	}
+	return editAt(n, len(n.Src), len(n.Src), text), true
+}
+
+// FixPlan is what applying the fixes of a set of findings does.
+type FixPlan struct {
+	// Files are the new contents of the files that change, by path.
+	Files map[string][]byte
+	// Old are the contents they had.
+	Old map[string][]byte
+	// Applied are the findings whose first fix is applied.
+	Applied []Finding
+	// Conflicts are findings whose fix overlaps one applied before it.
+	Conflicts []Finding
+}
+
+// PlanFixes applies the first fix of every finding that has one to the
+// files of the fleet, in finding order. A fix whose edits overlap edits
+// already taken is left out and reported as a conflict; the rest of the
+// file is still fixed. Nothing is written: see FixPlan.Files.
+func PlanFixes(f *Fleet, findings []Finding) (*FixPlan, error) {
+	plan := &FixPlan{Files: map[string][]byte{}, Old: map[string][]byte{}}
+	src := map[string][]byte{}
+	for _, n := range f.Nodes {
+		src[n.File] = n.Src
+	}
+	taken := map[string][]TextEdit{}
+	for _, x := range findings {
+		if len(x.Fixes) == 0 {
+			continue
+		}
+		fix := x.Fixes[0]
+		ok := true
+		for _, e := range fix.Edits {
+			if _, known := src[e.File]; !known {
+				return nil, fmt.Errorf("fix for %s at %s:%d edits %s, which is not a node file of the fleet", x.Rule, x.File, x.Line, e.File)
+			}
+			for _, t := range taken[e.File] {
+				if overlaps(e, t) {
+					ok = false
+				}
+			}
+		}
+		if !ok {
+			plan.Conflicts = append(plan.Conflicts, x)
+			continue
+		}
+		for _, e := range fix.Edits {
+			taken[e.File] = append(taken[e.File], e)
+		}
+		plan.Applied = append(plan.Applied, x)
+	}
+	for file, edits := range taken {
+		out, err := ApplyEdits(src[file], edits)
+		if err != nil {
+			return nil, fmt.Errorf("fix %s: %w", file, err)
+		}
+		if !bytes.Equal(out, src[file]) {
+			plan.Files[file] = out
+			plan.Old[file] = src[file]
+		}
+	}
+	return plan, nil
+}
+
+// overlaps reports whether two edits touch the same bytes. Insertions at
+// one place do not: they are written in the order given (finding order).
+func overlaps(a, b TextEdit) bool {
+	// An insertion strictly inside a replaced span overlaps it; at either
+	// end of the span it does not.
+	return a.Start < b.End && b.Start < a.End
+}
+
+// ApplyEdits returns src with the edits applied; only the edited bytes
+// change. Overlapping edits are an error.
+func ApplyEdits(src []byte, edits []TextEdit) ([]byte, error) {
+	sorted := slices.Clone(edits)
+	slices.SortStableFunc(sorted, func(a, b TextEdit) int { return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End)) })
+	var out bytes.Buffer
+	last := 0
+	for i, e := range sorted {
+		if e.Start < last || e.End < e.Start || e.End > len(src) {
+			return nil, errors.New("overlapping or out-of-range edits")
+		}
+		if i > 0 && overlaps(sorted[i-1], e) {
+			return nil, errors.New("overlapping edits")
+		}
+		out.Write(src[last:e.Start])
+		out.WriteString(e.NewText)
+		last = e.End
+	}
+	out.Write(src[last:])
+	return out.Bytes(), nil
+}
