@@ -1,0 +1,435 @@
+// Package catalog is WSO2 API Manager's own catalogue of deployment.toml
+// keys, per version (4.0.0–4.7.0) and distribution: every key a
+// config-mapper template reads, with its default, key mapping, inference
+// and unit, and the templates and lines that read it. It is generated from
+// WSO2's config-mapper metadata (see internal/catalog/gen) and embedded.
+//
+// WSO2 silently drops a key no template reads, so a key the catalogue does
+// not know is a key WSO2 ignores.
+package catalog
+
+//go:generate go run ../internal/catalog/gen
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/apimlint/apimlint/internal/catalog/wire"
+)
+
+//go:embed catalog.json.gz
+var embedded []byte
+
+// Distributions from 4.5.0 on; earlier versions have one, DistAll.
+const (
+	DistAll           = "all"
+	DistAllInOne      = "all-in-one-apim"
+	DistControlPlane  = "api-control-plane"
+	DistGateway       = "gateway"
+	DistTrafficManger = "traffic-manager"
+)
+
+// Read is a template that reads a key and the line of its first read.
+type Read struct {
+	Template string // pack path under repository/resources/conf/
+	Line     int
+}
+
+// Key is one key of a set.
+type Key struct {
+	// Path is the catalogue path: "a.b", "a.list[].field" for a field of an
+	// array of tables, "a.open.*" for any key of a table a template
+	// iterates, "database.*.type" for an inference on any table.
+	Path string
+	// Default is the default.json value, decoded (strings, json.Number,
+	// bools, lists, maps); HasDefault tells a null default from none.
+	Default    any
+	HasDefault bool
+	Unit       string   // unit-resolve: "time:s"
+	MapsTo     []string // key-mappings: the internal keys it becomes
+	Reads      []Read
+	from       int
+}
+
+// Sources says where the key comes from: template, default, ref, mapping,
+// infer-trigger, infer-target, unit, excluded-template, identity-proxy.
+func (k *Key) Sources() []string {
+	names := []string{"template", "default", "ref", "mapping", "infer-trigger", "infer-target", "unit", "excluded-template", "identity-proxy"}
+	var out []string
+	for i, n := range names {
+		if k.from&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// ProxyOnly reports a key known only from identity-framework 5.18.248,
+// standing in for the identity-framework this version pins and the
+// metadata lacks.
+func (k *Key) ProxyOnly() bool { return k.from == wire.FromProxy }
+
+// Set is the catalogue of one version and distribution.
+type Set struct {
+	Version, Dist string
+	Provenance    []wire.Provenance
+	keys          map[string]*Key
+	root          *trie
+	open          map[string]bool
+	infer         map[string]map[string]map[string]any
+}
+
+// trie indexes a set's keys by segment, without array markers: the user's
+// a.list[0].field and the catalogue's a.list[].field meet at a/list/field.
+type trie struct {
+	kids map[string]*trie
+	star *trie // a "*" segment: any name
+	keys []*Key
+}
+
+func (t *trie) child(name string) *trie {
+	if name == "*" {
+		if t.star == nil {
+			t.star = &trie{}
+		}
+		return t.star
+	}
+	if t.kids == nil {
+		t.kids = map[string]*trie{}
+	}
+	c := t.kids[name]
+	if c == nil {
+		c = &trie{}
+		t.kids[name] = c
+	}
+	return c
+}
+
+var (
+	loadOnce sync.Once
+	sets     []*Set
+	bySet    map[string]*Set
+	loadErr  error
+)
+
+func load() {
+	loadOnce.Do(func() {
+		var f wire.File
+		zr, err := gzip.NewReader(bytes.NewReader(embedded))
+		if err != nil {
+			loadErr = fmt.Errorf("catalog: %w", err)
+			return
+		}
+		data, err := io.ReadAll(zr)
+		if err != nil {
+			loadErr = fmt.Errorf("catalog: %w", err)
+			return
+		}
+		d := json.NewDecoder(bytes.NewReader(data))
+		d.UseNumber()
+		if err := d.Decode(&f); err != nil {
+			loadErr = fmt.Errorf("catalog: %w", err)
+			return
+		}
+		bySet = map[string]*Set{}
+		for _, ws := range f.Sets {
+			s := &Set{Version: ws.Version, Dist: ws.Dist, Provenance: ws.Sources, keys: map[string]*Key{}, root: &trie{},
+				open: map[string]bool{}, infer: ws.Infer}
+			for _, t := range ws.Open {
+				s.open[t] = true
+			}
+			for _, wk := range ws.Keys {
+				k := &Key{Path: wk.Path, Unit: wk.Unit, MapsTo: wk.MapsTo, from: wk.From}
+				if wk.Default != nil {
+					k.HasDefault = true
+					dd := json.NewDecoder(bytes.NewReader(wk.Default))
+					dd.UseNumber()
+					_ = dd.Decode(&k.Default)
+				}
+				for _, r := range wk.Reads {
+					if r.T >= 0 && r.T < len(f.Templates) {
+						k.Reads = append(k.Reads, Read{Template: f.Templates[r.T], Line: r.L})
+					}
+				}
+				s.keys[k.Path] = k
+				t := s.root
+				for _, seg := range Segments(k.Path) {
+					t = t.child(seg)
+				}
+				t.keys = append(t.keys, k)
+			}
+			sets = append(sets, s)
+			bySet[s.Version+"/"+s.Dist] = s
+		}
+	})
+}
+
+// Err reports a catalogue that could not be read (a broken build).
+func Err() error {
+	load()
+	return loadErr
+}
+
+// Versions lists the versions the catalogue knows, oldest first.
+func Versions() []string {
+	load()
+	var out []string
+	for _, s := range sets {
+		if len(out) == 0 || out[len(out)-1] != s.Version {
+			out = append(out, s.Version)
+		}
+	}
+	return out
+}
+
+// Dists lists the distributions of a version.
+func Dists(version string) []string {
+	load()
+	var out []string
+	for _, s := range sets {
+		if s.Version == version {
+			out = append(out, s.Dist)
+		}
+	}
+	return out
+}
+
+// Get returns the set of a version and distribution. A distribution a
+// version does not have falls back to its only one (versions before 4.5.0
+// ship one pack, "all"); nil when the version is unknown.
+func Get(version, dist string) *Set {
+	load()
+	if s := bySet[version+"/"+dist]; s != nil {
+		return s
+	}
+	if ds := Dists(version); len(ds) == 1 {
+		return bySet[version+"/"+ds[0]]
+	}
+	if dist == "" || dist == DistAll {
+		return bySet[version+"/"+DistAllInOne]
+	}
+	return nil
+}
+
+// DistForRole is the distribution that runs a node of an apimlint role
+// (control-plane, gateway, traffic-manager, key-manager, all-in-one) from
+// 4.5.0 on; "" for roles no distribution runs.
+func DistForRole(role string) string {
+	switch role {
+	case "control-plane", "key-manager":
+		return DistControlPlane
+	case "gateway":
+		return DistGateway
+	case "traffic-manager":
+		return DistTrafficManger
+	case "all-in-one":
+		return DistAllInOne
+	}
+	return ""
+}
+
+// Match is what the catalogue says about one key path.
+type Match struct {
+	Known bool
+	// Keys are the catalogue keys the path matches: itself, a pattern such
+	// as database.*.type, or the open table it lies under (x.*). A path
+	// that is only a table of catalogue keys matches none.
+	Keys []*Key
+	// Closed is false when the catalogue cannot judge the path: its
+	// top-level table is read only by templates the metadata lacks.
+	Closed bool
+	// Known up to Depth segments: the first unknown segment is Depth.
+	Depth int
+}
+
+// Lookup looks a key up in the set of a version and distribution.
+func Lookup(version, dist, key string) (Match, error) {
+	s := Get(version, dist)
+	if s == nil {
+		if err := Err(); err != nil {
+			return Match{}, err
+		}
+		return Match{}, fmt.Errorf("catalog: no version %s (known: %s)", version, strings.Join(Versions(), ", "))
+	}
+	return s.Lookup(key), nil
+}
+
+// Lookup looks up a key path, written as apimlint writes key paths
+// (apim.gateway.environment[0].name, a."quoted.seg") or as the catalogue
+// does ([] and * segments).
+func (s *Set) Lookup(path string) Match {
+	segs := Segments(path)
+	m := Match{Closed: len(segs) > 0 && !s.open[segs[0]]}
+	var walk func(t *trie, i int) bool
+	walk = func(t *trie, i int) bool {
+		if i > m.Depth {
+			m.Depth = i
+		}
+		if i == len(segs) {
+			m.Keys = append(m.Keys, t.keys...)
+			return true
+		}
+		found := false
+		if c := t.kids[segs[i]]; c != nil && walk(c, i+1) {
+			found = true
+		}
+		if t.star != nil {
+			switch {
+			case walk(t.star, i+1):
+				found = true
+			case len(t.star.keys) > 0:
+				// x.*: any key, at any depth, below an open table.
+				m.Keys = append(m.Keys, t.star.keys...)
+				m.Depth = len(segs)
+				found = true
+			}
+		}
+		return found
+	}
+	m.Known = walk(s.root, 0)
+	return m
+}
+
+// Key returns a catalogue key by its exact catalogue path.
+func (s *Set) Key(path string) *Key { return s.keys[path] }
+
+// Keys returns the set's keys, sorted by path.
+func (s *Set) Keys() []*Key {
+	out := make([]*Key, 0, len(s.keys))
+	for _, k := range s.keys {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// Children lists the names the catalogue knows directly under a table
+// (for did-you-mean); "*" when the table is open.
+func (s *Set) Children(table string) []string {
+	t := s.root
+	for _, seg := range Segments(table) {
+		c := t.kids[seg]
+		if c == nil {
+			c = t.star
+		}
+		if c == nil {
+			return nil
+		}
+		t = c
+	}
+	out := make([]string, 0, len(t.kids)+1)
+	for n := range t.kids {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	if t.star != nil {
+		out = append(out, "*")
+	}
+	return out
+}
+
+// Open reports whether the catalogue leaves a top-level table open for
+// this set (it cannot tell its keys).
+func (s *Set) Open(table string) bool { return s.open[table] }
+
+// Default returns the default of a key, if the version has one.
+func (s *Set) Default(path string) (any, bool) {
+	for _, k := range s.Lookup(path).Keys {
+		if k.HasDefault {
+			return k.Default, true
+		}
+	}
+	return nil, false
+}
+
+// ServerRoles lists the server.server_role values the distribution's
+// infer.json knows (and so infers settings for), sorted.
+func (s *Set) ServerRoles() []string {
+	var out []string
+	for v := range s.infer["server.server_role"] {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Inferred returns what infer.json sets when key has value (nil if
+// nothing). Triggers with a "*" segment (database.*.type) match any name.
+func (s *Set) Inferred(key, value string) map[string]any {
+	segs := Segments(key)
+	for trig, byVal := range s.infer {
+		ts := Segments(trig)
+		if len(ts) != len(segs) {
+			continue
+		}
+		ok := true
+		for i := range ts {
+			if ts[i] != "*" && ts[i] != segs[i] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			if m := byVal[value]; m != nil {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+// Segments splits a key path into names: quotes removed, array markers
+// and indexes dropped.
+func Segments(p string) []string {
+	var out []string
+	i := 0
+	for i < len(p) {
+		var name string
+		if p[i] == '"' {
+			j := i + 1
+			for j < len(p) && p[j] != '"' {
+				if p[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(p) {
+				return append(out, p[i+1:])
+			}
+			if u, err := strconv.Unquote(p[i : j+1]); err == nil {
+				name = u
+			} else {
+				name = p[i+1 : j]
+			}
+			i = j + 1
+		} else {
+			j := i
+			for j < len(p) && p[j] != '.' && p[j] != '[' {
+				j++
+			}
+			name = p[i:j]
+			i = j
+		}
+		for i < len(p) && p[i] == '[' {
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				i = len(p)
+				break
+			}
+			i += j + 1
+		}
+		out = append(out, name)
+		if i < len(p) && p[i] == '.' {
+			i++
+		}
+	}
+	return out
+}
