@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apimlint/apimlint/internal/catalog/wire"
 )
@@ -85,7 +86,13 @@ type Set struct {
 	root          *trie
 	open          map[string]bool
 	infer         map[string]map[string]map[string]any
+	// lookups memoises Lookup: every node of a fleet asks for the same
+	// paths. It is bounded, so a long-running watcher does not grow it.
+	lookups sync.Map // path -> Match
+	nLookup atomic.Int64
 }
+
+const lookupMemoMax = 1 << 16
 
 // trie indexes a set's keys by segment, without array markers: the user's
 // a.list[0].field and the catalogue's a.list[].field meet at a/list/field.
@@ -266,6 +273,19 @@ func Lookup(version, dist, key string) (Match, error) {
 // (apim.gateway.environment[0].name, a."quoted.seg") or as the catalogue
 // does ([] and * segments).
 func (s *Set) Lookup(path string) Match {
+	if m, ok := s.lookups.Load(path); ok {
+		return m.(Match)
+	}
+	m := s.lookup(path)
+	if s.nLookup.Load() < lookupMemoMax {
+		if _, loaded := s.lookups.LoadOrStore(path, m); !loaded {
+			s.nLookup.Add(1)
+		}
+	}
+	return m
+}
+
+func (s *Set) lookup(path string) Match {
 	segs := Segments(path)
 	m := Match{Closed: len(segs) > 0 && !s.open[segs[0]]}
 	var walk func(t *trie, i int) bool

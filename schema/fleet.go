@@ -11,6 +11,7 @@ import (
 	"sync"
 	"weak"
 
+	"github.com/apimlint/apimlint/fleetversion"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -138,6 +139,7 @@ func Check(f *lint.Fleet) []lint.Finding {
 			defer wg.Done()
 			for i := range next {
 				per[i] = s.Check(f.Nodes[i])
+				per[i] = append(per[i], CatalogueFindings(f.Nodes[i], fleetversion.For(f, f.Nodes[i]), per[i])...)
 			}
 		}()
 	}
