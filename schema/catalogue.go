@@ -118,8 +118,17 @@ func unreadFinding(n *lint.Node, k *lint.Key, v fleetversion.Version, sets []*ca
 	}
 	pos := k.Pos
 	if depth < len(segs)-1 {
-		if t := n.Table(prefix); t != nil {
-			pos = t.Pos
+		// An unknown table: point at the header the key is written under,
+		// when that header lies at or below the unknown part.
+		var best *lint.Table
+		for _, t := range n.Tables {
+			under := t.Path == prefix || strings.HasPrefix(t.Path, prefix+".") || strings.HasPrefix(t.Path, prefix+"[")
+			if under && strings.HasPrefix(k.Path, t.Path+".") && (best == nil || len(t.Path) > len(best.Path)) {
+				best = t
+			}
+		}
+		if best != nil {
+			pos = best.Pos
 		}
 	}
 	f := lint.At(n, pos, prefix, "%s", msg)
