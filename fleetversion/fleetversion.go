@@ -93,6 +93,17 @@ func (v Version) CheckSets() []*catalog.Set {
 	return all.Sets()
 }
 
+// Judged returns the one version a node is judged on, and its sets, when
+// the version is declared or inferred for sure; rules that tell a node its
+// key is stale (key-renamed, key-removed) need that certainty. Key-manager
+// nodes are never judged (they may be Identity Server).
+func (v Version) Judged() (string, []*catalog.Set, bool) {
+	if !v.Sure() || v.keyManager || v.Source == SourceNone {
+		return "", nil, false
+	}
+	return v.Candidates[0], v.Sets(), true
+}
+
 // Normalize reads a declared version: "4.6", "v4.6.0" and
 // "4.7.0-SNAPSHOT" all name a catalogue version.
 func Normalize(s string) string {
@@ -207,7 +218,7 @@ func infer(n *lint.Node) ([]string, string) {
 		}
 	}
 	if len(ev) == 0 {
-		return cands, fmt.Sprintf("no key tells the versions apart: checked against all of %s–%s", vs[0], vs[len(vs)-1])
+		return cands, fmt.Sprintf("no key tells the versions apart (%s–%s)", vs[0], vs[len(vs)-1])
 	}
 	sort.Slice(ev, func(i, j int) bool { return ev[i].key < ev[j].key })
 	var parts []string
@@ -226,7 +237,7 @@ func infer(n *lint.Node) ([]string, string) {
 	}
 	why := "from keys only some versions read: " + strings.Join(parts, ", ") + more
 	if len(cands) > 1 {
-		why += "; unsure, so checked against the union of " + span(cands)
+		why += "; unsure between " + span(cands)
 	}
 	return cands, why
 }

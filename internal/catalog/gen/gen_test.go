@@ -101,3 +101,16 @@ func TestCommittedCatalogueIsFresh(t *testing.T) {
 		t.Error("catalog/catalog.json.gz is stale: run go generate ./catalog")
 	}
 }
+
+func TestDotted(t *testing.T) {
+	for in, want := range map[string]string{
+		"apim.key_manager.service_url":                     "apim.key_manager.service_url",
+		"database.$1.type":                                 "database.*.type",
+		"system.parameter.'org.wso2.CipherTransformation'": `system.parameter."org.wso2.CipherTransformation"`,
+		"server.base_path,":                                `server."base_path,"`,
+	} {
+		if got := dotted(in); got != want {
+			t.Errorf("dotted(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

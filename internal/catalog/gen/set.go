@@ -217,16 +217,36 @@ func (b *setBuilder) addRefs(v any) {
 	}
 }
 
-// dotted turns a config-mapper key ("a.b", "database.$1.type") into a
-// catalogue path: segments quoted as apimlint quotes them, $1 as "*".
+// dotted turns a config-mapper key ("a.b", "database.$1.type",
+// "system.parameter.'org.wso2.CipherTransformation'") into a catalogue
+// path: segments quoted as apimlint quotes them, $1 as "*". A single-quoted
+// segment is one name with dots in it, as config-mapper's TOML reader
+// writes a quoted TOML key.
 func dotted(key string) string {
-	parts := strings.Split(key, ".")
-	for i, p := range parts {
-		switch {
-		case p == "$1" || p == "*":
-			parts[i] = "*"
+	var parts []string
+	for len(key) > 0 {
+		var seg string
+		if key[0] == '\'' {
+			end := strings.IndexByte(key[1:], '\'')
+			if end < 0 {
+				seg, key = key[1:], ""
+			} else {
+				seg, key = key[1:1+end], key[2+end:]
+			}
+			key = strings.TrimPrefix(key, ".")
+		} else {
+			i := strings.IndexByte(key, '.')
+			if i < 0 {
+				seg, key = key, ""
+			} else {
+				seg, key = key[:i], key[i+1:]
+			}
+		}
+		switch seg {
+		case "$1", "*":
+			parts = append(parts, "*")
 		default:
-			parts[i] = quoteSeg(p)
+			parts = append(parts, quoteSeg(seg))
 		}
 	}
 	return strings.Join(parts, ".")
