@@ -171,3 +171,24 @@ func atoi(s string) int {
 	}
 	return n
 }
+
+// Entry is what one set says about a key path.
+type Entry struct {
+	Set   *Set
+	Match Match
+}
+
+// Across looks a key path up in every set of every version, oldest first;
+// dist "" means every distribution, else that distribution (versions
+// before 4.5.0 have only "all").
+func Across(dist, path string) []Entry {
+	load()
+	var out []Entry
+	for _, s := range sets {
+		if dist != "" && s.Dist != dist && s.Dist != DistAll {
+			continue
+		}
+		out = append(out, Entry{Set: s, Match: s.Lookup(path)})
+	}
+	return out
+}

@@ -15,7 +15,7 @@ import (
 func init() {
 	addCommand(&command{name: "rules", usage: "[--format text|json|markdown]", summary: "list the rules", run: runRules})
 	addCommand(&command{name: "nodes", usage: "[--format text|json] PATH...", summary: "list the nodes: role, its source, addresses, ports", run: runNodes})
-	addCommand(&command{name: "explain", usage: "RULE", summary: "explain a rule: what, why, example, fix", run: runExplain})
+	addCommand(&command{name: "explain", usage: "RULE|KEY", summary: "explain a rule (what, why, example, fix) or a deployment.toml key", run: runExplain})
 }
 
 func runRules(env *cliEnv, args []string) int {
@@ -83,7 +83,11 @@ func runExplain(env *cliEnv, args []string) int {
 		r, ok = extraRule(ids[0])
 	}
 	if !ok {
-		return usageError(env, "unknown rule %q; `apimlint rules` lists them", ids[0])
+		if doc := ExplainKey(ids[0]); doc != "" {
+			fmt.Fprint(env.stdout, doc)
+			return exitOK
+		}
+		return usageError(env, "unknown rule or key %q; `apimlint rules` lists the rules, `apimlint keys` the keys", ids[0])
 	}
 	fmt.Fprint(env.stdout, Explain(r))
 	return exitOK
