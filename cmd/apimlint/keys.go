@@ -101,7 +101,7 @@ func runKeys(env *cliEnv, args []string) int {
 			if typ == "" {
 				typ = "-"
 			}
-			by := "-"
+			var by string
 			if len(j.ReadBy) > 0 {
 				by = j.ReadBy[0]
 				if len(j.ReadBy) > 1 {
