@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,14 +51,28 @@ type Key struct {
 	// array of tables, "a.open.*" for any key of a table a template
 	// iterates, "database.*.type" for an inference on any table.
 	Path string
-	// Default is the default.json value, decoded (strings, json.Number,
-	// bools, lists, maps); HasDefault tells a null default from none.
-	Default    any
-	HasDefault bool
-	Unit       string   // unit-resolve: "time:s"
-	MapsTo     []string // key-mappings: the internal keys it becomes
-	Reads      []Read
-	from       int
+	Unit   string   // unit-resolve: "time:s"
+	MapsTo []string // key-mappings: the internal keys it becomes
+	Reads  []Read
+	from   int
+	// rawDefault is the default.json value as JSON ("" for none), decoded
+	// on demand: few keys' defaults are ever asked for.
+	rawDefault string
+}
+
+// Default returns the default.json value, decoded (strings, json.Number,
+// bools, lists, maps), and whether there is one (a null default is one).
+func (k *Key) Default() (any, bool) {
+	if k.rawDefault == "" {
+		return nil, false
+	}
+	var v any
+	d := json.NewDecoder(strings.NewReader(k.rawDefault))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
 }
 
 // Sources says where the key comes from: template, default, ref, mapping,
@@ -85,7 +100,11 @@ type Set struct {
 	keys          map[string]*Key
 	root          *trie
 	open          map[string]bool
-	infer         map[string]map[string]map[string]any
+	// infer is infer.json, decoded on first use: only rules about
+	// server_role and effective values ask for it.
+	inferOnce sync.Once
+	inferRaw  json.RawMessage
+	infer     map[string]map[string]map[string]any
 	// lookups memoises Lookup: every node of a fleet asks for the same
 	// paths. It is bounded, so a long-running watcher does not grow it.
 	lookups sync.Map // path -> Match
@@ -124,12 +143,21 @@ var (
 	loadOnce sync.Once
 	sets     []*Set
 	bySet    map[string]*Set
+	versions []string            // oldest first
+	dists    map[string][]string // version -> its distributions
 	loadErr  error
 )
 
 func load() {
 	loadOnce.Do(func() {
-		var f wire.File
+		// The wire format, with infer.json left raw (see Set.inferRaw).
+		var f struct {
+			wire.File
+			Sets []struct {
+				wire.Set
+				Infer json.RawMessage `json:"infer"`
+			} `json:"sets"`
+		}
 		zr, err := gzip.NewReader(bytes.NewReader(embedded))
 		if err != nil {
 			loadErr = fmt.Errorf("catalog: %w", err)
@@ -140,26 +168,37 @@ func load() {
 			loadErr = fmt.Errorf("catalog: %w", err)
 			return
 		}
-		d := json.NewDecoder(bytes.NewReader(data))
-		d.UseNumber()
-		if err := d.Decode(&f); err != nil {
+		if err := json.Unmarshal(data, &f); err != nil {
 			loadErr = fmt.Errorf("catalog: %w", err)
 			return
 		}
+		segs := make([][]string, len(f.Paths)) // each path split once for all sets
+		for i, p := range f.Paths {
+			segs[i] = Segments(p)
+		}
+		pathIndex := make(map[string]int, len(f.Paths))
+		for i, p := range f.Paths {
+			pathIndex[p] = i
+		}
 		bySet = map[string]*Set{}
 		for _, ws := range f.Sets {
-			s := &Set{Version: ws.Version, Dist: ws.Dist, Provenance: ws.Sources, keys: map[string]*Key{}, root: &trie{},
-				open: map[string]bool{}, infer: ws.Infer}
+			s := &Set{Version: ws.Version, Dist: ws.Dist, Provenance: ws.Sources, root: &trie{},
+				open: map[string]bool{}, inferRaw: ws.Infer}
 			for _, t := range ws.Open {
 				s.open[t] = true
 			}
-			for _, wk := range ws.Keys {
-				k := &Key{Path: wk.Path, Unit: wk.Unit, MapsTo: wk.MapsTo, from: wk.From}
-				if wk.Default != nil {
-					k.HasDefault = true
-					dd := json.NewDecoder(bytes.NewReader(wk.Default))
-					dd.UseNumber()
-					_ = dd.Decode(&k.Default)
+			wkeys, err := wire.DecodeKeys(ws.Keys, f.Paths)
+			if err != nil {
+				loadErr = fmt.Errorf("catalog: %s/%s: %w", ws.Version, ws.Dist, err)
+				return
+			}
+			s.keys = make(map[string]*Key, len(wkeys))
+			all := make([]Key, len(wkeys))
+			for i, wk := range wkeys {
+				k := &all[i]
+				*k = Key{Path: wk.Path, Unit: wk.Unit, MapsTo: wk.MapsTo, from: wk.From, rawDefault: wk.Default}
+				if len(wk.Reads) > 0 {
+					k.Reads = make([]Read, 0, len(wk.Reads))
 				}
 				for _, r := range wk.Reads {
 					if r.T >= 0 && r.T < len(f.Templates) {
@@ -168,13 +207,20 @@ func load() {
 				}
 				s.keys[k.Path] = k
 				t := s.root
-				for _, seg := range Segments(k.Path) {
+				for _, seg := range segs[pathIndex[k.Path]] {
 					t = t.child(seg)
 				}
 				t.keys = append(t.keys, k)
 			}
 			sets = append(sets, s)
 			bySet[s.Version+"/"+s.Dist] = s
+		}
+		dists = map[string][]string{}
+		for _, s := range sets {
+			if len(versions) == 0 || versions[len(versions)-1] != s.Version {
+				versions = append(versions, s.Version)
+			}
+			dists[s.Version] = append(dists[s.Version], s.Dist)
 		}
 	})
 }
@@ -188,25 +234,13 @@ func Err() error {
 // Versions lists the versions the catalogue knows, oldest first.
 func Versions() []string {
 	load()
-	var out []string
-	for _, s := range sets {
-		if len(out) == 0 || out[len(out)-1] != s.Version {
-			out = append(out, s.Version)
-		}
-	}
-	return out
+	return slices.Clone(versions)
 }
 
 // Dists lists the distributions of a version.
 func Dists(version string) []string {
 	load()
-	var out []string
-	for _, s := range sets {
-		if s.Version == version {
-			out = append(out, s.Dist)
-		}
-	}
-	return out
+	return slices.Clone(dists[version])
 }
 
 // Get returns the set of a version and distribution. A distribution a
@@ -217,7 +251,7 @@ func Get(version, dist string) *Set {
 	if s := bySet[version+"/"+dist]; s != nil {
 		return s
 	}
-	if ds := Dists(version); len(ds) == 1 {
+	if ds := dists[version]; len(ds) == 1 {
 		return bySet[version+"/"+ds[0]]
 	}
 	if dist == "" || dist == DistAll {
@@ -363,8 +397,8 @@ func (s *Set) Open(table string) bool { return s.open[table] }
 // Default returns the default of a key, if the version has one.
 func (s *Set) Default(path string) (any, bool) {
 	for _, k := range s.Lookup(path).Keys {
-		if k.HasDefault {
-			return k.Default, true
+		if v, ok := k.Default(); ok {
+			return v, true
 		}
 	}
 	return nil, false
@@ -374,7 +408,7 @@ func (s *Set) Default(path string) (any, bool) {
 // infer.json knows (and so infers settings for), sorted.
 func (s *Set) ServerRoles() []string {
 	var out []string
-	for v := range s.infer["server.server_role"] {
+	for v := range s.inferences()["server.server_role"] {
 		out = append(out, v)
 	}
 	sort.Strings(out)
@@ -385,7 +419,7 @@ func (s *Set) ServerRoles() []string {
 // nothing). Triggers with a "*" segment (database.*.type) match any name.
 func (s *Set) Inferred(key, value string) map[string]any {
 	segs := Segments(key)
-	for trig, byVal := range s.infer {
+	for trig, byVal := range s.inferences() {
 		ts := Segments(trig)
 		if len(ts) != len(segs) {
 			continue
@@ -404,6 +438,15 @@ func (s *Set) Inferred(key, value string) map[string]any {
 		}
 	}
 	return nil
+}
+
+func (s *Set) inferences() map[string]map[string]map[string]any {
+	s.inferOnce.Do(func() {
+		if len(s.inferRaw) > 0 {
+			_ = json.Unmarshal(s.inferRaw, &s.infer) // written by the generator from valid JSON
+		}
+	})
+	return s.infer
 }
 
 // Segments splits a key path into names: quotes removed, array markers

@@ -8,6 +8,7 @@ package fleetversion
 
 import (
 	"fmt"
+	"hash/maphash"
 	"runtime"
 	"sort"
 	"strings"
@@ -60,18 +61,44 @@ func (v Version) String() string {
 
 // Sets returns the catalogue sets the node is checked against.
 func (v Version) Sets() []*catalog.Set {
+	return setsFor(v.Candidates, v.Dists)
+}
+
+// setsMemo keeps the sets of each (versions, distributions) pair: every
+// node asks, and a fleet has only a few distinct pairs.
+var setsMemo sync.Map // uint64 -> []*catalog.Set
+
+func setsFor(versions, dists []string) []*catalog.Set {
+	var h maphash.Hash
+	h.SetSeed(memoSeed)
+	for _, x := range versions {
+		h.WriteString(x)
+		h.WriteByte(0)
+	}
+	h.WriteByte(1)
+	for _, x := range dists {
+		h.WriteString(x)
+		h.WriteByte(0)
+	}
+	key := h.Sum64()
+	if s, ok := setsMemo.Load(key); ok {
+		return s.([]*catalog.Set)
+	}
 	var out []*catalog.Set
 	seen := map[*catalog.Set]bool{}
-	for _, ver := range v.Candidates {
-		for _, d := range v.Dists {
+	for _, ver := range versions {
+		for _, d := range dists {
 			if s := catalog.Get(ver, d); s != nil && !seen[s] {
 				seen[s] = true
 				out = append(out, s)
 			}
 		}
 	}
+	setsMemo.Store(key, out) // bounded: versions × distributions
 	return out
 }
+
+var memoSeed = maphash.MakeSeed()
 
 // CheckSets returns the sets a key must be unread by in all to be unknown.
 // A declared version is checked against itself. An inferred one is
@@ -88,9 +115,7 @@ func (v Version) CheckSets() []*catalog.Set {
 	if v.Source != SourceInferred {
 		return v.Sets()
 	}
-	all := v
-	all.Candidates = catalog.Versions()
-	return all.Sets()
+	return setsFor(catalog.Versions(), v.Dists)
 }
 
 // Judged returns the one version a node is judged on, and its sets, when
@@ -151,7 +176,7 @@ func Of(cfg *lint.Config, n *lint.Node) Version {
 		return v
 	}
 	v.Source = SourceInferred
-	v.Candidates, v.Why = infer(n)
+	v.Candidates, v.Why = inferMemoised(n)
 	return v
 }
 
@@ -172,6 +197,39 @@ func dists(n *lint.Node) []string {
 	return out
 }
 
+// inferMemo keeps inference results by the node's key paths: nodes of
+// one role in a fleet mostly set the same keys. Bounded like the others.
+var (
+	inferMemo  sync.Map // uint64 -> inference
+	nInferMemo atomic.Int64
+)
+
+type inference struct {
+	cands []string
+	why   string
+}
+
+func inferMemoised(n *lint.Node) ([]string, string) {
+	var h maphash.Hash
+	h.SetSeed(memoSeed)
+	for _, k := range n.Keys {
+		h.WriteString(k.Path)
+		h.WriteByte(0)
+	}
+	key := h.Sum64()
+	if r, ok := inferMemo.Load(key); ok {
+		r := r.(inference)
+		return r.cands, r.why
+	}
+	cands, why := infer(n)
+	if nInferMemo.Load() < 1<<12 {
+		if _, loaded := inferMemo.LoadOrStore(key, inference{cands, why}); !loaded {
+			nInferMemo.Add(1)
+		}
+	}
+	return cands, why
+}
+
 // infer picks the versions whose templates explain the node's keys best:
 // those that leave the fewest of its keys unread, counting only keys some
 // version reads and another does not.
@@ -183,19 +241,25 @@ func infer(n *lint.Node) ([]string, string) {
 		read []bool
 	}
 	var ev []evidence
-	seen := map[string]bool{}
+	var seen map[string]bool
 	for _, k := range n.Keys {
-		segs := catalog.Segments(k.Path)
-		norm := strings.Join(segs, "\x00")
-		if seen[norm] {
-			continue
+		r := readVector(k.Path)
+		if strings.IndexByte(k.Path, '[') >= 0 {
+			// Elements of an array of tables repeat one key: count it once.
+			// Other paths are unique in a node already.
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			if seen[r.norm] {
+				continue
+			}
+			seen[r.norm] = true
 		}
-		seen[norm] = true
-		read := readVector(norm, k.Path)
+		read := r.read
 		some, all := false, true
-		for _, r := range read {
-			some = some || r
-			all = all && r
+		for _, x := range read {
+			some = some || x
+			all = all && x
 		}
 		if !some || all {
 			continue
@@ -261,28 +325,35 @@ func span(vs []string) string {
 	return strings.Join(vs, ", ")
 }
 
-// readVectors memoises which versions read a key, by its path without
-// array indexes: the nodes of a fleet repeat the same keys.
+// readVectors memoises which versions read a key, by its path: the nodes
+// of a fleet repeat the same keys.
 var (
-	readVectors sync.Map // string -> []bool
+	readVectors sync.Map // path -> readVec
 	nVectors    atomic.Int64
 )
 
-func readVector(norm, path string) []bool {
-	if r, ok := readVectors.Load(norm); ok {
-		return r.([]bool)
+// readVec is which versions read a key, and the key without array
+// indexes (the same key for every element of an array of tables).
+type readVec struct {
+	norm string
+	read []bool
+}
+
+func readVector(path string) readVec {
+	if r, ok := readVectors.Load(path); ok {
+		return r.(readVec)
 	}
 	vs := catalog.Versions()
-	read := make([]bool, len(vs))
+	r := readVec{norm: strings.Join(catalog.Segments(path), "\x00"), read: make([]bool, len(vs))}
 	for i, ver := range vs {
-		read[i] = readBy(ver, path)
+		r.read[i] = readBy(ver, path)
 	}
 	if nVectors.Load() < 1<<16 {
-		if _, loaded := readVectors.LoadOrStore(norm, read); !loaded {
+		if _, loaded := readVectors.LoadOrStore(path, r); !loaded {
 			nVectors.Add(1)
 		}
 	}
-	return read
+	return r
 }
 
 // readBy reports whether any distribution of a version reads a key
@@ -339,16 +410,61 @@ func All(f *lint.Fleet) map[*lint.Node]Version {
 
 // Unread reports whether no template of the node's candidate versions and
 // distributions reads a key, where the catalogue can judge it (its table
-// is closed in every set). sets come from Version.Sets.
+// is closed in every set). sets come from Version.Sets or CheckSets.
 func Unread(sets []*catalog.Set, path string) bool {
 	if len(sets) == 0 {
 		return false
 	}
+	c := checkerFor(sets)
+	if r, ok := c.memo.Load(path); ok {
+		return r.(bool)
+	}
+	unread := true
 	for _, s := range sets {
 		m := s.Lookup(path)
 		if m.Known || !m.Closed {
-			return false
+			unread = false
+			break
 		}
 	}
-	return true
+	if c.n.Load() < 1<<16 {
+		if _, loaded := c.memo.LoadOrStore(path, unread); !loaded {
+			c.n.Add(1)
+		}
+	}
+	return unread
+}
+
+// checker memoises Unread for one list of sets: a node's keys are looked
+// up in up to eight sets, and the nodes of a fleet share their lists.
+type checker struct {
+	memo sync.Map // path -> bool
+	n    atomic.Int64
+}
+
+var (
+	checkers  sync.Map // checkerKey -> *checker
+	nCheckers atomic.Int64
+)
+
+// checkerKey names a slice of sets by its backing array: setsFor hands out
+// one shared slice per (versions, distributions), so nodes share checkers.
+type checkerKey struct {
+	first **catalog.Set
+	n     int
+}
+
+func checkerFor(sets []*catalog.Set) *checker {
+	k := checkerKey{&sets[0], len(sets)}
+	if c, ok := checkers.Load(k); ok {
+		return c.(*checker)
+	}
+	if nCheckers.Load() >= 256 {
+		return &checker{} // slices from elsewhere: not memoised past a bound
+	}
+	c, loaded := checkers.LoadOrStore(k, &checker{})
+	if !loaded {
+		nCheckers.Add(1)
+	}
+	return c.(*checker)
 }

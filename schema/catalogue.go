@@ -25,18 +25,24 @@ func CatalogueFindings(n *lint.Node, v fleetversion.Version, already []lint.Find
 	if len(sets) == 0 {
 		return nil
 	}
-	reported := map[string]bool{}
-	for _, f := range already {
-		if f.Rule == RuleUnknownKey && f.Key != "" {
-			reported[f.Key] = true
-		}
-	}
+	var reported map[string]bool // built on the first unread key: most nodes have none
 	var out []lint.Finding
 	for _, k := range n.Keys {
 		if k.Value != nil && k.Value.Kind == lint.KindTable {
 			continue
 		}
-		if coveredBy(reported, k.Path) || !fleetversion.Unread(sets, k.Path) {
+		if !fleetversion.Unread(sets, k.Path) {
+			continue
+		}
+		if reported == nil {
+			reported = map[string]bool{}
+			for _, f := range already {
+				if f.Rule == RuleUnknownKey && f.Key != "" {
+					reported[f.Key] = true
+				}
+			}
+		}
+		if coveredBy(reported, k.Path) {
 			continue
 		}
 		if explainedElsewhere(v, k.Path) {

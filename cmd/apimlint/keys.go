@@ -62,8 +62,8 @@ func runKeys(env *cliEnv, args []string) int {
 			continue
 		}
 		j := keyJSON{Key: k.Path, Unit: k.Unit, MapsTo: k.MapsTo, Sources: k.Sources(), ReadBy: []string{}}
-		if k.HasDefault {
-			j.Default = k.Default
+		if d, ok := k.Default(); ok {
+			j.Default = d
 		}
 		if sch != nil {
 			j.Type = sch.TypeOf(role, k.Path)
@@ -170,8 +170,8 @@ func ExplainKey(key string) string {
 		if first.Path != key {
 			fmt.Fprintf(&b, "Catalogue entry: %s\n", first.Path)
 		}
-		if first.HasDefault {
-			d, _ := json.Marshal(first.Default)
+		if v, ok := first.Default(); ok {
+			d, _ := json.Marshal(v)
 			fmt.Fprintf(&b, "Default: %s\n", d)
 		}
 		if first.Unit != "" {

@@ -28,8 +28,12 @@ func set(t *testing.T, f *wire.File, name string) map[string]wire.Key {
 	t.Helper()
 	for _, s := range f.Sets {
 		if s.Version+"/"+s.Dist == name {
+			keys, err := wire.DecodeKeys(s.Keys, f.Paths)
+			if err != nil {
+				t.Fatal(err)
+			}
 			m := map[string]wire.Key{}
-			for _, k := range s.Keys {
+			for _, k := range keys {
 				m[k.Path] = k
 			}
 			return m
@@ -69,7 +73,7 @@ func TestBuild(t *testing.T) {
 	if _, ok := gw46["apim.event_hub.event_listening_endpoint"]; ok {
 		t.Error("a misspelt key is in the catalogue")
 	}
-	if k := set(t, f, "4.0.0/all")["server.default_cache_timeout"]; string(k.Default) != `"15"` {
+	if k := set(t, f, "4.0.0/all")["server.default_cache_timeout"]; k.Default != `"15"` {
 		t.Errorf("server.default_cache_timeout default = %s, want \"15\"", k.Default)
 	}
 	// integration.transaction_counter became apim.transaction_counter in 4.4.

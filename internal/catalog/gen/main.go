@@ -46,9 +46,9 @@ func main() {
 	}
 	n := 0
 	for _, s := range f.Sets {
-		n += len(s.Keys)
+		n += strings.Count(s.Keys, "\n")
 	}
-	fmt.Printf("gen: %d sets, %d keys, %d templates, %d bytes -> %s\n", len(f.Sets), n, len(f.Templates), len(data), *out)
+	fmt.Printf("gen: %d sets, %d keys (%d distinct paths), %d templates, %d bytes -> %s\n", len(f.Sets), n, len(f.Paths), len(f.Templates), len(data), *out)
 }
 
 // repoRoot is the directory of go.mod above the working directory.
@@ -164,6 +164,7 @@ func build(meta string) (*wire.File, error) {
 	}
 	g := &generator{meta: meta, tmplIndex: map[string]int{}, parsed: map[string]parsedFile{}}
 	f := &wire.File{}
+	var setKeys [][]wire.Key // per set, in f.Sets order
 
 	// The proxy: identity-framework keys of 4.1.0, and the top-level tables
 	// only identity-framework files read there (left open where missing).
@@ -210,6 +211,7 @@ func build(meta string) (*wire.File, error) {
 			}
 		}
 		out := wire.Set{Version: version, Dist: dist, Infer: b.infer, Mappings: b.mappings}
+		var keys []wire.Key
 		if strings.Contains(s["carbon-identity-framework"], "NOT AVAILABLE") {
 			for p := range proxy.keys {
 				b.add(p, wire.FromProxy)
@@ -220,13 +222,31 @@ func build(meta string) (*wire.File, error) {
 			sort.Strings(out.Open)
 		}
 		for _, k := range b.keys {
-			out.Keys = append(out.Keys, *k)
+			keys = append(keys, *k)
 		}
-		sort.Slice(out.Keys, func(i, j int) bool { return out.Keys[i].Path < out.Keys[j].Path })
+		sort.Slice(keys, func(i, j int) bool { return keys[i].Path < keys[j].Path })
 		out.Sources = provenance(rs)
 		f.Sets = append(f.Sets, out)
+		setKeys = append(setKeys, keys)
 	}
 	f.Templates = g.templates
+	// Paths once for all sets, sorted; each set's keys refer to them.
+	index := map[string]int{}
+	for _, ks := range setKeys {
+		for _, k := range ks {
+			index[k.Path] = 0
+		}
+	}
+	for p := range index {
+		f.Paths = append(f.Paths, p)
+	}
+	sort.Strings(f.Paths)
+	for i, p := range f.Paths {
+		index[p] = i
+	}
+	for i, ks := range setKeys {
+		f.Sets[i].Keys = wire.EncodeKeys(ks, index)
+	}
 	return f, nil
 }
 

@@ -120,12 +120,12 @@ func (b *setBuilder) addFile(r manifestRow) error {
 	case "default":
 		for key, v := range m {
 			k := b.add(dotted(key), wire.FromDefault)
-			if k.Default == nil {
+			if k.Default == "" {
 				raw, err := json.Marshal(v)
 				if err != nil {
 					return fmt.Errorf("%s: %s: %w", r.local, key, err)
 				}
-				k.Default = raw
+				k.Default = string(raw)
 			}
 			b.addRefs(v)
 		}
