@@ -50,7 +50,7 @@ type Key struct {
 	// Path is the catalogue path: "a.b", "a.list[].field" for a field of an
 	// array of tables, "a.open.*" for any key of a table a template
 	// iterates, "database.*.type" for an inference on any table.
-	Path string
+	Path   string
 	Unit   string   // unit-resolve: "time:s"
 	MapsTo []string // key-mappings: the internal keys it becomes
 	Reads  []Read
