@@ -90,3 +90,30 @@ func TestNodesVersion(t *testing.T) {
 		t.Errorf("schema print does not state the version:\n%.300s", out)
 	}
 }
+
+func TestDiffSaysDefault(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"gw-1/deployment.toml": "# apimlint: role=gateway\n[server]\nhostname = \"gw\"\n\n[apim.event_hub]\nevent_type = \"Thrift\"\n\n[super_admin]\npassword = \"s3cret-value\"\n",
+		"gw-2/deployment.toml": "# apimlint: role=gateway\n[server]\nhostname = \"gw\"\n",
+		".apimlint.toml":       "[fleet]\nversion = \"4.6.0\"\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, code := apimlint(t, "diff", "--fleet", dir, "gw-1", "gw-2")
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "- apim.event_hub.event_type (only in a)") || !strings.Contains(out, `b (not written: default of WSO2 API Manager 4.6.0) "Binary"`) {
+		t.Errorf("diff does not say b relies on the default:\n%s", out)
+	}
+	if strings.Contains(out, "s3cret-value") {
+		t.Fatal("secret in diff output")
+	}
+}
