@@ -138,7 +138,7 @@ func Check(f *lint.Fleet) []lint.Finding {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				per[i] = s.Check(f.Nodes[i])
+				per[i] = s.evalDynamic(f.Nodes[i], s.Check(f.Nodes[i]))
 				per[i] = append(per[i], CatalogueFindings(f.Nodes[i], fleetversion.For(f, f.Nodes[i]), per[i])...)
 			}
 		}()
