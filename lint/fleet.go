@@ -27,6 +27,10 @@ type Fleet struct {
 	// Diagnostics are fleet-level findings: problems of the fleet config.
 	Diagnostics []Finding
 	Book        *AddressBook
+	// FS is the file system LoadFS read the fleet from (nil for Load):
+	// files the config names, such as [schema] extra policies, are read
+	// from it too.
+	FS fs.FS
 
 	byName map[string]*Node
 
@@ -162,7 +166,11 @@ func LoadFS(fsys fs.FS, dir string, opts LoadOptions) (*Fleet, error) {
 			return nil, fmt.Errorf("load %s: %w", cfgPath, err)
 		}
 	}
-	return build(dir, srcs, cfg, diag, opts)
+	f, err := build(dir, srcs, cfg, diag, opts)
+	if f != nil {
+		f.FS = fsys
+	}
+	return f, err
 }
 
 func loadConfigOS(root string, opts LoadOptions) (*Config, []Finding, error) {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -17,12 +19,17 @@ import (
 
 // ForConfig returns the schema a fleet config asks for: the built-in one,
 // unified with the CUE files its [schema] extra globs name (relative to the
-// config file's directory). Problems with those files come back as
-// schema-type findings; the built-in schema is used then. The files are
-// read from the operating system's file system: a fleet loaded with
-// lint.LoadFS from another fs.FS cannot name policies inside that FS yet
-// (the fleet does not keep its FS).
+// config file's directory), read from the operating system's file system.
+// Problems with those files come back as schema-type findings; the
+// built-in schema is used then.
 func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
+	return ForConfigFS(cfg, nil)
+}
+
+// ForConfigFS is ForConfig for a fleet loaded with lint.LoadFS: the policy
+// files are read from fsys, relative to the config's path in it (nil
+// means the operating system's file system).
+func ForConfigFS(cfg *lint.Config, fsys fs.FS) (*Schema, []lint.Finding) {
 	base, err := Builtin()
 	if err != nil {
 		return nil, ErrorFindings(err)
@@ -30,22 +37,29 @@ func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
 	if cfg == nil || len(cfg.Schema.Extra) == 0 {
 		return base, nil
 	}
+	glob, read, join, dirOf, isAbs := filepath.Glob, os.ReadFile, filepath.Join, filepath.Dir, filepath.IsAbs
+	if fsys != nil {
+		glob = func(p string) ([]string, error) { return fs.Glob(fsys, p) }
+		read = func(p string) ([]byte, error) { return fs.ReadFile(fsys, p) }
+		join, dirOf = path.Join, path.Dir
+		isAbs = func(string) bool { return false }
+	}
 	dir := "."
 	if cfg.File != "" {
-		dir = filepath.Dir(cfg.File)
+		dir = dirOf(cfg.File)
 	}
 	var cfgSrc []byte
 	if cfg.File != "" {
-		cfgSrc, _ = os.ReadFile(cfg.File) // only for positions; the loader read it already
+		cfgSrc, _ = read(cfg.File) // only for positions; the loader read it already
 	}
 	var findings []lint.Finding
 	var extra []Source
 	for _, pat := range cfg.Schema.Extra {
 		full := pat
-		if !filepath.IsAbs(full) {
-			full = filepath.Join(dir, pat)
+		if !isAbs(full) {
+			full = join(dir, pat)
 		}
-		matches, err := filepath.Glob(full)
+		matches, err := glob(full)
 		if err != nil || len(matches) == 0 {
 			why := "matches no file"
 			if err != nil {
@@ -57,7 +71,7 @@ func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
 		}
 		sort.Strings(matches)
 		for _, m := range matches {
-			data, err := os.ReadFile(m)
+			data, err := read(m)
 			if err != nil {
 				findings = append(findings, configFinding(cfg, cfgSrc, pat, "[schema] extra %q: %v", pat, err))
 				continue
@@ -126,7 +140,7 @@ func compileCached(extra []Source) (*Schema, error) {
 // findings of the three schema rules, including problems with the fleet's
 // extra policies.
 func Check(f *lint.Fleet) []lint.Finding {
-	s, out := ForConfig(f.Config)
+	s, out := ForConfigFS(f.Config, f.FS)
 	if s == nil {
 		return out
 	}
