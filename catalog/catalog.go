@@ -97,8 +97,9 @@ func (k *Key) ProxyOnly() bool { return k.from == wire.FromProxy }
 type Set struct {
 	Version, Dist string
 	Provenance    []wire.Provenance
-	keys          map[string]*Key
-	root          *trie
+	idx           int     // the set's index: its bit in trie.in, its slot in trie.ends
+	list          []*Key  // the set's keys, sorted by path
+	root          *trie   // shared by all sets
 	open          map[string]bool
 	// infer is infer.json, decoded on first use: only rules about
 	// server_role and effective values ask for it.
@@ -113,12 +114,22 @@ type Set struct {
 
 const lookupMemoMax = 1 << 16
 
-// trie indexes a set's keys by segment, without array markers: the user's
-// a.list[0].field and the catalogue's a.list[].field meet at a/list/field.
+// trie indexes the keys of every set by segment, without array markers:
+// the user's a.list[0].field and the catalogue's a.list[].field meet at
+// a/list/field. One trie serves all sets: most keys are read by every
+// version, and the catalogue stays small in memory (it is live for the
+// whole run, so every garbage collection walks it).
 type trie struct {
 	kids map[string]*trie
-	star *trie // a "*" segment: any name
-	keys []*Key
+	star *trie  // a "*" segment: any name
+	in   uint32 // the sets with a key at or below this node, by bit
+	ends []end  // the keys that end here, per set
+}
+
+// end is a key of one set ending at a trie node.
+type end struct {
+	set int
+	key *Key
 }
 
 func (t *trie) child(name string) *trie {
@@ -137,6 +148,19 @@ func (t *trie) child(name string) *trie {
 		t.kids[name] = c
 	}
 	return c
+}
+
+// has reports whether set i has a key at or below t.
+func (t *trie) has(i int) bool { return t != nil && t.in&(1<<i) != 0 }
+
+// keysOf appends the keys of set i that end at t.
+func (t *trie) keysOf(i int, out []*Key) []*Key {
+	for _, e := range t.ends {
+		if e.set == i {
+			out = append(out, e.key)
+		}
+	}
+	return out
 }
 
 var (
@@ -181,37 +205,57 @@ func load() {
 			pathIndex[p] = i
 		}
 		bySet = map[string]*Set{}
-		for _, ws := range f.Sets {
-			s := &Set{Version: ws.Version, Dist: ws.Dist, Provenance: ws.Sources, root: &trie{},
+		root := &trie{}
+		variants := map[string]*Key{} // identical keys of several sets are stored once
+		for si, ws := range f.Sets {
+			if si >= 32 {
+				loadErr = fmt.Errorf("catalog: %d sets, at most 32 fit the trie's set masks", len(f.Sets))
+				return
+			}
+			s := &Set{Version: ws.Version, Dist: ws.Dist, Provenance: ws.Sources, idx: si, root: root,
 				open: map[string]bool{}, inferRaw: ws.Infer}
 			for _, t := range ws.Open {
 				s.open[t] = true
 			}
-			wkeys, err := wire.DecodeKeys(ws.Keys, f.Paths)
-			if err != nil {
-				loadErr = fmt.Errorf("catalog: %s/%s: %w", ws.Version, ws.Dist, err)
-				return
-			}
-			s.keys = make(map[string]*Key, len(wkeys))
-			all := make([]Key, len(wkeys))
-			for i, wk := range wkeys {
-				k := &all[i]
-				*k = Key{Path: wk.Path, Unit: wk.Unit, MapsTo: wk.MapsTo, from: wk.From, rawDefault: wk.Default}
-				if len(wk.Reads) > 0 {
-					k.Reads = make([]Read, 0, len(wk.Reads))
-				}
-				for _, r := range wk.Reads {
-					if r.T >= 0 && r.T < len(f.Templates) {
-						k.Reads = append(k.Reads, Read{Template: f.Templates[r.T], Line: r.L})
+			s.list = make([]*Key, 0, strings.Count(ws.Keys, "\n"))
+			for rest := ws.Keys; rest != ""; {
+				var line string
+				line, rest, _ = strings.Cut(rest, "\n")
+				// A line names its path by index, so equal lines are the
+				// same key read the same way: decode each once.
+				k := variants[line]
+				if k == nil {
+					wks, err := wire.DecodeKeys(line+"\n", f.Paths)
+					if err != nil {
+						loadErr = fmt.Errorf("catalog: %s/%s: %w", ws.Version, ws.Dist, err)
+						return
 					}
+					wk := wks[0]
+					// Clones: substrings would keep the whole set's text alive.
+					k = &Key{Path: wk.Path, Unit: strings.Clone(wk.Unit), from: wk.From, rawDefault: strings.Clone(wk.Default)}
+					for _, m := range wk.MapsTo {
+						k.MapsTo = append(k.MapsTo, strings.Clone(m))
+					}
+					if len(wk.Reads) > 0 {
+						k.Reads = make([]Read, 0, len(wk.Reads))
+					}
+					for _, r := range wk.Reads {
+						if r.T >= 0 && r.T < len(f.Templates) {
+							k.Reads = append(k.Reads, Read{Template: f.Templates[r.T], Line: r.L})
+						}
+					}
+					variants[strings.Clone(line)] = k
 				}
-				s.keys[k.Path] = k
-				t := s.root
+				s.list = append(s.list, k)
+				t := root
+				t.in |= 1 << si
 				for _, seg := range segs[pathIndex[k.Path]] {
 					t = t.child(seg)
+					t.in |= 1 << si
 				}
-				t.keys = append(t.keys, k)
+				t.ends = append(t.ends, end{si, k})
 			}
+			sort.Slice(s.list, func(i, j int) bool { return s.list[i].Path < s.list[j].Path })
 			sets = append(sets, s)
 			bySet[s.Version+"/"+s.Dist] = s
 		}
@@ -322,48 +366,48 @@ func (s *Set) Lookup(path string) Match {
 func (s *Set) lookup(path string) Match {
 	segs := Segments(path)
 	m := Match{Closed: len(segs) > 0 && !s.open[segs[0]]}
+	si := s.idx
 	var walk func(t *trie, i int) bool
 	walk = func(t *trie, i int) bool {
 		if i > m.Depth {
 			m.Depth = i
 		}
 		if i == len(segs) {
-			m.Keys = append(m.Keys, t.keys...)
+			m.Keys = t.keysOf(si, m.Keys)
 			return true
 		}
 		found := false
-		if c := t.kids[segs[i]]; c != nil && walk(c, i+1) {
+		if c := t.kids[segs[i]]; c.has(si) && walk(c, i+1) {
 			found = true
 		}
-		if t.star != nil {
+		if t.star.has(si) {
 			switch {
 			case walk(t.star, i+1):
 				found = true
-			case len(t.star.keys) > 0:
+			case len(t.star.keysOf(si, nil)) > 0:
 				// x.*: any key, at any depth, below an open table.
-				m.Keys = append(m.Keys, t.star.keys...)
+				m.Keys = t.star.keysOf(si, m.Keys)
 				m.Depth = len(segs)
 				found = true
 			}
 		}
 		return found
 	}
-	m.Known = walk(s.root, 0)
+	m.Known = s.root.has(si) && walk(s.root, 0)
 	return m
 }
 
 // Key returns a catalogue key by its exact catalogue path.
-func (s *Set) Key(path string) *Key { return s.keys[path] }
+func (s *Set) Key(path string) *Key {
+	i := sort.Search(len(s.list), func(i int) bool { return s.list[i].Path >= path })
+	if i < len(s.list) && s.list[i].Path == path {
+		return s.list[i]
+	}
+	return nil
+}
 
 // Keys returns the set's keys, sorted by path.
-func (s *Set) Keys() []*Key {
-	out := make([]*Key, 0, len(s.keys))
-	for _, k := range s.keys {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out
-}
+func (s *Set) Keys() []*Key { return slices.Clone(s.list) }
 
 // Children lists the names the catalogue knows directly under a table
 // (for did-you-mean); "*" when the table is open.
@@ -371,20 +415,22 @@ func (s *Set) Children(table string) []string {
 	t := s.root
 	for _, seg := range Segments(table) {
 		c := t.kids[seg]
-		if c == nil {
+		if !c.has(s.idx) {
 			c = t.star
 		}
-		if c == nil {
+		if !c.has(s.idx) {
 			return nil
 		}
 		t = c
 	}
 	out := make([]string, 0, len(t.kids)+1)
-	for n := range t.kids {
-		out = append(out, n)
+	for n, c := range t.kids {
+		if c.has(s.idx) {
+			out = append(out, n)
+		}
 	}
 	sort.Strings(out)
-	if t.star != nil {
+	if t.star.has(s.idx) {
 		out = append(out, "*")
 	}
 	return out

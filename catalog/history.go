@@ -43,8 +43,8 @@ func (vs versionSets) known(path string) bool {
 func (vs versionSets) paths() map[string]bool {
 	m := map[string]bool{}
 	for _, s := range vs {
-		for p := range s.keys {
-			m[p] = true
+		for _, k := range s.list {
+			m[k.Path] = true
 		}
 	}
 	return m
