@@ -97,9 +97,9 @@ func (k *Key) ProxyOnly() bool { return k.from == wire.FromProxy }
 type Set struct {
 	Version, Dist string
 	Provenance    []wire.Provenance
-	idx           int     // the set's index: its bit in trie.in, its slot in trie.ends
-	list          []*Key  // the set's keys, sorted by path
-	root          *trie   // shared by all sets
+	idx           int    // the set's index: its bit in trie.in, its slot in trie.ends
+	list          []*Key // the set's keys, sorted by path
+	root          *trie  // shared by all sets
 	open          map[string]bool
 	// infer is infer.json, decoded on first use: only rules about
 	// server_role and effective values ask for it.
