@@ -39,6 +39,9 @@ type FleetConfig struct {
 	// Complete declares that every node's addresses are known, so a host
 	// that matches none is an error rather than a possible load balancer.
 	Complete bool `toml:"complete"`
+	// Version is the API Manager version of the fleet ("4.6.0"); empty
+	// when apimlint is to infer it from the keys (package fleetversion).
+	Version string `toml:"version"`
 }
 
 // RulesConfig enables, disables and re-grades rules.
@@ -55,6 +58,7 @@ type NodeConfig struct {
 	Addresses []string `toml:"addresses"`
 	Offset    *int     `toml:"offset"`
 	Keystores []string `toml:"keystores"`
+	Version   string   `toml:"version"` // API Manager version of these nodes; overrides [fleet] version
 }
 
 // LoadBalancerConfig declares a host in front of the nodes of one role.
@@ -205,6 +209,9 @@ func (c *Config) NodeConfigFor(name string) (NodeConfig, bool) {
 		}
 		out.Addresses = append(out.Addresses, nc.Addresses...)
 		out.Keystores = append(out.Keystores, nc.Keystores...)
+		if nc.Version != "" {
+			out.Version = nc.Version
+		}
 	}
 	return out, found
 }

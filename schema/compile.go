@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 
@@ -126,7 +127,9 @@ func (c *compiler) leaf(v cue.Value) *constraint {
 
 func (c *compiler) expr(v cue.Value) *constraint {
 	if err := v.Err(); err != nil && v.IncompleteKind() == cue.BottomKind {
-		return &constraint{op: cBottom, cue: v}
+		// Described now, while compiling: formatting a CUE error evaluates
+		// it lazily, which is not safe while nodes are validated in parallel.
+		return &constraint{op: cBottom, cue: v, desc: fmt.Sprintf("nothing: the schema's constraints conflict (%v)", err)}
 	}
 	op, args := v.Expr()
 	switch op {

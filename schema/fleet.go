@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"sync"
 
+	"github.com/apimlint/apimlint/fleetversion"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -19,16 +22,19 @@ import (
 // Problems with those files come back as schema-type findings; the
 // built-in schema is used then.
 func ForConfig(cfg *lint.Config) (*Schema, []lint.Finding) {
-	return forConfig(cfg, filepath.Glob, os.ReadFile)
+	return ForConfigFS(cfg, nil)
 }
 
 // ForFleet is ForConfig for a loaded fleet: policies are read from the
 // file system the fleet came from (lint.LoadFS fixtures included).
 func ForFleet(f *lint.Fleet) (*Schema, []lint.Finding) {
-	return forConfig(f.Config, f.Glob, f.ReadFile)
+	return ForConfigFS(f.Config, f.FS)
 }
 
-func forConfig(cfg *lint.Config, glob func(string) ([]string, error), read func(string) ([]byte, error)) (*Schema, []lint.Finding) {
+// ForConfigFS is ForConfig for a fleet loaded with lint.LoadFS: the policy
+// files are read from fsys, relative to the config's path in it (nil
+// means the operating system's file system).
+func ForConfigFS(cfg *lint.Config, fsys fs.FS) (*Schema, []lint.Finding) {
 	base, err := Builtin()
 	if err != nil {
 		return nil, ErrorFindings(err)
@@ -36,9 +42,16 @@ func forConfig(cfg *lint.Config, glob func(string) ([]string, error), read func(
 	if cfg == nil || len(cfg.Schema.Extra) == 0 {
 		return base, nil
 	}
+	glob, read, join, dirOf, isAbs := filepath.Glob, os.ReadFile, filepath.Join, filepath.Dir, filepath.IsAbs
+	if fsys != nil {
+		glob = func(p string) ([]string, error) { return fs.Glob(fsys, p) }
+		read = func(p string) ([]byte, error) { return fs.ReadFile(fsys, p) }
+		join, dirOf = path.Join, path.Dir
+		isAbs = func(string) bool { return false }
+	}
 	dir := "."
 	if cfg.File != "" {
-		dir = filepath.Dir(cfg.File)
+		dir = dirOf(cfg.File)
 	}
 	var cfgSrc []byte
 	if cfg.File != "" {
@@ -48,8 +61,8 @@ func forConfig(cfg *lint.Config, glob func(string) ([]string, error), read func(
 	var extra []Source
 	for _, pat := range cfg.Schema.Extra {
 		full := pat
-		if !filepath.IsAbs(full) {
-			full = filepath.Join(dir, pat)
+		if !isAbs(full) {
+			full = join(dir, pat)
 		}
 		matches, err := glob(full)
 		if err != nil || len(matches) == 0 {
@@ -144,7 +157,8 @@ func Check(f *lint.Fleet) []lint.Finding {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				per[i] = s.Check(f.Nodes[i])
+				per[i] = s.evalDynamic(f.Nodes[i], s.Check(f.Nodes[i]))
+				per[i] = append(per[i], CatalogueFindings(f.Nodes[i], fleetversion.For(f, f.Nodes[i]), per[i])...)
 			}
 		}()
 	}

@@ -92,6 +92,10 @@ type Schema struct {
 	mu   sync.Mutex
 	ctx  *cue.Context
 	memo map[memoKey]bool // CUE's verdicts, so each is asked once
+
+	// dynamic lists, per role, the tables where a user policy uses a
+	// construct only CUE can evaluate (see policy_eval.go).
+	dynamic map[lint.Role][][]string
 }
 
 var (
@@ -136,6 +140,11 @@ func Compile(srcs []Source) (*Schema, error) {
 	}
 	s := &Schema{roles: map[wso2.Role]*tnode{}, defs: map[wso2.Role]cue.Value{}, ctx: ctx, root: v}
 	s.memo = map[memoKey]bool{}
+	dyn, err := findDynamic(srcs)
+	if err != nil {
+		return nil, err
+	}
+	s.dynamic = s.roleTables(dyn)
 	c := &compiler{s: s}
 	for role, def := range definitions {
 		dv := v.LookupPath(cue.ParsePath(def))

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/drift"
+	"github.com/apimlint/apimlint/effective"
+	"github.com/apimlint/apimlint/fleetversion"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -33,6 +35,7 @@ func runDiff(env *cliEnv, args []string) int {
 		return usageError(env, "--format: unknown format %q (want text or json)", *format)
 	}
 	var a, b *lint.Node
+	var fleetOf *lint.Fleet // the fleet of the two nodes, for their versions
 	opts := drift.DiffOptions{Ignore: ignore}
 	if *fleetPath != "" {
 		fleet, err := lint.Load([]string{*fleetPath}, lint.LoadOptions{ConfigFile: *config})
@@ -53,6 +56,7 @@ func runDiff(env *cliEnv, args []string) int {
 		if fleet.Config != nil {
 			opts.Ignore = append(opts.Ignore, fleet.Config.Drift.Ignore...)
 		}
+		fleetOf = fleet
 	} else {
 		if a, err = loadOneNode(pos[0], *config); err != nil {
 			return usageError(env, "%v", err)
@@ -82,12 +86,36 @@ func runDiff(env *cliEnv, args []string) int {
 			return usageError(env, "write json: %v", err)
 		}
 	} else {
-		writeDiffText(env, a, b, diffs)
+		va, vb := fleetversion.Of(nil, a), fleetversion.Of(nil, b)
+		if fleetOf != nil {
+			va, vb = fleetversion.For(fleetOf, a), fleetversion.For(fleetOf, b)
+		}
+		writeDiffText(env, a, b, diffs, va, vb)
 	}
 	if len(diffs) > 0 {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// effectiveNote says what a node that does not write a key runs with:
+// its version's default, or a value WSO2 infers ("" when neither). Secret
+// keys say only that a default applies.
+func effectiveNote(n *lint.Node, v fleetversion.Version, key string) string {
+	e := effective.ForVersion(n, v, key)
+	var what string
+	switch e.Source {
+	case effective.Default:
+		what = fmt.Sprintf("default of WSO2 API Manager %s", e.From)
+	case effective.Inferred:
+		what = "inferred from " + e.From
+	default:
+		return ""
+	}
+	if lint.IsSecretPath(key) {
+		return fmt.Sprintf("(not written: %s)", what)
+	}
+	return fmt.Sprintf("(not written: %s) %s", what, lint.QuoteTOML(e.Text()))
 }
 
 func loadOneNode(p, config string) (*lint.Node, error) {
@@ -101,7 +129,7 @@ func loadOneNode(p, config string) (*lint.Node, error) {
 	return fleet.Nodes[0], nil
 }
 
-func writeDiffText(env *cliEnv, a, b *lint.Node, diffs []drift.KeyDiff) {
+func writeDiffText(env *cliEnv, a, b *lint.Node, diffs []drift.KeyDiff, va, vb fleetversion.Version) {
 	w := env.stdout
 	fmt.Fprintf(w, "--- a: %s (%s)\n+++ b: %s (%s)\n", a.File, a.Name, b.File, b.Name)
 	at := func(s *drift.Side) string { return fmt.Sprintf("%s:%d:%d: %s", s.File, s.Line, s.Column, s.Value) }
@@ -109,8 +137,14 @@ func writeDiffText(env *cliEnv, a, b *lint.Node, diffs []drift.KeyDiff) {
 		switch d.Kind {
 		case drift.Removed:
 			fmt.Fprintf(w, "- %s (only in a)\n    a %s\n", d.Key, at(d.A))
+			if note := effectiveNote(b, vb, d.Key); note != "" {
+				fmt.Fprintf(w, "    b %s\n", note)
+			}
 		case drift.Added:
 			fmt.Fprintf(w, "+ %s (only in b)\n    b %s\n", d.Key, at(d.B))
+			if note := effectiveNote(a, va, d.Key); note != "" {
+				fmt.Fprintf(w, "    a %s\n", note)
+			}
 		default:
 			fmt.Fprintf(w, "~ %s\n    a %s\n    b %s\n", d.Key, at(d.A), at(d.B))
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/apimlint/apimlint/fleetversion"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/rules"
 	"github.com/apimlint/apimlint/wso2"
@@ -15,7 +16,7 @@ import (
 func init() {
 	addCommand(&command{name: "rules", usage: "[--format text|json|markdown]", summary: "list the rules", run: runRules})
 	addCommand(&command{name: "nodes", usage: "[--format text|json] PATH...", summary: "list the nodes: role, its source, addresses, ports", run: runNodes})
-	addCommand(&command{name: "explain", usage: "RULE", summary: "explain a rule: what, why, example, fix", run: runExplain})
+	addCommand(&command{name: "explain", usage: "RULE|KEY", summary: "explain a rule (what, why, example, fix) or a deployment.toml key", run: runExplain})
 }
 
 func runRules(env *cliEnv, args []string) int {
@@ -86,7 +87,11 @@ func runExplain(env *cliEnv, args []string) int {
 		r, ok = extraRule(ids[0])
 	}
 	if !ok {
-		return usageError(env, "unknown rule %q; `apimlint rules` lists them", ids[0])
+		if doc := ExplainKey(ids[0]); doc != "" {
+			fmt.Fprint(env.stdout, doc)
+			return exitOK
+		}
+		return usageError(env, "unknown rule or key %q; `apimlint rules` lists the rules, `apimlint keys` the keys", ids[0])
 	}
 	fmt.Fprint(env.stdout, Explain(r))
 	return exitOK
@@ -131,6 +136,11 @@ type nodeJSON struct {
 	Offset     int            `json:"offset"`
 	Addresses  []lint.Address `json:"addresses"`
 	Ports      map[string]int `json:"ports"`
+	// Version is the API Manager version the node is checked against
+	// ("4.6.0", or "4.5.0|4.6.0" when unsure), with where it comes from.
+	Version       string `json:"version"`
+	VersionSource string `json:"versionSource"`
+	VersionDetail string `json:"versionDetail"`
 }
 
 func nodePorts(n *lint.Node) map[string]int {
@@ -178,8 +188,10 @@ func runNodes(env *cliEnv, args []string) int {
 			Absent   []string      `json:"absentRoles"`
 		}{Root: fleet.Root, Nodes: []nodeJSON{}, Clusters: []clusterJSON{}, Absent: absentRoles(fleet)}
 		for _, n := range fleet.Nodes {
+			v := fleetversion.For(fleet, n)
 			out.Nodes = append(out.Nodes, nodeJSON{Name: n.Name, File: n.File, Role: string(n.Role), RoleSource: n.RoleSource,
-				RoleDetail: n.RoleDetail, Offset: n.Offset, Addresses: append([]lint.Address{}, n.Addresses...), Ports: nodePorts(n)})
+				RoleDetail: n.RoleDetail, Offset: n.Offset, Addresses: append([]lint.Address{}, n.Addresses...), Ports: nodePorts(n),
+				Version: v.String(), VersionSource: v.Source, VersionDetail: v.Why})
 		}
 		for _, c := range fleet.Book.Clusters() {
 			out.Clusters = append(out.Clusters, clusterJSON{Host: c.Host, Role: string(c.Role), Ports: append([]int{}, c.Ports...), Source: c.Source})
@@ -194,6 +206,8 @@ func runNodes(env *cliEnv, args []string) int {
 		for _, n := range fleet.Nodes {
 			fmt.Fprintf(w, "%s  %s\n", n.Name, n.File)
 			fmt.Fprintf(w, "  role:      %s (from %s: %s)\n", n.Role, n.RoleSource, n.RoleDetail)
+			v := fleetversion.For(fleet, n)
+			fmt.Fprintf(w, "  version:   %s (%s: %s)\n", v.String(), v.Source, v.Why)
 			var addrs []string
 			for _, a := range n.Addresses {
 				addrs = append(addrs, fmt.Sprintf("%s (%s)", a.Host, a.Source))

@@ -70,7 +70,7 @@ func runSchema(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	fmt.Fprint(env.stdout, out)
+	fmt.Fprint(env.stdout, schema.VersionNote(cfg, role)+out)
 	if len(problems) > 0 {
 		return exitFindings
 	}
