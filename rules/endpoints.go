@@ -103,6 +103,7 @@ type epHit struct {
 	url   wso2.Endpoint
 	to    lint.Target
 	reach *lint.Node // the node reached, nil for clusters and unknown hosts
+	book  *lint.AddressBook
 	// judged is false when nothing could be said: symbolic values, doc
 	// placeholders, unparsable URLs.
 	judged bool
@@ -190,7 +191,8 @@ func epResolveCached(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value, ca
 			h.placeholderPort = true
 		}
 	}
-	h.to = f.Book.Resolve(ep.Host, n)
+	h.to = f.Book.ResolvePort(ep.Host, ep.Port, n)
+	h.book = f.Book
 	if nd := h.to.Node(); nd != nil {
 		h.reach = nd
 	}
@@ -220,6 +222,15 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 		epReportUnknown(p, h, t)
 		return h
 	case lint.TargetSelf:
+		if h.to.NotListening && !n.Role.ActsAs(t.role) {
+			// localhost, but not a port of this node: another server on
+			// its machine, which the fleet does not say is one of its nodes.
+			fr := lint.AtValue(n, k, v, "%s %s names %s, but %s does not listen on %d (%s): the URL reaches another server on %s's machine, which no node of this fleet is known to be%s",
+				t.what, epShowURL(ep.Raw), ep.Host, n.Name, ep.Port, epOwnPort(n, t, ep.Scheme), n.Name, epListTargets(f, t, ep.Scheme))
+			fr.Severity = lint.SeverityWarning
+			p.Report(fr)
+			return h
+		}
 		if !n.Role.ActsAs(t.role) {
 			how := "its own address"
 			if lint.IsLoopback(ep.Host) {
@@ -261,7 +272,23 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 			return h
 		}
 	case lint.TargetCluster:
+		if h.to.Service && t.role == wso2.RoleTrafficManager && h.to.Role == wso2.RoleControlPlane {
+			// The control planes' embedded traffic manager, as for a node.
+			if tms := f.ByRole(wso2.RoleTrafficManager); len(tms) > 0 {
+				fr := lint.AtValue(n, k, v, "%s %s points at %s, %s, whose embedded traffic manager is meant for fleets without dedicated ones; this fleet has traffic managers %s, which this URL bypasses",
+					t.what, epShowURL(ep.Raw), ep.Host, h.to.Reason, epNames(tms))
+				fr.Severity = lint.SeverityWarning
+				p.Report(fr)
+				return h
+			}
+			break
+		}
 		if h.to.Role != wso2.RoleUnknown && !h.to.Role.ActsAs(t.role) && !epAnyActs(h.to.Nodes, t.role) {
+			if h.to.Service {
+				p.Report(lint.AtValue(n, k, v, "%s %s points at %s, %s, not at %s%s",
+					t.what, epShowURL(ep.Raw), ep.Host, h.to.Reason, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
+				return h
+			}
 			p.Report(lint.AtValue(n, k, v, "%s %s points at %s, the %s load balancer (%s), not at %s%s",
 				t.what, epShowURL(ep.Raw), ep.Host, h.to.Role, h.to.Reason, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
 			return h
@@ -294,6 +321,9 @@ func epShowURL(raw string) string {
 // fleet rather than reading it from the node's own file.
 func epLearnt(h epHit) string {
 	r := h.to.Reason
+	if h.to.ByPort {
+		return " (" + r + ")"
+	}
 	if strings.HasPrefix(r, "peer symmetry") || strings.HasPrefix(r, "token match") {
 		return fmt.Sprintf(" (%s is %s by %s)", h.url.Host, h.reach.Name, r)
 	}
@@ -352,6 +382,9 @@ func epPortProblem(h epHit, t epTarget) string {
 		}
 		return epPortMismatch(to, ep, want, t)
 	case lint.TargetCluster:
+		if msg := epCoHostedPortProblem(h, t); msg != "" {
+			return msg
+		}
 		if len(h.to.Ports) > 0 {
 			for _, pt := range h.to.Ports {
 				if pt == ep.Port {
@@ -393,6 +426,45 @@ func epPortProblem(h epHit, t epTarget) string {
 			ep.Port, ep.Host, h.to.Role, t.svc.label(ep.Scheme), epJoinInts(ps))
 	}
 	return ""
+}
+
+// epCoHostedPortProblem explains an explicit port on a host several nodes
+// answer to when none of them listens on it after its offset.
+func epCoHostedPortProblem(h epHit, t epTarget) string {
+	ep := h.url
+	if ep.DefaultPort || h.to.Port <= 0 {
+		return ""
+	}
+	if h.book == nil {
+		return ""
+	}
+	nodes := h.book.CoHosted(ep.Host)
+	if len(nodes) < 2 {
+		return ""
+	}
+	var parts []string
+	for _, m := range nodes {
+		if _, ok := m.Listens(ep.Port); ok {
+			return "" // several listen: no port decides, the host is ambiguous
+		}
+		if m.Role.ActsAs(t.role) || m.Role == wso2.RoleUnknown {
+			parts = append(parts, fmt.Sprintf("%s's is %d", m.Name, t.svc.port(m, ep.Scheme)))
+		}
+	}
+	msg := fmt.Sprintf("uses port %d on %s, which %s share, but none of them listens on %d after its offset", ep.Port, ep.Host, epNames(nodes), ep.Port)
+	if len(parts) > 0 {
+		msg += fmt.Sprintf("; the %s port: %s", t.svc.label(ep.Scheme), strings.Join(parts, ", "))
+	}
+	return msg
+}
+
+// epOwnPort says which port of the service the node itself listens on.
+func epOwnPort(n *lint.Node, t epTarget, scheme string) string {
+	want := t.svc.port(n, scheme)
+	if n.Offset == 0 {
+		return fmt.Sprintf("its %s port is %d", t.svc.label(scheme), want)
+	}
+	return fmt.Sprintf("its %s port is %d, %d + offset %d", t.svc.label(scheme), want, want-n.Offset, n.Offset)
 }
 
 func epPortText(ep wso2.Endpoint) string {

@@ -1,0 +1,231 @@
+package lint
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/apimlint/apimlint/wso2"
+)
+
+// A fleet on Kubernetes (or behind load balancers) names its nodes through
+// Services: a control plane's [[apim.gateway.environment]] service_url
+// names the gateways' Service, every node's [apim.key_manager] service_url
+// names the key manager's. Where the fleet says unambiguously which role a
+// host no node answers to fronts, the address book learns it as that
+// role's cluster, so that the same host where another role is expected is
+// a wrong URL, not an unknown one.
+
+// Naming is one endpoint key that names a host, and the role it expects
+// there.
+type Naming struct {
+	Node *Node
+	Path string // canonical key path
+	Role Role
+}
+
+// What describes the key for messages: `cp-1's environment "Default"
+// service_url`, `gw-1's [apim.key_manager] service_url`.
+func (nm Naming) What() string {
+	return nm.Node.Name + "'s " + describeKeyPath(nm.Node, nm.Path)
+}
+
+// describeKeyPath names a key the way a reader finds it in the file.
+func describeKeyPath(n *Node, path string) string {
+	const env = "apim.gateway.environment["
+	if strings.HasPrefix(path, env) {
+		if i := strings.Index(path, "]."); i > 0 {
+			name, _ := n.String(path[:i+1] + ".name")
+			return fmt.Sprintf("environment %q %s", name, path[i+2:])
+		}
+	}
+	table, leaf := path, ""
+	if i := strings.LastIndexByte(path, '.'); i > 0 {
+		table, leaf = path[:i], path[i+1:]
+	}
+	g := wso2.GenericPath(table)
+	if strings.HasSuffix(g, "[]") {
+		return fmt.Sprintf("[[%s]] %s", strings.ReplaceAll(strings.TrimSuffix(g, "[]"), "[]", ""), leaf)
+	}
+	return fmt.Sprintf("[%s] %s", strings.ReplaceAll(g, "[]", ""), leaf)
+}
+
+// Naming returns the endpoint keys that name host, when no node answers to
+// it by its own files (a learnt Service included), in node order.
+func (b *AddressBook) Naming(host string) []Naming {
+	return b.naming[strings.ToLower(strings.TrimSpace(host))]
+}
+
+// namingKeys are the endpoint keys that name a role's front door: the
+// management URLs a Service or load balancer normally answers. Broker
+// lists, url groups and duplicate URLs name single nodes, and the
+// consumer-facing gateway URLs name an ingress: they count as claims
+// against a host but never teach its role alone.
+var namingKeys = map[string]bool{
+	"apim.gateway.environment[].service_url":            true,
+	"apim.key_manager.service_url":                      true,
+	"apim.event_hub.service_url":                        true,
+	"apim.throttling.service_url":                       true,
+	"event_listener[].properties.notification_endpoint": true,
+}
+
+// learnServices collects who names the hosts still unknown, and learns a
+// role's cluster for each host the fleet names as one role only, in at
+// least one key that names a role's front door (namingKeys). Numbered
+// hosts (apim-cp-3) look like one node's name, not a role's front, and IP
+// addresses may be either: neither is learnt. A fleet config that declares
+// its addresses complete learns nothing.
+func (b *AddressBook) learnServices(refs []ref) {
+	var hosts []string
+	for _, r := range refs {
+		if b.known(r.host) {
+			continue
+		}
+		if b.naming == nil {
+			b.naming = map[string][]Naming{}
+		}
+		if _, seen := b.naming[r.host]; !seen {
+			hosts = append(hosts, r.host)
+		}
+		b.naming[r.host] = append(b.naming[r.host], Naming{Node: r.from, Path: r.path, Role: r.role})
+	}
+	sort.Strings(hosts)
+	if b.fleet.Config != nil && b.fleet.Config.Fleet.Complete {
+		return
+	}
+	present := map[Role]bool{}
+	for _, n := range b.fleet.Nodes {
+		if n.Role.IsAPIM() {
+			present[n.Role] = true
+		}
+	}
+	for _, h := range hosts {
+		if isIPv4(h) || strings.Count(h, ":") >= 2 || HostShape(h) != "" {
+			continue
+		}
+		names := b.naming[h]
+		named := false
+		for _, nm := range names {
+			if namingKeys[wso2.GenericPath(nm.Path)] {
+				named = true
+				break
+			}
+		}
+		if !named {
+			continue
+		}
+		role, ok := serviceRole(h, names, present)
+		if !ok {
+			continue
+		}
+		var who []string
+		for _, nm := range names {
+			if namingKeys[wso2.GenericPath(nm.Path)] && servesAs(role, nm.Role, present) && !slicesContains(who, nm.What()) {
+				who = append(who, nm.What())
+			}
+		}
+		if len(who) > 2 {
+			who = append(who[:2], fmt.Sprintf("%d more", len(who)-2))
+		}
+		b.clusters[h] = &Cluster{Host: h, Role: role, Learnt: true,
+			Source: fmt.Sprintf("the %s service named by %s", role, strings.Join(who, ", "))}
+	}
+}
+
+// servesAs reports whether a host fronting nodes of role r serves a key
+// that expects role want: a control plane is the resident key manager, and
+// the traffic manager too in a fleet without dedicated ones.
+func servesAs(r, want Role, present map[Role]bool) bool {
+	return r.ActsAs(want) || r == RoleControlPlane && want == RoleTrafficManager && !present[RoleTrafficManager]
+}
+
+// serviceRole decides the role a host fronts from the keys that name it:
+// the role every key expects, or the one present role that serves them
+// all. When the keys disagree, the host's own name (its role words) picks
+// one of the roles they expect, and the keys expecting another are wrong.
+// A name whose role words contradict the result learns nothing.
+func serviceRole(h string, names []Naming, present map[Role]bool) (Role, bool) {
+	var claims []Role
+	for _, nm := range names {
+		if !slicesContainsRole(claims, nm.Role) {
+			claims = append(claims, nm.Role)
+		}
+	}
+	var named []Role
+	for _, t := range HostTokens(h) {
+		if r, ok := ParseRole(strings.TrimPrefix(t, "@")); ok && t[0] == '@' && r.IsAPIM() && !slicesContainsRole(named, r) {
+			named = append(named, r)
+		}
+	}
+	agrees := func(r Role) bool {
+		if len(named) == 0 {
+			return true
+		}
+		for _, nr := range named {
+			if r == nr || r.ActsAs(nr) || nr.ActsAs(r) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(claims) == 1 && present[claims[0]] {
+		return claims[0], agrees(claims[0])
+	}
+	var cands []Role
+	for _, r := range Roles {
+		if !present[r] {
+			continue
+		}
+		all := true
+		for _, c := range claims {
+			if !servesAs(r, c, present) {
+				all = false
+				break
+			}
+		}
+		if all {
+			cands = append(cands, r)
+		}
+	}
+	if len(cands) > 1 {
+		var byName []Role
+		for _, r := range cands {
+			if len(named) > 0 && agrees(r) {
+				byName = append(byName, r)
+			}
+		}
+		cands = byName
+	}
+	if len(cands) == 1 {
+		return cands[0], agrees(cands[0])
+	}
+	if len(cands) > 1 || len(named) == 0 {
+		return "", false
+	}
+	// The keys disagree: the name decides between the roles they expect.
+	var picked []Role
+	for _, r := range named {
+		if !present[r] {
+			continue
+		}
+		for _, c := range claims {
+			if servesAs(r, c, present) {
+				picked = append(picked, r)
+				break
+			}
+		}
+	}
+	if len(picked) == 1 {
+		return picked[0], true
+	}
+	return "", false
+}
+
+func slicesContainsRole(rs []Role, r Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
