@@ -37,6 +37,18 @@ type Server struct {
 	// Port is PortText as a number; 0 when it is not one (a placeholder).
 	Port        int
 	DefaultPort bool
+	// Instance is a SQL Server named instance (host\instance), lower
+	// case: two instances on one host are two database servers.
+	Instance string
+}
+
+// HostPort is host[\instance]:port, the server's identity.
+func (s Server) HostPort() string {
+	h := s.Host
+	if s.Instance != "" {
+		h += `\` + s.Instance
+	}
+	return h + ":" + s.PortText
 }
 
 // Address is the servers as host:port, comma-separated: the identity of
@@ -47,7 +59,7 @@ func (d Database) Address() string {
 	}
 	parts := make([]string, 0, len(d.Servers))
 	for _, s := range d.Servers {
-		parts = append(parts, s.Host+":"+s.PortText)
+		parts = append(parts, s.HostPort())
 	}
 	return strings.Join(parts, ",")
 }
@@ -200,8 +212,9 @@ func (d *Database) readAuthority(s, stop string) error {
 // written.
 func (d *Database) server(hp string) (Server, error) {
 	host, port := SplitHostPort(strings.TrimSpace(hp))
+	instance := ""
 	if i := strings.IndexByte(host, '\\'); i >= 0 {
-		host = host[:i] // sqlserver host\instance
+		host, instance = host[:i], strings.ToLower(host[i+1:]) // sqlserver host\instance
 	}
 	host = strings.ToLower(host)
 	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
@@ -215,7 +228,7 @@ func (d *Database) server(hp string) (Server, error) {
 		// of unusual shape put here. They may hold a password.
 		return Server{}, errors.New("JDBC URL whose host is not a host name")
 	}
-	s := Server{Host: host, PortText: port}
+	s := Server{Host: host, PortText: port, Instance: instance}
 	if port == "" {
 		s.DefaultPort = true
 		if p := dbPorts[d.Type]; p != 0 {

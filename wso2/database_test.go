@@ -24,7 +24,7 @@ func TestParseJDBC(t *testing.T) {
 		{"jdbc:mysql://user:p@ss@h2:3307/db", Database{Type: "mysql", Subprotocol: "mysql", Servers: []Server{srv("h2", "3307", 3307)}, Name: "db"}},
 		{"jdbc:mariadb://a:3306,b:3307/db", Database{Type: "mysql", Subprotocol: "mariadb", Servers: []Server{srv("a", "3306", 3306), srv("b", "3307", 3307)}, Name: "db"}},
 		{"jdbc:postgresql://pg-1:5432,pg-2/apim?sslmode=require", Database{Type: "postgre", Subprotocol: "postgresql", Servers: []Server{srv("pg-1", "5432", 5432), def("pg-2", 5432)}, Name: "apim"}},
-		{"jdbc:sqlserver://mssql.corp\\inst:1433;databaseName=WSO2AM_DB;user=sa;password=P@ss;", Database{Type: "mssql", Subprotocol: "sqlserver", Servers: []Server{srv("mssql.corp", "1433", 1433)}, Name: "WSO2AM_DB"}},
+		{"jdbc:sqlserver://mssql.corp\\inst:1433;databaseName=WSO2AM_DB;user=sa;password=P@ss;", Database{Type: "mssql", Subprotocol: "sqlserver", Servers: []Server{{Host: "mssql.corp", PortText: "1433", Port: 1433, Instance: "inst"}}, Name: "WSO2AM_DB"}},
 		{"jdbc:jtds:sqlserver://ms:1433/am;user=sa", Database{Type: "mssql", Subprotocol: "jtds", Servers: []Server{srv("ms", "1433", 1433)}, Name: "am"}},
 		{"jdbc:db2://db2h:50001/AMDB:retrieveMessagesFromServerOnGetMessage=true;", Database{Type: "db2", Subprotocol: "db2", Servers: []Server{srv("db2h", "50001", 50001)}, Name: "AMDB"}},
 		{"jdbc:oracle:thin:@//ora.corp:1521/APIMSVC", Database{Type: "oracle", Subprotocol: "oracle", Servers: []Server{srv("ora.corp", "1521", 1521)}, Name: "APIMSVC"}},
