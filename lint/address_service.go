@@ -100,7 +100,7 @@ func (b *AddressBook) learnServices(refs []ref) {
 		}
 	}
 	for _, h := range hosts {
-		if isIPv4(h) || strings.Count(h, ":") >= 2 || HostShape(h) != "" {
+		if isIPv4(h) || strings.Count(h, ":") >= 2 || hasNodeNumber(h) {
 			continue
 		}
 		names := b.naming[h]
@@ -219,6 +219,18 @@ func serviceRole(h string, names []Naming, present map[Role]bool) (Role, bool) {
 		return picked[0], true
 	}
 	return "", false
+}
+
+// hasNodeNumber reports whether a host carries a number that tells one
+// node from its peers (apim-cp-3, tm1.local); the 2 of "wso2" is a name.
+func hasNodeNumber(h string) bool {
+	toks := HostTokens(h)
+	for i, t := range toks {
+		if t[0] >= '0' && t[0] <= '9' && !(t == "2" && i > 0 && toks[i-1] == "wso") {
+			return true
+		}
+	}
+	return false
 }
 
 func slicesContainsRole(rs []Role, r Role) bool {

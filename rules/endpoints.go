@@ -252,6 +252,21 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 			// well be right, so only its port is checked.
 			break
 		}
+		if !to.Role.ActsAs(t.role) && h.to.ByPort {
+			// Several nodes share the host and the port picked one of the
+			// wrong role: the port is the mistake, the host is right.
+			var right []string
+			for _, m := range h.book.CoHosted(ep.Host) {
+				if m != to && m.Role.ActsAs(t.role) {
+					right = append(right, fmt.Sprintf("%d (%s)", t.svc.port(m, ep.Scheme), m.Name))
+				}
+			}
+			if len(right) > 0 {
+				p.Report(lint.AtValue(n, k, v, "%s %s reaches %s node %s (%s), not %s; on %s the %s port of %s is %s",
+					t.what, epShowURL(ep.Raw), to.Role, to.Name, h.to.Reason, epRoleNoun(t.role), ep.Host, t.svc.label(ep.Scheme), epRoleNoun(t.role), strings.Join(right, ", ")))
+				return h
+			}
+		}
 		if !to.Role.ActsAs(t.role) {
 			if t.role == wso2.RoleTrafficManager && to.Role == wso2.RoleControlPlane {
 				// A control plane runs an embedded traffic manager (WSO2's
@@ -569,6 +584,15 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 			t.what, epShowURL(ep.Raw), epRoleLabel(t.role), ep.Host, epListTargets(f, t, ep.Scheme)))
 		return
 	}
+	if other := epNamedElsewhere(f, h, t); other != "" {
+		// Declaring it as this role's load balancer would bless one of
+		// two URLs that cannot both be right.
+		fr := lint.AtValue(n, k, v, "%s %s: %s matches no node of this fleet, and the fleet also names it where %s is expected (%s): one host cannot be both, so one of these URLs is wrong%s",
+			t.what, epShowURL(ep.Raw), ep.Host, other, epNamedWhere(f, h, t), epListTargets(f, t, ep.Scheme))
+		fr.Severity = lint.SeverityWarning
+		p.Report(fr)
+		return
+	}
 	hint := ""
 	if epFrontOfAll(ep.Host, nodes) {
 		hint = " but is named like a load balancer or Kubernetes service in front of them"
@@ -587,6 +611,49 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 		fr.Severity = t.unknownSeverity
 	}
 	p.Report(fr)
+}
+
+// epConflicting returns the keys that name the hit's host expecting a role
+// no node could serve together with the role t expects.
+func epConflicting(f *lint.Fleet, h epHit, t epTarget) []lint.Naming {
+	var out []lint.Naming
+	for _, nm := range f.Book.Naming(h.url.Host) {
+		if nm.Role == t.role || nm.Role.ActsAs(t.role) || t.role.ActsAs(nm.Role) {
+			continue
+		}
+		if nm.Role == wso2.RoleTrafficManager && t.role == wso2.RoleControlPlane || nm.Role == wso2.RoleControlPlane && t.role == wso2.RoleTrafficManager {
+			continue // the control planes' embedded traffic manager
+		}
+		if wso2.RoleAllInOne.ActsAs(nm.Role) && wso2.RoleAllInOne.ActsAs(t.role) && len(f.OfRole(wso2.RoleAllInOne)) > 0 {
+			continue // an all-in-one node serves both
+		}
+		out = append(out, nm)
+	}
+	return out
+}
+
+// epNamedElsewhere names the role other keys expect at the hit's host,
+// when it conflicts with t's, or "".
+func epNamedElsewhere(f *lint.Fleet, h epHit, t epTarget) string {
+	c := epConflicting(f, h, t)
+	if len(c) == 0 {
+		return ""
+	}
+	return epRoleNoun(c[0].Role)
+}
+
+// epNamedWhere lists the conflicting keys, at most three.
+func epNamedWhere(f *lint.Fleet, h epHit, t epTarget) string {
+	c := epConflicting(f, h, t)
+	var parts []string
+	for i, nm := range c {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(c)-3))
+			break
+		}
+		parts = append(parts, nm.What())
+	}
+	return strings.Join(parts, ", ")
 }
 
 // siblingOfAll reports whether every node is addressed by a host of the
