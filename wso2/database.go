@@ -341,3 +341,61 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 	}
 	return s, false
 }
+
+// JDBCHasPassword reports whether a JDBC URL carries a password: a
+// password= (pwd=, passwd=) property in any dialect, Oracle's
+// user/password@ before the connect string, or user:password@ in the
+// authority of the URL dialects (MySQL, PostgreSQL, DB2 …). The '@' that
+// starts an Oracle connect string (jdbc:oracle:thin:@//host…) is not user
+// information. It returns false for text that is not a jdbc: URL.
+func JDBCHasPassword(url string) bool {
+	s := strings.TrimSpace(url)
+	lower := strings.ToLower(s)
+	if !strings.HasPrefix(lower, "jdbc:") {
+		return false
+	}
+	for _, p := range []string{"password=", "pwd=", "passwd="} {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], p)
+			if i < 0 {
+				break
+			}
+			i += from
+			// A property name starts the URL's parameters or follows ; & ? or (.
+			if i > 0 && strings.IndexByte(";&?(: ", lower[i-1]) >= 0 {
+				if j := i + len(p); j < len(lower) && strings.IndexByte(";&)\"'", lower[j]) < 0 {
+					return true
+				}
+			}
+			from = i + len(p)
+		}
+	}
+	if rest, ok := cutPrefixFold(s, "jdbc:oracle:"); ok {
+		// thin:user/password@connect or oci:user/password@connect.
+		_, body, _ := strings.Cut(rest, ":")
+		end := strings.IndexByte(body, '(')
+		if end < 0 {
+			end = len(body)
+		}
+		at := strings.LastIndexByte(body[:end], '@')
+		if at <= 0 {
+			return false
+		}
+		user, pw, ok := strings.Cut(body[:at], "/")
+		return ok && user != "" && pw != ""
+	}
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return false
+	}
+	auth := s[i+3:]
+	if j := strings.IndexAny(auth, "?;"); j >= 0 {
+		auth = auth[:j]
+	}
+	at := strings.LastIndexByte(auth, '@')
+	if at < 0 {
+		return false
+	}
+	_, pw, ok := strings.Cut(auth[:at], ":")
+	return ok && pw != ""
+}

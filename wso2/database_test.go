@@ -77,3 +77,26 @@ func FuzzParseJDBC(f *testing.F) {
 		}
 	})
 }
+
+func TestJDBCHasPassword(t *testing.T) {
+	for url, want := range map[string]bool{
+		"jdbc:oracle:thin:@//ora-scan.corp:1521/APIM":                                         false,
+		"jdbc:oracle:thin:@ora-scan.corp:1521:APIMSID":                                        false,
+		"jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(HOST=a)(PORT=1521))(CONNECT_DATA=(SID=X)))": false,
+		"jdbc:oracle:thin:apim/Zq9@x@//ora-scan.corp:1521/APIM":                               true,
+		"jdbc:oracle:thin:apim@//ora-scan.corp:1521/APIM":                                     false,
+		"jdbc:mysql://db:3306/apim?user=apim@corp&password=Zq9":                               true,
+		"jdbc:mysql://db:3306/apim?user=apim@corp&useSSL=true":                                false,
+		"jdbc:mysql://apim:Zq9@db:3306/apim":                                                  true,
+		"jdbc:postgresql://pg-a,pg-b/apim?targetServerType=primary":                           false,
+		"jdbc:sqlserver://sql;databaseName=APIM;user=sa;password=Zq9;":                        true,
+		"jdbc:sqlserver://sql;databaseName=APIM;encrypt=true":                                 false,
+		"jdbc:db2://db2:50000/APIM:user=db2inst1;password=Zq9;":                               true,
+		"jdbc:h2:./repository/database/WSO2AM_DB;DB_CLOSE_ON_EXIT=FALSE":                      false,
+		"https://user:pw@host/":                                                               false, // not JDBC: HasURLPassword's business
+	} {
+		if got := JDBCHasPassword(url); got != want {
+			t.Errorf("JDBCHasPassword(%q) = %v, want %v", url, got, want)
+		}
+	}
+}
