@@ -55,6 +55,8 @@ type Cluster struct {
 	// Learnt is set for a host the fleet itself names as the role's
 	// service (see AddressBook.Naming); Source then says who names it.
 	Learnt bool
+	// Support are the keys whose naming taught a learnt cluster's role.
+	Support []Naming
 	// split is set for a [server] hostname shared by the role's nodes:
 	// a port after one node's offset tells that node apart.
 	split bool

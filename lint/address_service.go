@@ -32,11 +32,9 @@ func (nm Naming) What() string {
 
 // describeKeyPath names a key the way a reader finds it in the file.
 func describeKeyPath(n *Node, path string) string {
-	const env = "apim.gateway.environment["
-	if strings.HasPrefix(path, env) {
+	if strings.HasPrefix(path, "apim.gateway.environment[") {
 		if i := strings.Index(path, "]."); i > 0 {
-			name, _ := n.String(path[:i+1] + ".name")
-			return fmt.Sprintf("environment %q %s", name, path[i+2:])
+			return fmt.Sprintf("environment %q %s", environmentName(n, path), path[i+2:])
 		}
 	}
 	table, leaf := path, ""
@@ -48,6 +46,22 @@ func describeKeyPath(n *Node, path string) string {
 		return fmt.Sprintf("[[%s]] %s", strings.ReplaceAll(strings.TrimSuffix(g, "[]"), "[]", ""), leaf)
 	}
 	return fmt.Sprintf("[%s] %s", strings.ReplaceAll(g, "[]", ""), leaf)
+}
+
+// LearntOnlyFrom reports whether host is a learnt cluster that only node n
+// names as its role: then a URL of n to it has nothing to be checked
+// against but itself.
+func (b *AddressBook) LearntOnlyFrom(host string, n *Node) bool {
+	c, ok := b.clusters[strings.ToLower(strings.TrimSpace(host))]
+	if !ok || !c.Learnt {
+		return false
+	}
+	for _, nm := range c.Support {
+		if nm.Node != n {
+			return false
+		}
+	}
+	return true
 }
 
 // Naming returns the endpoint keys that name host, when no node answers to
@@ -99,37 +113,104 @@ func (b *AddressBook) learnServices(refs []ref) {
 			present[n.Role] = true
 		}
 	}
+	var disputed []string
 	for _, h := range hosts {
-		if isIPv4(h) || strings.Count(h, ":") >= 2 || hasNodeNumber(h) {
+		if isIPv4(h) || strings.Count(h, ":") >= 2 || hasNodeNumber(h) || !namedByNamingKey(b.naming[h]) {
 			continue
 		}
-		names := b.naming[h]
-		named := false
-		for _, nm := range names {
-			if namingKeys[wso2.GenericPath(nm.Path)] {
-				named = true
-				break
-			}
+		if !b.learnService(h, b.naming[h], present) {
+			disputed = append(disputed, h)
 		}
-		if !named {
-			continue
-		}
-		role, ok := serviceRole(h, names, present)
-		if !ok {
-			continue
-		}
-		var who []string
-		for _, nm := range names {
-			if namingKeys[wso2.GenericPath(nm.Path)] && servesAs(role, nm.Role, present) && !slicesContains(who, nm.What()) {
-				who = append(who, nm.What())
-			}
-		}
-		if len(who) > 2 {
-			who = append(who[:2], fmt.Sprintf("%d more", len(who)-2))
-		}
-		b.clusters[h] = &Cluster{Host: h, Role: role, Learnt: true,
-			Source: fmt.Sprintf("the %s service named by %s", role, strings.Join(who, ", "))}
 	}
+	// A host the keys dispute: a key whose peers (the other nodes of the
+	// writer's role, same key) name another host already known to serve
+	// the role it expects is the odd one out, and does not count.
+	for _, h := range disputed {
+		var kept []Naming
+		for _, nm := range b.naming[h] {
+			if !b.outvoted(nm, h, present) {
+				kept = append(kept, nm)
+			}
+		}
+		if len(kept) < len(b.naming[h]) && namedByNamingKey(kept) {
+			b.learnService(h, kept, present)
+		}
+	}
+}
+
+func namedByNamingKey(names []Naming) bool {
+	for _, nm := range names {
+		if namingKeys[wso2.GenericPath(nm.Path)] {
+			return true
+		}
+	}
+	return false
+}
+
+// outvoted reports whether another node of nm's writer's role writes the
+// same key (of the environment of the same name) with a host other than h
+// that the book knows serves the role nm expects.
+func (b *AddressBook) outvoted(nm Naming, h string, present map[Role]bool) bool {
+	gp := wso2.GenericPath(nm.Path)
+	env := environmentName(nm.Node, nm.Path)
+	for _, m := range b.fleet.Nodes {
+		if m == nm.Node || m.Role != nm.Node.Role {
+			continue
+		}
+		for _, r := range m.refs {
+			if r.host == h || wso2.GenericPath(r.path) != gp || environmentName(m, r.path) != env {
+				continue
+			}
+			if c, ok := b.clusters[r.host]; ok && servesAs(c.Role, nm.Role, present) {
+				return true
+			}
+			if ns := b.hosts[r.host]; len(ns) == 1 && servesAs(ns[0].Role, nm.Role, present) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// environmentName is the name of the [[apim.gateway.environment]] a key
+// path is in, or "".
+func environmentName(n *Node, path string) string {
+	const env = "apim.gateway.environment["
+	if !strings.HasPrefix(path, env) {
+		return ""
+	}
+	i := strings.Index(path, "].")
+	if i < 0 {
+		return ""
+	}
+	name, _ := n.String(path[:i+1] + ".name")
+	return name
+}
+
+// learnService learns h as the cluster of the role names agree on, and
+// reports whether it did.
+func (b *AddressBook) learnService(h string, names []Naming, present map[Role]bool) bool {
+	role, ok := serviceRole(h, names, present)
+	if !ok {
+		return false
+	}
+	var who []string
+	var support []Naming
+	for _, nm := range names {
+		if !servesAs(role, nm.Role, present) {
+			continue
+		}
+		support = append(support, nm)
+		if namingKeys[wso2.GenericPath(nm.Path)] && !slicesContains(who, nm.What()) {
+			who = append(who, nm.What())
+		}
+	}
+	if len(who) > 2 {
+		who = append(who[:2], fmt.Sprintf("%d more", len(who)-2))
+	}
+	b.clusters[h] = &Cluster{Host: h, Role: role, Learnt: true, Support: support,
+		Source: fmt.Sprintf("the %s service named by %s", role, strings.Join(who, ", "))}
+	return true
 }
 
 // servesAs reports whether a host fronting nodes of role r serves a key

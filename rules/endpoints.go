@@ -287,6 +287,12 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 			return h
 		}
 	case lint.TargetCluster:
+		if h.to.Service && h.book.LearntOnlyFrom(ep.Host, n) {
+			// Only this node says what the host is: no evidence but the
+			// URL itself, so it stays an unknown host.
+			epReportUnknown(p, h, t)
+			return h
+		}
 		if h.to.Service && t.role == wso2.RoleTrafficManager && h.to.Role == wso2.RoleControlPlane {
 			// The control planes' embedded traffic manager, as for a node.
 			if tms := f.ByRole(wso2.RoleTrafficManager); len(tms) > 0 {
