@@ -20,7 +20,9 @@ manager changes) and to the traffic managers' throttle decisions over JMS (AMQP)
 (port 5672 + offset) the admin credentials and the events cross the network in clear text;
 every WSO2 broker also listens with TLS on ssl:// (port 8672 + offset). The guides use tcp://,
 so this is information, not an error: fine on a private network, worth changing when nodes talk
-across zones or data centres. Endpoints on the node itself (localhost) are not reported.`,
+across zones or data centres. Endpoints on the node itself (localhost) are not reported. The
+TLS URL offered is the service's own TLS port after the target node's offset, read from the port
+written: JMS 5672 -> 8672, and a binary receiver's 9611 -> 9711 (its auth URL).`,
 	Example: `gw-1/deployment.toml:24:29: info: apim.event_hub.event_listening_endpoints uses plain tcp:// for apim-cp-1:5672; the broker also listens with TLS: ssl://apim-cp-1:8672 (jms-without-tls)`,
 	Fix: `Use the ssl:// endpoints, with the TLS port (8672 + the broker node's offset):
 event_listening_endpoints = ["ssl://apim-cp-1:8672"], throttle_decision_endpoints =

@@ -257,7 +257,7 @@ func (d *Database) readOracle(body string) error {
 	} else if i := strings.LastIndexByte(body, '@'); i >= 0 {
 		conn = body[i+1:]
 	} else {
-		return errors.New("Oracle JDBC URL without @host")
+		return errors.New("JDBC URL for Oracle without @host")
 	}
 	if strings.HasPrefix(conn, "(") {
 		d.Descriptor = strings.ToLower(strings.Join(strings.Fields(conn), ""))
