@@ -125,10 +125,14 @@ func (b *AddressBook) learnServices(refs []ref) {
 	// A host the keys dispute: a key whose peers (the other nodes of the
 	// writer's role, same key) name another host already known to serve
 	// the role it expects is the odd one out, and does not count.
+	var index peerKeyIndex
+	if len(disputed) > 0 {
+		index = b.peerKeys(refs)
+	}
 	for _, h := range disputed {
 		var kept []Naming
 		for _, nm := range b.naming[h] {
-			if !b.outvoted(nm, h, present) {
+			if !b.outvoted(index, nm, h, present) {
 				kept = append(kept, nm)
 			}
 		}
@@ -147,26 +151,43 @@ func namedByNamingKey(names []Naming) bool {
 	return false
 }
 
+// peerKeyIndex maps a key as peers share it (writer's role, generic path,
+// environment name) to the hosts written there and who writes each.
+type peerKeyIndex map[string]map[string][]*Node
+
+func peerKey(n *Node, path string) string {
+	return string(n.Role) + "\x00" + wso2.GenericPath(path) + "\x00" + environmentName(n, path)
+}
+
+// peerKeys indexes every endpoint key of the fleet once, so that judging
+// the keys that name disputed hosts stays linear in the fleet's size.
+func (b *AddressBook) peerKeys(refs []ref) peerKeyIndex {
+	index := peerKeyIndex{}
+	for _, r := range refs {
+		k := peerKey(r.from, r.path)
+		if index[k] == nil {
+			index[k] = map[string][]*Node{}
+		}
+		if ws := index[k][r.host]; len(ws) == 0 || ws[len(ws)-1] != r.from {
+			index[k][r.host] = append(ws, r.from)
+		}
+	}
+	return index
+}
+
 // outvoted reports whether another node of nm's writer's role writes the
 // same key (of the environment of the same name) with a host other than h
 // that the book knows serves the role nm expects.
-func (b *AddressBook) outvoted(nm Naming, h string, present map[Role]bool) bool {
-	gp := wso2.GenericPath(nm.Path)
-	env := environmentName(nm.Node, nm.Path)
-	for _, m := range b.fleet.Nodes {
-		if m == nm.Node || m.Role != nm.Node.Role {
+func (b *AddressBook) outvoted(index peerKeyIndex, nm Naming, h string, present map[Role]bool) bool {
+	for host, writers := range index[peerKey(nm.Node, nm.Path)] {
+		if host == h || len(writers) == 1 && writers[0] == nm.Node {
 			continue
 		}
-		for _, r := range m.refs {
-			if r.host == h || wso2.GenericPath(r.path) != gp || environmentName(m, r.path) != env {
-				continue
-			}
-			if c, ok := b.clusters[r.host]; ok && servesAs(c.Role, nm.Role, present) {
-				return true
-			}
-			if ns := b.hosts[r.host]; len(ns) == 1 && servesAs(ns[0].Role, nm.Role, present) {
-				return true
-			}
+		if c, ok := b.clusters[host]; ok && servesAs(c.Role, nm.Role, present) {
+			return true
+		}
+		if ns := b.hosts[host]; len(ns) == 1 && servesAs(ns[0].Role, nm.Role, present) {
+			return true
 		}
 	}
 	return false
