@@ -25,6 +25,17 @@ type Target struct {
 	Ports []int   // TargetCluster: ports declared for a [[loadbalancer]], if any
 	// Reason says why the host names the target, for messages.
 	Reason string
+	// Service is set for a cluster host learnt from the fleet (a
+	// Kubernetes Service or load balancer the fleet names as one role).
+	Service bool
+	// Port is the port ResolvePort was given. NotListening is set when the
+	// target is the writing node itself (loopback) but the node does not
+	// listen on Port after its offset: the URL reaches another process.
+	Port         int
+	NotListening bool
+	// ByPort is set when the port picked the node among several that
+	// answer to the host; Reason then says how.
+	ByPort bool
 }
 
 // Node returns the single node a target names, or nil.
@@ -41,6 +52,14 @@ type Cluster struct {
 	Role   Role
 	Ports  []int
 	Source string
+	// Learnt is set for a host the fleet itself names as the role's
+	// service (see AddressBook.Naming); Source then says who names it.
+	Learnt bool
+	// Support are the keys whose naming taught a learnt cluster's role.
+	Support []Naming
+	// split is set for a [server] hostname shared by the role's nodes:
+	// a port after one node's offset tells that node apart.
+	split bool
 }
 
 // AddressBook maps host names to the fleet's nodes and load balancers.
@@ -48,6 +67,9 @@ type AddressBook struct {
 	fleet    *Fleet
 	hosts    map[string][]*Node
 	clusters map[string]*Cluster
+	// naming holds, per host no node answers to, the endpoint keys that
+	// name it and the role each expects.
+	naming map[string][]Naming
 }
 
 // NewAddressBook indexes the addresses of every node, and finds the
@@ -90,7 +112,7 @@ func NewAddressBook(f *Fleet) *AddressBook {
 		}
 		h = strings.ToLower(h)
 		if _, declared := b.clusters[h]; !declared {
-			b.clusters[h] = &Cluster{Host: h, Role: role, Source: fmt.Sprintf("[server] hostname shared by all %d %s nodes", len(nodes), role)}
+			b.clusters[h] = &Cluster{Host: h, Role: role, Source: fmt.Sprintf("[server] hostname shared by all %d %s nodes", len(nodes), role), split: true}
 		}
 		for _, n := range nodes {
 			n.removeAddress(h)
@@ -125,7 +147,7 @@ func (b *AddressBook) Resolve(host string, from *Node) Target {
 		return Target{Kind: TargetSelf, Nodes: []*Node{from}, Reason: "loopback address"}
 	}
 	if c, ok := b.clusters[h]; ok {
-		return Target{Kind: TargetCluster, Role: c.Role, Ports: c.Ports, Nodes: b.fleet.ByRole(c.Role), Reason: c.Source}
+		return Target{Kind: TargetCluster, Role: c.Role, Ports: c.Ports, Nodes: b.fleet.ByRole(c.Role), Reason: c.Source, Service: c.Learnt}
 	}
 	nodes := b.hosts[h]
 	switch len(nodes) {
@@ -302,6 +324,7 @@ func (b *AddressBook) learn() {
 	}
 	b.learnPeers(refs)
 	b.learnTokens(refs)
+	b.learnServices(refs)
 }
 
 // endpointRefs lists the hosts the node's endpoint keys name. It runs

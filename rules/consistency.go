@@ -263,13 +263,21 @@ func parseJDBC(url string) dbRef {
 		return dbRef{Kind: dbUnknown}
 	case db.Local:
 		return dbRef{Kind: dbLocal, Type: db.Type, Name: db.Name}
-	case db.Descriptor != "":
-		// A TNS descriptor: compare it whole.
+	case len(db.Servers) == 0 && db.Descriptor != "":
+		// A TNS descriptor without a HOST apimlint can read: compare it whole.
 		return dbRef{Kind: dbServer, Type: db.Type, Host: db.Descriptor}
 	case len(db.Servers) == 1:
-		return dbRef{Kind: dbServer, Type: db.Type, Host: db.Servers[0].Host, Port: db.Servers[0].PortText, Name: db.Name}
+		s := db.Servers[0]
+		host := s.Host
+		if s.Instance != "" {
+			host += `\` + s.Instance
+		}
+		return dbRef{Kind: dbServer, Type: db.Type, Host: host, Port: s.PortText, Name: db.Name}
 	}
-	return dbRef{Kind: dbServer, Type: db.Type, Host: db.Address(), Name: db.Name}
+	// Several servers (a TNS address list, MySQL or PostgreSQL fail-over):
+	// the same set in any order is the same database.
+	sorted := wso2.Database{Servers: db.SortedServers()}
+	return dbRef{Kind: dbServer, Type: db.Type, Host: sorted.Address(), Name: db.Name}
 }
 
 // baseName is the file part of a keystore path.

@@ -103,6 +103,7 @@ type epHit struct {
 	url   wso2.Endpoint
 	to    lint.Target
 	reach *lint.Node // the node reached, nil for clusters and unknown hosts
+	book  *lint.AddressBook
 	// judged is false when nothing could be said: symbolic values, doc
 	// placeholders, unparsable URLs.
 	judged bool
@@ -190,7 +191,8 @@ func epResolveCached(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value, ca
 			h.placeholderPort = true
 		}
 	}
-	h.to = f.Book.Resolve(ep.Host, n)
+	h.to = f.Book.ResolvePort(ep.Host, ep.Port, n)
+	h.book = f.Book
 	if nd := h.to.Node(); nd != nil {
 		h.reach = nd
 	}
@@ -220,6 +222,15 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 		epReportUnknown(p, h, t)
 		return h
 	case lint.TargetSelf:
+		if h.to.NotListening && !n.Role.ActsAs(t.role) {
+			// localhost, but not a port of this node: another server on
+			// its machine, which the fleet does not say is one of its nodes.
+			fr := lint.AtValue(n, k, v, "%s %s names %s, but %s does not listen on %d (%s): the URL reaches another server on %s's machine, which no node of this fleet is known to be%s",
+				t.what, epShowURL(ep.Raw), ep.Host, n.Name, ep.Port, epOwnPort(n, t, ep.Scheme), n.Name, epListTargets(f, t, ep.Scheme))
+			fr.Severity = lint.SeverityWarning
+			p.Report(fr)
+			return h
+		}
 		if !n.Role.ActsAs(t.role) {
 			how := "its own address"
 			if lint.IsLoopback(ep.Host) {
@@ -241,6 +252,21 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 			// well be right, so only its port is checked.
 			break
 		}
+		if !to.Role.ActsAs(t.role) && h.to.ByPort {
+			// Several nodes share the host and the port picked one of the
+			// wrong role: the port is the mistake, the host is right.
+			var right []string
+			for _, m := range h.book.CoHosted(ep.Host) {
+				if m != to && m.Role.ActsAs(t.role) {
+					right = append(right, fmt.Sprintf("%d (%s)", t.svc.port(m, ep.Scheme), m.Name))
+				}
+			}
+			if len(right) > 0 {
+				p.Report(lint.AtValue(n, k, v, "%s %s reaches %s node %s (%s), not %s; on %s the %s port of %s is %s",
+					t.what, epShowURL(ep.Raw), to.Role, to.Name, h.to.Reason, epRoleNoun(t.role), ep.Host, t.svc.label(ep.Scheme), epRoleNoun(t.role), strings.Join(right, ", ")))
+				return h
+			}
+		}
 		if !to.Role.ActsAs(t.role) {
 			if t.role == wso2.RoleTrafficManager && to.Role == wso2.RoleControlPlane {
 				// A control plane runs an embedded traffic manager (WSO2's
@@ -261,7 +287,29 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 			return h
 		}
 	case lint.TargetCluster:
+		if h.to.Service && h.book.LearntOnlyFrom(ep.Host, n) {
+			// Only this node says what the host is: no evidence but the
+			// URL itself, so it stays an unknown host.
+			epReportUnknown(p, h, t)
+			return h
+		}
+		if h.to.Service && t.role == wso2.RoleTrafficManager && h.to.Role == wso2.RoleControlPlane {
+			// The control planes' embedded traffic manager, as for a node.
+			if tms := f.ByRole(wso2.RoleTrafficManager); len(tms) > 0 {
+				fr := lint.AtValue(n, k, v, "%s %s points at %s, %s, whose embedded traffic manager is meant for fleets without dedicated ones; this fleet has traffic managers %s, which this URL bypasses",
+					t.what, epShowURL(ep.Raw), ep.Host, h.to.Reason, epNames(tms))
+				fr.Severity = lint.SeverityWarning
+				p.Report(fr)
+				return h
+			}
+			break
+		}
 		if h.to.Role != wso2.RoleUnknown && !h.to.Role.ActsAs(t.role) && !epAnyActs(h.to.Nodes, t.role) {
+			if h.to.Service {
+				p.Report(lint.AtValue(n, k, v, "%s %s points at %s, %s, not at %s%s",
+					t.what, epShowURL(ep.Raw), ep.Host, h.to.Reason, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
+				return h
+			}
 			p.Report(lint.AtValue(n, k, v, "%s %s points at %s, the %s load balancer (%s), not at %s%s",
 				t.what, epShowURL(ep.Raw), ep.Host, h.to.Role, h.to.Reason, epRoleNoun(t.role), epListTargets(f, t, ep.Scheme)))
 			return h
@@ -294,6 +342,9 @@ func epShowURL(raw string) string {
 // fleet rather than reading it from the node's own file.
 func epLearnt(h epHit) string {
 	r := h.to.Reason
+	if h.to.ByPort {
+		return " (" + r + ")"
+	}
 	if strings.HasPrefix(r, "peer symmetry") || strings.HasPrefix(r, "token match") {
 		return fmt.Sprintf(" (%s is %s by %s)", h.url.Host, h.reach.Name, r)
 	}
@@ -352,6 +403,9 @@ func epPortProblem(h epHit, t epTarget) string {
 		}
 		return epPortMismatch(to, ep, want, t)
 	case lint.TargetCluster:
+		if msg := epCoHostedPortProblem(h, t); msg != "" {
+			return msg
+		}
 		if len(h.to.Ports) > 0 {
 			for _, pt := range h.to.Ports {
 				if pt == ep.Port {
@@ -393,6 +447,45 @@ func epPortProblem(h epHit, t epTarget) string {
 			ep.Port, ep.Host, h.to.Role, t.svc.label(ep.Scheme), epJoinInts(ps))
 	}
 	return ""
+}
+
+// epCoHostedPortProblem explains an explicit port on a host several nodes
+// answer to when none of them listens on it after its offset.
+func epCoHostedPortProblem(h epHit, t epTarget) string {
+	ep := h.url
+	if ep.DefaultPort || h.to.Port <= 0 {
+		return ""
+	}
+	if h.book == nil {
+		return ""
+	}
+	nodes := h.book.CoHosted(ep.Host)
+	if len(nodes) < 2 {
+		return ""
+	}
+	var parts []string
+	for _, m := range nodes {
+		if _, ok := m.Listens(ep.Port); ok {
+			return "" // several listen: no port decides, the host is ambiguous
+		}
+		if m.Role.ActsAs(t.role) || m.Role == wso2.RoleUnknown {
+			parts = append(parts, fmt.Sprintf("%s's is %d", m.Name, t.svc.port(m, ep.Scheme)))
+		}
+	}
+	msg := fmt.Sprintf("uses port %d on %s, which %s share, but none of them listens on %d after its offset", ep.Port, ep.Host, epNames(nodes), ep.Port)
+	if len(parts) > 0 {
+		msg += fmt.Sprintf("; the %s port: %s", t.svc.label(ep.Scheme), strings.Join(parts, ", "))
+	}
+	return msg
+}
+
+// epOwnPort says which port of the service the node itself listens on.
+func epOwnPort(n *lint.Node, t epTarget, scheme string) string {
+	want := t.svc.port(n, scheme)
+	if n.Offset == 0 {
+		return fmt.Sprintf("its %s port is %d", t.svc.label(scheme), want)
+	}
+	return fmt.Sprintf("its %s port is %d, %d + offset %d", t.svc.label(scheme), want, want-n.Offset, n.Offset)
 }
 
 func epPortText(ep wso2.Endpoint) string {
@@ -497,6 +590,15 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 			t.what, epShowURL(ep.Raw), epRoleLabel(t.role), ep.Host, epListTargets(f, t, ep.Scheme)))
 		return
 	}
+	if other := epNamedElsewhere(f, h, t); other != "" {
+		// Declaring it as this role's load balancer would bless one of
+		// two URLs that cannot both be right.
+		fr := lint.AtValue(n, k, v, "%s %s: %s matches no node of this fleet, and the fleet also names it where %s is expected (%s): one host cannot be both, so one of these URLs is wrong%s",
+			t.what, epShowURL(ep.Raw), ep.Host, other, epNamedWhere(f, h, t), epListTargets(f, t, ep.Scheme))
+		fr.Severity = lint.SeverityWarning
+		p.Report(fr)
+		return
+	}
 	hint := ""
 	if epFrontOfAll(ep.Host, nodes) {
 		hint = " but is named like a load balancer or Kubernetes service in front of them"
@@ -515,6 +617,49 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 		fr.Severity = t.unknownSeverity
 	}
 	p.Report(fr)
+}
+
+// epConflicting returns the keys that name the hit's host expecting a role
+// no node could serve together with the role t expects.
+func epConflicting(f *lint.Fleet, h epHit, t epTarget) []lint.Naming {
+	var out []lint.Naming
+	for _, nm := range f.Book.Naming(h.url.Host) {
+		if nm.Role == t.role || nm.Role.ActsAs(t.role) || t.role.ActsAs(nm.Role) {
+			continue
+		}
+		if nm.Role == wso2.RoleTrafficManager && t.role == wso2.RoleControlPlane || nm.Role == wso2.RoleControlPlane && t.role == wso2.RoleTrafficManager {
+			continue // the control planes' embedded traffic manager
+		}
+		if wso2.RoleAllInOne.ActsAs(nm.Role) && wso2.RoleAllInOne.ActsAs(t.role) && len(f.OfRole(wso2.RoleAllInOne)) > 0 {
+			continue // an all-in-one node serves both
+		}
+		out = append(out, nm)
+	}
+	return out
+}
+
+// epNamedElsewhere names the role other keys expect at the hit's host,
+// when it conflicts with t's, or "".
+func epNamedElsewhere(f *lint.Fleet, h epHit, t epTarget) string {
+	c := epConflicting(f, h, t)
+	if len(c) == 0 {
+		return ""
+	}
+	return epRoleNoun(c[0].Role)
+}
+
+// epNamedWhere lists the conflicting keys, at most three.
+func epNamedWhere(f *lint.Fleet, h epHit, t epTarget) string {
+	c := epConflicting(f, h, t)
+	var parts []string
+	for i, nm := range c {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(c)-3))
+			break
+		}
+		parts = append(parts, nm.What())
+	}
+	return strings.Join(parts, ", ")
 }
 
 // siblingOfAll reports whether every node is addressed by a host of the

@@ -26,7 +26,13 @@ publish to the brokers it hears ([[apim.event_hub.publish.url_group]]): a warnin
 not, a note when they do (the node then depends on fewer brokers). Hosts are resolved with the
 address book (see apimlint nodes); a host that names no node is an error only when it provably
 names none (shaped like the control planes' addresses, or [fleet] complete = true), else a
-warning that says how to declare it.`,
+warning that says how to declare it.
+
+[apim.event_hub] enable = false on a gateway or traffic manager of a fleet with control planes
+is an error: the node then receives no deployments, revocations or policy events at all. A
+gateway without any [apim.event_hub] in a fleet of two or more control planes listens only on the
+brokers of its throttle_decision_endpoints (WSO2's fallback); a warning names the control planes
+whose events therefore never reach it.`,
 	Example: `gw-2/deployment.toml:7:30: error: event_listening_endpoints tcp://apim-cp-3:5672: no control-plane node answers to apim-cp-3, which is named like their addresses; control-plane nodes: apim-cp-1:5672, apim-cp-2:5672 (event-hub-endpoints)`,
 	Fix: `List every control plane's JMS URL with its own port after its offset:
 event_listening_endpoints = ["tcp://cp-1:5672", "tcp://cp-2:5672"]; on a control plane use
@@ -44,8 +50,17 @@ func runEventHubEndpoints(p *lint.Pass) {
 		if epSkip(n) {
 			continue
 		}
+		if epEventHubOff(p, n, cps) {
+			continue
+		}
 		k := n.Get(epListeningKey)
 		if k == nil {
+			if n.Role == wso2.RoleGateway && len(f.OfRole(wso2.RoleControlPlane)) >= 2 && n.SyntaxError == nil && !n.Has("apim.event_hub") {
+				if publishes == nil {
+					publishes = epPublishTargets(f, cps)
+				}
+				epNoEventHub(p, n, cps, publishes)
+			}
 			continue
 		}
 		t := epTarget{role: wso2.RoleControlPlane, svc: epJMS, what: "event_listening_endpoints"}
@@ -105,6 +120,67 @@ func runEventHubEndpoints(p *lint.Pass) {
 		}
 		p.Report(fr)
 	}
+}
+
+// epEventHubOff reports [apim.event_hub] enable = false on a gateway or
+// traffic manager of a fleet with control planes, and says whether it did.
+func epEventHubOff(p *lint.Pass, n *lint.Node, cps []*lint.Node) bool {
+	if len(cps) == 0 || n.Role != wso2.RoleGateway && n.Role != wso2.RoleTrafficManager {
+		return false
+	}
+	k := n.Get("apim.event_hub.enable")
+	if k == nil || k.Value.Symbolic {
+		return false
+	}
+	if on, ok := k.Value.Truthy(); !ok || on {
+		return false
+	}
+	what := "API deployments, revoked tokens, subscriptions and policy changes"
+	if n.Role == wso2.RoleTrafficManager {
+		what = "throttling policies, blocking conditions and key templates"
+	}
+	p.Report(lint.AtKey(n, k, "[apim.event_hub] enable = false: %s %s then never hears %s from the control planes %s",
+		n.Role, n.Name, what, epNames(cps)))
+	return true
+}
+
+// epNoEventHub warns about a gateway without [apim.event_hub] in a fleet
+// of several control planes. WSO2 then listens for their events on the
+// brokers of throttle_decision_endpoints only (api-manager.xml.j2), so it
+// hears a control plane only when that control plane publishes to one of
+// those brokers.
+func epNoEventHub(p *lint.Pass, n *lint.Node, cps []*lint.Node, publishes map[*lint.Node]*epNodeSet) {
+	var heard epNodeSet
+	if k := n.Get("apim.throttling.throttle_decision_endpoints"); k != nil {
+		for _, v := range epElems(k) {
+			h := epResolve(p.Fleet, n, k, v)
+			if h.judged && h.reach != nil {
+				heard.add(h.reach)
+			}
+		}
+	}
+	var lost []*lint.Node
+	for _, m := range cps {
+		if pub := publishes[m]; pub == nil || !epAnyIn(pub, heard.order) {
+			lost = append(lost, m)
+		}
+	}
+	if len(lost) == 0 {
+		return
+	}
+	how := "it then listens on no broker"
+	if len(heard.order) > 0 {
+		how = "it then listens only on the brokers of its throttle_decision_endpoints (" + epNames(heard.order) + ")"
+	}
+	whose := "control plane"
+	if len(lost) > 1 {
+		whose = "control planes"
+	}
+	fr := lint.AtTable(n, "apim", "%s has no [apim.event_hub]: %s, so it misses every event of %s %s (API deployments, revoked tokens, policy changes); add [apim.event_hub] with event_listening_endpoints for %s",
+		n.Name, how, whose, epNames(lost), epDescribe(cps, len(cps), func(m *lint.Node) string { return epJMSURL(m, nil) }))
+	fr.Key = "apim.event_hub"
+	fr.Severity = lint.SeverityWarning
+	p.Report(fr)
 }
 
 // checkOwnBroker checks a control plane's own listening endpoints: its

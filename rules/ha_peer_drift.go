@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/schema"
 	"github.com/apimlint/apimlint/wso2"
 )
 
@@ -32,9 +33,14 @@ related to its peers. With two nodes there is no majority: the second node by na
 related to the first. Keys a node lacks are reported once per table.
 
 Not compared, because they are expected to differ per node: [server] hostname, node_ip and
-offset, [apim.gateway_notification] gateway_id, gateway environment descriptions, [apim.transaction_counter] server_id, the
-event_duplicate_url of [apim.event_hub] and [apim.throttling], and [keystore.tls] (each node
-may carry its own TLS certificate). Not compared either, because a dedicated rule checks them
+offset, [clustering] local_member_host, local_member_port and members (a node's well-known
+members are its peers), [apim.gateway_notification] gateway_id, gateway environment descriptions, [apim.transaction_counter] server_id, the
+event_duplicate_url of [apim.event_hub] and [apim.throttling], [keystore.tls] (each node
+may carry its own TLS certificate), and the proxyPort of [transport.http] and [transport.https]
+when the nodes have [server] hostnames of their own (each behind its own proxy). A table a node
+lacks entirely (an environment, an event listener) is one finding for the table. When the
+differing key is one the schema does not know on some nodes (a misspelling), the finding goes to
+those nodes, whatever the majority. Not compared either, because a dedicated rule checks them
 across roles: the database identity of shared_db and apim_db (shared-db-consistent), [super_admin]
 (admin-credentials-shared), [encryption] (encryption-key-shared), [keystore.primary]
 (primary-keystore-shared) and gateway environment names and types (gateway-labels). Symbolic
@@ -46,13 +52,15 @@ key paths with array indices removed; a pattern that names a table ignores every
 	Example: `cp-2/deployment.toml:40:10: warning: apim.cache.gateway_token.enable = "false" here, but "true" on cp-1, cp-3 (control-plane peers) (ha-peer-drift)`,
 	Fix: `Make the replicas' files identical except for the per-node keys (generate them from one
 template), or list keys that differ on purpose under [drift] ignore in .apimlint.toml.`,
-	Run: runHAPeerDrift,
+	Requires: []*lint.Analysis{schema.Validation},
+	Run:      runHAPeerDrift,
 })
 
 // driftIgnored are the keys expected to differ between peers, or owned by
 // a rule that compares them across roles.
 var driftIgnored = []string{
 	"server.hostname", "server.node_ip", "server.offset",
+	"clustering.local_member_host", "clustering.local_member_port", "clustering.members",
 	"apim.gateway_notification.gateway_id", "apim.transaction_counter.server_id",
 	"apim.event_hub.event_duplicate_url", "apim.throttling.event_duplicate_url",
 	"keystore.tls",
@@ -253,6 +261,7 @@ func peerGroups(f *lint.Fleet) [][]*lint.Node {
 
 func runHAPeerDrift(p *lint.Pass) {
 	cfg := p.Fleet.Config
+	unknown := driftUnknownKeys(p)
 	for _, group := range peerGroups(p.Fleet) {
 		role := group[0].Role
 		ignore := driftIgnore(driftIgnored)
@@ -264,8 +273,71 @@ func runHAPeerDrift(p *lint.Pass) {
 				}
 			}
 		}
-		driftGroup(p, group, ignore)
+		if !driftSharedHostname(group) {
+			// Each node behind a proxy of its own: its proxyPort is its own.
+			ignore = append(ignore[:len(ignore):len(ignore)], "transport.http.properties.proxyPort", "transport.https.properties.proxyPort")
+		}
+		driftGroup(p, group, ignore, unknown)
 	}
+}
+
+// driftSharedHostname reports whether every node of the group has the
+// same [server] hostname (one load balancer in front of them).
+func driftSharedHostname(group []*lint.Node) bool {
+	for _, n := range group[1:] {
+		if !strings.EqualFold(n.ServerHostname(), group[0].ServerHostname()) {
+			return false
+		}
+	}
+	return true
+}
+
+// driftUnknown holds, per node, the key prefixes the schema does not know.
+type driftUnknown map[*lint.Node][]string
+
+// driftUnknownKeys collects the schema's unknown keys per node.
+func driftUnknownKeys(p *lint.Pass) driftUnknown {
+	byName := make(map[string]*lint.Node, len(p.Fleet.Nodes))
+	for _, n := range p.Fleet.Nodes {
+		byName[n.Name] = n
+	}
+	out := driftUnknown{}
+	for _, f := range schema.Findings(p, schema.RuleUnknownKey) {
+		if n := byName[f.Node]; n != nil && f.Key != "" {
+			out[n] = append(out[n], f.Key)
+		}
+	}
+	return out
+}
+
+// has reports whether path is unknown to the schema on n.
+func (u driftUnknown) has(n *lint.Node, path string) bool {
+	for _, k := range u[n] {
+		if path == k || lint.PathBelow(path, k) || lint.PathBelow(arrayIndex.ReplaceAllString(path, ""), arrayIndex.ReplaceAllString(k, "")) {
+			return true
+		}
+	}
+	return false
+}
+
+// suspect reports whether n's vote on path looks like a misspelling: it
+// sets path and the schema does not know it, or it leaves path unset and
+// sets an unknown key beside it (same table or same key name).
+func (u driftUnknown) suspect(v driftVote, path string) bool {
+	if len(u[v.node]) == 0 {
+		return false
+	}
+	if v.key != nil {
+		return u.has(v.node, path)
+	}
+	table, leaf := parentPath(path), path[len(parentPath(path))+1:]
+	for _, k := range u[v.node] {
+		kt := parentPath(k)
+		if kt == table || len(k) > len(kt) && k[len(kt)+1:] == leaf {
+			return true
+		}
+	}
+	return false
 }
 
 type driftVote struct {
@@ -279,7 +351,7 @@ type driftCamp struct {
 	votes []driftVote
 }
 
-func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
+func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown driftUnknown) {
 	// One pass over every node's keys finds the paths, in first-seen
 	// order, and whether every node sets each of them to the same value:
 	// in a fleet of thousands of gateways nearly every path is, and those
@@ -317,13 +389,14 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
 		}
 	}
 	// missing[node][table] collects keys a node lacks, reported per table.
-	type gap struct {
-		keys []string
-		ref  *driftCamp
-	}
-	missing := map[*lint.Node]map[string]*gap{}
+	missing := map[*lint.Node]map[string]*driftGap{}
 	var missingOrder []*lint.Node
 	var tableOrder = map[*lint.Node][]string{}
+	// extra[node][table] collects keys of whole tables a node sets and
+	// its reference peers lack entirely, reported per table too.
+	extra := map[*lint.Node]map[string]*driftGap{}
+	var extraOrder []*lint.Node
+	var extraTables = map[*lint.Node][]string{}
 	var self map[*lint.Node]func(string) string
 	for i := range stats {
 		st := &stats[i]
@@ -347,28 +420,49 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
 		if len(camps) < 2 {
 			continue
 		}
+		camps = driftTrusted(camps, path, unknown)
 		ref := camps[0]
 		for _, c := range camps[1:] {
 			for _, v := range c.votes {
 				if v.key == nil {
-					table := parentPath(path)
+					table := driftMissingTable(v.node, path, ref.votes[0].node)
 					m := missing[v.node]
 					if m == nil {
-						m = map[string]*gap{}
+						m = map[string]*driftGap{}
 						missing[v.node] = m
 						missingOrder = append(missingOrder, v.node)
 					}
 					if m[table] == nil {
-						m[table] = &gap{ref: ref}
+						m[table] = &driftGap{ref: ref}
 						tableOrder[v.node] = append(tableOrder[v.node], table)
 					}
 					m[table].keys = append(m[table].keys, path[len(table)+1:])
 					continue
 				}
+				if !ref.set && !unknown.has(v.node, path) {
+					if table := driftLackedByAll(ref, path, v.node); table != "" {
+						// A whole table the peers lack: one finding for it.
+						m := extra[v.node]
+						if m == nil {
+							m = map[string]*driftGap{}
+							extra[v.node] = m
+							extraOrder = append(extraOrder, v.node)
+						}
+						if m[table] == nil {
+							m[table] = &driftGap{ref: ref}
+							extraTables[v.node] = append(extraTables[v.node], table)
+						}
+						m[table].keys = append(m[table].keys, path[len(table)+1:])
+						continue
+					}
+				}
 				var f lint.Finding
-				if !ref.set {
+				switch {
+				case !ref.set && unknown.has(v.node, path):
+					f = lint.AtKey(v.node, v.key, "%s = %s here, but %s peers %s leave it unset, and the schema does not know this key (a misspelling? see schema-unknown-key)", path, v.key.Show(), v.node.Role, driftNames(ref))
+				case !ref.set:
 					f = lint.AtKey(v.node, v.key, "%s = %s here, but %s peers %s leave it unset", path, v.key.Show(), v.node.Role, driftNames(ref))
-				} else {
+				default:
 					rk := ref.votes[0].key
 					f = lint.AtKey(v.node, v.key, "%s = %s here, but %s on %s peers %s", path, v.key.Show(), rk.Show(), v.node.Role, driftNames(ref))
 				}
@@ -377,6 +471,7 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
 			}
 		}
 	}
+	driftReportExtra(p, extraOrder, extraTables, extra)
 	for _, n := range missingOrder {
 		for _, table := range tableOrder[n] {
 			g := missing[n][table]
@@ -385,12 +480,154 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore) {
 			if len(keys) > 4 {
 				list = fmt.Sprintf("%s and %d more", strings.Join(keys[:4], ", "), len(keys)-4)
 			}
-			f := lint.AtTable(n, table, "[%s] %s: set on %s peers %s but not here, so WSO2's defaults apply", table, list, n.Role, driftNames(g.ref))
+			var f lint.Finding
+			if !n.Has(table) {
+				f = lint.AtTable(n, table, "%s is missing here but set on %s peers %s (%s)", driftTableName(g.ref.votes[0].node, table), n.Role, driftNames(g.ref), list)
+				if !strings.HasSuffix(table, "]") {
+					f.Message += ", so " + driftFallback(table)
+				}
+			} else {
+				f = lint.AtTable(n, table, "[%s] %s: set on %s peers %s but not here, so %s", table, list, n.Role, driftNames(g.ref), driftFallback(table))
+			}
+			if hint := driftMisspelt(n, table, unknown); hint != "" {
+				f.Message += hint
+			}
 			f.Key = table
 			f.Related = driftRelated(g.ref)
 			p.Report(f)
 		}
 	}
+}
+
+// driftGap collects the keys of one table that a node lacks (or sets
+// while its peers lack them), against the reference camp.
+type driftGap struct {
+	keys []string
+	ref  *driftCamp
+}
+
+// driftReportExtra reports, once per table, the whole tables a node sets
+// that its reference peers lack.
+func driftReportExtra(p *lint.Pass, order []*lint.Node, tables map[*lint.Node][]string, extra map[*lint.Node]map[string]*driftGap) {
+	for _, n := range order {
+		for _, table := range tables[n] {
+			g := extra[n][table]
+			list := strings.Join(g.keys, ", ")
+			if len(g.keys) > 4 {
+				list = fmt.Sprintf("%s and %d more", strings.Join(g.keys[:4], ", "), len(g.keys)-4)
+			}
+			f := lint.AtTable(n, table, "%s is set here (%s) but missing on %s peers %s", driftTableName(n, table), list, n.Role, driftNames(g.ref))
+			if !strings.HasSuffix(table, "]") {
+				f.Message += ", where " + strings.ReplaceAll(driftFallback(table), "its ", "their ")
+			}
+			f.Key = table
+			f.Related = driftRelated(g.ref)
+			p.Report(f)
+		}
+	}
+}
+
+// driftLackedByAll returns the outermost table of path that every node of
+// camp c lacks entirely, or "" when they have some of it.
+func driftLackedByAll(c *driftCamp, path string, writer *lint.Node) string {
+	table := ""
+	for i, v := range c.votes {
+		t := driftMissingTable(v.node, path, writer)
+		if v.node.Has(t) || i > 0 && t != table {
+			return ""
+		}
+		table = t
+	}
+	return table
+}
+
+// driftTrusted moves to the front the largest camp none of whose nodes
+// looks like a misspelling of path (see driftUnknown.suspect): the
+// finding then goes to the nodes that misspelt the key, even when they
+// are as many as the others or more.
+func driftTrusted(camps []*driftCamp, path string, unknown driftUnknown) []*driftCamp {
+	if len(unknown) == 0 {
+		return camps
+	}
+	for i, c := range camps {
+		trusted := true
+		for _, v := range c.votes {
+			if unknown.suspect(v, path) {
+				trusted = false
+				break
+			}
+		}
+		if trusted {
+			if i > 0 {
+				out := make([]*driftCamp, 0, len(camps))
+				out = append(out, c)
+				out = append(out, camps[:i]...)
+				return append(out, camps[i+1:]...)
+			}
+			return camps
+		}
+	}
+	return camps
+}
+
+// driftMissingTable is the table to report a key a node lacks under: the
+// outermost table of the key's path that the node lacks entirely and that
+// writer (a node that sets the key) writes as a table of its own (a whole
+// environment or event listener is one finding), else the key's own table.
+func driftMissingTable(n *lint.Node, path string, writer *lint.Node) string {
+	var chain []string
+	for t := parentPath(path); ; {
+		chain = append(chain, t)
+		up := parentPath(t)
+		if up == t {
+			break
+		}
+		t = up
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		t := chain[i]
+		if !n.Has(t) && (strings.HasSuffix(t, "]") || writer.Table(t) != nil) {
+			return t
+		}
+	}
+	return chain[0]
+}
+
+// driftTableName names a table as node n writes it: [[apim.gateway.environment]]
+// "Partner", [[event_listener]] "token_revocation", [apim.cors].
+func driftTableName(n *lint.Node, table string) string {
+	if !strings.HasSuffix(table, "]") {
+		return "[" + table + "]"
+	}
+	name := "[[" + arrayIndex.ReplaceAllString(table, "") + "]]"
+	for _, id := range []string{"id", "name"} {
+		if s, ok := n.String(table + "." + id); ok && s != "" {
+			return fmt.Sprintf("%s %q", name, s)
+		}
+	}
+	return name
+}
+
+// driftFallback says what a node that leaves keys of a table unset gets.
+func driftFallback(table string) string {
+	switch table {
+	case "keystore.internal":
+		return "its internal keystore follows its primary keystore ([keystore.primary])"
+	case "keystore.tls":
+		return "its TLS keystore follows its primary keystore ([keystore.primary])"
+	}
+	return "WSO2's defaults apply"
+}
+
+// driftMisspelt points at unknown keys a node sets in a table where it
+// lacks keys its peers set.
+func driftMisspelt(n *lint.Node, table string, unknown driftUnknown) string {
+	for _, k := range unknown[n] {
+		if parentPath(k) == table || strings.HasPrefix(k, table+".") {
+			return fmt.Sprintf("; it sets %s instead, which the schema does not know (a misspelling?)", k)
+		}
+	}
+	return ""
 }
 
 // driftCamps groups the nodes by their value at path, the largest camp

@@ -21,7 +21,9 @@ manager changes) and to the traffic managers' throttle decisions over JMS (AMQP)
 (port 5672 + offset) the admin credentials and the events cross the network in clear text;
 every WSO2 broker also listens with TLS on ssl:// (port 8672 + offset). The guides use tcp://,
 so this is information, not an error: fine on a private network, worth changing when nodes talk
-across zones or data centres. Endpoints on the node itself (localhost) are not reported.`,
+across zones or data centres. Endpoints on the node itself (localhost) are not reported. The
+TLS URL offered is the service's own TLS port after the target node's offset, read from the port
+written: JMS 5672 -> 8672, and a binary receiver's 9611 -> 9711 (its auth URL).`,
 	Example: `gw-1/deployment.toml:24:29: info: apim.event_hub.event_listening_endpoints uses plain tcp:// for apim-cp-1:5672; the broker also listens with TLS: ssl://apim-cp-1:8672 (jms-without-tls)`,
 	Fix: `Use the ssl:// endpoints, with the TLS port (8672 + the broker node's offset):
 event_listening_endpoints = ["ssl://apim-cp-1:8672"], throttle_decision_endpoints =
@@ -59,15 +61,20 @@ func runJMSWithoutTLS(p *lint.Pass) {
 				if err != nil || e.Scheme != "tcp" || e.Symbolic || lint.IsLoopback(e.Host) {
 					continue
 				}
-				if t := p.Fleet.Book.Resolve(e.Host, n); t.Kind == lint.TargetSelf {
+				port, perr := strconv.Atoi(e.PortText)
+				if perr != nil || e.DefaultPort {
+					port = 0
+				}
+				t := p.Fleet.Book.ResolvePort(e.Host, port, n)
+				if t.Kind == lint.TargetSelf {
 					continue
 				}
 				if first == nil {
 					first = v
 				}
 				plain = append(plain, e.HostPort())
-				if port, err := strconv.Atoi(e.PortText); err == nil && !e.DefaultPort {
-					tls = append(tls, fmt.Sprintf("ssl://%s:%d", hdHostForURL(e.Host), port+wso2.PortJMSTLS-wso2.PortJMS))
+				if s := jmsTLSCounterpart(t, e, port); s != "" {
+					tls = append(tls, s)
 				}
 			}
 			if first == nil {
@@ -80,6 +87,55 @@ func runJMSWithoutTLS(p *lint.Pass) {
 			p.Report(lint.AtValue(n, k, first, "%s", msg))
 		}
 	}
+}
+
+// jmsTLSCounterpart names the TLS URL of the service a plain URL reaches:
+// the port before the target node's offset says which service it is (JMS
+// 5672 -> 8672; binary 9611 -> 9711, the receiver's auth URL), and the
+// TLS port gets the same offset back. A port that is no plain WSO2 port
+// gets no suggestion.
+func jmsTLSCounterpart(t lint.Target, e wso2.Endpoint, port int) string {
+	if port == 0 {
+		return ""
+	}
+	offset := 0
+	if m := t.Node(); m != nil {
+		offset = m.Offset
+	}
+	tls, ok := wso2.TLSCounterpart(port - offset)
+	if !ok && offset != 0 {
+		// Not a port of the node after its offset: the default ports
+		// written without it are still the services they name.
+		offset = 0
+		tls, ok = wso2.TLSCounterpart(port)
+	}
+	if !ok && t.Node() == nil {
+		// A broker apimlint does not know: its offset is the one that
+		// makes the port a service's plain port, when only one does.
+		tls, offset, ok = jmsGuessOffset(port)
+	}
+	if !ok {
+		return ""
+	}
+	u := fmt.Sprintf("ssl://%s:%d", hdHostForURL(e.Host), tls+offset)
+	if tls == wso2.PortBinaryTLS {
+		u += " (the binary receiver's auth URL)"
+	}
+	return u
+}
+
+// jmsGuessOffset finds the one service whose plain port lies at most 99
+// below port (WSO2 offsets are small), and returns its TLS port and the
+// offset that fits.
+func jmsGuessOffset(port int) (tls, offset int, ok bool) {
+	found := 0
+	for _, s := range wso2.Services {
+		if d := port - s.Plain; d > 0 && d < 100 {
+			tls, offset = s.TLS, d
+			found++
+		}
+	}
+	return tls, offset, found == 1
 }
 
 func hdHostForURL(h string) string {

@@ -60,6 +60,9 @@ func runKeyManagerURL(p *lint.Pass) {
 			}
 			camp := ""
 			switch {
+			case h.to.Service:
+				// A Service learnt from these very keys: which key
+				// manager stands behind it is not the fleet's to say.
 			case h.reach != nil && h.reach.Role == wso2.RoleKeyManager:
 				camp = "separate"
 			case h.reach != nil:

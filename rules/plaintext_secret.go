@@ -60,6 +60,9 @@ func runPlaintextSecret(p *lint.Pass) {
 					}
 				}
 				if !wso2.IsSecretPath(k.Path) {
+					if epJDBCWithoutPassword(v) {
+						continue // the '@' of an Oracle connect string is no user info
+					}
 					p.Report(lint.AtValue(n, k, v, "%s carries a password in plain text inside a URL; build the URL from $secret{...} or $env{...}", k.Path))
 					continue
 				}
@@ -97,4 +100,15 @@ func cipherTextPlaceholder(s string) bool {
 		return true
 	}
 	return false
+}
+
+// epJDBCWithoutPassword reports a JDBC URL that carries no password,
+// read by the JDBC parser's rules rather than as a generic URL.
+func epJDBCWithoutPassword(v *lint.Value) bool {
+	for _, s := range []string{v.Str, v.Text()} {
+		if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "jdbc:") || wso2.JDBCHasPassword(s) {
+			return false
+		}
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,9 @@ traffic_manager_auth_urls on the binary-TLS port (ssl://tm:9711), both plus the 
 offset, with the same host in both. Each group names one traffic manager (URLs inside a group
 load-balance, so a group of two splits the events; type = "failover" groups may name several), every traffic manager needs a
 group (a traffic manager missing a gateway's events counts too few requests and throttles too
-late), and no group points at another role. Without any url_group a gateway publishes to
+late), no traffic manager is named in two groups (each group is a publisher of its own, so that
+traffic manager receives every event twice, counts each request twice and throttles at half the
+limit), and no group points at another role. Without any url_group a gateway publishes to
 localhost. With no traffic manager in the folder, hosts are not judged.`,
 	Example: `gw-3/deployment.toml:11:25: error: traffic_manager_urls tcp://tm-1:5672 uses port 5672, but tm-1's binary port is 9611; 5672 is its JMS port (tm-url-groups)`,
 	Fix: `Add one group per traffic manager:
@@ -52,6 +55,7 @@ func runTMURLGroups(p *lint.Pass) {
 			continue
 		}
 		var covered epNodeSet
+		var named []tmGroupOf // traffic managers in the order groups name them
 		complete := true
 		for i := 0; i < groups; i++ {
 			paths := tmURLGroupPaths(i)
@@ -88,6 +92,17 @@ func runTMURLGroups(p *lint.Pass) {
 					}
 				}
 			}
+			for j, m := range reached {
+				if slices.Contains(reached[:j], m) {
+					continue // its urls and auth_urls in one group
+				}
+				if k := slices.IndexFunc(named, func(g tmGroupOf) bool { return g.tm == m }); k >= 0 {
+					p.Report(lint.AtKey(n, reachedKey[j], "url_group %d names traffic manager %s, which url_group %d names already: each group publishes on its own, so %s receives every throttling event twice, counts each request twice and throttles at half the limit; keep one group per traffic manager",
+						i+1, m.Name, named[k].group+1, m.Name))
+					continue
+				}
+				named = append(named, tmGroupOf{m, i})
+			}
 			for j := 1; j < len(reached); j++ {
 				if reached[j] != reached[0] {
 					// A failover group names several traffic managers on
@@ -113,6 +128,12 @@ func runTMURLGroups(p *lint.Pass) {
 		fr.Key = "apim.throttling.url_group"
 		p.Report(fr)
 	}
+}
+
+// tmGroupOf is the first url_group that names a traffic manager.
+type tmGroupOf struct {
+	tm    *lint.Node
+	group int
 }
 
 func epTMGroupURL(m *lint.Node) string {

@@ -37,6 +37,18 @@ type Server struct {
 	// Port is PortText as a number; 0 when it is not one (a placeholder).
 	Port        int
 	DefaultPort bool
+	// Instance is a SQL Server named instance (host\instance), lower
+	// case: two instances on one host are two database servers.
+	Instance string
+}
+
+// HostPort is host[\instance]:port, the server's identity.
+func (s Server) HostPort() string {
+	h := s.Host
+	if s.Instance != "" {
+		h += `\` + s.Instance
+	}
+	return h + ":" + s.PortText
 }
 
 // Address is the servers as host:port, comma-separated: the identity of
@@ -47,7 +59,7 @@ func (d Database) Address() string {
 	}
 	parts := make([]string, 0, len(d.Servers))
 	for _, s := range d.Servers {
-		parts = append(parts, s.Host+":"+s.PortText)
+		parts = append(parts, s.HostPort())
 	}
 	return strings.Join(parts, ",")
 }
@@ -200,8 +212,9 @@ func (d *Database) readAuthority(s, stop string) error {
 // written.
 func (d *Database) server(hp string) (Server, error) {
 	host, port := SplitHostPort(strings.TrimSpace(hp))
+	instance := ""
 	if i := strings.IndexByte(host, '\\'); i >= 0 {
-		host = host[:i] // sqlserver host\instance
+		host, instance = host[:i], strings.ToLower(host[i+1:]) // sqlserver host\instance
 	}
 	host = strings.ToLower(host)
 	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
@@ -215,7 +228,7 @@ func (d *Database) server(hp string) (Server, error) {
 		// of unusual shape put here. They may hold a password.
 		return Server{}, errors.New("JDBC URL whose host is not a host name")
 	}
-	s := Server{Host: host, PortText: port}
+	s := Server{Host: host, PortText: port, Instance: instance}
 	if port == "" {
 		s.DefaultPort = true
 		if p := dbPorts[d.Type]; p != 0 {
@@ -327,4 +340,62 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 		return s[len(prefix):], true
 	}
 	return s, false
+}
+
+// JDBCHasPassword reports whether a JDBC URL carries a password: a
+// password= (pwd=, passwd=) property in any dialect, Oracle's
+// user/password@ before the connect string, or user:password@ in the
+// authority of the URL dialects (MySQL, PostgreSQL, DB2 …). The '@' that
+// starts an Oracle connect string (jdbc:oracle:thin:@//host…) is not user
+// information. It returns false for text that is not a jdbc: URL.
+func JDBCHasPassword(url string) bool {
+	s := strings.TrimSpace(url)
+	lower := strings.ToLower(s)
+	if !strings.HasPrefix(lower, "jdbc:") {
+		return false
+	}
+	for _, p := range []string{"password=", "pwd=", "passwd="} {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], p)
+			if i < 0 {
+				break
+			}
+			i += from
+			// A property name starts the URL's parameters or follows ; & ? or (.
+			if i > 0 && strings.IndexByte(";&?(: ", lower[i-1]) >= 0 {
+				if j := i + len(p); j < len(lower) && strings.IndexByte(";&)\"'", lower[j]) < 0 {
+					return true
+				}
+			}
+			from = i + len(p)
+		}
+	}
+	if rest, ok := cutPrefixFold(s, "jdbc:oracle:"); ok {
+		// thin:user/password@connect or oci:user/password@connect.
+		_, body, _ := strings.Cut(rest, ":")
+		end := strings.IndexByte(body, '(')
+		if end < 0 {
+			end = len(body)
+		}
+		at := strings.LastIndexByte(body[:end], '@')
+		if at <= 0 {
+			return false
+		}
+		user, pw, ok := strings.Cut(body[:at], "/")
+		return ok && user != "" && pw != ""
+	}
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return false
+	}
+	auth := s[i+3:]
+	if j := strings.IndexAny(auth, "?;"); j >= 0 {
+		auth = auth[:j]
+	}
+	at := strings.LastIndexByte(auth, '@')
+	if at < 0 {
+		return false
+	}
+	_, pw, ok := strings.Cut(auth[:at], ":")
+	return ok && pw != ""
 }

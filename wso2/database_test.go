@@ -24,7 +24,7 @@ func TestParseJDBC(t *testing.T) {
 		{"jdbc:mysql://user:p@ss@h2:3307/db", Database{Type: "mysql", Subprotocol: "mysql", Servers: []Server{srv("h2", "3307", 3307)}, Name: "db"}},
 		{"jdbc:mariadb://a:3306,b:3307/db", Database{Type: "mysql", Subprotocol: "mariadb", Servers: []Server{srv("a", "3306", 3306), srv("b", "3307", 3307)}, Name: "db"}},
 		{"jdbc:postgresql://pg-1:5432,pg-2/apim?sslmode=require", Database{Type: "postgre", Subprotocol: "postgresql", Servers: []Server{srv("pg-1", "5432", 5432), def("pg-2", 5432)}, Name: "apim"}},
-		{"jdbc:sqlserver://mssql.corp\\inst:1433;databaseName=WSO2AM_DB;user=sa;password=P@ss;", Database{Type: "mssql", Subprotocol: "sqlserver", Servers: []Server{srv("mssql.corp", "1433", 1433)}, Name: "WSO2AM_DB"}},
+		{"jdbc:sqlserver://mssql.corp\\inst:1433;databaseName=WSO2AM_DB;user=sa;password=P@ss;", Database{Type: "mssql", Subprotocol: "sqlserver", Servers: []Server{{Host: "mssql.corp", PortText: "1433", Port: 1433, Instance: "inst"}}, Name: "WSO2AM_DB"}},
 		{"jdbc:jtds:sqlserver://ms:1433/am;user=sa", Database{Type: "mssql", Subprotocol: "jtds", Servers: []Server{srv("ms", "1433", 1433)}, Name: "am"}},
 		{"jdbc:db2://db2h:50001/AMDB:retrieveMessagesFromServerOnGetMessage=true;", Database{Type: "db2", Subprotocol: "db2", Servers: []Server{srv("db2h", "50001", 50001)}, Name: "AMDB"}},
 		{"jdbc:oracle:thin:@//ora.corp:1521/APIMSVC", Database{Type: "oracle", Subprotocol: "oracle", Servers: []Server{srv("ora.corp", "1521", 1521)}, Name: "APIMSVC"}},
@@ -76,4 +76,27 @@ func FuzzParseJDBC(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestJDBCHasPassword(t *testing.T) {
+	for url, want := range map[string]bool{
+		"jdbc:oracle:thin:@//ora-scan.corp:1521/APIM":                                         false,
+		"jdbc:oracle:thin:@ora-scan.corp:1521:APIMSID":                                        false,
+		"jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(HOST=a)(PORT=1521))(CONNECT_DATA=(SID=X)))": false,
+		"jdbc:oracle:thin:apim/Zq9@x@//ora-scan.corp:1521/APIM":                               true,
+		"jdbc:oracle:thin:apim@//ora-scan.corp:1521/APIM":                                     false,
+		"jdbc:mysql://db:3306/apim?user=apim@corp&password=Zq9":                               true,
+		"jdbc:mysql://db:3306/apim?user=apim@corp&useSSL=true":                                false,
+		"jdbc:mysql://apim:Zq9@db:3306/apim":                                                  true,
+		"jdbc:postgresql://pg-a,pg-b/apim?targetServerType=primary":                           false,
+		"jdbc:sqlserver://sql;databaseName=APIM;user=sa;password=Zq9;":                        true,
+		"jdbc:sqlserver://sql;databaseName=APIM;encrypt=true":                                 false,
+		"jdbc:db2://db2:50000/APIM:user=db2inst1;password=Zq9;":                               true,
+		"jdbc:h2:./repository/database/WSO2AM_DB;DB_CLOSE_ON_EXIT=FALSE":                      false,
+		"https://user:pw@host/":                                                               false, // not JDBC: HasURLPassword's business
+	} {
+		if got := JDBCHasPassword(url); got != want {
+			t.Errorf("JDBCHasPassword(%q) = %v, want %v", url, got, want)
+		}
+	}
 }

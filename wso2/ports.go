@@ -39,3 +39,61 @@ const (
 	PortWebSub     = 9021
 	PortWebSubS    = 8021
 )
+
+// Service is a pair of ports a WSO2 node listens on, before its offset:
+// the plain one and its TLS counterpart.
+type Service struct {
+	Name  string // for messages: "JMS", "binary"
+	Plain int
+	TLS   int
+	// TLSName names the TLS port for messages: "JMS-TLS", "binary-TLS (the auth URL)".
+	TLSName string
+}
+
+// Services lists the services of a WSO2 API Manager node. Clustering ports
+// (WKA 4000, multicast 45564) are not shifted by the offset and are left out.
+var Services = []Service{
+	{"management HTTP", PortMgtHTTP, PortMgtHTTPS, "management HTTPS"},
+	{"API HTTP", PortNIOHTTP, PortNIOHTTPS, "API HTTPS"},
+	{"JMS", PortJMS, PortJMSTLS, "JMS-TLS"},
+	{"binary", PortBinary, PortBinaryTLS, "binary-TLS"},
+	{"Thrift", PortThrift, PortThriftTLS, "Thrift-TLS"},
+	{"WebSocket", PortWebSocket, PortWebSocketS, "secure WebSocket"},
+	{"WebSub", PortWebSub, PortWebSubS, "secure WebSub"},
+}
+
+// ServiceOnPort says which service a default port (before any offset)
+// belongs to, and whether it is the service's TLS port.
+func ServiceOnPort(base int) (s Service, tls bool, ok bool) {
+	for _, s := range Services {
+		switch base {
+		case s.Plain:
+			return s, false, true
+		case s.TLS:
+			return s, true, true
+		}
+	}
+	return Service{}, false, false
+}
+
+// PortName names a default port ("JMS", "binary-TLS"), or "".
+func PortName(base int) string {
+	s, tls, ok := ServiceOnPort(base)
+	switch {
+	case !ok:
+		return ""
+	case tls:
+		return s.TLSName
+	}
+	return s.Name
+}
+
+// TLSCounterpart returns the TLS port of the service whose plain port is
+// base (JMS 5672 -> 8672, binary 9611 -> 9711, the auth URL's port).
+func TLSCounterpart(base int) (int, bool) {
+	s, tls, ok := ServiceOnPort(base)
+	if !ok || tls {
+		return 0, false
+	}
+	return s.TLS, true
+}
