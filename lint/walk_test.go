@@ -35,9 +35,9 @@ func mustLink(t *testing.T, target, link string) {
 func TestSymlinkAliasLoadsOnce(t *testing.T) {
 	root := t.TempDir()
 	mustWrite(t, filepath.Join(root, "gw-1", NodeFileName), "[server]\nserver_role = \"gateway-worker\"\n")
-	mustLink(t, "gw-1", filepath.Join(root, "a-alias"))  // sorts before its target
+	mustLink(t, "gw-1", filepath.Join(root, "a-alias"))     // sorts before its target
 	mustLink(t, "../gw-1", filepath.Join(root, "zz", "gw")) // a second alias, deeper
-	mustLink(t, "..", filepath.Join(root, "gw-1", "up"))  // a loop
+	mustLink(t, "..", filepath.Join(root, "gw-1", "up"))    // a loop
 	// A linked directory that nothing else reaches is walked.
 	other := t.TempDir()
 	mustWrite(t, filepath.Join(other, "tm-1", NodeFileName), "[server]\n")
