@@ -109,7 +109,10 @@ func (l *Loader) Refresh(file string, reparse bool) (read bool, err error) {
 	if old := l.nodes[file]; old != nil && !reparse && string(old.Src) == string(data) {
 		return true, nil
 	}
-	n := newNode(name, file, data, l.cfg, ResolveOptions{}, l.scratch)
+	n, err := l.parse(name, file, data)
+	if err != nil {
+		return true, err
+	}
 	n.Rel = rel
 	l.nodes[file] = n
 	return true, nil
@@ -126,4 +129,37 @@ func (l *Loader) Fleet() *Fleet {
 	f := NewFleet(l.root, nodes, l.cfg)
 	f.Diagnostics = append([]Finding(nil), l.cfgDiag...)
 	return f
+}
+
+// Scan walks the fleet directory as Load does (see WalkFleet) and forgets
+// the nodes whose files it no longer finds there: a file removed, or now
+// an alias of another. Callers Refresh the files it returns.
+func (l *Loader) Scan() (*FleetTree, error) {
+	tree, err := WalkFleet(l.root)
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string]bool, len(tree.Files))
+	for _, f := range tree.Files {
+		found[f.Path] = true
+	}
+	for p := range l.nodes {
+		if !found[p] {
+			delete(l.nodes, p)
+		}
+	}
+	return tree, nil
+}
+
+// parse makes the node of one file. A bug that panics on some input must
+// not take a long-running watcher down with it: the file keeps its last
+// state and the panic is its error.
+func (l *Loader) parse(name, file string, data []byte) (n *Node, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			n, err = nil, &fs.PathError{Op: "parse", Path: file, Err: fmt.Errorf("internal error: %v", e)}
+			l.scratch = tomldoc.NewScratch() // may be left half-used
+		}
+	}()
+	return newNode(name, file, data, l.cfg, ResolveOptions{}, l.scratch), nil
 }
