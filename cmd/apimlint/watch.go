@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/apimlint/apimlint/drift"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/watch"
 )
@@ -59,7 +58,7 @@ func runWatch(env *cliEnv, args []string) int {
 	}
 	opts := watch.Options{Root: paths[0], ConfigFile: *config, Rules: rs, Debounce: *debounce}
 	if *baseline != "" {
-		if opts.Baseline, err = drift.ReadFile(*baseline); err != nil {
+		if opts.Baseline, err = readBaseline(env, *baseline); err != nil {
 			return usageError(env, "%v", err)
 		}
 	}
