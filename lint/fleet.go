@@ -412,10 +412,10 @@ func parseIntLoose(s string) (int64, bool) {
 func (n *Node) ownAddresses(nc NodeConfig) {
 	base := path.Base(n.Name)
 	n.addAddress(base, "directory name")
-	if h, ok := n.String("server.hostname"); ok && h != "" && !IsLoopback(h) && !HasPlaceholder(h) {
+	if h, ok := n.String("server.hostname"); ok && h != "" && !IsLoopback(h) && !HasPlaceholder(h) && !derivedFromSecret(n, n.Get("server.hostname")) {
 		n.addAddress(h, "[server] hostname")
 	}
-	if ip, ok := n.String("server.node_ip"); ok && ip != "" && !IsLoopback(ip) && !HasPlaceholder(ip) {
+	if ip, ok := n.String("server.node_ip"); ok && ip != "" && !IsLoopback(ip) && !HasPlaceholder(ip) && !derivedFromSecret(n, n.Get("server.node_ip")) {
 		n.addAddress(ip, "[server] node_ip")
 	}
 	for _, a := range nc.Addresses {
