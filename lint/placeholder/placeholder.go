@@ -94,6 +94,10 @@ func (r *resolver) runtimeProps() map[string]string {
 			// hostname = "${carbon.host}": carbon.host is the hostname
 			// itself; it cannot be known.
 			host = ""
+		case r.fromSecret(v, 0):
+			// hostname = "$ref{super_admin.password}": the password must
+			// not spread into every ${carbon.host} URL (probe lists them).
+			host = ""
 		case !v.Symbolic && v.Resolved != "":
 			host = v.Resolved
 		}
@@ -126,6 +130,26 @@ func (r *resolver) runtimeProps() map[string]string {
 		}
 	}
 	return p
+}
+
+// fromSecret reports whether a resolved value took any of its text from
+// a secret, through $ref{} chains or ${admin.password}.
+func (r *resolver) fromSecret(v *tomldoc.Value, depth int) bool {
+	if v == nil || depth > 8 {
+		return false
+	}
+	for _, ph := range v.Placeholders {
+		switch {
+		case !ph.Known:
+		case ph.Kind == wso2.PlaceholderRuntime && ph.Name == "admin.password":
+			return true
+		case ph.Kind == wso2.PlaceholderRef:
+			if wso2.IsSecretPath(ph.Name) || r.fromSecret(r.n.value(ph.Name), depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
