@@ -87,12 +87,11 @@ func (l *Loader) Has(file string) bool { return l.nodes[file] != nil }
 // error. reparse parses the file even when its bytes did not change.
 // read reports whether the file was read.
 func (l *Loader) Refresh(file string, reparse bool) (read bool, err error) {
-	rel, err := filepath.Rel(l.root, file)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	rel, below := relBelow(l.root, file)
+	if !below {
 		delete(l.nodes, file)
 		return false, nil
 	}
-	rel = filepath.ToSlash(rel)
 	name := wso2.NodeName(l.root, rel)
 	if l.cfg.Excludes(rel, name) {
 		delete(l.nodes, file)
@@ -162,4 +161,14 @@ func (l *Loader) parse(name, file string, data []byte) (n *Node, err error) {
 		}
 	}()
 	return newNode(name, file, data, l.cfg, ResolveOptions{}, l.scratch), nil
+}
+
+// relBelow returns file's slash path below root, and whether it is below
+// it at all (a path that cannot be made relative is not).
+func relBelow(root, file string) (string, bool) {
+	rel, err := filepath.Rel(root, file)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }

@@ -262,7 +262,7 @@ func oddShapes(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fleettest.WriteFile(t, filepath.Join(elsewhere, "gw-9", "deployment.toml"), strings.Replace(string(src), "gw-1", "gw-9", -1))
+	fleettest.WriteFile(t, filepath.Join(elsewhere, "gw-9", "deployment.toml"), strings.ReplaceAll(string(src), "gw-1", "gw-9"))
 	if err := os.Symlink(filepath.Join(elsewhere, "gw-9"), filepath.Join(fleet, "gw-9")); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 // TestMisspeltCommand: a misspelt command is not taken for a path (issue
 // 13, item 13), unless a path of that name exists.
 func TestMisspeltCommand(t *testing.T) {
-	for word, want := range map[string]string{"lnit": "lint", "baselnie": "baseline", "wacth": "watch", "versoin": "version"} {
+	for word, want := range map[string]string{"lnit": "lint", "baselnie": "baseline", "wacth": "watch", "versino": "version"} {
 		_, stderr, code := apimlint(t, word, repoTestdata+"/clean-ha")
 		if code != exitUsage || !strings.Contains(stderr, `did you mean "`+want+`"`) || strings.Contains(stderr, "stat "+word) {
 			t.Errorf("apimlint %s: exit %d, stderr %q", word, code, stderr)
