@@ -149,6 +149,9 @@ func (p *watchPrinter) print(e watch.Event) {
 			line["findings"] = findings
 		case watch.EventError:
 			line["message"] = e.Message
+			if e.RootLost {
+				line["rootLost"] = true
+			}
 		}
 		b, err := json.Marshal(line)
 		if err != nil {
