@@ -3,6 +3,7 @@ package wso2
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // IsSecretPath reports whether a key holds a secret by its name. This is
@@ -15,11 +16,21 @@ func IsSecretPath(path string) bool {
 		return v.(bool)
 	}
 	b := isSecretPath(path)
-	secretPaths.Store(path, b)
+	// The cache lives as long as the process (a watch daemon: days); a
+	// file of 100k distinct keys must not grow it for ever.
+	if secretPathCount.Add(1) <= maxSecretPaths {
+		secretPaths.Store(path, b)
+	}
 	return b
 }
 
-var secretPaths sync.Map // path -> bool
+var (
+	secretPaths     sync.Map // path -> bool
+	secretPathCount atomic.Int64
+)
+
+// maxSecretPaths bounds the cache: real fleets use a few thousand paths.
+const maxSecretPaths = 1 << 16
 
 func isSecretPath(path string) bool {
 	if path == "secrets" || strings.HasPrefix(path, "secrets.") {
@@ -235,9 +246,8 @@ func editDistance(a, b string, limit int) int {
 	if len(a) > 64 || len(b) > 64 {
 		return limit + 1 // key words are short; never spend on a long one
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var rows [3][65]int // on the stack: this runs for every word of every new key
+	prev2, prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
