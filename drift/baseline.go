@@ -3,8 +3,11 @@
 // nodes structurally.
 //
 // A baseline holds every node, its role and every key's resolved value.
-// Secrets are held only as salted hashes (the salt is in the file), so a
-// changed password is detected without the baseline revealing it.
+// Secrets are held only as HMAC-SHA256 under a key that is not in the file
+// (APIMLINT_BASELINE_KEY, or a key file beside the user's config), so a
+// changed password is detected without the file revealing anything.
+// Without a key only whether each secret is set, and its placeholder form,
+// are kept.
 package drift
 
 import (
@@ -16,25 +19,58 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
 )
 
-// Version is the baseline format this package writes and reads.
-const Version = 1
+// Version is the baseline format this package writes. Version 1 (salted
+// hashes) is still read, with a warning.
+const Version = 2
 
 // Baseline is the recorded state of a fleet.
 type Baseline struct {
-	Version int          `json:"version"`
-	Salt    string       `json:"salt"`
-	Nodes   []NodeRecord `json:"nodes"`
+	Version int `json:"version"`
+	// Secrets is how secret values are held: SecretsHMAC or
+	// SecretsPresence (version 1: salted hashes).
+	Secrets string `json:"secrets,omitempty"`
+	// KeyID names the HMAC key (SecretsHMAC only).
+	KeyID string `json:"keyId,omitempty"`
+	// Salt is version 1's hash salt.
+	Salt  string       `json:"salt,omitempty"`
+	Nodes []NodeRecord `json:"nodes"`
+
+	key *Key
+	// Warnings say what this baseline cannot do (old format, no key);
+	// commands print them.
+	Warnings []string `json:"-"`
+}
+
+// UseKey gives the baseline the key its secrets were recorded with, so
+// that comparisons detect changed secrets. A missing or different key is
+// not an error: secrets are then compared by presence only, and Warnings
+// say so.
+func (b *Baseline) UseKey(k *Key) {
+	if b.Secrets != SecretsHMAC {
+		return
+	}
+	switch {
+	case k == nil:
+		b.Warnings = append(b.Warnings, fmt.Sprintf("no baseline key (set %s, or keep the key file that recorded it): changes of secret values cannot be detected", KeyEnv))
+	case k.ID() != b.KeyID:
+		b.Warnings = append(b.Warnings, fmt.Sprintf("the baseline key from %s is not the one that recorded this baseline (key id %s, not %s): changes of secret values cannot be detected", k.Source, k.ID(), b.KeyID))
+	default:
+		b.key = k
+	}
 }
 
 // NodeRecord is one node of a baseline.
@@ -46,18 +82,26 @@ type NodeRecord struct {
 }
 
 // KeyRecord is one key of a node: its resolved value as compact JSON, or
-// for a secret only the salted hash of that JSON.
+// for a secret only the keyed hash of that JSON, or without a key only its
+// form.
 type KeyRecord struct {
 	Path  string          `json:"path"`
 	Kind  string          `json:"kind"`
 	Value json.RawMessage `json:"value,omitempty"`
 	Hash  string          `json:"hash,omitempty"`
+	// Secret is, for a secret recorded without a key, "set", "empty", or
+	// its placeholder form when it is only a placeholder ($secret{alias}).
+	Secret string `json:"secret,omitempty"`
 }
 
 // RecordOptions tune Record.
 type RecordOptions struct {
-	// Salt for the secret hashes; a random one when empty. Reusing the salt
-	// of the previous baseline keeps unchanged secrets' lines unchanged.
+	// Key keys the hashes of secrets; without one only their presence and
+	// placeholder form are recorded (see LoadKey).
+	Key *Key
+	// Salt is ignored: version 2 baselines hold no salt.
+	//
+	// Deprecated: salted hashes in the file can be cracked; use Key.
 	Salt string
 }
 
@@ -73,40 +117,55 @@ func NewSalt() (string, error) {
 // Record takes the baseline of a loaded fleet. A node whose file is not
 // valid TOML is an error: an approved state must be complete.
 func Record(f *lint.Fleet, opts RecordOptions) (*Baseline, error) {
-	salt := opts.Salt
-	if salt == "" {
-		var err error
-		if salt, err = NewSalt(); err != nil {
-			return nil, err
-		}
+	b := &Baseline{Version: Version, Secrets: SecretsPresence, Nodes: make([]NodeRecord, 0, len(f.Nodes)), key: opts.Key}
+	if opts.Key != nil {
+		b.Secrets, b.KeyID = SecretsHMAC, opts.Key.ID()
+	} else {
+		b.Warnings = append(b.Warnings, "no baseline key: secrets are recorded as set or by their placeholder only, so changes of their values cannot be detected")
 	}
-	b := &Baseline{Version: Version, Salt: salt, Nodes: make([]NodeRecord, 0, len(f.Nodes))}
 	for _, n := range f.Nodes {
 		if n.SyntaxError != nil {
 			return nil, fmt.Errorf("cannot record a baseline: %s:%d:%d: %s",
 				n.File, n.SyntaxError.Pos.Line, n.SyntaxError.Pos.Column, n.SyntaxError.Message)
 		}
-		b.Nodes = append(b.Nodes, recordNode(n, salt))
+		b.Nodes = append(b.Nodes, recordNode(n, opts.Key))
 	}
 	sortRecords(b.Nodes)
 	return b, nil
 }
 
-func recordNode(n *lint.Node, salt string) NodeRecord {
+func recordNode(n *lint.Node, key *Key) NodeRecord {
 	rec := NodeRecord{Name: n.Name, File: n.Rel, Role: n.Role, Keys: make([]KeyRecord, 0, len(n.Keys))}
 	sec := newSecretScope(n)
 	for _, k := range n.Keys {
 		kr := KeyRecord{Path: k.Path, Kind: k.Value.Kind.String()}
 		c := canon(k.Value)
-		if sec.isSecret(k) {
-			kr.Hash = lint.HashSecret(salt, string(c))
-		} else {
+		switch {
+		case sec.isSecret(k) && key != nil:
+			kr.Hash = key.mac(string(c))
+		case sec.isSecret(k):
+			kr.Secret = secretForm(k.Value)
+		default:
 			kr.Value = c
 		}
 		rec.Keys = append(rec.Keys, kr)
 	}
 	sortKeys(rec.Keys)
 	return rec
+}
+
+// secretForm describes a secret value without revealing it: "empty",
+// "set", or the placeholder it is written as (a name, not a value).
+func secretForm(v *lint.Value) string {
+	if v.Kind == lint.KindString {
+		switch {
+		case v.Str == "":
+			return "empty"
+		case wso2.IsPurePlaceholder(v.Str):
+			return v.Str
+		}
+	}
+	return "set"
 }
 
 // secretScope decides which keys of a node must be hashed: secrets by
@@ -324,7 +383,16 @@ func appendCanonAny(b []byte, v any) (json.RawMessage, error) {
 // name and keys by path, one key per line, so that two baselines diff well.
 func (b *Baseline) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: bufio.NewWriter(w)}
-	fmt.Fprintf(cw, "{\n  \"version\": %d,\n  \"salt\": %s,\n  \"nodes\": [", b.Version, appendJSONString(nil, b.Salt))
+	fmt.Fprintf(cw, "{\n  \"version\": %d,\n", b.Version)
+	if b.Version == 1 {
+		fmt.Fprintf(cw, "  \"salt\": %s,\n", appendJSONString(nil, b.Salt))
+	} else {
+		fmt.Fprintf(cw, "  \"secrets\": %s,\n", appendJSONString(nil, b.Secrets))
+		if b.KeyID != "" {
+			fmt.Fprintf(cw, "  \"keyId\": %s,\n", appendJSONString(nil, b.KeyID))
+		}
+	}
+	cw.WriteString("  \"nodes\": [")
 	for i, n := range b.Nodes {
 		if i > 0 {
 			cw.WriteString(",")
@@ -385,12 +453,33 @@ func (c *countWriter) Write(p []byte) (int, error) {
 
 func (c *countWriter) WriteString(s string) { _, _ = c.Write([]byte(s)) }
 
-// WriteFile writes the baseline atomically: to a temporary file in the
-// same directory, synced, then renamed over path, so that a crash never
-// leaves a truncated baseline where the approved one was.
+// WriteFile writes the baseline atomically: to a temporary file beside the
+// target, synced, then renamed over it, so that a crash never leaves a
+// truncated baseline where the approved one was. A symlink is followed
+// (the file it names is replaced, as --format F=FILE writes through one),
+// the file keeps its mode (a 0600 baseline stays 0600; a new one is
+// 0644), and temporary files that a killed run left beside it are removed.
 func WriteFile(path string, b *Baseline) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".apimlint-baseline-*.tmp")
+	target := path
+	if real, rerr := filepath.EvalSymlinks(path); rerr == nil {
+		target = real
+	} else if !errors.Is(rerr, fs.ErrNotExist) {
+		return fmt.Errorf("write baseline %s: %w", path, rerr)
+	}
+	mode := fs.FileMode(0o644)
+	if st, serr := os.Stat(target); serr == nil {
+		if !st.Mode().IsRegular() {
+			return fmt.Errorf("write baseline %s: not a regular file", path)
+		}
+		mode = st.Mode().Perm()
+	}
+	dir, base := filepath.Split(target)
+	if dir == "" {
+		dir = "."
+	}
+	prefix := "." + base + ".apimlint-"
+	removeStaleTemps(dir, prefix)
+	tmp, err := os.CreateTemp(dir, prefix+"*.tmp")
 	if err != nil {
 		return fmt.Errorf("write baseline %s: %w", path, err)
 	}
@@ -399,6 +488,12 @@ func WriteFile(path string, b *Baseline) (err error) {
 			_ = os.Remove(tmp.Name())
 		}
 	}()
+	// Restrict first, then write: the secrets' hashes never sit in a file
+	// more open than the baseline it replaces.
+	if err = tmp.Chmod(mode); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("write baseline %s: %w", path, err)
+	}
 	if _, err = b.WriteTo(tmp); err != nil {
 		_ = tmp.Close()
 		return fmt.Errorf("write baseline %s: %w", path, err)
@@ -410,13 +505,30 @@ func WriteFile(path string, b *Baseline) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("write baseline %s: %w", path, err)
 	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write baseline %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = os.Rename(tmp.Name(), target); err != nil {
 		return fmt.Errorf("write baseline %s: %w", path, err)
 	}
 	return nil
+}
+
+// staleAfter is how old a temporary file must be to be taken for one a
+// killed run left: a run writing right now is not disturbed.
+const staleAfter = 10 * time.Minute
+
+func removeStaleTemps(dir, prefix string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".tmp") || !e.Type().IsRegular() {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+			_ = os.Remove(filepath.Join(dir, name))
+		}
+	}
 }
 
 // ReadFile reads and checks a baseline file.
@@ -441,12 +553,27 @@ func Read(r io.Reader) (*Baseline, error) {
 	return Parse(data)
 }
 
-var hashRE = regexp.MustCompile(`^sha256:[0-9a-f]{16}$`)
+var (
+	hashV1RE = regexp.MustCompile(`^sha256:[0-9a-f]{16}$`)
+	hashRE   = regexp.MustCompile(`^hmac-sha256:[0-9a-f]{64}$`)
+)
+
+// maxQuoted bounds what an error message quotes of a baseline's text.
+const maxQuoted = 40
+
+func quoteShort(raw []byte) string {
+	if len(raw) <= maxQuoted {
+		return string(raw)
+	}
+	return string(raw[:maxQuoted]) + fmt.Sprintf("… (%d bytes)", len(raw))
+}
 
 // Parse decodes and checks a baseline. Anything that is not a complete
 // baseline this version understands is an error, never an empty baseline
 // that would report "no drift".
 func Parse(data []byte) (*Baseline, error) {
+	// Editors on Windows write a byte-order mark; it is not part of the JSON.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("empty file: not an apimlint baseline")
 	}
@@ -461,7 +588,7 @@ func Parse(data []byte) (*Baseline, error) {
 	}
 	// The version decides first, so that a newer format says so rather
 	// than failing on a field this version does not know.
-	if err != nil || b.Version != Version {
+	if err != nil || b.Version != Version && b.Version != 1 {
 		var head struct {
 			Version json.RawMessage `json:"version"`
 		}
@@ -473,12 +600,12 @@ func Parse(data []byte) (*Baseline, error) {
 		}
 		var version int
 		if verr := json.Unmarshal(head.Version, &version); verr != nil {
-			return nil, fmt.Errorf(`"version" is %s, want the number %d`, head.Version, Version)
+			return nil, fmt.Errorf(`"version" is %s, want the number %d`, quoteShort(head.Version), Version)
 		}
 		if version > Version {
 			return nil, fmt.Errorf("baseline format version %d is newer than this apimlint reads (%d): upgrade apimlint or record the baseline again", version, Version)
 		}
-		if version != Version {
+		if version != Version && version != 1 {
 			return nil, fmt.Errorf("baseline format version %d is not supported (want %d)", version, Version)
 		}
 	}
@@ -504,9 +631,52 @@ func jsonError(data []byte, err error) error {
 		return fmt.Errorf("not valid JSON at line %d, column %d: %w", line, col, syn)
 	case errors.As(err, &typ):
 		line, col := lineCol(data, typ.Offset)
-		return fmt.Errorf("line %d, column %d: %q has the wrong type (%s, want %s)", line, col, typ.Field, typ.Value, typ.Type)
+		field := typ.Field
+		if field == "" {
+			field = "the baseline"
+		}
+		return fmt.Errorf("line %d, column %d: %q is %s, want %s", line, col, field, jsonKindOf(typ.Value), jsonKind(typ.Type))
 	}
 	return fmt.Errorf("not a valid baseline: %w", err)
+}
+
+// jsonKind names the JSON a Go type decodes from, for messages: users
+// write JSON, not Go.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 { // json.RawMessage: any value
+			return "a value"
+		}
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another value"
+}
+
+// jsonKindOf renders encoding/json's description of the value found
+// ("string", "array", "number 1.5") as a phrase.
+func jsonKindOf(v string) string {
+	word, _, _ := strings.Cut(v, " ")
+	switch word {
+	case "object", "array":
+		return "an " + word
+	case "string", "number":
+		return "a " + word
+	case "bool":
+		return "true or false"
+	}
+	return "another value"
 }
 
 func lineCol(data []byte, off int64) (int, int) {
@@ -519,8 +689,28 @@ func lineCol(data []byte, off int64) (int, int) {
 // check validates what JSON decoding cannot: every field a comparison
 // relies on, so that a hand edit fails loudly.
 func (b *Baseline) check() error {
-	if b.Salt == "" {
-		return errors.New(`no "salt": the secret hashes cannot be checked`)
+	switch {
+	case b.Version == 1:
+		if b.Salt == "" {
+			return errors.New(`no "salt": the secret hashes cannot be checked`)
+		}
+		if b.Secrets != "" || b.KeyID != "" {
+			return errors.New(`a version 1 baseline has no "secrets" or "keyId"`)
+		}
+		b.Secrets = secretsSaltedV1
+		b.Warnings = append(b.Warnings, "this baseline is in the old format (version 1): its salted secret hashes can be cracked offline; record it again with apimlint baseline and delete the old file")
+	case b.Salt != "":
+		return errors.New(`a version 2 baseline has no "salt"`)
+	case b.Secrets == SecretsHMAC:
+		if len(b.KeyID) != 16 {
+			return errors.New(`"secrets" is "hmac-sha256" but "keyId" is not 16 hex digits`)
+		}
+	case b.Secrets == SecretsPresence:
+		if b.KeyID != "" {
+			return errors.New(`"secrets" is "presence": no "keyId" expected`)
+		}
+	default:
+		return fmt.Errorf(`"secrets" is %q, want "hmac-sha256" or "presence"`, quoteShort([]byte(b.Secrets)))
 	}
 	if b.Nodes == nil {
 		return errors.New(`no "nodes" list`)
@@ -554,12 +744,26 @@ func (b *Baseline) check() error {
 			if !knownKind(k.Kind) {
 				return fmt.Errorf("node %s key %s: unknown kind %q", n.Name, k.Path, k.Kind)
 			}
+			set := 0
+			for _, b := range []bool{k.Hash != "", k.Value != nil, k.Secret != ""} {
+				if b {
+					set++
+				}
+			}
 			switch {
-			case k.Hash != "" && k.Value != nil:
-				return fmt.Errorf("node %s key %s: both a value and a hash", n.Name, k.Path)
+			case set > 1:
+				return fmt.Errorf("node %s key %s: more than one of a value, a hash and a secret form", n.Name, k.Path)
+			case k.Hash != "" && b.Secrets == secretsSaltedV1:
+				if !hashV1RE.MatchString(k.Hash) {
+					return fmt.Errorf("node %s key %s: hash %q is not sha256:<16 hex digits>", n.Name, k.Path, quoteShort([]byte(k.Hash)))
+				}
 			case k.Hash != "":
-				if !hashRE.MatchString(k.Hash) {
-					return fmt.Errorf("node %s key %s: hash %q is not sha256:<16 hex digits>", n.Name, k.Path, k.Hash)
+				if b.Secrets != SecretsHMAC || !hashRE.MatchString(k.Hash) {
+					return fmt.Errorf("node %s key %s: hash %q is not hmac-sha256:<64 hex digits> of a keyed baseline", n.Name, k.Path, quoteShort([]byte(k.Hash)))
+				}
+			case k.Secret != "":
+				if b.Secrets != SecretsPresence {
+					return fmt.Errorf(`node %s key %s: a secret form in a baseline whose "secrets" is not "presence"`, n.Name, k.Path)
 				}
 			case k.Value == nil || string(k.Value) == "null":
 				return fmt.Errorf("node %s key %s: no value and no hash", n.Name, k.Path)

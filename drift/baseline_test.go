@@ -9,8 +9,9 @@ import (
 )
 
 const validBaseline = `{
-  "version": 1,
-  "salt": "abc",
+  "version": 2,
+  "secrets": "hmac-sha256",
+  "keyId": "0123456789abcdef",
   "nodes": [
     {
       "name": "gw-1",
@@ -19,7 +20,7 @@ const validBaseline = `{
       "keys": [
         {"path":"apim.labels","kind":"array","value":["a", 1, 2.5, true]},
         {"path":"server.hostname","kind":"string","value":"gw-1"},
-        {"path":"super_admin.password","kind":"string","hash":"sha256:0123456789abcdef"}
+        {"path":"super_admin.password","kind":"string","hash":"hmac-sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
       ]
     }
   ]
@@ -47,29 +48,35 @@ func TestParseCorrupt(t *testing.T) {
 		{"empty", "", "empty file"},
 		{"blank", " \n\t", "empty file"},
 		{"not json", "hello", "not valid JSON at line 1"},
-		{"a json list", "[]", "wrong type"},
-		{"no version", `{"salt":"x","nodes":[]}`, `no "version"`},
-		{"future version", repl(`"version": 1`, `"version": 2`), "newer than this apimlint reads"},
-		{"version zero", repl(`"version": 1`, `"version": 0`), "version 0 is not supported"},
-		{"version as string", repl(`"version": 1`, `"version": "1"`), `"version" is "1"`},
-		{"no salt", repl(`"salt": "abc",`, ``), `no "salt"`},
-		{"no nodes", `{"version":1,"salt":"x"}`, `no "nodes"`},
-		{"unknown field", repl(`"salt": "abc",`, `"salt": "abc", "extra": 1,`), `unknown field "extra"`},
+		{"a json list", "[]", `"the baseline" is an array, want an object`},
+		{"no version", `{"secrets":"presence","nodes":[]}`, `no "version"`},
+		{"future version", repl(`"version": 2`, `"version": 3`), "newer than this apimlint reads"},
+		{"version zero", repl(`"version": 2`, `"version": 0`), "version 0 is not supported"},
+		{"version as string", repl(`"version": 2`, `"version": "2"`), `"version" is "2"`},
+		{"no secrets mode", repl(`"secrets": "hmac-sha256",`, ``), `"secrets" is ""`},
+		{"salt in version 2", repl(`"keyId"`, `"salt": "abc", "keyId"`), `no "salt"`},
+		{"v1 without salt", `{"version":1,"nodes":[]}`, `no "salt"`},
+		{"no key id", repl(`"keyId": "0123456789abcdef",`, ``), `"keyId" is not 16 hex digits`},
+		{"no nodes", `{"version":2,"secrets":"presence"}`, `no "nodes"`},
+		{"unknown field", repl(`"secrets": "hmac-sha256",`, `"secrets": "hmac-sha256", "extra": 1,`), `unknown field "extra"`},
 		{"trailing data", validBaseline + "{}", "after top-level value"},
 		{"unknown role", repl(`"gateway"`, `"router"`), `unknown role "router"`},
 		{"role alias", repl(`"gateway"`, `"gw"`), `unknown role "gw"`},
 		{"no node name", repl(`"name": "gw-1"`, `"name": ""`), "node #1 has no name"},
-		{"duplicate node", `{"version":1,"salt":"x","nodes":[{"name":"a","file":"","role":"gateway","keys":[]},{"name":"a","file":"","role":"gateway","keys":[]}]}`, "node a appears twice"},
-		{"no keys", `{"version":1,"salt":"x","nodes":[{"name":"a","file":"","role":"gateway"}]}`, `no "keys" list`},
+		{"duplicate node", `{"version":2,"secrets":"presence","nodes":[{"name":"a","file":"","role":"gateway","keys":[]},{"name":"a","file":"","role":"gateway","keys":[]}]}`, "node a appears twice"},
+		{"no keys", `{"version":2,"secrets":"presence","nodes":[{"name":"a","file":"","role":"gateway"}]}`, `no "keys" list`},
 		{"duplicate key", repl(`"path":"apim.labels"`, `"path":"server.hostname"`), "key server.hostname appears twice"},
 		{"empty path", repl(`"path":"apim.labels"`, `"path":""`), "key #1 has no path"},
 		{"bad kind", repl(`"kind":"array"`, `"kind":"list"`), `unknown kind "list"`},
 		{"no value", repl(`,"value":"gw-1"`, ``), "no value and no hash"},
 		{"null value", repl(`"value":"gw-1"`, `"value":null`), "no value and no hash"},
 		{"object value", repl(`"value":"gw-1"`, `"value":{"a":1}`), "a table value must be {}"},
-		{"bad hash", repl(`0123456789abcdef`, `secret`), "is not sha256:"},
-		{"value and hash", repl(`"hash":"sha256`, `"value":"x","hash":"sha256`), "both a value and a hash"},
-		{"keys not a list", repl(`"keys": [`, `"keys": 3, "x": [`), "wrong type"},
+		{"bad hash", repl(`0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef`, `secret`), "is not hmac-sha256:"},
+		{"old hash in a keyed baseline", repl(`hmac-sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef`, `sha256:0123456789abcdef`), "is not hmac-sha256:"},
+		{"secret form in a keyed baseline", repl(`"hash":"hmac-sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"`, `"secret":"set"`), `not "presence"`},
+		{"value and hash", repl(`"hash":"hmac`, `"value":"x","hash":"hmac`), "more than one of a value, a hash"},
+		{"keys not a list", repl(`"keys": [`, `"keys": 3, "x": [`), `"nodes.keys" is a number, want an array`},
+		{"role not a string", repl(`"role": "gateway"`, `"role": ["gateway"]`), `"nodes.role" is an array, want a string`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b, err := Parse([]byte(c.data))

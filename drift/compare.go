@@ -153,7 +153,7 @@ func Changes(b *Baseline, f *lint.Fleet, opts Options) []Change {
 				Pos: lint.Position{File: n.File, Line: 1, Column: 1}})
 			continue
 		}
-		out = compareNode(out, b.Salt, rec, n, opts)
+		out = compareNode(out, b, rec, n, opts)
 	}
 	for i := range b.Nodes {
 		rec := &b.Nodes[i]
@@ -174,7 +174,7 @@ func removedFile(root, rel string) string {
 	return rel
 }
 
-func compareNode(out []Change, salt string, rec *NodeRecord, n *lint.Node, opts Options) []Change {
+func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts Options) []Change {
 	if n.SyntaxError != nil {
 		return append(out, Change{Kind: Unreadable, Node: n.Name, New: n.SyntaxError.Message,
 			Pos: lint.Position{File: n.File, Line: n.SyntaxError.Pos.Line, Column: n.SyntaxError.Pos.Column}})
@@ -208,22 +208,34 @@ func compareNode(out []Change, salt string, rec *NodeRecord, n *lint.Node, opts 
 		// A plain baseline value equals today's iff their hashes do, so
 		// secrecy only matters for hashed values and for display.
 		var same bool
-		if r.Hash != "" {
-			same = kind == r.Kind && lint.HashSecret(salt, string(c)) == r.Hash
-		} else {
+		switch {
+		case r.Secret != "":
+			same = kind == r.Kind && secretForm(k.Value) == r.Secret
+		case r.Hash != "" && b.Secrets == secretsSaltedV1:
+			same = kind == r.Kind && lint.HashSecret(b.Salt, string(c)) == r.Hash
+		case r.Hash != "" && b.key == nil:
+			// Without the key only the kind can be compared; Warnings say
+			// that value changes go unseen.
+			same = kind == r.Kind
+		case r.Hash != "":
+			same = kind == r.Kind && b.key.mac(string(c)) == r.Hash
+		default:
 			same = kind == r.Kind && bytes.Equal(c, r.Value)
 		}
 		if same {
 			continue
 		}
-		secret := r.Hash != "" || sec.isSecret(k)
+		secret := r.Hash != "" || r.Secret != "" || sec.isSecret(k)
 		if same {
 			continue
 		}
 		ch := Change{Kind: Changed, Node: n.Name, Key: k.Path, New: show(k, secret), Secret: secret, Pos: pos}
-		if secret {
+		switch {
+		case r.Secret != "":
+			ch.Old = "a secret " + describeForm(r.Secret)
+		case secret:
 			ch.Old = "a different secret"
-		} else {
+		default:
 			ch.Old = showRaw(r.Value)
 		}
 		if kind != r.Kind {
@@ -240,7 +252,7 @@ func compareNode(out []Change, salt string, rec *NodeRecord, n *lint.Node, opts 
 	}
 	sort.Slice(gone, func(i, j int) bool { return gone[i].Path < gone[j].Path })
 	for _, r := range gone {
-		ch := Change{Kind: Removed, Node: n.Name, Key: r.Path, Secret: r.Hash != "", Pos: tablePos(n, r.Path)}
+		ch := Change{Kind: Removed, Node: n.Name, Key: r.Path, Secret: r.Hash != "" || r.Secret != "", Pos: tablePos(n, r.Path)}
 		if ch.Secret {
 			ch.Old = "a secret"
 		} else {
@@ -345,7 +357,7 @@ func (c Change) Finding() lint.Finding {
 		f.Message = fmt.Sprintf("%s removed since the baseline: was %s", c.Key, c.Old)
 	case Changed:
 		if c.Secret {
-			f.Message = fmt.Sprintf("%s changed since the baseline: the secret differs (now %s; the baseline keeps only a salted hash)", c.Key, c.New)
+			f.Message = fmt.Sprintf("%s changed since the baseline: the secret differs (now %s; the baseline keeps no secret value)", c.Key, c.New)
 		} else {
 			f.Message = fmt.Sprintf("%s changed since the baseline: was %s, now %s", c.Key, c.Old, c.New)
 		}
@@ -360,4 +372,13 @@ func (c Change) Finding() lint.Finding {
 		f.Message = fmt.Sprintf("node %s cannot be compared with the baseline: the file is not valid TOML (%s)", c.Node, c.New)
 	}
 	return f
+}
+
+// describeForm renders a recorded secret form for a message.
+func describeForm(form string) string {
+	switch form {
+	case "set", "empty":
+		return "that was " + form
+	}
+	return "written as " + form
 }

@@ -206,7 +206,8 @@ func TestKindChangeIsReported(t *testing.T) {
 func TestSecretChangeDetectedNeverShown(t *testing.T) {
 	const oldPw, newPw = "Sup3rS3cretPw", "N3wHotfixPw!"
 	dir := newFleet(t)
-	b, err := Record(load(t, dir), RecordOptions{})
+	key := testKey(t)
+	b, err := Record(load(t, dir), RecordOptions{Key: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,13 +219,14 @@ func TestSecretChangeDetectedNeverShown(t *testing.T) {
 		t.Fatalf("baseline holds the password:\n%s", buf.String())
 	}
 	// database.apim_db.password is a $ref{} to the password: hashed too.
-	if !strings.Contains(buf.String(), `"path":"database.apim_db.password","kind":"string","hash":"sha256:`) {
+	if !strings.Contains(buf.String(), `"path":"database.apim_db.password","kind":"string","hash":"hmac-sha256:`) {
 		t.Fatalf("referenced secret not hashed:\n%s", buf.String())
 	}
 	b, err = Parse(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
+	b.UseKey(key)
 	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpTOML, oldPw, newPw, 1)})
 	fs := Compare(b, load(t, dir), Options{})
 	keys := map[string]bool{}
@@ -397,7 +399,7 @@ func TestBaselineIsStable(t *testing.T) {
 	f := load(t, dir)
 	var out [2]bytes.Buffer
 	for i := range out {
-		b, err := Record(f, RecordOptions{Salt: "fixed"})
+		b, err := Record(f, RecordOptions{Key: testKey(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -409,7 +411,7 @@ func TestBaselineIsStable(t *testing.T) {
 		t.Fatal("two recordings of the same fleet differ")
 	}
 	fleettest.WriteFiles(t, dir, map[string]string{"cp-1/deployment.toml": strings.Replace(cpReformatted, "tcp://tm-1:9711", "tcp://tm-1:9611", 1)})
-	b, err := Record(load(t, dir), RecordOptions{Salt: "fixed"})
+	b, err := Record(load(t, dir), RecordOptions{Key: testKey(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,4 +472,13 @@ password = "wso2carbon"
 			t.Errorf("isSecret(%s) = %v, want %v", path, got, want)
 		}
 	}
+}
+
+func testKey(t testing.TB) *Key {
+	t.Helper()
+	k, err := NewKey([]byte("test-key-0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -78,12 +78,12 @@ func ExampleOptionsFromConfig() {
 
 // Parse rejects anything that is not a complete baseline.
 func ExampleParse() {
-	_, err := drift.Parse([]byte(`{"version": 3, "salt": "x", "nodes": []}`))
+	_, err := drift.Parse([]byte(`{"version": 3, "secrets": "presence", "nodes": []}`))
 	fmt.Println(err)
-	_, err = drift.Parse([]byte(`{"version": 1, "salt": "x", "nod`))
+	_, err = drift.Parse([]byte(`{"version": 2, "secrets": "presence", "nod`))
 	fmt.Println(err)
 	// Output:
-	// baseline format version 3 is newer than this apimlint reads (1): upgrade apimlint or record the baseline again
+	// baseline format version 3 is newer than this apimlint reads (2): upgrade apimlint or record the baseline again
 	// truncated: the JSON ends before the baseline does
 }
 
@@ -103,7 +103,12 @@ func ExampleBaseline_WriteTo() {
 	n := lint.NewNode("tm-1", "tm-1/deployment.toml", []byte("[server]\nserver_role = \"traffic-manager\"\n[super_admin]\npassword = \"pw-123\"\n"), nil, lint.ResolveOptions{})
 	n.Rel = "tm-1/deployment.toml"
 	fleet := lint.NewFleet(".", []*lint.Node{n}, nil)
-	base, err := drift.Record(fleet, drift.RecordOptions{Salt: "example"})
+	// The key comes from drift.LoadKey in real use; never from the code.
+	key, err := drift.NewKey([]byte("example-key-0123456789"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	base, err := drift.Record(fleet, drift.RecordOptions{Key: key})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -114,8 +119,9 @@ func ExampleBaseline_WriteTo() {
 	fmt.Print(buf.String())
 	// Output:
 	// {
-	//   "version": 1,
-	//   "salt": "example",
+	//   "version": 2,
+	//   "secrets": "hmac-sha256",
+	//   "keyId": "d80961111da32c8e",
 	//   "nodes": [
 	//     {
 	//       "name": "tm-1",
@@ -123,7 +129,7 @@ func ExampleBaseline_WriteTo() {
 	//       "role": "traffic-manager",
 	//       "keys": [
 	//         {"path":"server.server_role","kind":"string","value":"traffic-manager"},
-	//         {"path":"super_admin.password","kind":"string","hash":"sha256:9d7957f041565175"}
+	//         {"path":"super_admin.password","kind":"string","hash":"hmac-sha256:c5af82c0063a1b05a10a526bf533b3dc9fcdb81ad45c0b735f9460fee33a0bb5"}
 	//       ]
 	//     }
 	//   ]

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/apimlint/apimlint/internal/tomldoc"
 	"github.com/apimlint/apimlint/lint/placeholder"
@@ -221,72 +222,16 @@ func skipDir(name string) bool {
 	return strings.HasPrefix(name, ".") && name != "." && name != ".."
 }
 
-// walkOS finds node files below root, following symlinks to directories
-// but never around a loop.
+// walkOS finds node files below root (see WalkFleet).
 func walkOS(root string) ([]source, error) {
-	var out []source
-	var walk func(dir, rel string, ancestors []os.FileInfo) error
-	walk = func(dir, rel string, ancestors []os.FileInfo) error {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return fmt.Errorf("load %s: %w", dir, err)
-		}
-		for _, e := range entries {
-			full := filepath.Join(dir, e.Name())
-			childRel := path.Join(rel, e.Name())
-			isDir := e.IsDir()
-			var info os.FileInfo
-			if e.Type()&fs.ModeSymlink != 0 {
-				info, err = os.Stat(full)
-				if err != nil {
-					continue // dangling link
-				}
-				isDir = info.IsDir()
-			}
-			if isDir {
-				if skipDir(e.Name()) {
-					continue
-				}
-				if info == nil {
-					if info, err = os.Stat(full); err != nil {
-						return fmt.Errorf("load %s: %w", full, err)
-					}
-				}
-				loop := false
-				for _, a := range ancestors {
-					if os.SameFile(a, info) {
-						loop = true
-						break
-					}
-				}
-				if loop {
-					continue
-				}
-				if err := walk(full, childRel, append(ancestors[:len(ancestors):len(ancestors)], info)); err != nil {
-					return err
-				}
-				continue
-			}
-			if e.Name() != NodeFileName {
-				continue
-			}
-			// A FIFO or device named deployment.toml would block the read
-			// forever: only regular files (or links to them) are nodes.
-			if info == nil && !e.Type().IsRegular() || info != nil && !info.Mode().IsRegular() {
-				continue
-			}
-			fp := full
-			out = append(out, source{display: full, rel: childRel, name: wso2.NodeName(root, childRel),
-				read: func() ([]byte, error) { return readNodeFile(fp) }})
-		}
-		return nil
-	}
-	st, err := os.Stat(root)
+	tree, err := WalkFleet(root)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", root, err)
-	}
-	if err := walk(root, "", []os.FileInfo{st}); err != nil {
 		return nil, err
+	}
+	out := make([]source, 0, len(tree.Files))
+	for _, f := range tree.Files {
+		fp := f.Path
+		out = append(out, source{display: f.Path, rel: f.Rel, name: f.Name, read: func() ([]byte, error) { return readNodeFile(fp) }})
 	}
 	return out, nil
 }
@@ -300,10 +245,17 @@ const maxNodeFile = 64 << 20
 func ReadNodeFile(p string) ([]byte, error) { return readNodeFile(p) }
 
 // readNodeFile reads a node file, refusing anything but a regular file of
-// sane size (the file may have changed since the directory was listed).
+// sane size. The checks are made on the opened file, never on the name
+// before opening it: a FIFO renamed over the file in between would block
+// the read forever. Opening with O_NONBLOCK never waits for a FIFO's
+// writer; for a regular file it changes nothing.
 func readNodeFile(p string) ([]byte, error) {
-	// Stat before opening: opening a FIFO blocks until someone writes.
-	st, err := os.Stat(p)
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
@@ -314,11 +266,6 @@ func readNodeFile(p string) ([]byte, error) {
 		}
 		return nil, &fs.PathError{Op: "read", Path: p, Err: why}
 	}
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	if st.Size() > maxNodeFile {
 		return nil, &fs.PathError{Op: "read", Path: p, Err: fmt.Errorf("%d bytes, more than the %d a node file may have", st.Size(), maxNodeFile)}
 	}
@@ -465,10 +412,10 @@ func parseIntLoose(s string) (int64, bool) {
 func (n *Node) ownAddresses(nc NodeConfig) {
 	base := path.Base(n.Name)
 	n.addAddress(base, "directory name")
-	if h, ok := n.String("server.hostname"); ok && h != "" && !IsLoopback(h) && !HasPlaceholder(h) {
+	if h, ok := n.String("server.hostname"); ok && h != "" && !IsLoopback(h) && !HasPlaceholder(h) && !derivedFromSecret(n, n.Get("server.hostname")) {
 		n.addAddress(h, "[server] hostname")
 	}
-	if ip, ok := n.String("server.node_ip"); ok && ip != "" && !IsLoopback(ip) && !HasPlaceholder(ip) {
+	if ip, ok := n.String("server.node_ip"); ok && ip != "" && !IsLoopback(ip) && !HasPlaceholder(ip) && !derivedFromSecret(n, n.Get("server.node_ip")) {
 		n.addAddress(ip, "[server] node_ip")
 	}
 	for _, a := range nc.Addresses {

@@ -87,9 +87,8 @@ func (l *Loader) Has(file string) bool { return l.nodes[file] != nil }
 // error. reparse parses the file even when its bytes did not change.
 // read reports whether the file was read.
 func (l *Loader) Refresh(file string, reparse bool) (read bool, err error) {
-	rel, inside := below(l.root, file)
-	if !inside {
-		// Not a file of this fleet: nothing to read, nothing to report.
+	rel, below := relBelow(l.root, file)
+	if !below {
 		delete(l.nodes, file)
 		return false, nil
 	}
@@ -109,7 +108,10 @@ func (l *Loader) Refresh(file string, reparse bool) (read bool, err error) {
 	if old := l.nodes[file]; old != nil && !reparse && string(old.Src) == string(data) {
 		return true, nil
 	}
-	n := newNode(name, file, data, l.cfg, ResolveOptions{}, l.scratch)
+	n, err := l.parse(name, file, data)
+	if err != nil {
+		return true, err
+	}
 	n.Rel = rel
 	l.nodes[file] = n
 	return true, nil
@@ -128,9 +130,42 @@ func (l *Loader) Fleet() *Fleet {
 	return f
 }
 
-// below returns file's slash path relative to root, and whether it is
-// inside root.
-func below(root, file string) (string, bool) {
+// Scan walks the fleet directory as Load does (see WalkFleet) and forgets
+// the nodes whose files it no longer finds there: a file removed, or now
+// an alias of another. Callers Refresh the files it returns.
+func (l *Loader) Scan() (*FleetTree, error) {
+	tree, err := WalkFleet(l.root)
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string]bool, len(tree.Files))
+	for _, f := range tree.Files {
+		found[f.Path] = true
+	}
+	for p := range l.nodes {
+		if !found[p] {
+			delete(l.nodes, p)
+		}
+	}
+	return tree, nil
+}
+
+// parse makes the node of one file. A bug that panics on some input must
+// not take a long-running watcher down with it: the file keeps its last
+// state and the panic is its error.
+func (l *Loader) parse(name, file string, data []byte) (n *Node, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			n, err = nil, &fs.PathError{Op: "parse", Path: file, Err: fmt.Errorf("internal error: %v", e)}
+			l.scratch = tomldoc.NewScratch() // may be left half-used
+		}
+	}()
+	return newNode(name, file, data, l.cfg, ResolveOptions{}, l.scratch), nil
+}
+
+// relBelow returns file's slash path below root, and whether it is below
+// it at all (a path that cannot be made relative is not).
+func relBelow(root, file string) (string, bool) {
 	rel, err := filepath.Rel(root, file)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return "", false

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -125,6 +127,8 @@ const directivePrefix = "apimlint:"
 func NodeSuppressions(n *Node) []*Suppression {
 	var out []*Suppression
 	firstContent := firstContentLine(n)
+	var content []int // lines that are neither blank nor a comment, made on first use
+	var keyAt map[int]string
 	for _, c := range n.Comments {
 		word, rest, ok := cutDirective(c.Text)
 		if !ok {
@@ -136,18 +140,23 @@ func NodeSuppressions(n *Node) []*Suppression {
 			s.Misplaced = firstContent > 0 && c.Pos.Line > firstContent
 		} else {
 			s.Lines = []int{c.Pos.Line}
+			if content == nil {
+				// Once per file, not per directive: 20k directives would
+				// otherwise split the file 20k times.
+				content = contentLines(n.Src)
+				keyAt = make(map[int]string, len(n.Keys))
+				for _, k := range n.Keys {
+					if _, ok := keyAt[k.Pos.Line]; !ok {
+						keyAt[k.Pos.Line] = k.Path
+					}
+				}
+			}
 			if !c.Trailing {
-				if next := nextContentLine(n.Src, c.Pos.Line); next > 0 {
+				if next := nextIn(content, c.Pos.Line); next > 0 {
 					s.Lines = append(s.Lines, next)
 				}
 			}
-			target := s.Lines[len(s.Lines)-1]
-			for _, k := range n.Keys {
-				if k.Pos.Line == target {
-					s.Key = k.Path
-					break
-				}
-			}
+			s.Key = keyAt[s.Lines[len(s.Lines)-1]]
 		}
 		out = append(out, s)
 	}
@@ -222,16 +231,25 @@ func firstContentLine(n *Node) int {
 	return first
 }
 
-// nextContentLine is the first line after line that is neither blank nor
-// a comment, so that stacked directives all cover the line below them.
-func nextContentLine(src []byte, line int) int {
-	lines := bytes.Split(src, []byte("\n"))
-	for i := line; i < len(lines); i++ {
-		t := bytes.TrimSpace(lines[i])
+// contentLines lists, in order, the lines that are neither blank nor a
+// comment.
+func contentLines(src []byte) []int {
+	out := []int{}
+	for i, l := range bytes.Split(src, []byte("\n")) {
+		t := bytes.TrimSpace(l)
 		if len(t) == 0 || t[0] == '#' {
 			continue
 		}
-		return i + 1
+		out = append(out, i+1)
+	}
+	return out
+}
+
+// nextIn is the first line of content after line, or 0.
+func nextIn(content []int, line int) int {
+	i := sort.SearchInts(content, line+1)
+	if i < len(content) {
+		return content[i]
 	}
 	return 0
 }
@@ -343,6 +361,67 @@ type suppressor struct {
 
 	sups []*Suppression
 	used map[suppressionUse]bool
+	idx  suppressionIndex
+}
+
+// suppressionIndex finds the suppressions that may cover a finding
+// without trying every one: 20k directives against thousands of findings
+// would otherwise take minutes.
+type suppressionIndex struct {
+	config    map[string][]*Suppression // by rule
+	wholeFile map[string][]*Suppression // by rule and file
+	line      map[string][]*Suppression // by rule, file and line
+	key       map[string][]*Suppression // by rule, file and key
+}
+
+func newSuppressionIndex(sups []*Suppression, now time.Time) suppressionIndex {
+	x := suppressionIndex{config: map[string][]*Suppression{}, wholeFile: map[string][]*Suppression{},
+		line: map[string][]*Suppression{}, key: map[string][]*Suppression{}}
+	for _, s := range sups {
+		if !s.Active(now) {
+			continue
+		}
+		for _, r := range s.Rules {
+			switch {
+			case s.Config != nil:
+				x.config[r] = append(x.config[r], s)
+			case s.Node == nil:
+			case s.WholeFile:
+				k := r + "\x00" + s.Node.File
+				x.wholeFile[k] = append(x.wholeFile[k], s)
+			default:
+				for _, l := range s.Lines {
+					k := r + "\x00" + s.Node.File + "\x00" + strconv.Itoa(l)
+					x.line[k] = append(x.line[k], s)
+				}
+				if s.Key != "" {
+					k := r + "\x00" + s.Node.File + "\x00" + s.Key
+					x.key[k] = append(x.key[k], s)
+				}
+			}
+		}
+	}
+	return x
+}
+
+// candidates are the suppressions that may cover f, each at most once
+// per list (a directive may be found by its line and by its key).
+func (x suppressionIndex) candidates(f *Finding, visit func(*Suppression)) {
+	for _, s := range x.config[f.Rule] {
+		visit(s)
+	}
+	file := f.Rule + "\x00" + f.File
+	for _, s := range x.wholeFile[file] {
+		visit(s)
+	}
+	for _, s := range x.line[file+"\x00"+strconv.Itoa(f.Line)] {
+		visit(s)
+	}
+	if f.Key != "" {
+		for _, s := range x.key[file+"\x00"+f.Key] {
+			visit(s)
+		}
+	}
 }
 
 type suppressionUse struct {
@@ -361,15 +440,16 @@ func (s *suppressor) Process(f *Fleet, fs []Finding) ([]Finding, error) {
 	if len(s.sups) == 0 {
 		return fs, nil
 	}
+	s.idx = newSuppressionIndex(s.sups, now)
 	out := fs[:0]
 	for _, x := range fs {
 		hidden := false
-		for _, sup := range s.sups {
-			if sup.Active(now) && sup.HasRule(x.Rule) && sup.Covers(&x) {
+		s.idx.candidates(&x, func(sup *Suppression) {
+			if sup.Covers(&x) {
 				s.used[suppressionUse{sup, x.Rule}] = true
 				hidden = true
 			}
-		}
+		})
 		if !hidden {
 			out = append(out, x)
 		}

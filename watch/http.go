@@ -24,6 +24,7 @@ type Metrics struct {
 	lints     prometheus.Counter
 	errors    prometheus.Counter
 	ready     atomic.Bool
+	rootLost  atomic.Bool
 }
 
 // NewMetrics makes the metrics on a registry of their own, so that two
@@ -49,6 +50,9 @@ func (m *Metrics) Observe(e Event) {
 	switch e.Kind {
 	case EventError:
 		m.errors.Inc()
+		if e.RootLost {
+			m.rootLost.Store(true)
+		}
 	case EventState, EventLint:
 		s := e.Stats
 		m.findings.Reset()
@@ -63,16 +67,22 @@ func (m *Metrics) Observe(e Event) {
 		m.driftKeys.Set(float64(s.DriftKeys))
 		m.lints.Inc()
 		m.ready.Store(true)
+		m.rootLost.Store(false)
 	}
 }
 
-// Handler serves /metrics, and /healthz: 200 once the first lint is done.
+// Handler serves /metrics, and /healthz: 200 once the first lint is done,
+// 503 while the watcher cannot see its fleet directory.
 func (m *Metrics) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		if !m.ready.Load() {
 			http.Error(w, "starting: first lint not done", http.StatusServiceUnavailable)
+			return
+		}
+		if m.rootLost.Load() {
+			http.Error(w, "cannot see the fleet directory: findings are stale", http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ok")

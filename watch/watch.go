@@ -42,7 +42,18 @@ type Options struct {
 	Baseline *drift.Baseline
 	// OnEvent receives every event, in order, from Run's goroutine.
 	OnEvent func(Event)
+	// Poll is how often the watcher looks for its root when the root is
+	// gone (DefaultPoll when 0).
+	Poll time.Duration
 }
+
+// DefaultPoll is how often a watcher whose root was deleted looks for it.
+const DefaultPoll = time.Second
+
+// FinalLintTimeout bounds the lint of a change still pending when the
+// watcher is told to stop: the last state is reported, but a stop is not
+// held up by a slow lint.
+const FinalLintTimeout = 2 * time.Second
 
 // EventKind says what an Event reports.
 type EventKind string
@@ -69,6 +80,10 @@ type Event struct {
 	Finding *lint.Finding `json:"finding,omitempty"`
 	Stats   *Stats        `json:"stats,omitempty"`
 	Message string        `json:"message,omitempty"`
+	// RootLost is set on the error sent when the fleet directory can no
+	// longer be seen (deleted, renamed away): the watcher reports nothing
+	// until it is back, and is not healthy meanwhile.
+	RootLost bool `json:"rootLost,omitempty"`
 }
 
 // Stats describe one lint.
@@ -92,12 +107,17 @@ type Watcher struct {
 	cfgFile string
 	loader  *lint.Loader
 
-	fsw   *fsnotify.Watcher
-	dirs  map[string]bool // watched directories
-	dirty map[string]bool // node files to read again
-	full  bool            // rescan everything (config changed, events lost)
-	prev  map[string][]lint.Finding
+	fsw    *fsnotify.Watcher
+	dirs   map[string]bool // watched directories
+	dirty  map[string]bool // node files to read again
+	full   bool            // re-read the config and re-parse everything (config changed, events lost)
+	rescan bool            // walk the fleet again (a directory appeared)
+	lost   bool            // the root cannot be seen
+	prev   map[string][]lint.Finding
 }
+
+// armedHook, when set (by tests), is called whenever a lint is scheduled.
+var armedHook func()
 
 // New checks the options; Run does the work.
 func New(opts Options) (*Watcher, error) {
@@ -122,6 +142,9 @@ func New(opts Options) (*Watcher, error) {
 	if opts.OnEvent == nil {
 		opts.OnEvent = func(Event) {}
 	}
+	if opts.Poll <= 0 {
+		opts.Poll = DefaultPoll
+	}
 	w := &Watcher{opts: opts, loader: lint.NewLoader(opts.Root, opts.ConfigFile)}
 	w.cfgFile = w.loader.ConfigFile()
 	return w, nil
@@ -145,9 +168,14 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 	var timer *time.Timer
 	var fire <-chan time.Time
+	var poll *time.Ticker
+	var pollC <-chan time.Time
 	defer func() {
 		if timer != nil {
 			timer.Stop()
+		}
+		if poll != nil {
+			poll.Stop()
 		}
 	}()
 	arm := func() {
@@ -157,11 +185,24 @@ func (w *Watcher) Run(ctx context.Context) error {
 			timer.Reset(w.opts.Debounce)
 		}
 		fire = timer.C
+		if armedHook != nil {
+			armedHook()
+		}
+	}
+	// relint runs a lint and, when it finds the root gone, starts polling
+	// for it.
+	relint := func(ctx context.Context) error {
+		err := w.safeLint(ctx)
+		if w.lost && poll == nil {
+			poll = time.NewTicker(w.opts.Poll)
+			pollC = poll.C
+		}
+		return err
 	}
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return w.finish(fire != nil)
 		case ev, ok := <-fsw.Events:
 			if !ok {
 				return errors.New("watch: file watcher closed")
@@ -177,9 +218,16 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("file watcher: %v; rescanning the fleet", err)})
 			w.full = true
 			arm()
+		case <-pollC:
+			if st, err := os.Stat(w.opts.Root); err == nil && st.IsDir() {
+				poll.Stop()
+				poll, pollC = nil, nil
+				w.full = true
+				arm()
+			}
 		case <-fire:
 			fire = nil
-			if err := w.lint(ctx, false); err != nil {
+			if err := relint(ctx); err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}
@@ -187,6 +235,45 @@ func (w *Watcher) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// finish ends Run: a change still waiting for its debounce is linted,
+// within FinalLintTimeout, so that the last state is reported (a SIGTERM
+// in the quiet time must not lose it). Events already queued count too.
+func (w *Watcher) finish(pending bool) error {
+	for drained := false; !drained; {
+		select {
+		case ev, ok := <-w.fsw.Events:
+			if !ok {
+				drained = true
+			} else if w.handle(ev) {
+				pending = true
+			}
+		default:
+			drained = true
+		}
+	}
+	if !pending || w.lost {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), FinalLintTimeout)
+	defer cancel()
+	_ = w.safeLint(ctx) // a final lint cut short reports nothing, and that is all
+	return nil
+}
+
+// safeLint is lint, with a panic turned into an error event: one file
+// that trips a bug must not take the daemon down. The previous findings
+// stay the state.
+func (w *Watcher) safeLint(ctx context.Context) (err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("internal error while linting (please report it): %v; keeping the last state", e)})
+			w.full = true // start afresh at the next change
+			err = nil
+		}
+	}()
+	return w.lint(ctx, false)
 }
 
 func (w *Watcher) emit(e Event) {
@@ -221,6 +308,20 @@ func hidden(rel string) bool {
 // handle records what an fsnotify event means and reports whether a lint
 // is due.
 func (w *Watcher) handle(ev fsnotify.Event) bool {
+	if ev.Name == w.opts.Root {
+		if !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) {
+			return false
+		}
+		// The root itself was removed or renamed away. Its watches are
+		// dead or follow the old directory: start again from the name,
+		// whether lint finds it gone or already recreated.
+		for d := range w.dirs {
+			_ = w.fsw.Remove(d)
+		}
+		clear(w.dirs)
+		w.full = true
+		return true
+	}
 	rel, ok := w.rel(ev.Name)
 	if !ok {
 		return false
@@ -231,6 +332,11 @@ func (w *Watcher) handle(ev fsnotify.Event) bool {
 	}
 	base := path.Base(rel)
 	if rel == "." || hidden(rel) || (strings.HasPrefix(base, ".") && base != lint.ConfigFileName) {
+		// A mounted ConfigMap swaps its ..data link; the node file links
+		// through it and gets no event of its own.
+		if w.linkedThrough(filepath.Dir(ev.Name)) {
+			return true
+		}
 		// Editors' swap and temporary files; their rename onto the node
 		// file arrives as an event on the node file itself.
 		if !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) {
@@ -246,7 +352,9 @@ func (w *Watcher) handle(ev fsnotify.Event) bool {
 	}
 	if ev.Has(fsnotify.Create) {
 		if st, err := os.Stat(ev.Name); err == nil && st.IsDir() && !strings.HasPrefix(base, ".") {
-			w.addTree(ev.Name)
+			// A new directory, or a link to one: walk the fleet again as
+			// lint would (aliases, loops).
+			w.rescan = true
 			due = true
 		}
 	}
@@ -255,6 +363,36 @@ func (w *Watcher) handle(ev fsnotify.Event) bool {
 		due = true
 	}
 	return due
+}
+
+// linkedThrough marks dirty the node file and fleet config of a watched
+// directory when they are symlinks (a Kubernetes ConfigMap mount:
+// deployment.toml -> ..data/deployment.toml, with ..data swapped
+// atomically on every update), and reports whether there was one.
+func (w *Watcher) linkedThrough(dir string) bool {
+	if !w.dirs[dir] {
+		return false
+	}
+	found := false
+	if p := filepath.Join(dir, lint.NodeFileName); isSymlink(p) || (w.loader.Has(p) && !exists(p)) {
+		w.dirty[p] = true
+		found = true
+	}
+	if p := filepath.Join(dir, lint.ConfigFileName); p == w.cfgFile && isSymlink(p) {
+		w.full = true
+		found = true
+	}
+	return found
+}
+
+func isSymlink(p string) bool {
+	st, err := os.Lstat(p)
+	return err == nil && st.Mode()&fs.ModeSymlink != 0
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // forgetDir drops the watches and marks the nodes below a directory that
@@ -280,62 +418,100 @@ func (w *Watcher) forgetDir(dir string) bool {
 	return found
 }
 
-// addTree watches dir and every directory below it, and marks the node
-// files found there: they may have been written before the watch was in
-// place. The watch comes first, so nothing written after is missed.
-func (w *Watcher) addTree(dir string) {
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p != dir && !errors.Is(err, fs.ErrNotExist) {
-				w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot watch %s: %v", p, err)})
-			}
-			return nil
-		}
-		if d.IsDir() {
-			if p != w.opts.Root && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			if !w.dirs[p] {
-				if err := w.fsw.Add(p); err != nil {
-					if !errors.Is(err, fs.ErrNotExist) {
-						w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot watch %s: %v", p, err)})
-					}
-					return fs.SkipDir
-				}
-				w.dirs[p] = true
-			}
-			return nil
-		}
-		if d.Name() == lint.NodeFileName {
-			w.dirty[p] = true
-		}
-		return nil
-	})
+// scan walks the fleet as lint does, watches every directory lint reads
+// (symlinked ones under their link's name) and no other, and marks every
+// node file found: it may have been written before the watch was in place.
+// The watches come first, so nothing written after is missed.
+func (w *Watcher) scan() error {
+	tree, err := w.loader.Scan()
 	if err != nil {
-		w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot watch %s: %v", dir, err)})
+		return err
 	}
+	want := make(map[string]bool, len(tree.Dirs))
+	for _, d := range tree.Dirs {
+		want[d] = true
+		if w.dirs[d] {
+			continue
+		}
+		if err := w.fsw.Add(d); err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot watch %s: %v", d, err)})
+			}
+			continue
+		}
+		w.dirs[d] = true
+	}
+	for d := range w.dirs {
+		if !want[d] {
+			delete(w.dirs, d)
+			_ = w.fsw.Remove(d)
+		}
+	}
+	// Files lint no longer reads (removed, or now an alias) are dropped by
+	// Scan; a file still held under another name is re-read below.
+	for _, f := range tree.Files {
+		w.dirty[f.Path] = true
+	}
+	return nil
+}
+
+// rootGone checks the root and, when it cannot be seen, drops every watch
+// and reports it once. Nothing is linted meanwhile: an empty fleet would
+// report every finding resolved.
+func (w *Watcher) rootGone() bool {
+	st, err := os.Stat(w.opts.Root)
+	if err == nil && st.IsDir() {
+		return false
+	}
+	if !w.lost {
+		w.lost = true
+		why := "it is not a directory"
+		if err != nil {
+			why = err.Error()
+		}
+		w.emit(Event{Kind: EventError, RootLost: true,
+			Message: fmt.Sprintf("cannot see the fleet directory %s (%s); keeping the last state and waiting for it to come back", w.opts.Root, why)})
+	}
+	for d := range w.dirs {
+		_ = w.fsw.Remove(d)
+	}
+	clear(w.dirs)
+	clear(w.dirty)
+	w.full = true
+	return true
 }
 
 // lint re-reads the dirty files (everything on a full rescan), runs the
 // rules over the cached nodes and reports what changed.
 func (w *Watcher) lint(ctx context.Context, initial bool) error {
 	start := time.Now()
-	// A rescan parses every file again even when its bytes did not change:
-	// the config decides roles, offsets and addresses.
+	if !initial && w.rootGone() {
+		return nil
+	}
+	w.lost = false
+	// A full rescan parses every file again even when its bytes did not
+	// change: the config decides roles, offsets and addresses.
 	reparse := initial || w.full
-	if w.full {
-		w.full = false
-		if err := w.loader.LoadConfig(); err != nil {
-			if initial {
-				return fmt.Errorf("watch: %w", err)
+	if w.full || w.rescan {
+		if w.full {
+			if err := w.loader.LoadConfig(); err != nil {
+				if initial {
+					return fmt.Errorf("watch: %w", err)
+				}
+				// A config being saved: keep the previous one until it reads.
+				w.emit(Event{Kind: EventError, Message: err.Error()})
 			}
-			// A config being saved: keep the previous one until it reads.
-			w.emit(Event{Kind: EventError, Message: err.Error()})
 		}
+		w.full, w.rescan = false, false
 		for _, p := range w.loader.Files() {
 			w.dirty[p] = true
 		}
-		w.addTree(w.opts.Root)
+		if err := w.scan(); err != nil {
+			if initial {
+				return fmt.Errorf("watch: %w", err)
+			}
+			w.emit(Event{Kind: EventError, Message: err.Error()})
+		}
 	}
 	reread := 0
 	for p := range w.dirty {

@@ -3,6 +3,7 @@ package wso2
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // IsSecretPath reports whether a key holds a secret by its name. This is
@@ -15,11 +16,21 @@ func IsSecretPath(path string) bool {
 		return v.(bool)
 	}
 	b := isSecretPath(path)
-	secretPaths.Store(path, b)
+	// The cache lives as long as the process (a watch daemon: days); a
+	// file of 100k distinct keys must not grow it for ever.
+	if secretPathCount.Add(1) <= maxSecretPaths {
+		secretPaths.Store(path, b)
+	}
 	return b
 }
 
-var secretPaths sync.Map // path -> bool
+var (
+	secretPaths     sync.Map // path -> bool
+	secretPathCount atomic.Int64
+)
+
+// maxSecretPaths bounds the cache: real fleets use a few thousand paths.
+const maxSecretPaths = 1 << 16
 
 func isSecretPath(path string) bool {
 	if path == "secrets" || strings.HasPrefix(path, "secrets.") {
@@ -95,6 +106,9 @@ func secretSegment(seg, path string) bool {
 	for _, w := range words {
 		switch w {
 		case "password", "passwd", "passphrase", "pass", "pwd", "secret", "token", "apikey", "credential", "credentials":
+			return true
+		}
+		if misspeltSecretWord(w) {
 			return true
 		}
 	}
@@ -192,3 +206,69 @@ var publicDefaultSecrets = map[string]bool{"admin": true, "wso2carbon": true, "p
 // IsPublicDefaultSecret reports whether s is one of WSO2's published
 // default secrets, which reveal nothing when they appear in other text.
 func IsPublicDefaultSecret(s string) bool { return publicDefaultSecrets[s] }
+
+// secretWords are the words that name a secret, with the edit distance
+// within which a word is taken for a misspelling of one (pasword,
+// key_pasword, passpharse): a misspelt key holds the same password, and
+// storing it in clear because of a typo is a leak. Short words get a
+// smaller distance: "secure" and "socket" are two edits from "secret".
+var secretWords = []struct {
+	word string
+	max  int
+}{
+	{"password", 2}, {"passphrase", 2}, {"credential", 2}, {"credentials", 2},
+	{"passwd", 1}, {"secret", 1}, {"apikey", 1}, {"token", 1},
+}
+
+func misspeltSecretWord(w string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	for _, s := range secretWords {
+		if abs(len(w)-len(s.word)) <= s.max && editDistance(w, s.word, s.max) <= s.max {
+			return true
+		}
+	}
+	return false
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
+
+// editDistance is the optimal-string-alignment distance between a and b
+// (insertions, deletions, substitutions and swaps of neighbours), or
+// limit+1 once it is known to exceed limit.
+func editDistance(a, b string, limit int) int {
+	if len(a) > 64 || len(b) > 64 {
+		return limit + 1 // key words are short; never spend on a long one
+	}
+	var rows [3][65]int // on the stack: this runs for every word of every new key
+	prev2, prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

@@ -84,6 +84,11 @@ func ParseEndpoint(s string) (Endpoint, error) {
 		auth = auth[at+1:] // user@host: no password
 	}
 	host, port := SplitHostPort(auth)
+	if strings.ContainsAny(host, notInHost) {
+		// Never a host name: user information or parameters that a URL of
+		// unusual shape put here. They may hold a password: do not quote.
+		return e, fmt.Errorf("%s://… has no valid host name", e.Scheme)
+	}
 	e.Host = strings.ToLower(host)
 	if strings.HasPrefix(e.Host, "[") && strings.HasSuffix(e.Host, "]") && strings.Count(e.Host, ":") >= 2 {
 		e.Host = e.Host[1 : len(e.Host)-1] // IPv6 literal
@@ -136,6 +141,14 @@ func SplitHostPort(auth string) (host, port string) {
 	return auth[:last], auth[last+1:]
 }
 
+// secretParams are the query and JDBC parameters that carry secrets.
+var secretParams = []string{"password=", "passwd=", "pwd=", "token=", "secret=", "client_secret=", "apikey=", "api_key=", "access_token="}
+
+// notInHost are the bytes that never stand in a host name but separate
+// user information, paths and parameters: a "host" holding one is a
+// misparse that could carry a secret.
+const notInHost = "@/?#&=; \t\r\n\"'<>\\"
+
 // HasURLPassword reports whether s holds a URL whose user info carries a
 // password (scheme://user:password@host), or a password= query parameter.
 func HasURLPassword(s string) bool {
@@ -143,7 +156,7 @@ func HasURLPassword(s string) bool {
 		return false // neither user info nor a query parameter
 	}
 	lower := strings.ToLower(s)
-	for _, p := range []string{"password=", "passwd=", "pwd=", "token=", "secret=", "client_secret=", "apikey=", "api_key="} {
+	for _, p := range secretParams {
 		if i := strings.Index(lower, p); i >= 0 && i+len(p) < len(lower) {
 			c := lower[i+len(p)]
 			if c != '&' && c != ';' && c != '"' && c != '\'' {
@@ -155,28 +168,89 @@ func HasURLPassword(s string) bool {
 	return ok
 }
 
-// urlUserinfo finds user:password@ in a URL, with or without a scheme.
-// It errs on the side of secrecy: everything up to the last '@' before
-// the host counts, since a password may hold '/', '#' or '?'.
+// urlUserinfo finds user:password@ in a URL, with or without a scheme,
+// and returns the index of the '@' that ends it.
+//
+// The authority ends at the first '/', '?', '#' or ';' after "//": an '@'
+// after that is in the path or the query (?user=ops@corp, Azure MySQL's
+// documented form) and never ends user information. Within the authority
+// the user information ends at its last '@' (a password may hold '@'). A
+// password may also hold '/', '?', '#' or ';' (tcp://admin:Zz/Secret9@cp):
+// when the authority is "user:X" with X not a port, the password goes on
+// to the first '@' after it, and the host's authority starts there.
 func urlUserinfo(s string) (end int, ok bool) {
 	start := 0
 	if i := strings.Index(s, "://"); i >= 0 {
 		start = i + 3
 	}
-	at := strings.LastIndexByte(s[start:], '@')
-	if at < 0 {
-		return 0, false
+	rest := s[start:]
+	d0 := strings.IndexAny(rest, "/?#;")
+	if d0 < 0 {
+		d0 = len(rest)
 	}
-	c := strings.IndexByte(s[start:start+at], ':')
+	auth := rest[:d0]
+	at := strings.LastIndexByte(auth, '@')
+	if at >= 0 && d0 < len(rest) && strings.IndexByte(auth[:at], ':') >= 0 {
+		// user:p@ss/w0rd@cp: a password with an '@' and then a '/' reads
+		// as user:p@ss with the path /w0rd@cp too. An '@' in the path
+		// (not the query) followed by a host means the former: a
+		// password is never guessed short.
+		path := rest[d0:]
+		if q := strings.IndexAny(path, "?#=&"); q >= 0 {
+			path = path[:q]
+		}
+		if i := strings.LastIndexByte(path, '@'); i >= 0 && i+1 < len(path) && !strings.ContainsAny(path[i+1:i+2], "/;:") {
+			at = d0 + i
+		}
+	}
+	if at < 0 {
+		c := strings.IndexByte(auth, ':')
+		if c < 0 || d0 == len(rest) || isPortText(auth[c+1:]) {
+			return 0, false // host[:port], then a path or query
+		}
+		// user:pa/ss@host: the password runs on to the next '@'.
+		next := strings.IndexByte(rest[d0:], '@')
+		if next < 0 {
+			return 0, false
+		}
+		at = d0 + next
+		// The host's authority follows; a password with several '@'
+		// ends at the last one before it ends.
+		tail := rest[at+1:]
+		if d := strings.IndexAny(tail, "/?#;"); d >= 0 {
+			tail = tail[:d]
+		}
+		if i := strings.LastIndexByte(tail, '@'); i >= 0 {
+			at += 1 + i
+		}
+	}
+	c := strings.IndexByte(rest[:at], ':')
 	if c < 0 || c == at-1 {
 		return 0, false // user@host, or user:@host
 	}
 	return start + at, true
 }
 
+// isPortText reports whether s can be a port as written: digits, or a
+// placeholder, or nothing.
+func isPortText(s string) bool {
+	if HasPlaceholder(s) && !strings.ContainsAny(s, "@") {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // RedactURL hides the password of a URL's user information
-// (scheme://user:****@host…).
-func RedactURL(s string) string {
+// (scheme://user:****@host…) and the values of query and JDBC parameters
+// named for secrets (password=****, token=****).
+func RedactURL(s string) string { return redactParams(redactUserinfo(s)) }
+
+func redactUserinfo(s string) string {
 	end, ok := urlUserinfo(s)
 	if !ok {
 		return s
@@ -187,4 +261,35 @@ func RedactURL(s string) string {
 	}
 	user, _, _ := strings.Cut(s[start:end], ":")
 	return s[:start] + user + ":****" + s[end:]
+}
+
+// redactParams hides the values of parameters named for secrets.
+func redactParams(s string) string {
+	lower := strings.ToLower(s)
+	var sb strings.Builder
+	last := 0
+	for i := 0; i < len(lower); i++ {
+		if i > 0 && lower[i-1] != '?' && lower[i-1] != '&' && lower[i-1] != ';' {
+			continue
+		}
+		for _, p := range secretParams {
+			if !strings.HasPrefix(lower[i:], p) {
+				continue
+			}
+			vs := i + len(p)
+			ve := vs
+			for ve < len(s) && s[ve] != '&' && s[ve] != ';' && s[ve] != '#' {
+				ve++
+			}
+			if ve > vs {
+				sb.WriteString(s[last:vs])
+				sb.WriteString("****")
+				last = ve
+			}
+			i = ve - 1
+			break
+		}
+	}
+	sb.WriteString(s[last:])
+	return sb.String()
 }

@@ -13,6 +13,10 @@ func init() {
 	addCommand(&command{name: "baseline", usage: "[--config FILE] PATH... -o FILE", summary: "record the fleet's approved state for drift", run: runBaseline})
 }
 
+// keyFileEnv overrides where the baseline key file is kept
+// (drift.DefaultKeyFile otherwise).
+const keyFileEnv = "APIMLINT_BASELINE_KEY_FILE"
+
 func runBaseline(env *cliEnv, args []string) int {
 	fs := newFlagSet(env, "baseline", "[--config FILE] PATH... -o FILE")
 	out := fs.String("o", "", "baseline `FILE` to write (required; - for stdout)")
@@ -29,14 +33,18 @@ func runBaseline(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	salt, err := previousSalt(*out)
+	if err := checkReplaceable(*out); err != nil {
+		return usageError(env, "%v", err)
+	}
+	key, err := recordingKey(env)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	b, err := drift.Record(fleet, drift.RecordOptions{Salt: salt})
+	b, err := drift.Record(fleet, drift.RecordOptions{Key: key})
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
+	printWarnings(env, b.Warnings)
 	if *out == "-" {
 		if _, err := b.WriteTo(env.stdout); err != nil {
 			return usageError(env, "write baseline: %v", err)
@@ -54,19 +62,56 @@ func runBaseline(env *cliEnv, args []string) int {
 	return exitOK
 }
 
-// previousSalt reuses the salt of the baseline being replaced, so that
-// recording again changes only the lines of keys that changed. A file that
-// is not a baseline is not overwritten silently.
-func previousSalt(path string) (string, error) {
+// recordingKey finds the key for a new baseline, making the key file on
+// first use. A key that cannot be made (no home directory, read-only) is
+// a warning: the baseline then keeps secrets by presence only. A key that
+// is given but unusable (too short) is an error.
+func recordingKey(env *cliEnv) (*drift.Key, error) {
+	if env.getenv(drift.KeyEnv) != "" {
+		return drift.LoadKey(env.getenv, "", false)
+	}
+	key, err := drift.LoadKey(env.getenv, env.getenv(keyFileEnv), true)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "apimlint: warning: %v\n", err)
+		return nil, nil
+	}
+	if key.Created {
+		fmt.Fprintf(env.stderr, "apimlint: created the baseline key %s (mode 0600): keep it; CI needs it as %s to check secrets against this baseline\n", key.Source, drift.KeyEnv)
+	}
+	return key, nil
+}
+
+// readBaseline reads a baseline and gives it its key, when there is one;
+// what the baseline cannot check is printed as warnings.
+func readBaseline(env *cliEnv, path string) (*drift.Baseline, error) {
+	b, err := drift.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	key, err := drift.LoadKey(env.getenv, env.getenv(keyFileEnv), false)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "apimlint: warning: %v\n", err)
+	}
+	b.UseKey(key)
+	printWarnings(env, b.Warnings)
+	return b, nil
+}
+
+func printWarnings(env *cliEnv, ws []string) {
+	for _, w := range ws {
+		fmt.Fprintf(env.stderr, "apimlint: warning: %s\n", w)
+	}
+}
+
+// checkReplaceable refuses to overwrite a file that is not a baseline: a
+// typo in -o must not destroy something else.
+func checkReplaceable(path string) error {
 	if path == "-" {
-		return "", nil
+		return nil
 	}
-	old, err := drift.ReadFile(path)
-	switch {
-	case err == nil:
-		return old.Salt, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return "", nil
+	_, err := drift.ReadFile(path)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
-	return "", fmt.Errorf("%w; refusing to overwrite it (remove it first)", err)
+	return fmt.Errorf("%w; refusing to overwrite it (remove it first)", err)
 }

@@ -33,7 +33,7 @@ func runDrift(env *cliEnv, args []string) int {
 	if code != exitOK {
 		return code
 	}
-	b, err := drift.ReadFile(*baseline)
+	b, err := readBaseline(env, *baseline)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}

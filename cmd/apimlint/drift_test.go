@@ -40,7 +40,7 @@ func TestBaselineAndDriftCLI(t *testing.T) {
 		t.Fatalf("unchanged fleet: exit %d\n%s%s", code, out, stderr)
 	}
 
-	// Recording again reuses the salt: the file does not change.
+	// Recording again with the same key: the file does not change.
 	if _, stderr, code := apimlint(t, "baseline", dir, "-o", base); code != exitOK {
 		t.Fatalf("baseline again: exit %d: %s", code, stderr)
 	}
@@ -109,7 +109,7 @@ func TestDriftCLIBadBaselines(t *testing.T) {
 	}
 	for name, c := range map[string]struct{ data, want string }{
 		"truncated": {string(data[:len(data)/2]), "truncated"},
-		"future":    {strings.Replace(string(data), `"version": 1`, `"version": 7`, 1), "newer than this apimlint"},
+		"future":    {strings.Replace(string(data), `"version": 2`, `"version": 7`, 1), "newer than this apimlint"},
 		"edited":    {strings.Replace(string(data), `"kind":"boolean"`, `"kind":"bool"`, 1), `unknown kind "bool"`},
 		"empty":     {"", "empty file"},
 	} {

@@ -215,3 +215,60 @@ func hasMessage(fs []lint.Finding, part string) bool {
 	}
 	return false
 }
+
+// TestWatchAgreesWithLintEverywhere: on an unchanged tree watch reports
+// exactly what lint does, on every testdata fleet and every fleet and
+// single of the corpus (issue 13, item 7), and on a tree with the shapes
+// that made them disagree: symlinked and aliased node directories, a
+// directory named like repository/conf, suppressions, exclusions.
+func TestWatchAgreesWithLintEverywhere(t *testing.T) {
+	dirs := map[string]string{"entry-fleet": entryFleet(t), "odd-shapes": oddShapes(t)}
+	for _, name := range []string{"clean-ha", "seed-ha", "seed-ha-fixed", "seed-single"} {
+		dirs[name] = filepath.Join(repoTestdata, name)
+	}
+	corpus := fleettest.CorpusDir(t)
+	for _, kind := range []string{"fleets", "singles"} {
+		entries, err := os.ReadDir(filepath.Join(corpus, kind))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.IsDir() {
+				dirs[kind+"/"+e.Name()] = filepath.Join(corpus, kind, e.Name())
+			}
+		}
+	}
+	if len(dirs) < 20 {
+		t.Fatalf("only %d fleets to compare", len(dirs))
+	}
+	for name, dir := range dirs {
+		t.Run(name, func(t *testing.T) {
+			cli := cliFindings(t, dir)
+			if d := cmp.Diff(cli, watchFindings(t, watch.Options{Root: dir, Rules: rules.All()})); d != "" {
+				t.Errorf("watch and CLI differ (-cli +watch):\n%s", d)
+			}
+		})
+	}
+}
+
+// oddShapes is a fleet with the layouts on which watch and lint once
+// disagreed: a symlinked node directory, an alias of one, a directory
+// whose name ends in "repository", and x/myrepository/conf.
+func oddShapes(t *testing.T) string {
+	t.Helper()
+	fleet := copyFleet(t, repoTestdata+"/seed-ha")
+	elsewhere := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(fleet, "gw-1", "deployment.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleettest.WriteFile(t, filepath.Join(elsewhere, "gw-9", "deployment.toml"), strings.ReplaceAll(string(src), "gw-1", "gw-9"))
+	if err := os.Symlink(filepath.Join(elsewhere, "gw-9"), filepath.Join(fleet, "gw-9")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("gw-1", filepath.Join(fleet, "gw-1-alias")); err != nil {
+		t.Fatal(err)
+	}
+	fleettest.WriteFile(t, filepath.Join(fleet, "x", "myrepository", "conf", "deployment.toml"), "# apimlint:ignore-file default-admin-password -- lab node\n[server]\nhostname = \"x.example.com\"\n")
+	return fleet
+}

@@ -173,6 +173,7 @@ func runNodes(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
+	stdout := redactingWriter{w: env.stdout, redact: fleet.Redact}
 	switch *format {
 	case "json":
 		type clusterJSON struct {
@@ -196,13 +197,13 @@ func runNodes(env *cliEnv, args []string) int {
 		for _, c := range fleet.Book.Clusters() {
 			out.Clusters = append(out.Clusters, clusterJSON{Host: c.Host, Role: string(c.Role), Ports: append([]int{}, c.Ports...), Source: c.Source})
 		}
-		enc := json.NewEncoder(env.stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
 			return usageError(env, "%v", err)
 		}
 	case "text":
-		w := env.stdout
+		w := stdout
 		for _, n := range fleet.Nodes {
 			fmt.Fprintf(w, "%s  %s\n", n.Name, n.File)
 			fmt.Fprintf(w, "  role:      %s (from %s: %s)\n", n.Role, n.RoleSource, n.RoleDetail)

@@ -65,7 +65,7 @@ func pluralWord(n int, one, many string) string {
 // inferred, each fact with the evidence behind it, and every other section
 // commented out with an example.
 func writeStarterConfig(w io.Writer, f *lint.Fleet) error {
-	ew := &initWriter{w: w}
+	ew := &initWriter{w: redactingWriter{w: w, redact: f.Redact}}
 	ew.line("# apimlint configuration for this fleet, written by `apimlint init`.")
 	ew.line("# Every section is optional. `apimlint rules` lists the rules, `apimlint explain RULE`")
 	ew.line("# explains one. Unknown keys here are errors, so typos do not pass silently.")

@@ -16,9 +16,11 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/apimlint/apimlint/lint/report"
 )
 
-// Exit codes.
+// Exit codes (exitInternal, 3, is in guard.go).
 const (
 	exitOK       = 0
 	exitFindings = 1
@@ -51,7 +53,8 @@ type cliEnv struct {
 func main() {
 	env := &cliEnv{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTTY: isTerminal(os.Stdout)}
 	tuneGC(os.Args[1:])
-	os.Exit(run(env, os.Args[1:]))
+	guardMemory(env)
+	os.Exit(runGuarded(env, os.Args[1:]))
 }
 
 // tuneGC makes the collector less eager for one-shot commands: they build
@@ -83,8 +86,68 @@ func run(env *cliEnv, args []string) int {
 		if c, ok := commands[args[0]]; ok {
 			return c.run(env, args[1:])
 		}
+		if near := nearCommand(args[0]); near != "" {
+			if _, err := os.Stat(args[0]); err != nil {
+				return usageError(env, "unknown command %q: did you mean %q? ('apimlint help' lists the commands)", args[0], near)
+			}
+		}
 	}
 	return commands["lint"].run(env, args)
+}
+
+// nearCommand returns the command that a misspelt word was meant to be
+// (lnit, baselnie), or "": a word within two edits of a command name is
+// taken for it only when no file or directory of that name exists.
+func nearCommand(word string) string {
+	if strings.HasPrefix(word, "-") || strings.ContainsAny(word, `/\.`) || len(word) < 3 {
+		return ""
+	}
+	word = strings.ToLower(word)
+	// The nearest name; on a tie the one that starts like the word (lnit:
+	// lint, not init), then the first in order.
+	type candidate struct {
+		name  string
+		d     int
+		other bool // starts with another letter
+	}
+	best := candidate{d: 3, other: true}
+	for name := range commands {
+		c := candidate{name, editDistance(word, name), name[0] != word[0]}
+		if c.d < best.d || c.d == best.d && (!c.other && best.other || c.other == best.other && c.name < best.name) {
+			best = c
+		}
+	}
+	bestD := best.d
+	if bestD > 2 || bestD >= len(word)-1 {
+		return ""
+	}
+	return best.name
+}
+
+// editDistance is the Levenshtein distance, counting a swap of two
+// neighbours as one edit (lnit -> lint).
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }
 
 func printUsage(w io.Writer) {
@@ -100,7 +163,8 @@ func printUsage(w io.Writer) {
 		c := commands[n]
 		fmt.Fprintf(w, "  %s %s\n      %s\n", c.name, c.usage, c.summary)
 	}
-	fmt.Fprintln(w, "\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage error or unreadable input.")
+	fmt.Fprintln(w, "\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage error or unreadable input,")
+	fmt.Fprintln(w, "3 internal error (a bug, or memory exhausted; APIMLINT_MAX_MEMORY sets the limit).")
 	fmt.Fprintln(w, "Run 'apimlint COMMAND -h' for a command's flags.")
 }
 
@@ -138,9 +202,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// usageError prints a usage problem and returns exit code 2.
+// usageError prints a usage problem and returns exit code 2. Control
+// characters (a path holding an escape sequence) are escaped.
 func usageError(env *cliEnv, format string, args ...any) int {
-	fmt.Fprintf(env.stderr, "apimlint: "+format+"\n", args...)
+	fmt.Fprintf(env.stderr, "apimlint: %s\n", report.TerminalSafe(fmt.Sprintf(format, args...)))
 	return exitUsage
 }
 
@@ -177,7 +242,15 @@ func moduleVersion() string {
 
 func init() {
 	addCommand(&command{name: "version", usage: "", summary: "print the version",
-		run: func(env *cliEnv, _ []string) int {
+		run: func(env *cliEnv, args []string) int {
+			fs := newFlagSet(env, "version", "")
+			rest, err := parseInterspersed(fs, args)
+			if err != nil {
+				return flagError(err)
+			}
+			if len(rest) > 0 {
+				return usageError(env, "version takes no arguments (got %d)", len(rest))
+			}
 			fmt.Fprintf(env.stdout, "apimlint %s\n", moduleVersion())
 			return exitOK
 		}})

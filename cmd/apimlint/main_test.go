@@ -20,12 +20,35 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 func apimlint(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &cliEnv{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	env := &cliEnv{stdout: &out, stderr: &errb, getenv: testGetenv}
 	code := run(env, args)
 	return out.String(), errb.String(), code
 }
 
 const repoTestdata = "../../testdata"
+
+// testKeyFile is the baseline key file of the tests: never the user's.
+var testKeyFile string
+
+// testGetenv is the environment of in-process runs: empty, but for the
+// baseline key file.
+func testGetenv(k string) string {
+	if k == keyFileEnv {
+		return testKeyFile
+	}
+	return ""
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "apimlint-test-key")
+	if err != nil {
+		panic(err)
+	}
+	testKeyFile = filepath.Join(dir, "baseline.key")
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 func TestExitCodes(t *testing.T) {
 	cases := []struct {

@@ -28,7 +28,7 @@ import (
 func probeCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &cliEnv{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	env := &cliEnv{stdout: &out, stderr: &errb, getenv: testGetenv}
 	code = run(env, args)
 	return out.String(), errb.String(), code
 }

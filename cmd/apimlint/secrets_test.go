@@ -99,7 +99,7 @@ password = %[4]q
 
 [database.shared_db]
 type = "mysql"
-url = "jdbc:mysql://db.example.test:3306/shared_db?user=shared&password=%[5]s"
+url = "jdbc:mysql://db.example.test:3306/shared_db?user=shared@apimdb&password=%[5]s"
 username = "shared"
 password = %[6]q
 
@@ -133,6 +133,7 @@ event_listening_endpoints = ["tcp://cp-1.example.test:5672"]
 
 [apim.key_manager]
 password = %[15]q
+service_url = "https://km.example.test:9443/services/?tenant=ops@corp&token=%[26]s"
 
 [apim.key_manager.configuration]
 client_secret = %[16]q
@@ -168,6 +169,10 @@ copied_by_ref = "x$ref{keystore.primary.password}"
 copied_by_property = "k${admin.password}"
 reports_url = "https://ops:p#%[23]s/x@reports.example.test:9443/services/"
 broker = "ops:%[24]s@broker.example.test:5672"
+at_password_url = "https://ops:p@%[27]s@reports.example.test:9443/services/"
+# Misspelt secret key names.
+pasword = %[28]q
+key_pasword = %[29]q
 
 [custom.credentials]
 value = %[25]q
@@ -182,20 +187,30 @@ value = %[25]q
 			s.core(t, name+": JMS URL password"), sec("event_listener password"),
 			sec("secrets.admin_password"), sec("secrets.db_password"),
 			s.core(t, name+": URL password with # and /"), s.core(t, name+": URL password without scheme"),
-			sec("custom.credentials.value"))
+			sec("custom.credentials.value"), s.core(t, name+": key manager URL query token"),
+			s.core(t, name+": URL password with @"), sec("custom.pasword (misspelt)"), sec("custom.key_pasword (misspelt)"))
 	}
 	files := map[string]string{
 		"cp-1/deployment.toml": node("cp-1", "control-plane"),
 		"cp-2/deployment.toml": node("cp-2", "control-plane"),
 		"gw-1/deployment.toml": node("gw-1", "gateway-worker"),
 		"tm-1/deployment.toml": node("tm-1", "traffic-manager"),
+		// A host name made of the admin password: nodes and init print
+		// addresses.
+		"km-1/deployment.toml": fmt.Sprintf("[server]\nhostname = \"$ref{super_admin.password}\"\nserver_role = \"default\"\n\n[super_admin]\nusername = \"admin\"\npassword = \"hostpw%s\"\n\n[apim.key_manager]\nservice_url = \"https://${carbon.host}:9443/services/\"\n", s.core(t, "km-1: super_admin.password used as hostname")),
 	}
 	if broken {
 		// A syntax error right after a secret: the parser's message must
 		// not quote it. Baselines refuse broken fleets, so it has a fleet
 		// of its own.
 		files = map[string]string{"gw-2/deployment.toml": fmt.Sprintf("[super_admin]\npassword = %q\n[keystore.tls]\npassword = \"%s\" trailing\n",
-			s.secret(t, "gw-2: super_admin.password"), s.secret(t, "gw-2: broken keystore.tls.password"))}
+			s.secret(t, "gw-2: super_admin.password"), s.secret(t, "gw-2: broken keystore.tls.password")),
+			// Numbers too large for 64 bits, and a bad character after a
+			// number: the messages must not quote them.
+			"gw-3/deployment.toml": fmt.Sprintf("[super_admin]\npassword = %d%d\n", secInt(t, s, "gw-3: huge numeric password"), secInt(t, s, "gw-3: huge numeric password (2)")),
+			"gw-4/deployment.toml": fmt.Sprintf("[encryption]\nkey = 0x%s\n", s.core(t, "gw-4: hex key")),
+			"gw-5/deployment.toml": fmt.Sprintf("[keystore.tls]\npasword = %d %s\n", secInt(t, s, "gw-5: misspelt numeric password"), s.core(t, "gw-5: misspelt password tail")),
+		}
 	}
 	fleettest.WriteFiles(t, dir, files)
 }

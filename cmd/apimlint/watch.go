@@ -13,8 +13,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/apimlint/apimlint/drift"
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/lint/report"
 	"github.com/apimlint/apimlint/watch"
 )
 
@@ -59,7 +59,7 @@ func runWatch(env *cliEnv, args []string) int {
 	}
 	opts := watch.Options{Root: paths[0], ConfigFile: *config, Rules: rs, Debounce: *debounce}
 	if *baseline != "" {
-		if opts.Baseline, err = drift.ReadFile(*baseline); err != nil {
+		if opts.Baseline, err = readBaseline(env, *baseline); err != nil {
 			return usageError(env, "%v", err)
 		}
 	}
@@ -149,6 +149,9 @@ func (p *watchPrinter) print(e watch.Event) {
 			line["findings"] = findings
 		case watch.EventError:
 			line["message"] = e.Message
+			if e.RootLost {
+				line["rootLost"] = true
+			}
 		}
 		b, err := json.Marshal(line)
 		if err != nil {
@@ -162,12 +165,12 @@ func (p *watchPrinter) print(e watch.Event) {
 	case watch.EventState:
 		s := e.Stats.Summary
 		_, p.err = fmt.Fprintf(p.env.stdout, "%s watching %s: %d nodes, %d errors, %d warnings, %d info\n",
-			e.Time.Format(time.TimeOnly), p.root, e.Stats.Nodes, s.Error, s.Warning, s.Info)
+			e.Time.Format(time.TimeOnly), report.TerminalSafe(p.root), e.Stats.Nodes, s.Error, s.Warning, s.Info)
 	case watch.EventNew, watch.EventResolved:
 		f := e.Finding
 		_, p.err = fmt.Fprintf(p.env.stdout, "%s %-8s %s:%d:%d: %s: %s (%s)\n",
-			e.Time.Format(time.TimeOnly), e.Kind, f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule)
+			e.Time.Format(time.TimeOnly), e.Kind, report.TerminalSafe(f.File), f.Line, f.Column, f.Severity, report.TerminalSafe(f.Message), f.Rule)
 	case watch.EventError:
-		fmt.Fprintf(p.env.stderr, "apimlint watch: %s\n", e.Message)
+		fmt.Fprintf(p.env.stderr, "apimlint watch: %s\n", report.TerminalSafe(e.Message))
 	}
 }

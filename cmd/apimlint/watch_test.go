@@ -47,7 +47,7 @@ func waitFor(t *testing.T, buf *lockedBuffer, want string) {
 // handling and returns its outputs and exit code channel.
 func startWatch(t *testing.T, args ...string) (stdout, stderr *lockedBuffer, code chan int) {
 	stdout, stderr, code = &lockedBuffer{}, &lockedBuffer{}, make(chan int, 1)
-	env := &cliEnv{stdout: stdout, stderr: stderr, getenv: func(string) string { return "" }}
+	env := &cliEnv{stdout: stdout, stderr: stderr, getenv: testGetenv}
 	go func() { code <- run(env, append([]string{"watch"}, args...)) }()
 	return stdout, stderr, code
 }

@@ -7,11 +7,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unsafe"
 
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // SyntaxError is a TOML error with the position it was found at.
@@ -67,7 +70,13 @@ type tnode struct {
 	path     string
 	children []tchild // few per table: a slice beats a map here
 	elems    []*tnode // array tables
+	// index finds a child by segment once a table has many: without it a
+	// table of 100k keys costs 100k² comparisons.
+	index map[string]int
 }
+
+// indexFrom is the number of children from which a table indexes them.
+const indexFrom = 16
 
 // tchild is a table's entry: a sub-table, or a value's key (values need
 // no tree node of their own, which spares one allocation per key).
@@ -80,22 +89,47 @@ type tchild struct {
 // child returns the entry for seg; a value comes back as a transient
 // tnode of kind tValue, valid until the next call.
 func (b *docBuilder) child(t *tnode, seg string) *tnode {
-	for i := range t.children {
-		c := &t.children[i]
-		if c.seg != seg {
-			continue
-		}
-		if c.key != nil {
-			b.scratch = tnode{kind: tValue, explicit: true, path: c.key.Path, line: c.key.Pos.Line}
-			return &b.scratch
-		}
-		return c.node
+	i := t.find(seg)
+	if i < 0 {
+		return nil
 	}
-	return nil
+	c := &t.children[i]
+	if c.key != nil {
+		b.scratch = tnode{kind: tValue, explicit: true, path: c.key.Path, line: c.key.Pos.Line}
+		return &b.scratch
+	}
+	return c.node
 }
 
-func (t *tnode) add(seg string, c *tnode) {
-	t.children = append(t.children, tchild{seg: seg, node: c})
+// find returns the index of seg among t's children, or -1.
+func (t *tnode) find(seg string) int {
+	if t.index != nil {
+		if i, ok := t.index[seg]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range t.children {
+		if t.children[i].seg == seg {
+			return i
+		}
+	}
+	return -1
+}
+
+func (t *tnode) add(seg string, c *tnode) { t.addChild(tchild{seg: seg, node: c}) }
+
+func (t *tnode) addChild(c tchild) {
+	t.children = append(t.children, c)
+	switch {
+	case t.index != nil:
+		t.index[c.seg] = len(t.children) - 1
+	case len(t.children) >= indexFrom:
+		t.index = make(map[string]int, 2*len(t.children))
+		for i, ch := range t.children {
+			t.index[ch.seg] = i
+		}
+	}
 }
 
 // slab hands out values from chunks, to spare the allocator one call per
@@ -127,7 +161,21 @@ type docBuilder struct {
 	lastLine int // index into lines of the last position found
 	keys     slab[Key]
 	tnodes   slab[tnode]
+	// depth is how deep the value being read is nested in arrays and
+	// inline tables.
+	depth int
+	// keyPos is where the key whose value is being read is written.
+	keyPos Position
 }
+
+// Bounds on what one file may hold: far above anything WSO2 reads, low
+// enough that a hostile file of a few bytes cannot make a path of
+// gigabytes (every segment repeats the path before it) or recurse for
+// minutes. Beyond them the file is a syntax error with a position.
+const (
+	MaxKeySegments = 64
+	MaxNesting     = 32
+)
 
 // str returns bs as a string, sharing memory with srcStr when bs lies
 // inside the source (no escapes), instead of copying.
@@ -267,7 +315,7 @@ func (b *docBuilder) run() {
 		var perr *unstable.ParserError
 		if errors.As(err, &perr) {
 			off := b.offsetOf(perr.Highlight)
-			b.fail(b.pos(unstable.Range{Offset: uint32(off)}), "%s", perr.Message)
+			b.fail(b.pos(unstable.Range{Offset: uint32(off)}), "%s", b.secretSafe(off, perr.Message))
 		} else {
 			b.fail(Position{File: b.file, Line: 1, Column: 1}, "%s", err.Error())
 		}
@@ -294,22 +342,29 @@ func (b *docBuilder) comment(n *unstable.Node, trailing bool) {
 	})
 }
 
-// keySegments returns the parts of a dotted key and the position of its first part.
-func (b *docBuilder) keySegments(it unstable.Iterator) ([]string, Position) {
+// keySegments returns the parts of a dotted key and the position of its
+// first part; ok is false (and the document failed) beyond MaxKeySegments.
+func (b *docBuilder) keySegments(it unstable.Iterator) (segs []string, first Position, ok bool) {
 	b.segs = b.segs[:0]
-	var first Position
 	for it.Next() {
 		k := it.Node()
 		if len(b.segs) == 0 {
 			first = b.pos(k.Raw)
 		}
+		if len(b.segs) == MaxKeySegments {
+			b.fail(first, "key or table name has more than %d dotted parts", MaxKeySegments)
+			return nil, first, false
+		}
 		b.segs = append(b.segs, b.str(k.Data))
 	}
-	return b.segs, first
+	return b.segs, first, true
 }
 
 func (b *docBuilder) table(e *unstable.Node, array bool) {
-	segs, pos := b.keySegments(e.Key())
+	segs, pos, ok := b.keySegments(e.Key())
+	if !ok {
+		return
+	}
 	// A header's position is its '[' so that findings about a table point at it.
 	pos.Column -= 1
 	if array {
@@ -376,7 +431,11 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 }
 
 func (b *docBuilder) keyValue(e *unstable.Node) {
-	segs, pos := b.keySegments(e.Key())
+	segs, pos, ok := b.keySegments(e.Key())
+	if !ok {
+		return
+	}
+	b.keyPos = pos
 	b.assign(b.cur, segs, pos, e.Value(), b.inArray)
 }
 
@@ -402,7 +461,7 @@ func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.
 			}
 			k := b.keys.new()
 			*k = Key{Path: path, Pos: pos, Value: v, InArrayTable: inArray}
-			t.children = append(t.children, tchild{seg: seg, key: k})
+			t.addChild(tchild{seg: seg, key: k})
 			b.doc.Keys = append(b.doc.Keys, k)
 			return
 		}
@@ -426,13 +485,20 @@ func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.
 }
 
 func (b *docBuilder) inlineTable(t *tnode, vn *unstable.Node, inArray bool) {
+	if !b.enter() {
+		return
+	}
+	defer b.leave()
 	it := vn.Children()
 	for it.Next() {
 		kv := it.Node()
 		if kv.Kind != unstable.KeyValue {
 			continue
 		}
-		segs, pos := b.keySegments(kv.Key())
+		segs, pos, ok := b.keySegments(kv.Key())
+		if !ok {
+			return
+		}
 		segs = append([]string(nil), segs...)
 		b.assign(t, segs, pos, kv.Value(), inArray)
 		if b.doc.Err != nil {
@@ -445,6 +511,10 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 	v := b.values.new()
 	switch n.Kind {
 	case unstable.Array:
+		if !b.enter() {
+			return nil
+		}
+		defer b.leave()
 		v.Kind = KindArray
 		v.Pos = b.arrayPos(n)
 		it := n.Children()
@@ -494,7 +564,13 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		v.Kind = KindInteger
 		i, err := parseTOMLInt(v.Str)
 		if err != nil {
-			b.fail(v.Pos, "invalid integer %s: %v", v.Raw, err)
+			// Never quote the number: it may be a password or a key
+			// (password = 98765432109876543210123, key = 0x3f1c…).
+			why := "is not a valid integer"
+			if errors.Is(err, strconv.ErrRange) {
+				why = "does not fit in 64 bits"
+			}
+			b.fail(v.Pos, "integer of %d characters %s", len(v.Raw), why)
 			return nil
 		}
 		v.Int = i
@@ -502,7 +578,7 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		v.Kind = KindFloat
 		f, err := strconv.ParseFloat(strings.ReplaceAll(v.Str, "_", ""), 64)
 		if err != nil && !isTOMLSpecialFloat(v.Str) {
-			b.fail(v.Pos, "invalid float %s", v.Raw)
+			b.fail(v.Pos, "float of %d characters is not a valid number", len(v.Raw))
 			return nil
 		}
 		v.Float = f
@@ -602,4 +678,51 @@ func quoteSegment(seg string) string {
 		}
 	}
 	return seg
+}
+
+// enter counts one more level of arrays and inline tables, failing the
+// document beyond MaxNesting.
+func (b *docBuilder) enter() bool {
+	b.depth++
+	if b.depth > MaxNesting {
+		b.fail(b.keyPos, "arrays and inline tables are nested more than %d deep", MaxNesting)
+		return false
+	}
+	return true
+}
+
+func (b *docBuilder) leave() { b.depth-- }
+
+// secretSafe keeps a parser message about the value of a secret-named key
+// from quoting any of it: go-toml names the offending character
+// ("expected newline but got U+0033 '3'").
+func (b *docBuilder) secretSafe(off int, msg string) string {
+	if !b.onSecretLine(off) {
+		return msg
+	}
+	return quotedChar.ReplaceAllString(msg, "a character")
+}
+
+// quotedChar is a character as fmt's %#U writes it: U+0027 ”', U+0041 'A'.
+var quotedChar = regexp.MustCompile(`U\+[0-9A-Fa-f]{4,6}(?: '(?:'|[^']+)')?`)
+
+// onSecretLine reports whether offset off lies after the '=' of a line
+// whose key (read leniently: the line need not parse) names a secret in
+// the current table.
+func (b *docBuilder) onSecretLine(off int) bool {
+	off = min(max(off, 0), len(b.src))
+	start := bytes.LastIndexByte(b.src[:off], '\n') + 1
+	line := b.src[start:]
+	if nl := bytes.IndexByte(line, '\n'); nl >= 0 {
+		line = line[:nl]
+	}
+	eq := bytes.IndexByte(line, '=')
+	if eq < 0 || start+eq >= off {
+		return false
+	}
+	path := b.cur.path
+	for _, seg := range strings.Split(string(line[:eq]), ".") {
+		path = JoinPath(path, strings.Trim(strings.TrimSpace(seg), `"'`))
+	}
+	return wso2.IsSecretPath(path)
 }

@@ -64,6 +64,12 @@ type resolver struct {
 	problems []Problem
 }
 
+// MaxResolved bounds the length of a value after resolution. Real values
+// are host names, URLs and passwords; a few lines of $ref{}s that each
+// double the one before would otherwise resolve to gigabytes. A value
+// that would grow beyond it stays unresolved, with a problem.
+const MaxResolved = 64 << 10
+
 // Resolve fills Resolved, Symbolic and Placeholders of every string value
 // of the file, as WSO2's config mapper would where the value can be known
 // statically, and returns the placeholders that can never work.
@@ -83,19 +89,30 @@ func (r *resolver) runtimeProps() map[string]string {
 	host := "localhost"
 	if v := r.n.value("server.hostname"); v != nil && v.Kind == tomldoc.KindString {
 		r.resolveValue(r.n.Get("server.hostname"), v)
-		if !v.Symbolic && v.Resolved != "" {
+		switch {
+		case v.Resolution != tomldoc.Resolved:
+			// hostname = "${carbon.host}": carbon.host is the hostname
+			// itself; it cannot be known.
+			host = ""
+		case r.fromSecret(v, 0):
+			// hostname = "$ref{super_admin.password}": the password must
+			// not spread into every ${carbon.host} URL (probe lists them).
+			host = ""
+		case !v.Symbolic && v.Resolved != "":
 			host = v.Resolved
 		}
 	}
 	p := map[string]string{
 		"carbon.protocol":          "https",
-		"carbon.host":              host,
 		"carbon.management.port":   strconv.Itoa(wso2.PortMgtHTTPS + off),
 		"mgt.transport.https.port": strconv.Itoa(wso2.PortMgtHTTPS + off),
 		"mgt.transport.http.port":  strconv.Itoa(wso2.PortMgtHTTP + off),
 		"http.nio.port":            strconv.Itoa(wso2.PortNIOHTTP + off),
 		"https.nio.port":           strconv.Itoa(wso2.PortNIOHTTPS + off),
 		"carbon.context":           "/",
+	}
+	if host != "" {
+		p["carbon.host"] = host
 	}
 	r.runtime = p
 	for _, name := range []string{"username", "password"} {
@@ -113,6 +130,26 @@ func (r *resolver) runtimeProps() map[string]string {
 		}
 	}
 	return p
+}
+
+// fromSecret reports whether a resolved value took any of its text from
+// a secret, through $ref{} chains or ${admin.password}.
+func (r *resolver) fromSecret(v *tomldoc.Value, depth int) bool {
+	if v == nil || depth > 8 {
+		return false
+	}
+	for _, ph := range v.Placeholders {
+		switch {
+		case !ph.Known:
+		case ph.Kind == wso2.PlaceholderRuntime && ph.Name == "admin.password":
+			return true
+		case ph.Kind == wso2.PlaceholderRef:
+			if wso2.IsSecretPath(ph.Name) || r.fromSecret(r.n.value(ph.Name), depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
@@ -151,6 +188,10 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 		sb.WriteString(v.Str[last:ph.Start])
 		last = ph.Start + len(ph.Text)
 		val, st := r.placeholder(k, v, ph)
+		if st != phUnresolved && sb.Len()+len(val)+len(v.Str)-last > max(MaxResolved, len(v.Str)) {
+			r.tooLong(k, v, phs)
+			return
+		}
 		switch st {
 		case phKnown:
 			ph.Known = true
@@ -168,6 +209,21 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 	v.Symbolic = symbolic
 	v.Placeholders = phs
 	v.Resolution = tomldoc.Resolved
+}
+
+// tooLong leaves a value whose resolution would pass MaxResolved as
+// written: symbolic, none of its placeholders known, so that values that
+// refer to it stay unresolved too instead of growing further.
+func (r *resolver) tooLong(k *tomldoc.Key, v *tomldoc.Value, phs []wso2.Placeholder) {
+	for i := range phs {
+		phs[i].Known = false
+	}
+	v.Resolved = v.Str
+	v.Symbolic = true
+	v.Placeholders = phs
+	v.Resolution = tomldoc.Resolved
+	r.problems = append(r.problems, Problem{Key: k, Pos: v.Pos,
+		Message: fmt.Sprintf("the placeholders of %s expand it to more than %d bytes; apimlint leaves it unresolved (WSO2 would build a value of that size at every start)", k.Path, MaxResolved)})
 }
 
 type phState uint8

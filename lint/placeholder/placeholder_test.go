@@ -1,6 +1,7 @@
 package placeholder
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -65,4 +66,70 @@ func TestPeekLeavesNoProblemBehind(t *testing.T) {
 	if len(Resolve(f, Options{})) != 0 {
 		t.Error("a good $ref reported")
 	}
+}
+
+// TestResolveBoundsExpansion: $ref{}s that double each line stay
+// unresolved beyond MaxResolved, with a problem, instead of allocating
+// gigabytes (issue 13, item 5).
+func TestResolveBoundsExpansion(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("[x]\nk0 = \"abcdefgh\"\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&sb, "k%d = \"$ref{x.k%d}$ref{x.k%d}\"\n", i, i-1, i-1)
+	}
+	f := parseFile(t, sb.String())
+	problems := Resolve(f, Options{})
+	if len(problems) != 1 || !strings.Contains(problems[0].Message, "more than") || problems[0].Key.Path != "x.k14" {
+		t.Fatalf("problems = %+v, want one about x.k14 growing too long", problems)
+	}
+	for _, k := range f.Keys {
+		if len(k.Value.Resolved) > MaxResolved {
+			t.Errorf("%s resolved to %d bytes", k.Path, len(k.Value.Resolved))
+		}
+	}
+	if got := f.Get("x.k13").Value.Resolved; len(got) != 8<<13 {
+		t.Errorf("x.k13 resolved to %d bytes, want %d", len(got), 8<<13)
+	}
+}
+
+// TestHostnameOfItself: hostname = "${carbon.host}" × 5000 names itself;
+// it must not substitute its own text 5000 times.
+func TestHostnameOfItself(t *testing.T) {
+	f := parseFile(t, "[server]\nhostname = \""+strings.Repeat("${carbon.host}", 5000)+"\"\n")
+	Resolve(f, Options{})
+	if v := f.Get("server.hostname").Value; len(v.Resolved) > max(MaxResolved, len(v.Str)) {
+		got := len(v.Resolved)
+		t.Fatalf("hostname resolved to %d bytes", got)
+	}
+}
+
+// FuzzResolve: whatever the file, no value resolves to more than
+// MaxResolved bytes or its own length.
+func FuzzResolve(f *testing.F) {
+	f.Add("[x]\na = \"ab\"\nb = \"$ref{x.a}$ref{x.a}\"\nc = \"$ref{x.b}$ref{x.b}$ref{x.b}\"\n")
+	f.Add("[server]\nhostname = \"${carbon.host}${carbon.host}\"\n[y]\nu = \"https://${carbon.host}:${mgt.transport.https.port}/\"\n")
+	f.Add("[super_admin]\npassword = \"$ref{super_admin.username}$ref{super_admin.username}\"\n")
+	f.Add("a = \"$env{X}$sys{Y}$secret{z}$ref{a}\"\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		file := parseFile(t, src)
+		Resolve(file, Options{Env: map[string]string{"X": strings.Repeat("e", 1000)}})
+		for _, k := range file.Keys {
+			for _, v := range k.Value.Scalars() {
+				if len(v.Resolved) > max(MaxResolved, len(v.Str)) {
+					t.Fatalf("%s resolved to %d bytes (written %d)", k.Path, len(v.Resolved), len(v.Str))
+				}
+			}
+		}
+	})
+}
+
+// parseFile parses src, keeping what precedes a syntax error.
+func parseFile(t *testing.T, src string) File {
+	t.Helper()
+	doc := tomldoc.Parse("n/deployment.toml", []byte(src), nil)
+	by := map[string]*tomldoc.Key{}
+	for _, k := range doc.Keys {
+		by[k.Path] = k
+	}
+	return File{Keys: doc.Keys, Get: func(p string) *tomldoc.Key { return by[p] }}
 }

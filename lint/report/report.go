@@ -88,9 +88,9 @@ func Text(w io.Writer, r *lint.Result, opts Options) error {
 		if len(f.Fixes) > 0 {
 			fixable = " [fixable]"
 		}
-		ew.printf("%s:%d:%d: %s: %s (%s)%s\n", f.File, f.Line, f.Column, sev, f.Message, f.Rule, fixable)
+		ew.printf("%s:%d:%d: %s: %s (%s)%s\n", TerminalSafe(f.File), f.Line, f.Column, sev, TerminalSafe(f.Message), f.Rule, fixable)
 		for _, rel := range f.Related {
-			ew.printf("    %s:%d:%d: %s\n", rel.File, rel.Line, rel.Column, rel.Message)
+			ew.printf("    %s:%d:%d: %s\n", TerminalSafe(rel.File), rel.Line, rel.Column, TerminalSafe(rel.Message))
 		}
 	}
 	s := r.Summary()
