@@ -9,12 +9,10 @@ package fleetversion
 import (
 	"fmt"
 	"hash/maphash"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"weak"
 
 	"github.com/apimlint/apimlint/catalog"
 	"github.com/apimlint/apimlint/lint"
@@ -368,44 +366,31 @@ func readBy(version, path string) bool {
 	return false
 }
 
-// Per fleet, memoised: rules and the schema ask for every node's version.
-var (
-	memoMu sync.Mutex
-	memo   = map[weak.Pointer[lint.Fleet]]*fleetVersions{}
-)
-
-type fleetVersions struct {
-	once sync.Once
-	by   map[*lint.Node]Version
+// Analysis is every node's version, computed once per lint run: the
+// schema validation and the version rules require it (lint.Rule.Requires)
+// instead of caching versions per fleet.
+var Analysis = &lint.Analysis{
+	Name: "versions",
+	Doc:  "the WSO2 version and distribution of every node: declared in .apimlint.toml, else inferred from its keys",
+	Run:  func(p *lint.AnalysisPass) (any, error) { return All(p.Fleet), nil },
 }
 
-// For returns a node's version within its fleet, computed once per fleet.
-func For(f *lint.Fleet, n *lint.Node) Version {
-	return All(f)[n]
+// OfPass returns the result of Analysis from a rule's pass.
+func OfPass(p *lint.Pass) map[*lint.Node]Version {
+	m, _ := p.ResultOf(Analysis).(map[*lint.Node]Version)
+	return m
 }
+
+// For returns a node's version within its fleet.
+func For(f *lint.Fleet, n *lint.Node) Version { return Of(f.Config, n) }
 
 // All returns the version of every node of a fleet.
 func All(f *lint.Fleet) map[*lint.Node]Version {
-	key := weak.Make(f)
-	memoMu.Lock()
-	r, ok := memo[key]
-	if !ok {
-		r = &fleetVersions{}
-		memo[key] = r
-		runtime.AddCleanup(f, func(k weak.Pointer[lint.Fleet]) {
-			memoMu.Lock()
-			delete(memo, k)
-			memoMu.Unlock()
-		}, key)
+	by := make(map[*lint.Node]Version, len(f.Nodes))
+	for _, n := range f.Nodes {
+		by[n] = Of(f.Config, n)
 	}
-	memoMu.Unlock()
-	r.once.Do(func() {
-		r.by = make(map[*lint.Node]Version, len(f.Nodes))
-		for _, n := range f.Nodes {
-			r.by[n] = Of(f.Config, n)
-		}
-	})
-	return r.by
+	return by
 }
 
 // Unread reports whether no template of the node's candidate versions and

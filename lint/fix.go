@@ -231,3 +231,45 @@ func ApplyEdits(src []byte, edits []TextEdit) ([]byte, error) {
 	out.Write(src[last:])
 	return out.Bytes(), nil
 }
+
+// RenameKey is an edit that renames the last segment of a key as written
+// in the file (a bare key, alone or the last part of a dotted key), to
+// fix a misspelt key. It refuses when the new key already exists, or the
+// old name cannot be found once, bare, before the '=' of the key's line.
+func RenameKey(n *Node, k *Key, newName string) (TextEdit, bool) {
+	old := k.Path
+	if i := strings.LastIndexByte(old, '.'); i >= 0 {
+		old = old[i+1:]
+	}
+	if strings.ContainsAny(old, `"'[`) || newName == "" || n.Get(strings.TrimSuffix(k.Path, old)+newName) != nil {
+		return TextEdit{}, false
+	}
+	start, ok := offset(n.Src, k.Pos)
+	if !ok {
+		return TextEdit{}, false
+	}
+	line := n.Src[start:]
+	if i := bytes.IndexByte(line, '='); i >= 0 {
+		line = line[:i]
+	} else {
+		return TextEdit{}, false
+	}
+	at := -1
+	for i := 0; i+len(old) <= len(line); i++ {
+		if string(line[i:i+len(old)]) != old {
+			continue
+		}
+		before := i == 0 || line[i-1] == '.' || line[i-1] == ' ' || line[i-1] == '\t'
+		after := i+len(old) == len(line) || line[i+len(old)] == ' ' || line[i+len(old)] == '\t'
+		if before && after {
+			if at >= 0 {
+				return TextEdit{}, false
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return TextEdit{}, false
+	}
+	return editAt(n, start+at, start+at+len(old), newName), true
+}

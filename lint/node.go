@@ -122,15 +122,30 @@ func (n *Node) Table(path string) *Table {
 	return nil
 }
 
-// ArrayLen returns how many [[path]] elements the file has.
+// ArrayLen returns how many elements the array of tables at path has.
 func (n *Node) ArrayLen(path string) int {
-	c := 0
+	// [[path]] headers, or path = [ {…}, {…} ] (an array of inline tables,
+	// whose fields are keys path[i].field): TOML allows either, not both.
+	idx := map[string]bool{}
 	for _, t := range n.Tables {
 		if t.Array && strings.HasPrefix(t.Path, path+"[") && !strings.Contains(t.Path[len(path)+1:], ".") {
-			c++
+			idx[t.Path[len(path):]] = true
 		}
 	}
-	return c
+	if len(idx) > 0 {
+		return len(idx)
+	}
+	for _, k := range n.Keys {
+		rest, ok := strings.CutPrefix(k.Path, path+"[")
+		if !ok {
+			continue
+		}
+		i := strings.IndexByte(rest, ']')
+		if i > 0 && i+1 < len(rest) && rest[i+1] == '.' {
+			idx[rest[:i]] = true
+		}
+	}
+	return len(idx)
 }
 
 // PathBelow reports whether a key path is strictly below prefix (a.b and

@@ -7,6 +7,7 @@ package rules
 
 import (
 	"fmt"
+	"net"
 	"slices"
 	"sort"
 	"strconv"
@@ -325,7 +326,11 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 		return h
 	}
 	if msg := epPortProblem(h, t); msg != "" {
-		p.Report(lint.AtValue(n, k, v, "%s %s %s", t.what, epShowURL(ep.Raw), msg))
+		f := lint.AtValue(n, k, v, "%s %s %s", t.what, epShowURL(ep.Raw), msg)
+		if h.to.Kind == lint.TargetSelf || h.to.Kind == lint.TargetNode {
+			f.Fixes = epPortFix(n, v, ep, t.svc.port(h.to.Nodes[0], ep.Scheme))
+		}
+		p.Report(f)
 		return h
 	}
 	h.ok = true
@@ -823,12 +828,81 @@ func epJMSURL(m *lint.Node, k *lint.Key) string {
 // epJMSAddr is m's JMS broker URL in the scheme k already uses: ssl:// on
 // the TLS port when k holds an ssl:// URL, else tcp://.
 func epJMSAddr(m *lint.Node, k *lint.Key) string {
+	host, scheme, port := epBestAddress(m), "tcp", m.Port(wso2.PortJMS)
 	if k != nil {
 		for _, v := range k.Value.Scalars() {
-			if ep, err := wso2.ParseEndpoint(v.Text()); err == nil && ep.Scheme == "ssl" {
-				return fmt.Sprintf("ssl://%s:%d", epBestAddress(m), m.Port(wso2.PortJMSTLS))
+			ep, err := wso2.ParseEndpoint(v.Text())
+			if err != nil {
+				continue
 			}
+			if ep.Scheme == "ssl" {
+				scheme, port = "ssl", m.Port(wso2.PortJMSTLS)
+			}
+			// Name m the way the key names hosts: an FQDN where it writes
+			// FQDNs (TLS certificates carry those), an IP where it writes IPs.
+			if h := epAddrOfKind(m, epHostKind(ep.Host)); h != "" {
+				host = h
+			}
+			break
 		}
 	}
-	return fmt.Sprintf("tcp://%s:%d", epBestAddress(m), m.Port(wso2.PortJMS))
+	return fmt.Sprintf("%s://%s:%d", scheme, host, port)
+}
+
+// epHostKind says how a host is written: "ip", "fqdn" or "short".
+func epHostKind(h string) string {
+	switch {
+	case strings.Count(h, ":") >= 2 || net.ParseIP(h) != nil:
+		return "ip"
+	case strings.Contains(h, "."):
+		return "fqdn"
+	}
+	return "short"
+}
+
+// epAddrOfKind returns m's first address of that kind that is not only
+// its directory's name, or "".
+func epAddrOfKind(m *lint.Node, kind string) string {
+	for _, a := range m.Addresses {
+		if a.Source != "directory name" && epHostKind(a.Host) == kind {
+			return a.Host
+		}
+	}
+	return ""
+}
+
+// epPortFix writes port in place of the URL's port (or after its host when
+// it has none): the one fix of a URL that reaches the right node on the
+// wrong port.
+func epPortFix(n *lint.Node, v *lint.Value, ep wso2.Endpoint, port int) []lint.SuggestedFix {
+	if port <= 0 || strings.Contains(ep.Host, ":") {
+		return nil
+	}
+	text := v.Str
+	i := strings.Index(text, "://")
+	if i < 0 {
+		return nil
+	}
+	start := i + 3
+	if at := strings.LastIndexByte(text[start:strings.IndexAny(text[start:]+"/", "/?#")+start], '@'); at >= 0 {
+		start += at + 1
+	}
+	if len(text) < start+len(ep.Host) || !strings.EqualFold(text[start:start+len(ep.Host)], ep.Host) {
+		return nil
+	}
+	hostEnd := start + len(ep.Host)
+	var out string
+	switch {
+	case ep.DefaultPort:
+		out = text[:hostEnd] + ":" + strconv.Itoa(port) + text[hostEnd:]
+	case strings.HasPrefix(text[hostEnd:], ":"+ep.PortText):
+		out = text[:hostEnd] + ":" + strconv.Itoa(port) + text[hostEnd+1+len(ep.PortText):]
+	default:
+		return nil
+	}
+	e, ok := lint.ReplaceValue(n, v, lint.QuoteTOML(out))
+	if !ok {
+		return nil
+	}
+	return []lint.SuggestedFix{{Message: fmt.Sprintf("use port %d", port), Edits: []lint.TextEdit{e}}}
 }

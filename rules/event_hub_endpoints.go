@@ -14,6 +14,7 @@ var EventHubEndpoints = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "[apim.event_hub] event_listening_endpoints reach the control planes' JMS brokers",
 	Category: "topology",
+	Fixable:  true,
 	Doc: `Gateways, traffic managers and key managers learn about API deployments, revoked tokens,
 subscriptions and policy changes from the control planes' event hub, over JMS (tcp://host:5672,
 or ssl://host:8672 with TLS; both plus the control plane's [server] offset). Each URL in
@@ -55,7 +56,10 @@ func runEventHubEndpoints(p *lint.Pass) {
 		}
 		k := n.Get(epListeningKey)
 		if k == nil {
-			if n.Role == wso2.RoleGateway && len(f.OfRole(wso2.RoleControlPlane)) >= 2 && n.SyntaxError == nil && !n.Has("apim.event_hub") {
+			// No listening endpoints, whether [apim.event_hub] is absent or
+			// lacks them (deleted, or lost to a misspelt key): WSO2 falls
+			// back to the throttle decision brokers.
+			if n.Role == wso2.RoleGateway && len(f.OfRole(wso2.RoleControlPlane)) >= 2 && n.SyntaxError == nil {
 				if publishes == nil {
 					publishes = epPublishTargets(f, cps)
 				}
@@ -176,8 +180,12 @@ func epNoEventHub(p *lint.Pass, n *lint.Node, cps []*lint.Node, publishes map[*l
 	if len(lost) > 1 {
 		whose = "control planes"
 	}
-	fr := lint.AtTable(n, "apim", "%s has no [apim.event_hub]: %s, so it misses every event of %s %s (API deployments, revoked tokens, policy changes); add [apim.event_hub] with event_listening_endpoints for %s",
-		n.Name, how, whose, epNames(lost), epDescribe(cps, len(cps), func(m *lint.Node) string { return epJMSURL(m, nil) }))
+	missing, table, add := "has no [apim.event_hub]", "apim", "add [apim.event_hub] with event_listening_endpoints"
+	if n.Has("apim.event_hub") {
+		missing, table, add = "sets no event_listening_endpoints in [apim.event_hub]", "apim.event_hub", "add event_listening_endpoints"
+	}
+	fr := lint.AtTable(n, table, "%s %s: %s, so it misses every event of %s %s (API deployments, revoked tokens, policy changes); %s for %s",
+		n.Name, missing, how, whose, epNames(lost), add, epDescribe(cps, len(cps), func(m *lint.Node) string { return epJMSURL(m, nil) }))
 	fr.Key = "apim.event_hub"
 	fr.Severity = lint.SeverityWarning
 	p.Report(fr)

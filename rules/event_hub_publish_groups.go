@@ -13,6 +13,7 @@ var EventHubPublishGroups = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "a control plane's [[apim.event_hub.publish.url_group]] covers every control plane on its binary ports",
 	Category: "topology",
+	Fixable:  true,
 	Doc: `A control plane publishes each event (API deployed, token revoked, policy changed) to the event
 hubs listed in its [[apim.event_hub.publish.url_group]] tables, over the binary protocol: urls on
 the binary port (tcp://host:9611) and auth_urls on the binary-TLS port (ssl://host:9711), both

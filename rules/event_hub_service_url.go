@@ -11,6 +11,7 @@ var EventHubServiceURL = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "[apim.event_hub] service_url reaches a control plane's management port or the control-plane load balancer",
 	Category: "topology",
+	Fixable:  true,
 	Doc: `At start-up and on every deployment a gateway, traffic manager or key manager calls the event
 hub's admin services (service_url, e.g. https://cp-1:9443/services/) to fetch what it missed:
 API revisions, subscriptions, policies, revoked tokens. The URL must reach a control plane on its

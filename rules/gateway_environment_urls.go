@@ -13,6 +13,7 @@ var GatewayEnvironmentURLs = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "[[apim.gateway.environment]] URLs reach gateway nodes or the gateway load balancer on the gateway's ports",
 	Category: "topology",
+	Fixable:  true,
 	Doc: `Each [[apim.gateway.environment]] of a control plane tells it where the environment's gateways
 are: service_url is their management HTTPS port (9443), used to deploy APIs; http_endpoint and
 https_endpoint (API traffic, 8280/8243) and ws_endpoint/wss_endpoint (WebSocket, 9099/8099) are

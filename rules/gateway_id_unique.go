@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/apimlint/apimlint/fleetversion"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
 )
@@ -23,16 +24,29 @@ var GatewayIDUnique = register(&lint.Rule{
 Two gateways with the same ID overwrite each other's status: the Publisher shows APIs as
 deployed on a gateway that never got them, or pending forever. With two or more gateways (or
 all-in-one nodes, which run a gateway) and no gateway_id, each start registers a new random ID,
-and stale gateways pile up in the Admin Portal; WSO2 asks for a unique ID per node on VMs.`,
+and stale gateways pile up in the Admin Portal; WSO2 asks for a unique ID per node on VMs.
+A gateway whose version is declared (or inferred without doubt) as one whose templates read no
+[apim.gateway_notification] (before 4.6.0) is left alone.`,
 	Example: `gw-2/deployment.toml:41:14: error: gateway_id "gateway_00" is also the gateway_id of gw-1 (gateway-id-unique)`,
 	Fix: `Give each gateway node its own gateway_id under [apim.gateway_notification], e.g. its host name.
 apimlint lint --fix writes one derived from the node's name (gw-2), unique in the fleet, where the ID
 is a literal in the file or missing; an ID set through a placeholder is left to you.`,
-	Run: runGatewayIDUnique,
+	Requires: []*lint.Analysis{fleetversion.Analysis},
+	Run:      runGatewayIDUnique,
 })
 
 func runGatewayIDUnique(p *lint.Pass) {
-	gws := p.Fleet.ByRole(wso2.RoleGateway)
+	// Releases before [apim.gateway_notification] existed (it is read from
+	// 4.6.0 on) register gateways without an ID of their own: a gateway
+	// whose version is known and reads no gateway_id is left alone.
+	versions := fleetversion.OfPass(p)
+	var gws []*lint.Node
+	for _, n := range p.Fleet.ByRole(wso2.RoleGateway) {
+		if _, sets, ok := versions[n].Judged(); ok && fleetversion.Unread(sets, gatewayIDKey) {
+			continue
+		}
+		gws = append(gws, n)
+	}
 	if len(gws) < 2 {
 		return
 	}

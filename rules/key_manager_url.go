@@ -15,6 +15,7 @@ var KeyManagerURL = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "[apim.key_manager] service_url reaches a key manager, the same one on every node, named as its revocation listener says",
 	Category: "topology",
+	Fixable:  true,
 	Doc: `Gateways validate tokens and traffic managers and control planes call the key manager's admin
 services at [apim.key_manager] service_url. It must reach a control plane (the resident key
 manager), a key-manager node, or their load balancer, on its management HTTPS port (9443 plus

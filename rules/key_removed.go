@@ -19,14 +19,15 @@ the setting no longer does anything. The rule checks each key against apimlint's
 WSO2's own config-mapper templates for the node's version and distribution, and names the last
 version that read it. It needs the node's version: declared in .apimlint.toml, or inferred without
 doubt. Renamed keys are key-renamed's; keys no version ever read are schema-unknown-key's.`,
-	Example: `cp-1/deployment.toml:20:1: warning: no template of WSO2 API Manager 4.7.0 (api-control-plane) reads apim.key_manager.enable_apikey_subscription_validation; 4.3.0 was the last version to read it, so WSO2 drops it (key-removed)`,
-	Fix:     `Remove the key, or find what replaced it in the release notes of the version after the last one that read it.`,
-	Run:     runKeyRemoved,
+	Example:  `cp-1/deployment.toml:20:1: warning: no template of WSO2 API Manager 4.7.0 (api-control-plane) reads apim.key_manager.enable_apikey_subscription_validation; 4.3.0 was the last version to read it, so WSO2 drops it (key-removed)`,
+	Fix:      `Remove the key, or find what replaced it in the release notes of the version after the last one that read it.`,
+	Requires: []*lint.Analysis{fleetversion.Analysis},
+	Run:      runKeyRemoved,
 })
 
 func runKeyRemoved(p *lint.Pass) {
 	for _, n := range p.Fleet.Nodes {
-		v := fleetversion.For(p.Fleet, n)
+		v := fleetversion.OfPass(p)[n]
 		version, sets, ok := v.Judged()
 		if !ok || len(sets) == 0 {
 			continue

@@ -20,14 +20,15 @@ renames come from apimlint's catalogue of WSO2's own config-mapper templates (ke
 read under one table and start being read, under the same names, under another). The rule needs
 the node's version: declared in .apimlint.toml ([fleet] version or [[node]] version), or inferred
 without doubt.`,
-	Example: `cp-1/deployment.toml:12:1: warning: integration.transaction_counter.enable was renamed to apim.transaction_counter.enable in WSO2 API Manager 4.4.0; 4.6.0 reads only the new name and drops this one (key-renamed)`,
-	Fix:     `Move the keys to the new table name.`,
-	Run:     runKeyRenamed,
+	Example:  `cp-1/deployment.toml:12:1: warning: integration.transaction_counter.enable was renamed to apim.transaction_counter.enable in WSO2 API Manager 4.4.0; 4.6.0 reads only the new name and drops this one (key-renamed)`,
+	Fix:      `Move the keys to the new table name.`,
+	Requires: []*lint.Analysis{fleetversion.Analysis},
+	Run:      runKeyRenamed,
 })
 
 func runKeyRenamed(p *lint.Pass) {
 	for _, n := range p.Fleet.Nodes {
-		version, _, ok := fleetversion.For(p.Fleet, n).Judged()
+		version, _, ok := fleetversion.OfPass(p)[n].Judged()
 		if !ok {
 			continue
 		}

@@ -43,13 +43,14 @@ doubt, and names the keys whose values differ because a node relies on its versi
 	Example: `gw-3/deployment.toml:1:1: warning: gw-3 runs WSO2 API Manager 4.7.0, cp-1 runs 4.6.0, and their defaults differ for keys every node must agree on: … (mixed-versions)`,
 	Fix: `Finish the upgrade, or set those keys explicitly to the same value on every node (and migrate
 the data encrypted with the old setting).`,
-	Run: runMixedVersions,
+	Requires: []*lint.Analysis{fleetversion.Analysis},
+	Run:      runMixedVersions,
 })
 
 func runMixedVersions(p *lint.Pass) {
 	byVersion := map[string][]*lint.Node{}
 	for _, n := range p.Fleet.Nodes {
-		if ver, _, ok := fleetversion.For(p.Fleet, n).Judged(); ok {
+		if ver, _, ok := fleetversion.OfPass(p)[n].Judged(); ok {
 			byVersion[ver] = append(byVersion[ver], n)
 		}
 	}
@@ -75,7 +76,7 @@ func runMixedVersions(p *lint.Pass) {
 		for _, n := range byVersion[ver] {
 			var diffs []string
 			for _, key := range crossNodeKeys {
-				if !defaultsDiffer(p.Fleet, n, refNode, key) {
+				if !defaultsDiffer(fleetversion.OfPass(p), n, refNode, key) {
 					continue
 				}
 				mine := effective.Of(p.Fleet, n, key)
@@ -103,9 +104,9 @@ func runMixedVersions(p *lint.Pass) {
 
 // defaultsDiffer reports whether the two nodes' versions default a key
 // differently.
-func defaultsDiffer(f *lint.Fleet, a, b *lint.Node, key string) bool {
+func defaultsDiffer(versions map[*lint.Node]fleetversion.Version, a, b *lint.Node, key string) bool {
 	def := func(n *lint.Node) string {
-		sets := fleetversion.For(f, n).Sets()
+		sets := versions[n].Sets()
 		if len(sets) == 0 {
 			return ""
 		}

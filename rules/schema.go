@@ -43,6 +43,7 @@ policy file under [schema] extra.`,
 var SchemaUnknownKey = register(&lint.Rule{
 	ID:       schema.RuleUnknownKey,
 	Severity: lint.SeverityWarning,
+	Fixable:  true,
 	Summary:  "a key or table the schema of the node's role does not know: a typo, or a setting of another role",
 	Category: "schema",
 	Doc: `WSO2 silently ignores keys it does not know, so a misspelt key (event_listning_endpoints) is a

@@ -31,7 +31,8 @@ nodes are skipped: they may be WSO2 Identity Server.`,
 	Fix: `On a 4.5.0+ role distribution, remove server_role (the distribution is already that role) and set
 explicitly any setting you relied on the all-in-one inference for; or run the all-in-one pack with that
 profile. Before 4.5.0, use one of the values listed.`,
-	Run: runServerRoleNotInferred,
+	Requires: []*lint.Analysis{fleetversion.Analysis},
+	Run:      runServerRoleNotInferred,
 })
 
 func runServerRoleNotInferred(p *lint.Pass) {
@@ -45,7 +46,7 @@ func runServerRoleNotInferred(p *lint.Pass) {
 			continue
 		}
 		dist := catalog.DistForRole(string(n.Role))
-		v := fleetversion.For(p.Fleet, n)
+		v := fleetversion.OfPass(p)[n]
 		if dist == "" || len(v.Candidates) == 0 || v.Source == fleetversion.SourceInferred {
 			continue
 		}

@@ -11,6 +11,7 @@ var ThrottleDecisionEndpoints = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "a gateway's throttle_decision_endpoints reach every traffic manager on its JMS port",
 	Category: "topology",
+	Fixable:  true,
 	Doc: `Traffic managers publish throttling decisions (this key is over its quota) on their JMS broker;
 gateways subscribe through [apim.throttling] throttle_decision_endpoints (tcp://tm:5672 plus the
 traffic manager's offset). A URL to another role, a wrong port or an unknown host means the

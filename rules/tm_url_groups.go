@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
@@ -16,6 +15,7 @@ var TMURLGroups = register(&lint.Rule{
 	Severity: lint.SeverityError,
 	Summary:  "a gateway's [[apim.throttling.url_group]]s name each traffic manager once, on its binary ports",
 	Category: "topology",
+	Fixable:  true,
 	Doc: `Gateways publish one event per request to the traffic managers listed in
 [[apim.throttling.url_group]]: traffic_manager_urls on the binary port (tcp://tm:9611) and
 traffic_manager_auth_urls on the binary-TLS port (ssl://tm:9711), both plus the traffic manager's
@@ -142,16 +142,7 @@ func epTMGroupURL(m *lint.Node) string {
 
 // tmURLGroupCount is n.ArrayLen("apim.throttling.url_group") without
 // building the prefix once per table of every gateway.
-func tmURLGroupCount(n *lint.Node) int {
-	const prefix = "apim.throttling.url_group["
-	c := 0
-	for _, t := range n.Tables {
-		if t.Array && strings.HasPrefix(t.Path, prefix) && !strings.Contains(t.Path[len(prefix):], ".") {
-			c++
-		}
-	}
-	return c
-}
+func tmURLGroupCount(n *lint.Node) int { return n.ArrayLen("apim.throttling.url_group") }
 
 // tmURLGroupPathCache holds the key paths of the first url_groups, built
 // once instead of once per group of every gateway.

@@ -13,6 +13,7 @@ var TokenRevocationEndpoint = register(&lint.Rule{
 	Severity: lint.SeverityWarning,
 	Summary:  "a key manager's token_revocation [[event_listener]] notifies a control plane",
 	Category: "topology",
+	Fixable:  true,
 	Doc: `When a token is revoked, the key manager's token_revocation [[event_listener]]
 (org.wso2.is.notification.ApimOauthEventInterceptor) posts it to notification_endpoint, a control
 plane's /internal/data/v1/notify on its management port (9443 plus its offset); the control plane

@@ -139,6 +139,9 @@ func unreadFinding(n *lint.Node, k *lint.Key, v fleetversion.Version, sets []*ca
 	}
 	f := lint.At(n, pos, prefix, "%s", msg)
 	f.Rule, f.Severity = RuleUnknownKey, lint.SeverityWarning
+	if depth == len(segs)-1 {
+		f.Fixes = renameFix(n, k, name, names)
+	}
 	return f
 }
 

@@ -144,7 +144,9 @@ func compileCached(extra []Source) (*Schema, error) {
 // Check validates every node of a fleet in parallel and returns the
 // findings of the three schema rules, including problems with the fleet's
 // extra policies.
-func Check(f *lint.Fleet) []lint.Finding {
+func Check(f *lint.Fleet) []lint.Finding { return check(f, fleetversion.All(f)) }
+
+func check(f *lint.Fleet, versions map[*lint.Node]fleetversion.Version) []lint.Finding {
 	s, out := ForFleet(f)
 	if s == nil {
 		return out
@@ -158,7 +160,7 @@ func Check(f *lint.Fleet) []lint.Finding {
 			defer wg.Done()
 			for i := range next {
 				per[i] = s.evalDynamic(f.Nodes[i], s.Check(f.Nodes[i]))
-				per[i] = append(per[i], CatalogueFindings(f.Nodes[i], fleetversion.For(f, f.Nodes[i]), per[i])...)
+				per[i] = append(per[i], CatalogueFindings(f.Nodes[i], versions[f.Nodes[i]], per[i])...)
 			}
 		}()
 	}
@@ -176,9 +178,13 @@ func Check(f *lint.Fleet) []lint.Finding {
 // Validation is the analysis the schema rules share: the fleet is
 // validated once per run, and each rule reports its own kind of finding.
 var Validation = &lint.Analysis{
-	Name: "schema",
-	Doc:  "validates every node against the CUE schema of its role, with the fleet's [schema] extra policies",
-	Run:  func(p *lint.AnalysisPass) (any, error) { return Check(p.Fleet), nil },
+	Name:     "schema",
+	Doc:      "validates every node against the CUE schema of its role and the key catalogue of its version, with the fleet's [schema] extra policies",
+	Requires: []*lint.Analysis{fleetversion.Analysis},
+	Run: func(p *lint.AnalysisPass) (any, error) {
+		versions, _ := p.ResultOf(fleetversion.Analysis).(map[*lint.Node]fleetversion.Version)
+		return check(p.Fleet, versions), nil
+	},
 }
 
 // Findings returns the findings of one schema rule from the shared

@@ -433,7 +433,11 @@ func (v *validator) unknown(k *lint.Key, segs []seg, i int, parent *tnode) {
 		msg += fmt.Sprintf("; did you mean %s?", sug)
 	}
 	msg += " (WSO2 ignores keys it does not know)"
-	v.report(lint.At(v.n, pos, prefix, "%s", msg), RuleUnknownKey)
+	f := lint.At(v.n, pos, prefix, "%s", msg)
+	if i == len(segs)-1 && len(v.s.rolesKnowing(normalize(section))) == 0 {
+		f.Fixes = renameFix(v.n, k, sg.name, parent.names)
+	}
+	v.report(f, RuleUnknownKey)
 }
 
 // tableOf returns the header the key is written under: the longest table

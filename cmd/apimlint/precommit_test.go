@@ -247,9 +247,9 @@ func copySources(t *testing.T, src, dst string) {
 			}
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
-		keep := strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") || rel == "go.mod" || rel == "go.sum" ||
-			rel == ".pre-commit-hooks.yaml" || strings.HasSuffix(p, ".cue") || strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".tsv")
-		if !keep {
+		// Everything a build may read (sources, embedded data such as
+		// the catalogue and the CUE schemas), less tests and their data.
+		if strings.HasSuffix(p, "_test.go") || (strings.HasPrefix(d.Name(), ".") && rel != ".pre-commit-hooks.yaml") {
 			return nil
 		}
 		data, err := os.ReadFile(p)
