@@ -273,3 +273,39 @@ func RenameKey(n *Node, k *Key, newName string) (TextEdit, bool) {
 	}
 	return editAt(n, start+at, start+at+len(old), newName), true
 }
+
+// AppendArrayTable is an edit that adds one element to the array of tables
+// at table, as a [[table]] block at the end of the file with the given
+// key = value lines (values are TOML). It refuses when the array is written
+// as an inline array (path = [{…}]), which TOML does not let a [[table]]
+// extend.
+func AppendArrayTable(n *Node, table string, fields [][2]string) (TextEdit, bool) {
+	if n.SyntaxError != nil || len(fields) == 0 {
+		return TextEdit{}, false
+	}
+	headers := 0
+	for _, t := range n.Tables {
+		if t.Array && strings.HasPrefix(t.Path, table+"[") && !strings.Contains(t.Path[len(table)+1:], ".") {
+			headers++
+		}
+	}
+	if headers == 0 && n.ArrayLen(table) > 0 || n.Get(table) != nil {
+		return TextEdit{}, false
+	}
+	nl := "\n"
+	if bytes.Contains(n.Src, []byte("\r\n")) {
+		nl = "\r\n"
+	}
+	var b strings.Builder
+	if len(n.Src) > 0 {
+		if !bytes.HasSuffix(n.Src, []byte("\n")) {
+			b.WriteString(nl)
+		}
+		b.WriteString(nl)
+	}
+	b.WriteString("[[" + table + "]]" + nl)
+	for _, f := range fields {
+		b.WriteString(f[0] + " = " + f[1] + nl)
+	}
+	return editAt(n, len(n.Src), len(n.Src), b.String()), true
+}

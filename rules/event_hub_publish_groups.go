@@ -112,6 +112,10 @@ func runEventHubPublishGroups(p *lint.Pass) {
 		for _, m := range miss {
 			fr.Related = append(fr.Related, lint.RelatedNode(m, "control plane %s is not published to", m.Name))
 		}
+		if count == len(miss) {
+			fr.Fixes = groupFix(n, "apim.event_hub.publish.url_group", miss, n.Get("apim.event_hub.publish.url_group[0].urls"), "urls", "auth_urls",
+				"add a url_group for each control plane it misses")
+		}
 		p.Report(fr)
 	}
 }

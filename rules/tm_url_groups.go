@@ -126,8 +126,45 @@ func runTMURLGroups(p *lint.Pass) {
 		fr := lint.AtTable(n, "apim.throttling.url_group[0]", "%s publishes throttling events to %s only; %s never count this node's requests: add a url_group for each",
 			n.Name, epNames(covered.order), epDescribe(miss, count, epTMGroupURL))
 		fr.Key = "apim.throttling.url_group"
+		if count == len(miss) {
+			style := n.Get("apim.throttling.url_group[0].traffic_manager_urls")
+			fr.Fixes = groupFix(n, "apim.throttling.url_group", miss, style, "traffic_manager_urls", "traffic_manager_auth_urls",
+				"add a url_group for each traffic manager it misses")
+		}
 		p.Report(fr)
 	}
+}
+
+// groupFix appends one [[table]] per missing node, naming its binary
+// receiver (urls) and binary-TLS receiver (auth urls) after its offset, the
+// host written the way the file's first group writes hosts.
+func groupFix(n *lint.Node, table string, miss []*lint.Node, style *lint.Key, urlsKey, authKey, msg string) []lint.SuggestedFix {
+	kind := ""
+	if style != nil {
+		for _, v := range style.Value.Scalars() {
+			if ep, err := wso2.ParseEndpoint(v.Text()); err == nil {
+				kind = epHostKind(ep.Host)
+				break
+			}
+		}
+	}
+	var edits []lint.TextEdit
+	for _, m := range miss {
+		host := epBestAddress(m)
+		if h := epAddrOfKind(m, kind); kind != "" && h != "" {
+			host = h
+		}
+		e, ok := lint.AppendArrayTable(n, table, [][2]string{
+			{urlsKey, "[" + lint.QuoteTOML(fmt.Sprintf("tcp://%s:%d", host, m.Port(wso2.PortBinary))) + "]"},
+			{authKey, "[" + lint.QuoteTOML(fmt.Sprintf("ssl://%s:%d", host, m.Port(wso2.PortBinaryTLS))) + "]"},
+		})
+		if !ok {
+			return nil
+		}
+		edits = append(edits, e)
+	}
+	// One insertion point: the blocks go in order.
+	return []lint.SuggestedFix{{Message: msg, Edits: edits}}
 }
 
 // tmGroupOf is the first url_group that names a traffic manager.
