@@ -195,7 +195,8 @@ func (f *Fleet) nodeLinks(out []Link, n *Node, c *linkCache) []Link {
 			if looksLikeDocPlaceholder(ep.Host) {
 				l.Placeholder = true
 			} else if f.Book != nil {
-				l.Target = f.Book.Resolve(ep.Host, n)
+				// Host and port: on a host several nodes share, the port says which.
+				l.Target = f.Book.ResolvePort(ep.Host, ep.Port, n)
 				if l.Target.Kind == TargetCluster {
 					if c, ok := f.Book.LoadBalancer(ep.Host); ok {
 						l.Cluster = c

@@ -95,3 +95,25 @@ func TestLinkKindsHaveLabels(t *testing.T) {
 		seen[k.Label()] = k
 	}
 }
+
+// TestLinksCoHosted: on a host several nodes share, a link reaches the
+// node that listens on its port, not a made-up load balancer.
+func TestLinksCoHosted(t *testing.T) {
+	fl, err := Load([]string{"../testdata/style-cohosted"}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range fl.Links() {
+		if l.From.Name != "b1-edge" || l.Key != "apim.throttling.throttle_decision_endpoints" {
+			continue
+		}
+		found = true
+		if n := l.Target.Node(); n == nil || n.Name != "a1-throttle" {
+			t.Errorf("throttle decisions reach %+v, want the traffic manager a1-throttle", l.Target)
+		}
+	}
+	if !found {
+		t.Fatal("no throttle decision link from b1-edge")
+	}
+}
