@@ -125,3 +125,30 @@ func TestDocOnlyRuleNeverRuns(t *testing.T) {
 		t.Fatalf("Process: %v %+v", err, res)
 	}
 }
+
+// TestFixCarryingSecretDropped: a fix that would write one of the fleet's
+// secrets into a file is dropped by the chain, never shown or applied.
+func TestFixCarryingSecretDropped(t *testing.T) {
+	fl, err := lint.LoadFS(fstest.MapFS{
+		"gw-1/deployment.toml": {Data: []byte("[super_admin]\nusername = \"ops\"\npassword = \"Zq8-secret-Value\"\n[server]\nhostname = \"gw-1\"\n")},
+	}, ".", lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := fl.Nodes[0]
+	r := &lint.Rule{ID: "leaky", Severity: lint.SeverityWarning, Run: func(p *lint.Pass) {
+		k := n.Get("server.hostname")
+		bad, _ := lint.ReplaceValue(n, k.Value, `"Zq8-secret-Value"`)
+		good, _ := lint.ReplaceValue(n, k.Value, `"gw-one"`)
+		f := lint.AtKey(n, k, "hostname")
+		f.Fixes = []lint.SuggestedFix{{Message: "leak", Edits: []lint.TextEdit{bad}}, {Message: "fine", Edits: []lint.TextEdit{good}}}
+		p.Report(f)
+	}}
+	res, err := lint.Run(context.Background(), fl, []*lint.Rule{r}, lint.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || len(res.Findings[0].Fixes) != 1 || res.Findings[0].Fixes[0].Message != "fine" {
+		t.Fatalf("fixes after the chain: %+v", res.Findings)
+	}
+}
