@@ -169,6 +169,9 @@ func (l *Linter) Chain(f *Fleet) []Processor {
 	opts := SuppressOptions{Now: l.Now, Ran: RanRules(f.Config, l.Rules)}
 	chain := []Processor{severityOverrides{}, InlineSuppressions(opts), ConfigIgnores(opts)}
 	chain = append(chain, l.Processors...)
+	if f.Manifests != nil {
+		chain = append(chain, manifestPositions{})
+	}
 	return append(chain, scrubSecrets{}, sortFindings{})
 }
 

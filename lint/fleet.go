@@ -35,6 +35,8 @@ type Fleet struct {
 	// FS is the file system the fleet was loaded from (nil: the operating
 	// system's). Rules read keystores and policies through ReadFile.
 	FS fs.FS
+	// Manifests are the Kubernetes facts when the fleet came from manifests (see LoadManifests).
+	Manifests *Manifests
 
 	byName map[string]*Node
 

@@ -1,0 +1,183 @@
+package lint
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const testManifests = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cp-conf
+  namespace: apim
+data:
+  deployment.toml: |
+    [server]
+    hostname = "cp"
+
+    [apim.throttling]
+    service_url = "https://tm-svc:9443/services/"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: tm-conf
+  namespace: apim
+data:
+  deployment.toml: |-
+      [server]
+      server_role = "traffic-manager"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: stray-conf
+  namespace: apim
+data:
+  deployment.toml: "[server]\nhostname = \"stray\"\n"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cp
+  namespace: apim
+spec:
+  replicas: 2
+  template:
+    metadata:
+      labels: {app: cp}
+    spec:
+      volumes:
+      - name: conf
+        configMap: {name: cp-conf}
+      containers:
+      - name: am
+        image: wso2am
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata:
+    name: tm
+    namespace: apim
+  spec:
+    replicas: 2
+    serviceName: tm-headless
+    template:
+      metadata:
+        labels: {app: tm}
+      spec:
+        volumes:
+        - name: conf
+          configMap: {name: tm-conf}
+        containers:
+        - name: am
+          image: wso2am
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: tm-svc
+    namespace: apim
+  spec:
+    selector: {app: tm}
+    ports:
+    - {name: https, port: 9443, targetPort: 9443}
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: tm-headless
+    namespace: apim
+  spec:
+    clusterIP: None
+    selector: {app: tm}
+    ports:
+    - {name: https, port: 9443}
+`
+
+// keyRule reports every key of every node where it is written.
+var keyRule = &Rule{ID: "test-key", Severity: SeverityWarning, Run: func(p *Pass) {
+	for _, n := range p.Fleet.Nodes {
+		for _, k := range n.Keys {
+			p.Report(AtKey(n, k, "key %s", k.Path))
+		}
+	}
+}}
+
+func TestLoadManifestsNodesAndPositions(t *testing.T) {
+	f, err := LoadManifests(strings.NewReader(testManifests), "rendered.yaml", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, n := range f.Nodes {
+		names = append(names, n.Name)
+	}
+	if got, want := strings.Join(names, " "), "apim/configmap/stray-conf apim/deployment/cp apim/statefulset/tm"; got != want {
+		t.Fatalf("nodes %q, want %q", got, want)
+	}
+	if w := f.Manifests.Node("apim/deployment/cp").Workload; w == nil || w.Replicas != 2 {
+		t.Errorf("cp workload %+v, want replicas 2", w)
+	}
+	if f.Manifests.Node("apim/configmap/stray-conf").Workload != nil {
+		t.Error("stray ConfigMap has a workload")
+	}
+	l := Linter{Rules: []*Rule{keyRule}}
+	res, err := l.Run(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, fd := range res.Findings {
+		got[fd.Node+" "+fd.Key] = fd.File + ":" + itoa(fd.Line) + ":" + itoa(fd.Column) + " " + fd.Message
+	}
+	want := map[string]string{
+		// "|": line 7 is the indicator, TOML line 2 is manifest line 9, indent 4.
+		"apim/deployment/cp server.hostname":             "rendered.yaml:9:16 key server.hostname",
+		"apim/deployment/cp apim.throttling.service_url": "rendered.yaml:12:19 key apim.throttling.service_url",
+		// "|-" with 6 spaces of indentation, in the second document.
+		"apim/statefulset/tm server.server_role": "rendered.yaml:22:21 key server.server_role",
+		// A quoted scalar: the data key's line, with a note.
+		"apim/configmap/stray-conf server.hostname": `rendered.yaml:30:3 key server.hostname (line 2 of the double-quoted deployment.toml in ConfigMap apim/stray-conf)`,
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: got %q, want %q", k, got[k], w)
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestManifestServiceAddresses(t *testing.T) {
+	f, err := LoadManifests(strings.NewReader(testManifests), "rendered.yaml", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := f.Node("apim/deployment/cp")
+	for _, host := range []string{"tm-svc", "tm-svc.apim", "tm-svc.apim.svc", "tm-svc.apim.svc.cluster.local", "tm-0.tm-headless.apim.svc.cluster.local", "tm-1.tm-headless"} {
+		tg := f.Book.Resolve(host, cp)
+		if tg.Node() == nil || tg.Node().Name != "apim/statefulset/tm" {
+			t.Errorf("%s resolves to %+v, want the tm node", host, tg)
+		}
+	}
+	if tg := f.Book.Resolve("cp-svc", cp); tg.Kind != TargetUnknown {
+		t.Errorf("cp-svc (no such Service) resolves to %+v", tg)
+	}
+	if s, _ := f.Manifests.ServiceForHost("tm-svc.apim.svc.cluster.local", "other"); s == nil || s.Name != "tm-svc" {
+		t.Errorf("ServiceForHost: %+v", s)
+	}
+}
+
+func TestLoadManifestsBadYAML(t *testing.T) {
+	f, err := LoadManifests(strings.NewReader("kind: ConfigMap\nmetadata: {name: x\n"), "bad.yaml", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Diagnostics) != 1 || f.Diagnostics[0].Rule != RuleK8sManifest || f.Diagnostics[0].File != "bad.yaml" || f.Diagnostics[0].Line < 1 {
+		t.Fatalf("diagnostics %+v, want one k8s-manifest finding in bad.yaml", f.Diagnostics)
+	}
+}
