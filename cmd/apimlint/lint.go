@@ -121,7 +121,7 @@ func runLint(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "--rule: %v", err)
 	}
-	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
+	fleet, err := loadLintPaths(paths, lint.LoadOptions{ConfigFile: cf.config})
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
@@ -150,7 +150,7 @@ func runLint(env *cliEnv, args []string) int {
 	case ff.fix:
 		var code int
 		res, code = applyFixes(env, fleet, res, func() (*lint.Fleet, *lint.Result, error) {
-			again, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
+			again, err := loadLintPaths(paths, lint.LoadOptions{ConfigFile: cf.config})
 			if err != nil {
 				return nil, nil, err
 			}
