@@ -119,6 +119,11 @@ func ReadArchive(path string) (*Archive, error) {
 
 // Load loads the archive's fleet.
 func (a *Archive) Load() (*lint.Fleet, error) {
+	for name := range a.FS {
+		if lint.IsManifestPath(name) { // Kubernetes manifests, with any TOML nodes
+			return lint.LoadManifestsFS(a.FS, ".", lint.LoadOptions{})
+		}
+	}
 	return lint.LoadFS(a.FS, ".", lint.LoadOptions{})
 }
 

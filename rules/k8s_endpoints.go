@@ -1,0 +1,48 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// k8sEndpoint is a URL in an endpoint key of a node made from a ConfigMap.
+type k8sEndpoint struct {
+	key *lint.Key
+	val *lint.Value
+	ep  lint.Endpoint
+}
+
+// k8sEndpoints returns the URLs a manifest node's endpoint keys name (the
+// keys the address book reads), with a static host.
+func k8sEndpoints(n *lint.Node) []k8sEndpoint {
+	var out []k8sEndpoint
+	for _, k := range n.Keys {
+		if _, ok := lint.EndpointKeyRole(k.Path); !ok {
+			continue
+		}
+		for _, v := range k.Value.Scalars() {
+			if v.Kind != lint.KindString || v.Symbolic {
+				continue
+			}
+			ep, err := lint.ParseEndpoint(v.Text())
+			if err != nil || ep.Symbolic || ep.Host == "" || strings.ContainsAny(ep.Host, "[]{}<>$") || lint.IsLoopback(ep.Host) {
+				continue
+			}
+			out = append(out, k8sEndpoint{key: k, val: v, ep: ep})
+		}
+	}
+	return out
+}
+
+// k8sNamespace is the namespace of a manifest node's pods, or "".
+func k8sNamespace(m *lint.Manifests, n *lint.Node) string {
+	mn := m.Node(n.Name)
+	if mn == nil {
+		return ""
+	}
+	if mn.Workload != nil {
+		return mn.Workload.Namespace
+	}
+	return mn.ConfigMap.Namespace
+}
