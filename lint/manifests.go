@@ -18,9 +18,12 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
@@ -48,8 +51,12 @@ type Manifests struct {
 	Services   []*ServiceObject
 	Ingresses  []*IngressObject
 
-	nodes   map[string]*ManifestNode // by node name
-	virtual map[string]*ManifestNode // by node File
+	nodes      map[string]*ManifestNode  // by node name
+	virtual    map[string]*ManifestNode  // by node File
+	services   map[string]*ServiceObject // by namespace/name
+	namespaces map[string]bool           // namespaces of workloads and Services
+	svcNS      map[string]bool           // namespaces with a Service
+	servicesOf map[*Workload][]*ServiceObject
 }
 
 // ObjectRef is where a Kubernetes object is written.
@@ -132,14 +139,7 @@ func (m *Manifests) Node(name string) *ManifestNode {
 
 // NamespaceHasServices reports whether the manifests define a Service in
 // namespace ns: apimlint then takes them to hold every Service of it.
-func (m *Manifests) NamespaceHasServices(ns string) bool {
-	for _, s := range m.Services {
-		if s.Namespace == ns {
-			return true
-		}
-	}
-	return false
-}
+func (m *Manifests) NamespaceHasServices(ns string) bool { return m.svcNS[ns] }
 
 // ServiceForHost returns the Service a host names as seen from a pod in
 // namespace ns (svc, svc.ns, svc.ns.svc, svc.ns.svc.cluster.local, and
@@ -150,22 +150,8 @@ func (m *Manifests) ServiceForHost(host, ns string) (svc *ServiceObject, inClust
 	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
 	h = strings.TrimSuffix(h, ".cluster.local")
 	parts := strings.Split(h, ".")
-	find := func(name, namespace string) *ServiceObject {
-		for _, s := range m.Services {
-			if s.Name == name && s.Namespace == namespace {
-				return s
-			}
-		}
-		return nil
-	}
-	known := func(namespace string) bool {
-		for _, o := range m.Workloads {
-			if o.Namespace == namespace {
-				return true
-			}
-		}
-		return m.NamespaceHasServices(namespace)
-	}
+	find := func(name, namespace string) *ServiceObject { return m.services[namespace+"/"+name] }
+	known := func(namespace string) bool { return m.namespaces[namespace] }
 	switch {
 	case len(parts) == 1:
 		return find(parts[0], ns), true
@@ -385,11 +371,20 @@ func BuildManifestFleet(root string, srcs []ManifestSource, tomlNodes []*Node, c
 		diag = append(diag, m.parse(s.File, s.Data)...)
 	}
 	m.link()
-	var built []*Node
-	for _, mn := range m.nodeList() {
-		n := NewNode(mn.Name, mn.File, []byte(mn.ConfigMap.Block.Text), cfg, opts.Resolve)
-		built = append(built, n)
+	list := m.nodeList()
+	built := make([]*Node, len(list))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, mn := range list {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			built[i] = NewNode(mn.Name, mn.File, []byte(mn.ConfigMap.Block.Text), cfg, opts.Resolve)
+		}()
 	}
+	wg.Wait()
 	f := &Fleet{Root: root, Config: cfg, Diagnostics: diag, Manifests: m}
 	for _, n := range append(append([]*Node(nil), tomlNodes...), built...) {
 		c := *n
@@ -418,7 +413,7 @@ func (m *Manifests) nodeList() []*ManifestNode {
 	for _, w := range m.Workloads {
 		var cms []*ConfigMapObject
 		for _, name := range w.ConfigMaps {
-			if c := byName[w.Namespace+"/"+name]; c != nil && c.Block != nil {
+			if c := byName[w.Namespace+"/"+name]; c != nil && c.Block != nil && !slices.Contains(cms, c) {
 				cms = append(cms, c)
 			}
 		}
@@ -451,22 +446,44 @@ func (m *Manifests) nodeList() []*ManifestNode {
 // link connects ConfigMaps to the workloads that mount them and Services
 // to the workloads they select.
 func (m *Manifests) link() {
+	m.services = map[string]*ServiceObject{}
+	m.namespaces = map[string]bool{}
+	m.svcNS = map[string]bool{}
+	m.servicesOf = map[*Workload][]*ServiceObject{}
+	cms := map[string]*ConfigMapObject{}
+	for _, c := range m.ConfigMaps {
+		cms[c.Namespace+"/"+c.Name] = c
+	}
+	// Workloads by namespace and pod label: a Service's selector then
+	// looks only at the workloads that have its first label.
+	byLabel := map[string][]*Workload{}
 	for _, w := range m.Workloads {
+		m.namespaces[w.Namespace] = true
 		for _, name := range w.ConfigMaps {
-			for _, c := range m.ConfigMaps {
-				if c.Namespace == w.Namespace && c.Name == name {
-					c.MountedBy = append(c.MountedBy, w)
-				}
+			if c := cms[w.Namespace+"/"+name]; c != nil && !containsWorkload(c.MountedBy, w) {
+				c.MountedBy = append(c.MountedBy, w)
 			}
+		}
+		for k, v := range w.PodLabels {
+			byLabel[w.Namespace+"/"+k+"="+v] = append(byLabel[w.Namespace+"/"+k+"="+v], w)
 		}
 	}
 	for _, s := range m.Services {
+		m.namespaces[s.Namespace] = true
+		m.svcNS[s.Namespace] = true
+		m.services[s.Namespace+"/"+s.Name] = s
 		if len(s.Spec.Selector) == 0 {
 			continue
 		}
-		for _, w := range m.Workloads {
-			if w.Namespace == s.Namespace && selects(s.Spec.Selector, w.PodLabels) {
+		keys := make([]string, 0, len(s.Spec.Selector))
+		for k := range s.Spec.Selector {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, w := range byLabel[s.Namespace+"/"+keys[0]+"="+s.Spec.Selector[keys[0]]] {
+			if selects(s.Spec.Selector, w.PodLabels) {
 				s.Workloads = append(s.Workloads, w)
+				m.servicesOf[w] = append(m.servicesOf[w], s)
 			}
 		}
 	}
@@ -485,10 +502,7 @@ func selects(sel, labels map[string]string) bool {
 // front of them) that reach the workload's pods.
 func (m *Manifests) addresses(w *Workload) []Address {
 	var out []Address
-	for _, s := range m.Services {
-		if !containsWorkload(s.Workloads, w) {
-			continue
-		}
+	for _, s := range m.servicesOf[w] {
 		src := "Service " + s.Namespace + "/" + s.Name
 		for _, h := range serviceNames(s.Name, s.Namespace) {
 			out = append(out, Address{Host: h, Source: src})
