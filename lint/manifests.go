@@ -801,3 +801,58 @@ func (b *TOMLBlock) mapPos(line, col int) (string, int, int) {
 // ManifestProcessor returns the processor that moves findings in
 // ConfigMaps to the manifests' lines (part of Linter.Chain).
 func ManifestProcessor() Processor { return manifestPositions{} }
+
+// TargetPort returns the container port the Service forwards its port to:
+// the targetPort number, the port of that name in the selected containers,
+// or the port itself when targetPort is unset. ok is false when the
+// Service does not expose port or a named targetPort matches no container
+// port. A headless Service forwards nothing: the port is the pods'.
+func (s *ServiceObject) TargetPort(port int) (int, bool) {
+	if s.Headless() {
+		return port, true
+	}
+	for _, sp := range s.Spec.Ports {
+		if int(sp.Port) != port {
+			continue
+		}
+		tp := sp.TargetPort
+		if tp.StrVal == "" {
+			if tp.IntVal == 0 {
+				return port, true
+			}
+			return int(tp.IntVal), true
+		}
+		for _, w := range s.Workloads {
+			for _, c := range w.Containers {
+				for _, cp := range c.Ports {
+					if cp.Name == tp.StrVal {
+						return int(cp.ContainerPort), true
+					}
+				}
+			}
+		}
+		return 0, false
+	}
+	return 0, false
+}
+
+// PodPort is the port a URL from node from reaches on the pods when its
+// host is a Service of the manifests: the Service's targetPort. ok is
+// false when the host is no Service (the port is then the URL's own).
+func (m *Manifests) PodPort(host string, port int, from *Node) (int, bool) {
+	if m == nil || port <= 0 || from == nil {
+		return 0, false
+	}
+	ns := "default"
+	if mn := m.nodes[from.Name]; mn != nil {
+		ns = mn.ConfigMap.Namespace
+		if mn.Workload != nil {
+			ns = mn.Workload.Namespace
+		}
+	}
+	s, _ := m.ServiceForHost(host, ns)
+	if s == nil {
+		return 0, false
+	}
+	return s.TargetPort(port)
+}

@@ -186,6 +186,9 @@ func epResolveCached(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value, ca
 		return h
 	}
 	ep := parsed.ep
+	if pod, ok := f.Manifests.PodPort(ep.Host, ep.Port, n); ok && pod != ep.Port {
+		ep.Port, ep.PortText = pod, strconv.Itoa(pod) // a Service forwards it: judge the pod's port
+	}
 	h.url = ep
 	if strings.Contains(v.Str, "${") {
 		if raw, err := wso2.ParseEndpoint(v.Str); err == nil && strings.Contains(raw.PortText, "${") {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apimlint/apimlint/internal/fleettest"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -74,5 +75,29 @@ func TestK8sManifestSets(t *testing.T) {
 				t.Errorf("rules at warning or above: %v, want %v", got, rules)
 			}
 		})
+	}
+}
+
+// TestK8sEndpointRulesJudgeThePodPort: a URL to a Service port that
+// forwards to another container port (443 → 9443) is judged by the
+// endpoint rules at the pod's port, not the Service's.
+func TestK8sEndpointRulesJudgeThePodPort(t *testing.T) {
+	a, err := fleettest.ReadArchive(filepath.Join("testdata", "k8s-service-port", "clean.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := a.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := lint.Run(context.Background(), f, []*lint.Rule{KeyManagerURL}, lint.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fd := range res.Findings {
+		t.Errorf("%s:%d: %s (%s)", fd.File, fd.Line, fd.Message, fd.Rule)
+	}
+	if p, ok := f.Manifests.PodPort("km-svc", 443, f.Node("apim/deployment/gw")); !ok || p != 9443 {
+		t.Errorf("PodPort(km-svc:443) = %d, %v; want 9443", p, ok)
 	}
 }

@@ -69,7 +69,7 @@ func servicePortProblem(f *lint.Fleet, svc *lint.ServiceObject, ep lint.Endpoint
 			}
 		}
 		if !svc.Headless() {
-			t, ok := resolveTargetPort(svc, *sp)
+			t, ok := svc.TargetPort(ep.Port)
 			if !ok {
 				return fmt.Sprintf("%s reaches Service %s/%s on port %d, whose targetPort %q names no port of the selected containers",
 					url, svc.Namespace, svc.Name, ep.Port, sp.TargetPort.StrVal)
@@ -128,30 +128,4 @@ func servicePortList(ports []corev1.ServicePort) string {
 	}
 	sort.Strings(s)
 	return strings.Join(s, ", ")
-}
-
-// resolveTargetPort returns the container port a Service port forwards
-// to: its targetPort number, the port of that name in the selected
-// containers, or the port itself when unset.
-func resolveTargetPort(svc *lint.ServiceObject, sp corev1.ServicePort) (int, bool) {
-	tp := sp.TargetPort
-	if tp.StrVal == "" {
-		if tp.IntVal == 0 {
-			return int(sp.Port), true
-		}
-		return int(tp.IntVal), true
-	}
-	for _, w := range svc.Workloads {
-		for _, c := range w.Containers {
-			for _, cp := range c.Ports {
-				if cp.Name == tp.StrVal {
-					return int(cp.ContainerPort), true
-				}
-			}
-		}
-	}
-	if len(svc.Workloads) == 0 {
-		return int(sp.Port), true // nothing to resolve against: not this rule's business
-	}
-	return 0, false
 }
