@@ -515,11 +515,11 @@ func (m *Manifests) addresses(w *Workload) []Address {
 			}
 		}
 		for _, ing := range m.Ingresses {
-			if ing.Namespace != s.Namespace || !ingressReaches(ing, s.Name) {
+			if ing.Namespace != s.Namespace {
 				continue
 			}
 			for _, r := range ing.Spec.Rules {
-				if r.Host != "" && !strings.Contains(r.Host, "*") {
+				if r.Host != "" && !strings.Contains(r.Host, "*") && ruleReaches(r, s.Name) {
 					out = append(out, Address{Host: r.Host, Source: "Ingress " + ing.Namespace + "/" + ing.Name})
 				}
 			}
@@ -528,15 +528,14 @@ func (m *Manifests) addresses(w *Workload) []Address {
 	return out
 }
 
-func ingressReaches(ing *IngressObject, svc string) bool {
-	for _, r := range ing.Spec.Rules {
-		if r.HTTP == nil {
-			continue
-		}
-		for _, p := range r.HTTP.Paths {
-			if p.Backend.Service != nil && p.Backend.Service.Name == svc {
-				return true
-			}
+// ruleReaches reports whether an Ingress rule sends any path to the Service.
+func ruleReaches(r networkingv1.IngressRule, svc string) bool {
+	if r.HTTP == nil {
+		return false
+	}
+	for _, p := range r.HTTP.Paths {
+		if p.Backend.Service != nil && p.Backend.Service.Name == svc {
+			return true
 		}
 	}
 	return false

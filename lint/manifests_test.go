@@ -96,6 +96,20 @@ items:
     selector: {app: tm}
     ports:
     - {name: https, port: 9443}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: public, namespace: apim}
+spec:
+  rules:
+  - host: tm.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: tm-svc, port: {number: 9443}}}}
+  - host: cp.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: cp-svc, port: {number: 9443}}}}
 `
 
 // keyRule reports every key of every node where it is written.
@@ -163,6 +177,14 @@ func TestManifestServiceAddresses(t *testing.T) {
 		if tg.Node() == nil || tg.Node().Name != "apim/statefulset/tm" {
 			t.Errorf("%s resolves to %+v, want the tm node", host, tg)
 		}
+	}
+	tm := f.Node("apim/statefulset/tm")
+	var hosts []string
+	for _, a := range tm.Addresses {
+		hosts = append(hosts, a.Host+" ("+a.Source+")")
+	}
+	if got := strings.Join(hosts, ", "); !strings.Contains(got, "tm.example.com (Ingress apim/public)") || strings.Contains(got, "cp.example.com") {
+		t.Errorf("tm addresses: %s; want the Ingress host of its Service only", got)
 	}
 	if tg := f.Book.Resolve("cp-svc", cp); tg.Kind != TargetUnknown {
 		t.Errorf("cp-svc (no such Service) resolves to %+v", tg)

@@ -169,7 +169,7 @@ func runNodes(env *cliEnv, args []string) int {
 	if len(paths) == 0 {
 		return usageError(env, "nodes needs a PATH")
 	}
-	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: *config})
+	fleet, err := loadLintPaths(paths, lint.LoadOptions{ConfigFile: *config})
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
@@ -214,6 +214,7 @@ func runNodes(env *cliEnv, args []string) int {
 				addrs = append(addrs, fmt.Sprintf("%s (%s)", a.Host, a.Source))
 			}
 			fmt.Fprintf(w, "  addresses: %s\n", strings.Join(addrs, ", "))
+			describeWorkload(w, fleet, n)
 			p := nodePorts(n)
 			fmt.Fprintf(w, "  ports:     offset %d: https %d, http %d, nio %d/%d, jms %d/%d, binary %d/%d, ws %d/%d\n",
 				n.Offset, p["https"], p["http"], p["nio-http"], p["nio-https"], p["jms"], p["jms-tls"], p["binary"], p["binary-tls"], p["ws"], p["wss"])
