@@ -2,6 +2,8 @@ package lint
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -201,5 +203,62 @@ func TestLoadManifestsBadYAML(t *testing.T) {
 	}
 	if len(f.Diagnostics) != 1 || f.Diagnostics[0].Rule != RuleK8sManifest || f.Diagnostics[0].File != "bad.yaml" || f.Diagnostics[0].Line < 1 {
 		t.Fatalf("diagnostics %+v, want one k8s-manifest finding in bad.yaml", f.Diagnostics)
+	}
+}
+
+// TestLoadPathsMixed: manifests and a deployment.toml folder given together
+// make one fleet, in which a Service name from the manifests reaches a
+// node and a TOML node keeps its own name and addresses.
+func TestLoadPathsMixed(t *testing.T) {
+	dir := t.TempDir()
+	yamlPath := filepath.Join(dir, "rendered.yaml")
+	if err := os.WriteFile(yamlPath, []byte(testManifests), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vm := filepath.Join(dir, "vm", "gw-1")
+	if err := os.MkdirAll(vm, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(vm, "deployment.toml"), []byte("[server]\nhostname = \"gw-1.example.com\"\nserver_role = \"gateway-worker\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := LoadPaths([]string{yamlPath, filepath.Join(dir, "vm")}, strings.NewReader(""), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Nodes) != 4 || f.Manifests == nil {
+		t.Fatalf("%d nodes, manifests %v; want 3 from the manifests and gw-1", len(f.Nodes), f.Manifests != nil)
+	}
+	gw := f.Node("gw-1")
+	if gw == nil {
+		t.Fatal("no node gw-1")
+	}
+	if tg := f.Book.Resolve("tm-svc.apim.svc", gw); tg.Node() == nil || tg.Node().Name != "apim/statefulset/tm" {
+		t.Errorf("tm-svc.apim.svc from gw-1: %+v", tg)
+	}
+	if tg := f.Book.Resolve("gw-1.example.com", nil); tg.Node() != gw {
+		t.Errorf("gw-1.example.com: %+v", tg)
+	}
+	// Only TOML: LoadPaths is Load.
+	f, err = LoadPaths([]string{filepath.Join(dir, "vm")}, nil, LoadOptions{})
+	if err != nil || f.Manifests != nil || len(f.Nodes) != 1 {
+		t.Fatalf("TOML only: %v, manifests %v", err, f != nil && f.Manifests != nil)
+	}
+}
+
+// TestFoldedTOMLPointsAtTheKey: a folded scalar's lines do not map to the
+// TOML's, so findings point at the data key.
+func TestFoldedTOMLPointsAtTheKey(t *testing.T) {
+	src := "kind: ConfigMap\nmetadata: {name: c}\ndata:\n  deployment.toml: >\n    a = 1\n"
+	f, err := LoadManifests(strings.NewReader(src), "f.yaml", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Linter{Rules: []*Rule{keyRule}}).Run(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Line != 4 || res.Findings[0].Column != 3 || !strings.Contains(res.Findings[0].Message, "folded") {
+		t.Fatalf("findings %+v, want one at the data key 4:3 naming the folded form", res.Findings)
 	}
 }
