@@ -42,6 +42,11 @@ const manifestKey = NodeFileName
 // exhaust memory.
 const maxManifestBytes = 256 << 20
 
+// maxPodNames bounds the pod DNS names a StatefulSet's replicas give its
+// node (pod-0 … pod-N through a headless Service): replicas: 1000000000
+// must not exhaust memory.
+const maxPodNames = 256
+
 // Manifests are the Kubernetes facts of a fleet loaded from manifests:
 // workloads, the ConfigMaps they mount, Services and Ingresses. Rules
 // read them through Fleet.Manifests (nil for a fleet of TOML files).
@@ -508,7 +513,7 @@ func (m *Manifests) addresses(w *Workload) []Address {
 			out = append(out, Address{Host: h, Source: src})
 		}
 		if s.Headless() && w.Kind == "StatefulSet" {
-			for i := 0; i < max(w.Replicas, 1); i++ {
+			for i := 0; i < min(max(w.Replicas, 1), maxPodNames); i++ {
 				for _, h := range serviceNames(s.Name, s.Namespace) {
 					out = append(out, Address{Host: w.Name + "-" + strconv.Itoa(i) + "." + h, Source: src + " (pod DNS)"})
 				}
