@@ -311,7 +311,7 @@ func DiscoverEstate(root string, opts LoadOptions) (*Estate, error) {
 		e.Fleets = append(e.Fleets, e.plan(name, r, fr.why, byRoot[r]))
 	}
 	if len(free) > 0 {
-		found, err := e.discover(free)
+		found, err := e.discover(free, fixed)
 		if err != nil {
 			return nil, err
 		}
@@ -478,13 +478,20 @@ type evidence struct {
 }
 
 // discover splits the files no config places into fleets.
-func (e *Estate) discover(free []source) ([]*FleetPlan, error) {
+func (e *Estate) discover(free []source, fixed map[string]fixedRoot) ([]*FleetPlan, error) {
 	ev, err := gatherEvidence(e.Root, free, e.rootCfg)
 	if err != nil {
 		return nil, err
 	}
 	t := newDirTree(ev)
 	t.root, t.cfg = e.Root, e.rootCfg
+	t.holdsFixed = map[string]bool{}
+	for d := range fixed {
+		for ; d != "." && d != "/"; d = path.Dir(d) {
+			t.holdsFixed[d] = true
+		}
+		t.holdsFixed["."] = true
+	}
 	var out []*FleetPlan
 	for _, g := range t.decide(".") {
 		out = append(out, e.groupPlan(g))
@@ -595,10 +602,13 @@ func evidenceOf(s source, n *Node) *evidence {
 
 // dirTree indexes evidence by node directory.
 type dirTree struct {
-	root     string
-	cfg      *Config
-	children map[string][]string // slash dir -> child dirs holding nodes
-	nodes    map[string][]*evidence
+	root string
+	cfg  *Config
+	// holdsFixed marks directories at or above a fleet root a config
+	// fixed: a discovered fleet is never rooted there.
+	holdsFixed map[string]bool
+	children   map[string][]string // slash dir -> child dirs holding nodes
+	nodes      map[string][]*evidence
 }
 
 func newDirTree(ev []*evidence) *dirTree {
@@ -649,7 +659,7 @@ func (t *dirTree) decide(dir string) []group {
 		// A folder with one sub-folder: that folder decides; a fleet that
 		// takes everything is rooted here.
 		gs := t.decide(kids[0])
-		if len(gs) == 1 && gs[0].suffix == "" {
+		if len(gs) == 1 && gs[0].suffix == "" && !t.holdsFixed[dir] {
 			gs[0].rel = dir
 		}
 		return gs

@@ -1,0 +1,93 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+)
+
+// FleetSummary is one fleet of a linted estate, as outputs list it.
+type FleetSummary struct {
+	Name    string  `json:"name"`
+	Root    string  `json:"root"`
+	Why     string  `json:"why"`
+	Nodes   int     `json:"nodes"`
+	Summary Summary `json:"summary"`
+}
+
+// FleetTagger tags every finding with the fleet it belongs to. It runs
+// last among a linter's own processors, after suppressions, so that the
+// findings suppressions add (unused ones) carry their fleet too.
+type FleetTagger struct{ Fleet string }
+
+// Name implements Processor.
+func (p FleetTagger) Name() string { return "fleet" }
+
+// Process implements Processor.
+func (p FleetTagger) Process(_ *Fleet, all []Finding) ([]Finding, error) {
+	for i := range all {
+		all[i].Fleet = p.Fleet
+	}
+	return all, nil
+}
+
+// EstateRunOptions control LintEstate.
+type EstateRunOptions struct {
+	// Fleets are the plans to lint (every fleet of the estate when nil).
+	Fleets []*FleetPlan
+	// Processors returns extra processors for one loaded fleet (accepted
+	// findings, --new-from-rev); nil for none.
+	Processors func(p *FleetPlan, f *Fleet) ([]Processor, error)
+	// Each is called with every fleet's result before the fleet is
+	// released (nil: nothing).
+	Each func(p *FleetPlan, r *Result) error
+}
+
+// LintEstate lints every fleet of the estate on its own: it loads one
+// fleet, runs the linter's pipeline over it, keeps its findings and a
+// summary of its nodes, and releases it before the next, so memory is
+// set by the largest fleet. The result holds every finding, tagged with
+// its fleet (Finding.Fleet), light copies of the nodes (name, file, role,
+// addresses, fleet; no keys) and Result.Fleets.
+func (l *Linter) LintEstate(ctx context.Context, e *Estate, opts EstateRunOptions) (*Result, error) {
+	plans := opts.Fleets
+	if plans == nil {
+		plans = e.Fleets
+	}
+	out := &Result{Root: e.Root, Fleet: &Fleet{Root: e.Root, Config: &Config{}}, Findings: []Finding{}, Fleets: []FleetSummary{}}
+	for _, p := range plans {
+		f, err := e.LoadFleet(p)
+		if err != nil {
+			return nil, err
+		}
+		linter := *l
+		linter.Processors = append([]Processor(nil), l.Processors...)
+		if opts.Processors != nil {
+			extra, err := opts.Processors(p, f)
+			if err != nil {
+				return nil, fmt.Errorf("fleet %s: %w", p.Name, err)
+			}
+			linter.Processors = append(linter.Processors, extra...)
+		}
+		linter.Processors = append(linter.Processors, FleetTagger{Fleet: p.Name})
+		res, err := linter.Run(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("fleet %s: %w", p.Name, err)
+		}
+		if out.Rules == nil {
+			out.Rules = res.Rules
+		}
+		if opts.Each != nil {
+			if err := opts.Each(p, res); err != nil {
+				return nil, err
+			}
+		}
+		out.Findings = append(out.Findings, res.Findings...)
+		out.Fleets = append(out.Fleets, FleetSummary{Name: p.Name, Root: p.Root, Why: p.Why, Nodes: len(f.Nodes), Summary: res.Summary()})
+		for _, n := range f.Nodes {
+			out.Fleet.Nodes = append(out.Fleet.Nodes, &Node{Name: n.Name, File: n.File, Rel: n.Rel, Role: n.Role,
+				RoleSource: n.RoleSource, RoleDetail: n.RoleDetail, Addresses: n.Addresses, Fleet: p.Name})
+		}
+	}
+	SortFindings(out.Findings)
+	return out, nil
+}
