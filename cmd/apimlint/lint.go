@@ -99,6 +99,8 @@ func runLint(env *cliEnv, args []string) int {
 	verbose.register(fs)
 	var ff fixFlags
 	ff.register(fs)
+	var fleetNames stringList
+	fs.Var(&fleetNames, "fleet", "lint only this fleet of an estate (see apimlint nodes); repeatable")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -120,6 +122,16 @@ func runLint(env *cliEnv, args []string) int {
 	rs, err := cf.selectedRules()
 	if err != nil {
 		return usageError(env, "--rule: %v", err)
+	}
+	estate, err := discoverEstate(paths, cf.config, fleetNames)
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	if estate != nil {
+		if ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != "" {
+			return usageError(env, "%s holds %d fleets: --fix, --diff, --accept, --accepted and --new-from-rev work on one fleet; give its directory", paths[0], len(estate.Fleets))
+		}
+		return lintEstate(env, &cf, rep, estate, fleetNames, rs)
 	}
 	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
 	if err != nil {

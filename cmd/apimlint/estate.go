@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// discoverEstate decides whether PATH is an estate of several fleets.
+// It returns nil (and lint goes on as for one fleet) when several paths
+// or files are given, or when the tree is one fleet and no --fleet asks
+// for a selection.
+func discoverEstate(paths []string, config string, fleets []string) (*lint.Estate, error) {
+	if len(paths) != 1 {
+		if len(fleets) > 0 {
+			return nil, fmt.Errorf("--fleet needs one PATH: the estate directory")
+		}
+		return nil, nil
+	}
+	st, err := os.Stat(paths[0])
+	if err != nil || !st.IsDir() {
+		if len(fleets) > 0 {
+			return nil, fmt.Errorf("--fleet needs one PATH: the estate directory")
+		}
+		return nil, nil // lint.Load reports the error as it always did
+	}
+	e, err := lint.DiscoverEstate(paths[0], lint.LoadOptions{ConfigFile: config})
+	if err != nil {
+		return nil, err
+	}
+	if !e.Split && len(fleets) == 0 {
+		return nil, nil
+	}
+	return e, nil
+}
+
+// lintEstate lints every fleet of an estate on its own and reports them
+// together; the exit code covers all fleets.
+func lintEstate(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Estate, fleets []string, rs []*lint.Rule) int {
+	plans, err := e.SelectFleets(fleets)
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	nodes := 0
+	for _, p := range plans {
+		nodes += len(p.Files)
+	}
+	if nodes == 0 {
+		return usageError(env, "no node files (deployment.toml) in %s", e.Root)
+	}
+	linter := lint.Linter{Rules: rs}
+	res, err := linter.LintEstate(context.Background(), e, lint.EstateRunOptions{Fleets: plans})
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	return cf.report(env, rep, res, false)
+}
+
+// writeEstateNodes lists every node with its fleet and why the fleet was
+// split off (apimlint nodes on an estate).
+func writeEstateNodes(w io.Writer, e *lint.Estate) error {
+	for _, p := range e.Fleets {
+		if _, err := fmt.Fprintf(w, "fleet %s: %s, %d %s (%s)\n", p.Name, p.Root, len(p.Files), pluralWord(len(p.Files), "node", "nodes"), p.Why); err != nil {
+			return err
+		}
+		f, err := e.LoadFleet(p)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, n := range f.Nodes {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", n.Name, n.Role, n.RoleSource, n.File)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// estateConfig is the [[fleet]] entries that pin a discovered split, for
+// apimlint init on an estate.
+func estateConfig(w io.Writer, e *lint.Estate) error {
+	var b strings.Builder
+	b.WriteString("# apimlint estate config: the fleets found below this directory.\n")
+	b.WriteString("# Each [[fleet]] is linted on its own; no rule sees two fleets.\n")
+	b.WriteString("# Edit the paths (globs allowed) and names to pin the split.\n")
+	for _, p := range e.Fleets {
+		rel := relSlash(e.Root, p.Root)
+		b.WriteString("\n# " + strings.ReplaceAll(p.Why, "\n", " ") + "\n")
+		b.WriteString("[[fleet]]\npath = " + strconv.Quote(rel) + "\n")
+		if p.Name != rel {
+			b.WriteString("name = " + strconv.Quote(p.Name) + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func relSlash(root, p string) string {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(rel)
+}
