@@ -1,0 +1,188 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const estateDir = repoTestdata + "/estate"
+
+// TestGoldenEstate lints testdata/estate (three environments: envs/prod
+// listed from the root config, staging/ with its own config, dev/
+// discovered) in every format and compares with testdata/golden/estate.*
+// (go test ./cmd/apimlint -run TestGoldenEstate -update rewrites them).
+func TestGoldenEstate(t *testing.T) {
+	for _, format := range []string{"text", "json", "sarif", "github", "junit", "checkstyle", "gitlab", "html"} {
+		t.Run(format, func(t *testing.T) {
+			out, stderr, code := apimlint(t, "--fail-on", "none", "--format", format, estateDir)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			out = strings.ReplaceAll(out, repoTestdata+"/", "")
+			golden := filepath.Join(repoTestdata, "golden", "estate."+format)
+			if *update {
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cmd/apimlint -run TestGoldenEstate -update)", err)
+			}
+			if string(want) != out {
+				t.Errorf("output differs from %s (go test ./cmd/apimlint -run TestGoldenEstate -update rewrites it):\n%s", golden, diffLines(string(want), out))
+			}
+		})
+	}
+}
+
+// The estate's JSON contract: fleets, and a fleet on every finding and
+// node; each fleet linted alone gives its own findings.
+func TestEstateJSON(t *testing.T) {
+	out, _, code := apimlint(t, "--format", "json", estateDir)
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d (staging has errors)", code, exitFindings)
+	}
+	var doc struct {
+		Version int `json:"version"`
+		Fleets  []struct {
+			Name  string `json:"name"`
+			Root  string `json:"root"`
+			Nodes int    `json:"nodes"`
+		} `json:"fleets"`
+		Nodes    []struct{ Name, Fleet string } `json:"nodes"`
+		Findings []struct{ Rule, Fleet, File, Severity string } `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Version != 1 {
+		t.Errorf("version %d", doc.Version)
+	}
+	got := map[string]int{}
+	for _, f := range doc.Fleets {
+		got[f.Name] = f.Nodes
+	}
+	if diff := cmp.Diff(map[string]int{"prod": 6, "staging": 3, "dev": 2}, got); diff != "" {
+		t.Errorf("fleets (-want +got):\n%s", diff)
+	}
+	for _, n := range doc.Nodes {
+		if n.Fleet == "" {
+			t.Errorf("node %s has no fleet", n.Name)
+		}
+	}
+	dirs := map[string]string{"prod": "estate/envs/prod/", "staging": "estate/staging/", "dev": "estate/dev/"}
+	plaintext := 0
+	for _, f := range doc.Findings {
+		if !strings.Contains(f.File, dirs[f.Fleet]) || dirs[f.Fleet] == "" {
+			t.Errorf("finding %+v: fleet does not match its file", f)
+		}
+		// staging's own config re-grades plaintext-secret to info.
+		if f.Fleet == "staging" && f.Rule == "plaintext-secret" {
+			plaintext++
+			if f.Severity != "info" {
+				t.Errorf("staging's config not in force: %+v", f)
+			}
+		}
+	}
+	if plaintext == 0 {
+		t.Error("no plaintext-secret finding in staging")
+	}
+}
+
+// --fleet lints only the fleets named; the exit code follows them.
+func TestEstateFleetFlag(t *testing.T) {
+	out, stderr, code := apimlint(t, "--fleet", "prod", estateDir)
+	if code != exitOK {
+		t.Fatalf("prod alone is clean: exit %d\n%s%s", code, out, stderr)
+	}
+	if !strings.Contains(out, "fleet prod:") || strings.Contains(out, "fleet staging") {
+		t.Errorf("output:\n%s", out)
+	}
+	_, _, code = apimlint(t, "--fleet", "prod", "--fleet", "staging", estateDir)
+	if code != exitFindings {
+		t.Errorf("prod and staging: exit %d, want %d", code, exitFindings)
+	}
+	_, stderr, code = apimlint(t, "--fleet", "nope", estateDir)
+	if code != exitUsage || !strings.Contains(stderr, "the fleets are: dev, prod, staging") {
+		t.Errorf("unknown fleet: exit %d, %s", code, stderr)
+	}
+	_, _, code = apimlint(t, "--fix", estateDir)
+	if code != exitUsage {
+		t.Errorf("--fix on an estate: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// apimlint nodes shows each node's fleet and why; a single fleet is shown
+// as before.
+func TestEstateNodes(t *testing.T) {
+	out, _, code := apimlint(t, "nodes", estateDir)
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"fleet dev: ", "(discovered: sub-folders of distinct roles", "fleet prod: ", "(listed: [[fleet]] path = \"envs/prod\"", "fleet staging: ", "(config: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	out, _, _ = apimlint(t, "nodes", repoTestdata+"/clean-ha")
+	if strings.Contains(out, "fleet ") {
+		t.Errorf("a single fleet grew fleet lines:\n%s", out)
+	}
+}
+
+// apimlint init on an estate writes the split it found as [[fleet]]
+// entries, and linting with them gives the same fleets.
+func TestEstateInit(t *testing.T) {
+	root := t.TempDir()
+	for _, env := range []string{"staging", "prod"} {
+		copyDir(t, repoTestdata+"/clean-ha", filepath.Join(root, env))
+	}
+	out, stderr, code := apimlint(t, "init", root)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "2 fleets") {
+		t.Errorf("output: %s", out)
+	}
+	data, err := os.ReadFile(filepath.Join(root, ".apimlint.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"[[fleet]]\npath = \"prod\"\n", "[[fleet]]\npath = \"staging\"\n"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("config lacks %q:\n%s", want, data)
+		}
+	}
+	out, _, _ = apimlint(t, "nodes", root)
+	if !strings.Contains(out, "fleet prod: ") || !strings.Contains(out, "(listed: ") {
+		t.Errorf("pinned split not used:\n%s", out)
+	}
+}
+
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dst, filepath.Dir(rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
