@@ -186,3 +186,50 @@ func copyDir(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// diff --fleets compares two fleets of the estate role by role, by name
+// or by directory, in JSON too, and never prints a secret.
+func TestDiffFleets(t *testing.T) {
+	out, stderr, code := apimlint(t, "diff", "--fleets", "--estate", estateDir, "--format", "json", "staging", "prod")
+	if code != exitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var d struct {
+		A, B  string
+		Roles []struct {
+			Role           string
+			NodesA, NodesB int
+			Keys           []struct {
+				Key    string
+				Kind   string
+				Secret bool
+				A, B   []string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.A != "staging" || d.B != "prod" || len(d.Roles) != 3 {
+		t.Fatalf("%+v", d)
+	}
+	for _, r := range d.Roles {
+		for _, k := range r.Keys {
+			if k.Secret && (k.A != nil || k.B != nil) {
+				t.Errorf("secret %s carries values", k.Key)
+			}
+			if strings.HasSuffix(k.Key, "hostname") && k.Kind == "changed" {
+				t.Errorf("host names are expected to differ: %+v", k)
+			}
+		}
+	}
+	// By directory, the same comparison.
+	out2, _, _ := apimlint(t, "diff", "--fleets", "--format", "json", estateDir+"/staging", estateDir+"/envs/prod")
+	if !strings.Contains(out2, `"role": "gateway"`) {
+		t.Errorf("by directory:\n%s", out2)
+	}
+	_, _, code = apimlint(t, "diff", "--fleets", "--estate", estateDir, "staging", "nope")
+	if code != exitUsage {
+		t.Errorf("unknown fleet: exit %d", code)
+	}
+}
