@@ -56,7 +56,7 @@ func TestEstateJSON(t *testing.T) {
 			Root  string `json:"root"`
 			Nodes int    `json:"nodes"`
 		} `json:"fleets"`
-		Nodes    []struct{ Name, Fleet string } `json:"nodes"`
+		Nodes    []struct{ Name, Fleet string }                 `json:"nodes"`
 		Findings []struct{ Rule, Fleet, File, Severity string } `json:"findings"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
