@@ -62,7 +62,6 @@ type Estate struct {
 
 	opts     LoadOptions
 	rootCfg  *Config
-	rootDiag []Finding
 	cfgCache map[string]*parsedConfig
 	cfgUsed  map[string]bool
 	mu       sync.Mutex
