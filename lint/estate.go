@@ -464,25 +464,29 @@ func (e *Estate) uniqueFleetNames() {
 	}
 }
 
-// evidence is what discovery knows of one node file: its folder, role and
-// the hosts and databases that tie it to other nodes.
+// evidence is what discovery keeps of one node file: its folder, role and
+// the databases that tie it to other nodes (links by URL are found a
+// folder at a time, see linkGroups). It holds no string of the file, so
+// that the file's bytes are released once it is read.
 type evidence struct {
-	src   source
-	dir   string // slash node directory below the estate root (repository/conf dropped)
-	role  Role
-	hosts []string // host names and IPs it answers to (lower case)
-	refs  []string // hosts its endpoint keys name (lower case)
-	dbs   []string // shared database identities (apim_db, shared_db)
-	node  *Node    // the parsed node, until its folder is decided
+	src  source
+	dir  string // slash node directory below the estate root (repository/conf dropped)
+	role Role
+	dbs  []string // shared database identities (apim_db, shared_db)
 }
 
 // discover splits the files no config places into fleets.
 func (e *Estate) discover(free []source, fixed map[string]fixedRoot) ([]*FleetPlan, error) {
-	ev, err := gatherEvidence(e.Root, free, e.rootCfg)
+	ev, links, err := gatherEvidence(e.Root, free, e.rootCfg)
 	if err != nil {
 		return nil, err
 	}
 	t := newDirTree(ev)
+	t.links = map[string][]siblingLink{}
+	for _, l := range links {
+		k := path.Dir(l.a.dir)
+		t.links[k] = append(t.links[k], l)
+	}
 	t.root, t.cfg = e.Root, e.rootCfg
 	t.holdsFixed = map[string]bool{}
 	for d := range fixed {
@@ -515,11 +519,12 @@ func (e *Estate) groupPlan(g group) *FleetPlan {
 	return e.plan(name, g.rel, WhyDiscovered+": "+g.why, srcs)
 }
 
-func gatherEvidence(root string, srcs []source, cfg *Config) ([]*evidence, error) {
+// parseSources parses node files in parallel, named below root.
+func parseSources(root string, srcs []source, cfg *Config) ([]*Node, error) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	out := make([]*evidence, len(srcs))
+	out := make([]*Node, len(srcs))
 	errs := make([]error, len(srcs))
 	var wg sync.WaitGroup
 	work := make(chan int)
@@ -534,8 +539,7 @@ func gatherEvidence(root string, srcs []source, cfg *Config) ([]*evidence, error
 					errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
 					continue
 				}
-				n := newNode(wso2.NodeName(root, srcs[i].rel), srcs[i].display, data, cfg, ResolveOptions{}, scratch)
-				out[i] = evidenceOf(srcs[i], n)
+				out[i] = newNode(wso2.NodeName(root, srcs[i].rel), srcs[i].display, data, cfg, ResolveOptions{}, scratch)
 			}
 		}()
 	}
@@ -550,6 +554,75 @@ func gatherEvidence(root string, srcs []source, cfg *Config) ([]*evidence, error
 	return out, nil
 }
 
+// gatherEvidence parses every file once, a folder of siblings at a time,
+// and keeps only its evidence and the links between siblings (found by
+// putting the siblings together as a fleet, so that the address book
+// resolves what each URL names): discovery never holds more than one
+// folder's nodes.
+func gatherEvidence(root string, srcs []source, cfg *Config) ([]*evidence, []siblingLink, error) {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	bySet := map[string][]source{}
+	var keys []string
+	for _, s := range srcs {
+		k := path.Dir(nodeDir(s.rel))
+		if _, ok := bySet[k]; !ok {
+			keys = append(keys, k)
+		}
+		bySet[k] = append(bySet[k], s)
+	}
+	sort.Strings(keys)
+	var out []*evidence
+	var links []siblingLink
+	for _, k := range keys {
+		set := bySet[k]
+		nodes, err := parseSources(root, set, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		ev := make([]*evidence, len(nodes))
+		byFile := make(map[string]*evidence, len(nodes))
+		for i, n := range nodes {
+			ev[i] = evidenceOf(set[i], n)
+			byFile[n.File] = ev[i]
+		}
+		if len(nodes) > 1 {
+			f := NewFleet(joinRoot(root, k), nodes, cfg)
+			for _, l := range f.Links() {
+				if l.Target.Kind != TargetNode {
+					continue
+				}
+				from := byFile[l.From.File]
+				for _, to := range l.Target.Nodes {
+					if t := byFile[to.File]; t != nil && t != from && from != nil {
+						links = append(links, siblingLink{a: from, b: t,
+							why: fmt.Sprintf("%s names %s (%s) in %s", from.dir, strings.Clone(l.Host), t.dir, l.Key)})
+					}
+				}
+			}
+		}
+		out = append(out, ev...)
+	}
+	return out, links, nil
+}
+
+// siblingLink is a URL of one node that names another in its folder.
+type siblingLink struct {
+	a, b *evidence
+	why  string
+}
+
+// nodeDir is a node file's directory with a trailing repository/conf
+// removed (slash path below the estate root).
+func nodeDir(rel string) string {
+	dir := path.Dir(rel)
+	if dir == "repository/conf" {
+		return "."
+	}
+	return strings.TrimSuffix(dir, "/repository/conf")
+}
+
 // evidenceOf keeps what discovery needs of a parsed node; the node itself
 // is dropped, and loaded again with its fleet.
 func evidenceOf(s source, n *Node) *evidence {
@@ -558,27 +631,7 @@ func evidenceOf(s source, n *Node) *evidence {
 		dir = "."
 	}
 	dir = strings.TrimSuffix(dir, "/repository/conf")
-	ev := &evidence{src: s, dir: dir, role: n.Role, node: n}
-	seen := map[string]bool{}
-	for _, a := range n.Addresses {
-		if a.Source == "directory name" {
-			continue // folder names are shared by copied environments
-		}
-		h := strings.ToLower(a.Host)
-		if !seen[h] {
-			seen[h] = true
-			ev.hosts = append(ev.hosts, h)
-		}
-	}
-	seen = map[string]bool{}
-	for _, r := range n.refs {
-		h := strings.ToLower(r.host)
-		if IsLoopback(h) || seen[h] {
-			continue
-		}
-		seen[h] = true
-		ev.refs = append(ev.refs, h)
-	}
+	ev := &evidence{src: s, dir: dir, role: n.Role}
 	for _, key := range []string{"database.apim_db.url", "database.shared_db.url"} {
 		url, ok := n.String(key)
 		if !ok || HasPlaceholder(url) {
@@ -601,8 +654,9 @@ func evidenceOf(s source, n *Node) *evidence {
 
 // dirTree indexes evidence by node directory.
 type dirTree struct {
-	root string
-	cfg  *Config
+	root  string
+	cfg   *Config
+	links map[string][]siblingLink // by the folder the siblings are in
 	// holdsFixed marks directories at or above a fleet root a config
 	// fixed: a discovered fleet is never rooted there.
 	holdsFixed map[string]bool
@@ -760,29 +814,33 @@ func (t *dirTree) linkGroups(dir string, nodes []*evidence, whole bool) []group 
 			}
 		}
 	}
-	byFile := map[string]int{}
-	parsed := make([]*Node, 0, len(nodes))
+	index := make(map[*evidence]int, len(nodes))
+	sets := map[string]bool{}
 	for i, n := range nodes {
-		byFile[n.src.display] = i
-		if n.node != nil {
-			parsed = append(parsed, n.node)
+		index[n] = i
+		sets[path.Dir(n.dir)] = true
+	}
+	keys := make([]string, 0, len(sets))
+	for k := range sets {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var links []siblingLink
+	for _, k := range keys {
+		links = append(links, t.links[k]...)
+	}
+	for _, l := range links {
+		i, okA := index[l.a]
+		j, okB := index[l.b]
+		if okA && okB {
+			union(i, j, l.why)
 		}
 	}
-	f := NewFleet(joinRoot(t.root, dir), parsed, t.cfg)
-	for _, l := range f.Links() {
-		if l.Target.Kind != TargetNode {
-			continue
-		}
-		i, ok := byFile[l.From.File]
-		if !ok {
-			continue
-		}
-		for _, to := range l.Target.Nodes {
-			if j, ok := byFile[to.File]; ok && j != i {
-				union(i, j, fmt.Sprintf("%s names %s (%s) in %s", nodes[i].dir, l.Host, nodes[j].dir, l.Key))
-			}
-		}
-	}
+	return t.components(dir, nodes, find, why, whole)
+}
+
+// components turns the linked groups into fleets.
+func (t *dirTree) components(dir string, nodes []*evidence, find func(int) int, why []string, whole bool) []group {
 	comps := map[int][]*evidence{}
 	var order []int
 	for i := range nodes {

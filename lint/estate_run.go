@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // FleetSummary is one fleet of a linted estate, as outputs list it.
@@ -81,13 +82,42 @@ func (l *Linter) LintEstate(ctx context.Context, e *Estate, opts EstateRunOption
 				return nil, err
 			}
 		}
-		out.Findings = append(out.Findings, res.Findings...)
+		for _, x := range res.Findings {
+			out.Findings = append(out.Findings, detachFinding(x))
+		}
 		out.Fleets = append(out.Fleets, FleetSummary{Name: p.Name, Root: p.Root, Why: p.Why, Nodes: len(f.Nodes), Summary: res.Summary()})
 		for _, n := range f.Nodes {
-			out.Fleet.Nodes = append(out.Fleet.Nodes, &Node{Name: n.Name, File: n.File, Rel: n.Rel, Role: n.Role,
-				RoleSource: n.RoleSource, RoleDetail: n.RoleDetail, Addresses: n.Addresses, Fleet: p.Name})
+			out.Fleet.Nodes = append(out.Fleet.Nodes, detachNode(n, p.Name))
 		}
 	}
 	SortFindings(out.Findings)
 	return out, nil
+}
+
+// detachNode copies what outputs show of a node into memory of its own:
+// strings read from a file share its bytes, and a light node must not
+// keep the whole file (and so the fleet) alive.
+func detachNode(n *Node, fleet string) *Node {
+	c := strings.Clone
+	addrs := make([]Address, len(n.Addresses))
+	for i, a := range n.Addresses {
+		addrs[i] = Address{Host: c(a.Host), Source: c(a.Source)}
+	}
+	return &Node{Name: c(n.Name), File: c(n.File), Rel: c(n.Rel), Role: Role(c(string(n.Role))),
+		RoleSource: c(n.RoleSource), RoleDetail: c(n.RoleDetail), Addresses: addrs, Fleet: fleet}
+}
+
+// detachFinding is detachNode for a finding.
+func detachFinding(f Finding) Finding {
+	c := strings.Clone
+	f.Rule, f.Node, f.File, f.Key, f.Message = c(f.Rule), c(f.Node), c(f.File), c(f.Key), c(f.Message)
+	if len(f.Related) > 0 {
+		rel := make([]Related, len(f.Related))
+		for i, r := range f.Related {
+			r.Node, r.File, r.Key, r.Message = c(r.Node), c(r.File), c(r.Key), c(r.Message)
+			rel[i] = r
+		}
+		f.Related = rel
+	}
+	return f
 }

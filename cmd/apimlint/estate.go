@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -54,6 +55,13 @@ func lintEstate(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Estate, fle
 	}
 	if nodes == 0 {
 		return usageError(env, "no node files (deployment.toml) in %s", e.Root)
+	}
+	// Each fleet is released before the next is loaded: with Go's default
+	// collector peak memory follows the largest fleet, where the one-shot
+	// setting of main (GOGC=200) would let garbage of released fleets pile
+	// up (about 310 MiB against 130 MiB on 10,000 nodes in 400 fleets).
+	if env.getenv("GOGC") == "" {
+		debug.SetGCPercent(100)
 	}
 	linter := lint.Linter{Rules: rs}
 	res, err := linter.LintEstate(context.Background(), e, lint.EstateRunOptions{Fleets: plans})
