@@ -248,7 +248,7 @@ func copySources(t *testing.T, src, dst string) {
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
 		keep := strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") || rel == "go.mod" || rel == "go.sum" ||
-			rel == ".pre-commit-hooks.yaml" || strings.HasSuffix(p, ".cue") || strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".tsv")
+			rel == ".pre-commit-hooks.yaml" || strings.HasSuffix(p, ".cue") || strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".json.gz") || strings.HasSuffix(p, ".tsv")
 		if !keep {
 			return nil
 		}
