@@ -927,3 +927,34 @@ func (e *Estate) SelectFleets(names []string) ([]*FleetPlan, error) {
 	}
 	return out, nil
 }
+
+// FleetsOwning returns the fleets that own any of the files: a node file
+// of the fleet, or the .apimlint.toml in force for it. A file no fleet
+// owns (a deleted node, a file outside the estate) selects nothing.
+func (e *Estate) FleetsOwning(files []string) []*FleetPlan {
+	want := map[*FleetPlan]bool{}
+	for _, file := range files {
+		if filepath.Base(file) == ConfigFileName {
+			abs, err := filepath.Abs(file)
+			if err != nil {
+				continue
+			}
+			for _, p := range e.Fleets {
+				if c, err := filepath.Abs(p.ConfigFile); err == nil && p.ConfigFile != "" && c == abs {
+					want[p] = true
+				}
+			}
+			continue
+		}
+		if p := e.FleetOf(file); p != nil {
+			want[p] = true
+		}
+	}
+	var out []*FleetPlan
+	for _, p := range e.Fleets {
+		if want[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -233,3 +233,59 @@ func TestDiffFleets(t *testing.T) {
 		t.Errorf("unknown fleet: exit %d", code)
 	}
 }
+
+// lint --changed PATH FILE... lints the whole fleets that own the files
+// and nothing else (the apimlint-estate pre-commit hook).
+func TestLintChanged(t *testing.T) {
+	fleetsOf := func(args ...string) map[string]int {
+		t.Helper()
+		out, stderr, code := apimlint(t, append([]string{"lint", "--format", "json", "--fail-on", "none", "--changed", estateDir}, args...)...)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if out == "" {
+			return nil
+		}
+		var doc struct {
+			Fleets []struct {
+				Name  string
+				Nodes int
+			}
+			Nodes []struct{ Fleet string }
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, f := range doc.Fleets {
+			got[f.Name] = f.Nodes
+		}
+		if n := len(doc.Nodes); n != sum(got) {
+			t.Errorf("%d nodes reported for fleets %v", n, got)
+		}
+		return got
+	}
+	cases := []struct {
+		files []string
+		want  map[string]int
+	}{
+		{[]string{estateDir + "/staging/cp/deployment.toml"}, map[string]int{"staging": 3}},
+		{[]string{estateDir + "/envs/prod/apim-gw-2/deployment.toml", estateDir + "/dev/gateway/gw-1/deployment.toml"}, map[string]int{"prod": 6, "dev": 2}},
+		{[]string{estateDir + "/staging/.apimlint.toml"}, map[string]int{"staging": 3}},
+		{[]string{estateDir + "/.apimlint.toml"}, map[string]int{"prod": 6, "dev": 2}},
+		{[]string{estateDir + "/gone/deployment.toml"}, nil},
+	}
+	for _, c := range cases {
+		if diff := cmp.Diff(c.want, fleetsOf(c.files...)); diff != "" {
+			t.Errorf("%v (-want +got):\n%s", c.files, diff)
+		}
+	}
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}

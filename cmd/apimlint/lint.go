@@ -101,9 +101,16 @@ func runLint(env *cliEnv, args []string) int {
 	ff.register(fs)
 	var fleetNames stringList
 	fs.Var(&fleetNames, "fleet", "lint only this fleet of an estate (see apimlint nodes); repeatable")
+	changed := fs.Bool("changed", false, "PATH FILE...: lint only the fleets of the estate at PATH that own the FILEs (the pre-commit hook passes the changed files)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
+	}
+	if *changed {
+		var code int
+		if paths, fleetNames, code = ownersOfChanged(env, paths, fleetNames, cf.config); code >= 0 {
+			return code
+		}
 	}
 	if len(paths) == 0 {
 		fs.Usage()
