@@ -38,6 +38,9 @@ type EstateRunOptions struct {
 	// Processors returns extra processors for one loaded fleet (accepted
 	// findings, --new-from-rev); nil for none.
 	Processors func(p *FleetPlan, f *Fleet) ([]Processor, error)
+	// Rules, when set, gives the rules for one loaded fleet in place of the
+	// linter's (drift: each fleet against its own baseline).
+	Rules func(p *FleetPlan, f *Fleet) ([]*Rule, error)
 	// Each is called with every fleet's result before the fleet is
 	// released (nil: nothing).
 	Each func(p *FleetPlan, r *Result) error
@@ -68,6 +71,13 @@ func (l *Linter) LintEstate(ctx context.Context, e *Estate, opts EstateRunOption
 				return nil, fmt.Errorf("fleet %s: %w", p.Name, err)
 			}
 			linter.Processors = append(linter.Processors, extra...)
+		}
+		if opts.Rules != nil {
+			rs, err := opts.Rules(p, f)
+			if err != nil {
+				return nil, fmt.Errorf("fleet %s: %w", p.Name, err)
+			}
+			linter.Rules = rs
 		}
 		linter.Processors = append(linter.Processors, FleetTagger{Fleet: p.Name})
 		res, err := linter.Run(ctx, f)

@@ -289,3 +289,47 @@ func sum(m map[string]int) int {
 	}
 	return n
 }
+
+// baseline records every fleet of an estate; drift reports per fleet,
+// and a recorded fleet that is gone.
+func TestEstateBaselineDrift(t *testing.T) {
+	root := t.TempDir()
+	copyDir(t, estateDir, root)
+	file := filepath.Join(t.TempDir(), "baseline.json")
+	if _, stderr, code := apimlint(t, "baseline", root, "-o", file); code != exitOK || !strings.Contains(stderr, "baseline of 3 fleets, 11 nodes") {
+		t.Fatalf("baseline: exit %d, %s", code, stderr)
+	}
+	out, stderr, code := apimlint(t, "drift", "--baseline", file, root)
+	if code != exitOK || !strings.Contains(out, "no findings in 11 nodes") {
+		t.Fatalf("drift right after the baseline: exit %d\n%s%s", code, out, stderr)
+	}
+	cp := filepath.Join(root, "envs", "prod", "apim-cp-1", "deployment.toml")
+	data, err := os.ReadFile(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cp, []byte(strings.Replace(string(data), "/devportal", "/portal", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(root, "dev")); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = apimlint(t, "drift", "--baseline", file, "--format", "json", root)
+	if code != exitFindings {
+		t.Fatalf("drift: exit %d\n%s", code, out)
+	}
+	var doc struct {
+		Findings []struct{ Fleet, Key, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range doc.Findings {
+		got[f.Fleet] += f.Key + ";"
+	}
+	want := map[string]string{"prod": "apim.devportal.url;", "dev": ";"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("drift per fleet (-want +got):\n%s", diff)
+	}
+}
