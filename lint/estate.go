@@ -958,3 +958,43 @@ func (e *Estate) FleetsOwning(files []string) []*FleetPlan {
 	}
 	return out
 }
+
+// FleetsToRelint names the fleets a change of files touches, for a
+// watcher that re-lints only what changed: the fleets that owned the files
+// before (in before) and own them now (in after), so that a file moving
+// between fleets re-lints both, and every fleet whose set of files or
+// config differs between the two discoveries. A fleet that is gone is
+// named too (its findings are to be dropped).
+func FleetsToRelint(before, after *Estate, changed []string) []string {
+	names := map[string]bool{}
+	for _, e := range []*Estate{before, after} {
+		if e == nil {
+			continue
+		}
+		for _, p := range e.FleetsOwning(changed) {
+			names[p.Name] = true
+		}
+	}
+	if before != nil && after != nil {
+		old := map[string]*FleetPlan{}
+		for _, p := range before.Fleets {
+			old[p.Name] = p
+		}
+		for _, p := range after.Fleets {
+			o := old[p.Name]
+			delete(old, p.Name)
+			if o == nil || o.Root != p.Root || o.ConfigFile != p.ConfigFile || strings.Join(o.Files, "\x00") != strings.Join(p.Files, "\x00") {
+				names[p.Name] = true
+			}
+		}
+		for name := range old {
+			names[name] = true
+		}
+	}
+	out := make([]string, 0, len(names))
+	for n := range names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -308,3 +308,40 @@ func TestParseConfigFleetEntries(t *testing.T) {
 		t.Errorf("diag %+v", diag)
 	}
 }
+
+// A watcher re-lints the fleet of a changed file, and both fleets when a
+// file moves between them.
+func TestFleetsToRelint(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, "../testdata/clean-ha", filepath.Join(root, "staging"), nil)
+	copyTree(t, "../testdata/clean-ha", filepath.Join(root, "prod"), nil)
+	before, err := lint.DiscoverEstate(root, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := filepath.Join(root, "prod", "apim-gw-2", "deployment.toml")
+	if got := lint.FleetsToRelint(before, before, []string{gw}); !cmp.Equal(got, []string{"prod"}) {
+		t.Errorf("edit in prod: %v", got)
+	}
+	// Move prod's apim-gw-2 to staging as apim-gw-3.
+	moved := filepath.Join(root, "staging", "apim-gw-3", "deployment.toml")
+	if err := os.MkdirAll(filepath.Dir(moved), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(gw, moved); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Dir(gw)); err != nil {
+		t.Fatal(err)
+	}
+	after, err := lint.DiscoverEstate(root, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lint.FleetsToRelint(before, after, []string{gw, moved}); !cmp.Equal(got, []string{"prod", "staging"}) {
+		t.Errorf("move from prod to staging: %v", got)
+	}
+	if got := lint.FleetsToRelint(after, after, []string{filepath.Join(root, "elsewhere", "x.txt")}); len(got) != 0 {
+		t.Errorf("unrelated file: %v", got)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -72,8 +73,11 @@ func lintEstate(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Estate, fle
 }
 
 // writeEstateNodes lists every node with its fleet and why the fleet was
-// split off (apimlint nodes on an estate).
-func writeEstateNodes(w io.Writer, e *lint.Estate) error {
+// split off (apimlint nodes on an estate), as text or JSON.
+func writeEstateNodes(w io.Writer, e *lint.Estate, format string) error {
+	if format == "json" {
+		return writeEstateNodesJSON(w, e)
+	}
 	for _, p := range e.Fleets {
 		if _, err := fmt.Fprintf(w, "fleet %s: %s, %d %s (%s)\n", p.Name, p.Root, len(p.Files), pluralWord(len(p.Files), "node", "nodes"), p.Why); err != nil {
 			return err
@@ -144,4 +148,43 @@ func ownersOfChanged(env *cliEnv, paths, fleets []string, config string) ([]stri
 		fleets = append(fleets, p.Name)
 	}
 	return []string{root}, fleets, -1
+}
+
+type estateNodeJSON struct {
+	Name       string         `json:"name"`
+	File       string         `json:"file"`
+	Role       string         `json:"role"`
+	RoleSource string         `json:"roleSource"`
+	RoleDetail string         `json:"roleDetail"`
+	Addresses  []lint.Address `json:"addresses"`
+}
+
+type estateFleetJSON struct {
+	Name   string           `json:"name"`
+	Root   string           `json:"root"`
+	Why    string           `json:"why"`
+	Config string           `json:"config,omitempty"`
+	Nodes  []estateNodeJSON `json:"nodes"`
+}
+
+func writeEstateNodesJSON(w io.Writer, e *lint.Estate) error {
+	out := struct {
+		Root   string            `json:"root"`
+		Fleets []estateFleetJSON `json:"fleets"`
+	}{Root: e.Root, Fleets: []estateFleetJSON{}}
+	for _, p := range e.Fleets {
+		f, err := e.LoadFleet(p)
+		if err != nil {
+			return err
+		}
+		fj := estateFleetJSON{Name: p.Name, Root: p.Root, Why: p.Why, Config: p.ConfigFile, Nodes: []estateNodeJSON{}}
+		for _, n := range f.Nodes {
+			fj.Nodes = append(fj.Nodes, estateNodeJSON{Name: n.Name, File: n.File, Role: string(n.Role), RoleSource: n.RoleSource,
+				RoleDetail: n.RoleDetail, Addresses: append([]lint.Address{}, n.Addresses...)})
+		}
+		out.Fleets = append(out.Fleets, fj)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

@@ -131,6 +131,19 @@ func TestEstateNodes(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
 	}
+	out, _, _ = apimlint(t, "nodes", "--format", "json", estateDir)
+	var doc struct {
+		Fleets []struct {
+			Name, Why string
+			Nodes     []struct{ Name string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Fleets) != 3 || doc.Fleets[1].Name != "prod" || len(doc.Fleets[1].Nodes) != 6 || !strings.HasPrefix(doc.Fleets[1].Why, "listed: ") {
+		t.Errorf("nodes --format json: %+v", doc)
+	}
 	out, _, _ = apimlint(t, "nodes", repoTestdata+"/clean-ha")
 	if strings.Contains(out, "fleet ") {
 		t.Errorf("a single fleet grew fleet lines:\n%s", out)

@@ -171,8 +171,8 @@ func runNodes(env *cliEnv, args []string) int {
 	}
 	if estate, err := discoverEstate(paths, *config, nil); err != nil {
 		return usageError(env, "%v", err)
-	} else if estate != nil && *format == "text" {
-		if err := writeEstateNodes(env.stdout, estate); err != nil {
+	} else if estate != nil {
+		if err := writeEstateNodes(env.stdout, estate, *format); err != nil {
 			return usageError(env, "%v", err)
 		}
 		return exitOK
