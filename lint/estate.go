@@ -63,8 +63,12 @@ type Estate struct {
 	opts     LoadOptions
 	rootCfg  *Config
 	cfgCache map[string]*parsedConfig
-	cfgUsed  map[string]bool
-	mu       sync.Mutex
+	// preloaded are the parsed nodes of preloadedFor, a fleet that is the
+	// whole tree, read once by discovery and handed to LoadFleet once.
+	preloaded    []*Node
+	preloadedFor *FleetPlan
+	cfgUsed      map[string]bool
+	mu           sync.Mutex
 }
 
 type parsedConfig struct {
@@ -164,6 +168,18 @@ func (e *Estate) LoadFleet(p *FleetPlan) (*Fleet, error) {
 	}
 	if p == e.Fleets[0] {
 		diag = append(diag, e.Diagnostics...)
+	}
+	e.mu.Lock()
+	nodes := e.preloaded
+	reuse := p == e.preloadedFor && nodes != nil
+	if reuse {
+		e.preloaded, e.preloadedFor = nil, nil
+	}
+	e.mu.Unlock()
+	if reuse && (cfg == nil || cfg == e.rootCfg) {
+		f := NewFleet(p.Root, nodes, cfg)
+		f.Diagnostics = diag
+		return f, nil
 	}
 	return build(p.Root, srcs, cfg, diag, e.opts)
 }
@@ -477,7 +493,7 @@ type evidence struct {
 
 // discover splits the files no config places into fleets.
 func (e *Estate) discover(free []source, fixed map[string]fixedRoot) ([]*FleetPlan, error) {
-	ev, links, err := gatherEvidence(e.Root, free, e.rootCfg)
+	ev, links, kept, err := gatherEvidence(e.Root, free, e.rootCfg, e.opts.Resolve)
 	if err != nil {
 		return nil, err
 	}
@@ -496,8 +512,14 @@ func (e *Estate) discover(free []source, fixed map[string]fixedRoot) ([]*FleetPl
 		t.holdsFixed["."] = true
 	}
 	var out []*FleetPlan
-	for _, g := range t.decide(".") {
+	groups := t.decide(".")
+	for _, g := range groups {
 		out = append(out, e.groupPlan(g))
+	}
+	if len(out) == 1 && len(fixed) == 0 && kept != nil && len(groups[0].members) == len(kept) && groups[0].rel == "." {
+		// The whole tree is one fleet of siblings: keep its parsed nodes
+		// for LoadFleet.
+		e.preloaded, e.preloadedFor = kept, out[0]
 	}
 	return out, nil
 }
@@ -520,7 +542,7 @@ func (e *Estate) groupPlan(g group) *FleetPlan {
 }
 
 // parseSources parses node files in parallel, named below root.
-func parseSources(root string, srcs []source, cfg *Config) ([]*Node, error) {
+func parseSources(root string, srcs []source, cfg *Config, ropts ResolveOptions) ([]*Node, error) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
@@ -539,7 +561,8 @@ func parseSources(root string, srcs []source, cfg *Config) ([]*Node, error) {
 					errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
 					continue
 				}
-				out[i] = newNode(wso2.NodeName(root, srcs[i].rel), srcs[i].display, data, cfg, ResolveOptions{}, scratch)
+				out[i] = newNode(wso2.NodeName(root, srcs[i].rel), srcs[i].display, data, cfg, ropts, scratch)
+				out[i].Rel = srcs[i].rel
 			}
 		}()
 	}
@@ -559,7 +582,11 @@ func parseSources(root string, srcs []source, cfg *Config) ([]*Node, error) {
 // putting the siblings together as a fleet, so that the address book
 // resolves what each URL names): discovery never holds more than one
 // folder's nodes.
-func gatherEvidence(root string, srcs []source, cfg *Config) ([]*evidence, []siblingLink, error) {
+//
+// When all files are siblings (the tree is one folder of nodes, the
+// common single fleet), their parsed nodes come back too, so that loading
+// that fleet does not parse them again.
+func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOptions) ([]*evidence, []siblingLink, []*Node, error) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
@@ -575,11 +602,15 @@ func gatherEvidence(root string, srcs []source, cfg *Config) ([]*evidence, []sib
 	sort.Strings(keys)
 	var out []*evidence
 	var links []siblingLink
+	var kept []*Node
 	for _, k := range keys {
 		set := bySet[k]
-		nodes, err := parseSources(root, set, cfg)
+		nodes, err := parseSources(root, set, cfg, ropts)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
+		}
+		if len(keys) == 1 {
+			kept = nodes
 		}
 		ev := make([]*evidence, len(nodes))
 		byFile := make(map[string]*evidence, len(nodes))
@@ -604,7 +635,7 @@ func gatherEvidence(root string, srcs []source, cfg *Config) ([]*evidence, []sib
 		}
 		out = append(out, ev...)
 	}
-	return out, links, nil
+	return out, links, kept, nil
 }
 
 // siblingLink is a URL of one node that names another in its folder.

@@ -27,7 +27,7 @@ func runBaseline(env *cliEnv, args []string) int {
 	}
 	if estate, err := discoverEstate(paths, *config, nil); err != nil {
 		return usageError(env, "%v", err)
-	} else if estate != nil {
+	} else if estate != nil && estate.Split {
 		return writeEstateBaseline(env, estate, *out)
 	}
 	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: *config})

@@ -15,10 +15,9 @@ import (
 	"github.com/apimlint/apimlint/lint"
 )
 
-// discoverEstate decides whether PATH is an estate of several fleets.
-// It returns nil (and lint goes on as for one fleet) when several paths
-// or files are given, or when the tree is one fleet and no --fleet asks
-// for a selection.
+// discoverEstate discovers the fleets below PATH. It returns nil when
+// several paths or files are given (they are one fleet, as always);
+// splitEstate says whether to lint the result as an estate.
 func discoverEstate(paths []string, config string, fleets []string) (*lint.Estate, error) {
 	if len(paths) != 1 {
 		if len(fleets) > 0 {
@@ -33,14 +32,23 @@ func discoverEstate(paths []string, config string, fleets []string) (*lint.Estat
 		}
 		return nil, nil // lint.Load reports the error as it always did
 	}
-	e, err := lint.DiscoverEstate(paths[0], lint.LoadOptions{ConfigFile: config})
-	if err != nil {
-		return nil, err
+	return lint.DiscoverEstate(paths[0], lint.LoadOptions{ConfigFile: config})
+}
+
+// splitEstate reports whether e is to be linted fleet by fleet: it split,
+// or --fleet selects among its fleets.
+func splitEstate(e *lint.Estate, fleets []string) bool {
+	return e != nil && (e.Split || len(fleets) > 0)
+}
+
+// loadFleet loads PATH... as one fleet: the estate's single fleet when
+// discovery already read it (its files are not parsed twice), else as
+// lint.Load does.
+func loadFleet(e *lint.Estate, paths []string, config string) (*lint.Fleet, error) {
+	if e != nil && len(e.Fleets) == 1 {
+		return e.LoadFleet(e.Fleets[0])
 	}
-	if !e.Split && len(fleets) == 0 {
-		return nil, nil
-	}
-	return e, nil
+	return lint.Load(paths, lint.LoadOptions{ConfigFile: config})
 }
 
 // lintEstate lints every fleet of an estate on its own and reports them

@@ -171,7 +171,7 @@ func runNodes(env *cliEnv, args []string) int {
 	}
 	if estate, err := discoverEstate(paths, *config, nil); err != nil {
 		return usageError(env, "%v", err)
-	} else if estate != nil {
+	} else if estate != nil && estate.Split {
 		if err := writeEstateNodes(env.stdout, estate, *format); err != nil {
 			return usageError(env, "%v", err)
 		}

@@ -134,13 +134,13 @@ func runLint(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	if estate != nil {
+	if splitEstate(estate, fleetNames) {
 		if ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != "" {
 			return usageError(env, "%s holds %d fleets: --fix, --diff, --accept, --accepted and --new-from-rev work on one fleet; give its directory", paths[0], len(estate.Fleets))
 		}
 		return lintEstate(env, &cf, rep, estate, fleetNames, rs)
 	}
-	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
+	fleet, err := loadFleet(estate, paths, cf.config)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
