@@ -345,3 +345,29 @@ func TestFleetsToRelint(t *testing.T) {
 		t.Errorf("unrelated file: %v", got)
 	}
 }
+
+// A tree that is one fleet loads, through the estate (which keeps the
+// nodes discovery parsed), exactly what Load gives.
+func TestEstateOneFleetSameAsLoad(t *testing.T) {
+	for _, dir := range []string{"../testdata/clean-ha", "../testdata/seed-ha", "../testdata/seed-single", "../testdata/style-k8s"} {
+		e, err := lint.DiscoverEstate(dir, lint.LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Split {
+			t.Fatalf("%s split: %+v", dir, e.Fleets)
+		}
+		f, err := e.LoadFleet(e.Fleets[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := lint.Linter{Rules: rules.All()}
+		res, err := l.Run(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(findingKeys(t, lintAlone(t, dir)), findingKeys(t, res.Findings)); diff != "" {
+			t.Errorf("%s (-Load +estate):\n%s", dir, diff)
+		}
+	}
+}

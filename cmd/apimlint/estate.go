@@ -112,9 +112,23 @@ func estateConfig(w io.Writer, e *lint.Estate) error {
 	b.WriteString("# apimlint estate config: the fleets found below this directory.\n")
 	b.WriteString("# Each [[fleet]] is linted on its own; no rule sees two fleets.\n")
 	b.WriteString("# Edit the paths (globs allowed) and names to pin the split.\n")
+	shared := map[string]int{}
+	for _, p := range e.Fleets {
+		shared[p.Root]++
+	}
 	for _, p := range e.Fleets {
 		rel := relSlash(e.Root, p.Root)
 		b.WriteString("\n# " + strings.ReplaceAll(p.Why, "\n", " ") + "\n")
+		if shared[p.Root] > 1 {
+			// Fleets side by side in one folder cannot be told apart by a
+			// path: say so rather than pin a wrong split.
+			b.WriteString("# " + p.Name + " shares the folder " + rel + " with another fleet; a [[fleet]] path names a folder,\n")
+			b.WriteString("# so move its nodes into a folder of their own to pin it:\n")
+			for _, f := range p.Files {
+				b.WriteString("#   " + relSlash(e.Root, f) + "\n")
+			}
+			continue
+		}
 		b.WriteString("[[fleet]]\npath = " + strconv.Quote(rel) + "\n")
 		if p.Name != rel {
 			b.WriteString("name = " + strconv.Quote(p.Name) + "\n")
@@ -195,4 +209,20 @@ func writeEstateNodesJSON(w io.Writer, e *lint.Estate) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// pinnable reports whether at least one fleet has a folder of its own: a
+// root config whose [[fleet]] entries would all be comments would make the
+// tree one fleet.
+func pinnable(e *lint.Estate) bool {
+	shared := map[string]int{}
+	for _, p := range e.Fleets {
+		shared[p.Root]++
+	}
+	for _, n := range shared {
+		if n == 1 {
+			return true
+		}
+	}
+	return false
 }

@@ -346,3 +346,52 @@ func TestEstateBaselineDrift(t *testing.T) {
 		t.Errorf("drift per fleet (-want +got):\n%s", diff)
 	}
 }
+
+// Two HA pairs of all-in-ones side by side in one folder, each pair tied
+// by its own database, are two fleets; init cannot pin them by path and
+// says so instead of writing a wrong [[fleet]].
+func TestEstateSharedFolder(t *testing.T) {
+	root := t.TempDir()
+	node := func(name, db string) {
+		p := filepath.Join(root, name, "deployment.toml")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		src := "[server]\nhostname = \"" + name + ".example.com\"\n\n[database.apim_db]\nurl = \"jdbc:mysql://" + db + ".example.com:3306/apim_db\"\n"
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	node("aio-a1", "db-a")
+	node("aio-a2", "db-a")
+	node("aio-b1", "db-b")
+	node("aio-b2", "db-b")
+	out, _, _ := apimlint(t, "nodes", root)
+	base := filepath.Base(root)
+	for _, want := range []string{"fleet " + base + "#1: ", "fleet " + base + "#2: ", "share a database"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	// Only fleets sharing one folder: nothing can be pinned, and a config
+	// of comments alone would make the tree one fleet.
+	if _, stderr, code := apimlint(t, "init", root); code != exitUsage || !strings.Contains(stderr, "share folders") {
+		t.Fatalf("init: exit %d %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(root, ".apimlint.toml")); err == nil {
+		t.Error("init wrote a config")
+	}
+	// With a fleet of its own folder beside them, that one is pinned and
+	// the shared ones are explained.
+	copyDir(t, repoTestdata+"/clean-ha", filepath.Join(root, "prod"))
+	if _, stderr, code := apimlint(t, "init", root); code != exitOK {
+		t.Fatalf("init: exit %d %s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(root, ".apimlint.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "[[fleet]]\npath = \"prod\"") || !strings.Contains(string(data), "shares the folder") {
+		t.Errorf("init wrote:\n%s", data)
+	}
+}

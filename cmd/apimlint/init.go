@@ -41,6 +41,9 @@ func runInit(env *cliEnv, args []string) int {
 		return usageError(env, "init: %v", err)
 	}
 	if e, err := lint.DiscoverEstate(dir, lint.LoadOptions{}); err == nil && e.Split {
+		if !pinnable(e) {
+			return usageError(env, "init: %s holds %d fleets that share folders; a [[fleet]] path names a folder, so move each fleet's nodes into a folder of its own (apimlint nodes %s shows them)", dir, len(e.Fleets), dir)
+		}
 		if err := writeFileAtomic(target, func(w io.Writer) error { return estateConfig(w, e) }); err != nil {
 			return usageError(env, "init: write %s: %v", target, err)
 		}
