@@ -53,10 +53,20 @@ func loadFleet(e *lint.Estate, paths []string, config string) (*lint.Fleet, erro
 
 // lintEstate lints every fleet of an estate on its own and reports them
 // together; the exit code covers all fleets.
-func lintEstate(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Estate, fleets []string, rs []*lint.Rule) int {
+func lintEstate(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Estate, fleets []string, rs []*lint.Rule, verbose bool) int {
 	plans, err := e.SelectFleets(fleets)
 	if err != nil {
 		return usageError(env, "%v", err)
+	}
+	if verbose {
+		fmt.Fprintf(env.stderr, "apimlint: %s holds %d fleets; linting %d, each on its own\n", e.Root, len(e.Fleets), len(plans))
+		for _, p := range plans {
+			cfg := p.ConfigFile
+			if cfg == "" {
+				cfg = "none"
+			}
+			fmt.Fprintf(env.stderr, "  fleet %s: %s, %d %s, config %s (%s)\n", p.Name, p.Root, len(p.Files), pluralWord(len(p.Files), "node", "nodes"), cfg, p.Why)
+		}
 	}
 	nodes := 0
 	for _, p := range plans {

@@ -113,6 +113,10 @@ func TestEstateFleetFlag(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "the fleets are: dev, prod, staging") {
 		t.Errorf("unknown fleet: exit %d, %s", code, stderr)
 	}
+	_, stderr, _ = apimlint(t, "-v", "--fleet", "staging", estateDir)
+	if !strings.Contains(stderr, "holds 3 fleets; linting 1") || !strings.Contains(stderr, "fleet staging: ") || !strings.Contains(stderr, "config: ") {
+		t.Errorf("-v on an estate:\n%s", stderr)
+	}
 	_, _, code = apimlint(t, "--fix", estateDir)
 	if code != exitUsage {
 		t.Errorf("--fix on an estate: exit %d, want %d", code, exitUsage)

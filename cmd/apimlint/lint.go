@@ -138,7 +138,7 @@ func runLint(env *cliEnv, args []string) int {
 		if ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != "" {
 			return usageError(env, "%s holds %d fleets: --fix, --diff, --accept, --accepted and --new-from-rev work on one fleet; give its directory", paths[0], len(estate.Fleets))
 		}
-		return lintEstate(env, &cf, rep, estate, fleetNames, rs)
+		return lintEstate(env, &cf, rep, estate, fleetNames, rs, bool(verbose))
 	}
 	fleet, err := loadFleet(estate, paths, cf.config)
 	if err != nil {
