@@ -736,7 +736,11 @@ func roleSet(ev []*evidence) map[Role]bool {
 func (t *dirTree) decide(dir string) []group {
 	all := t.below(dir)
 	if len(all) == 1 {
-		return []group{{rel: all[0].dir, members: all, why: "a lone node file"}}
+		rel := all[0].dir
+		if dir == "." && !t.holdsFixed[dir] {
+			rel = dir // a tree of one node is one fleet, as before estates
+		}
+		return []group{{rel: rel, members: all, why: "a lone node file"}}
 	}
 	kids := t.children[dir]
 	if len(t.nodes[dir]) == 0 && len(kids) == 1 {

@@ -41,6 +41,10 @@ type EstateRunOptions struct {
 	// Rules, when set, gives the rules for one loaded fleet in place of the
 	// linter's (drift: each fleet against its own baseline).
 	Rules func(p *FleetPlan, f *Fleet) ([]*Rule, error)
+	// Findings, when set, gives findings made outside the rules for one
+	// loaded fleet (probe's dials); they pass through the linter's chain
+	// (Linter.Process) instead of the rules running.
+	Findings func(ctx context.Context, p *FleetPlan, f *Fleet) ([]Finding, error)
 	// Each is called with every fleet's result before the fleet is
 	// released (nil: nothing).
 	Each func(p *FleetPlan, r *Result) error
@@ -80,7 +84,16 @@ func (l *Linter) LintEstate(ctx context.Context, e *Estate, opts EstateRunOption
 			linter.Rules = rs
 		}
 		linter.Processors = append(linter.Processors, FleetTagger{Fleet: p.Name})
-		res, err := linter.Run(ctx, f)
+		var res *Result
+		if opts.Findings != nil {
+			found, ferr := opts.Findings(ctx, p, f)
+			if ferr != nil {
+				return nil, fmt.Errorf("fleet %s: %w", p.Name, ferr)
+			}
+			res, err = linter.Process(ctx, f, found)
+		} else {
+			res, err = linter.Run(ctx, f)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("fleet %s: %w", p.Name, err)
 		}

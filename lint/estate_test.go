@@ -228,6 +228,16 @@ func TestEstateOneFleet(t *testing.T) {
 	if len(e.Fleets) != 1 || e.Split || e.Fleets[0].Root != "../testdata/clean-ha" {
 		t.Fatalf("got %+v", e.Fleets)
 	}
+	// A tree of one node in a folder below PATH is still PATH's fleet.
+	root := t.TempDir()
+	copyTree(t, "../testdata/clean-ha/apim-gw-1", filepath.Join(root, "gw-1"), nil)
+	e, err = lint.DiscoverEstate(root, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Fleets) != 1 || e.Split || e.Fleets[0].Root != root {
+		t.Fatalf("one node below PATH: %+v", e.Fleets[0])
+	}
 }
 
 // Nested configs and [[fleet]] entries fix fleet roots; the rest is

@@ -399,3 +399,32 @@ func TestEstateSharedFolder(t *testing.T) {
 		t.Errorf("init wrote:\n%s", data)
 	}
 }
+
+// probe on an estate probes each fleet against its own nodes.
+func TestEstateProbe(t *testing.T) {
+	out, _, code := apimlint(t, "probe", "--list", estateDir)
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"fleet dev: ", "fleet prod: ", "fleet staging: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--list lacks %q", want)
+		}
+	}
+	out, stderr, _ := apimlint(t, "probe", "--loopback", "--only", "localhost", "--timeout", "300ms", "--deadline", "5s", "--format", "json", estateDir)
+	var doc struct {
+		Fleets   []struct{ Name string }
+		Findings []struct{ Fleet, File string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s%s", err, out, stderr)
+	}
+	if len(doc.Fleets) != 3 {
+		t.Errorf("fleets %+v", doc.Fleets)
+	}
+	for _, f := range doc.Findings {
+		if f.Fleet == "" {
+			t.Errorf("probe finding without a fleet: %+v", f)
+		}
+	}
+}
