@@ -19,12 +19,12 @@ import (
 	"io"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/apimlint/apimlint/internal/catalog/wire"
+	"github.com/apimlint/apimlint/internal/tomldoc"
 )
 
 //go:embed catalog.json.gz
@@ -498,47 +498,10 @@ func (s *Set) inferences() map[string]map[string]map[string]any {
 // Segments splits a key path into names: quotes removed, array markers
 // and indexes dropped.
 func Segments(p string) []string {
-	var out []string
-	i := 0
-	for i < len(p) {
-		var name string
-		if p[i] == '"' {
-			j := i + 1
-			for j < len(p) && p[j] != '"' {
-				if p[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			if j >= len(p) {
-				return append(out, p[i+1:])
-			}
-			if u, err := strconv.Unquote(p[i : j+1]); err == nil {
-				name = u
-			} else {
-				name = p[i+1 : j]
-			}
-			i = j + 1
-		} else {
-			j := i
-			for j < len(p) && p[j] != '.' && p[j] != '[' {
-				j++
-			}
-			name = p[i:j]
-			i = j
-		}
-		for i < len(p) && p[i] == '[' {
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				i = len(p)
-				break
-			}
-			i += j + 1
-		}
-		out = append(out, name)
-		if i < len(p) && p[i] == '.' {
-			i++
-		}
+	segs := tomldoc.AppendSegments(make([]tomldoc.Segment, 0, 8), p)
+	out := make([]string, len(segs))
+	for i, sg := range segs {
+		out[i] = sg.Name
 	}
 	return out
 }

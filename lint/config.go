@@ -27,6 +27,10 @@ type Config struct {
 	Schema        SchemaConfig         `toml:"schema"`
 	Ignore        []IgnoreConfig       `toml:"ignore"`
 	Lint          LintConfig           `toml:"lint"`
+	// Fleets are the [[fleet]] entries of an estate's root config (see
+	// DiscoverEstate); TOML cannot hold them beside [fleet], so they are
+	// read apart (estate_config.go).
+	Fleets []FleetEntry `toml:"-"`
 
 	// File is where the config was read from ("" when defaulted).
 	File string `toml:"-"`
@@ -93,6 +97,7 @@ type IgnoreConfig struct {
 // config; the Config holds whatever could be read.
 func ParseConfig(file string, data []byte) (*Config, []Finding) {
 	cfg := &Config{File: file}
+	fleets, data, fleetDiag := splitFleetEntries(file, data)
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(cfg)
@@ -121,6 +126,8 @@ func ParseConfig(file string, data []byte) (*Config, []Finding) {
 		cfg = &Config{File: file}
 	}
 	cfg.src = data
+	cfg.Fleets = fleets
+	out = append(out, fleetDiag...)
 	out = append(out, cfg.validate(data)...)
 	return cfg, out
 }

@@ -102,6 +102,9 @@ type Result struct {
 	Fleet    *Fleet
 	Findings []Finding
 	Rules    []*Rule
+	// Fleets are the fleets of an estate linted one by one (LintEstate),
+	// in order; nil when one fleet was linted.
+	Fleets []FleetSummary
 }
 
 // Summary counts the result's findings.

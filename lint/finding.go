@@ -75,6 +75,9 @@ type Finding struct {
 	// Fixes are machine-applicable changes that resolve the finding
 	// (apimlint lint --fix applies them); absent when a human must decide.
 	Fixes []SuggestedFix `json:"fixes,omitempty"`
+	// Fleet names the fleet of an estate the finding belongs to; empty
+	// when the tree was linted as one fleet.
+	Fleet string `json:"fleet,omitempty"`
 }
 
 // Related is another place involved in a finding, usually on another node.

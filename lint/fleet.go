@@ -414,6 +414,14 @@ func parseIntLoose(s string) (int64, bool) {
 func (n *Node) ownAddresses(nc NodeConfig) {
 	base := path.Base(n.Name)
 	n.addAddress(base, "directory name")
+	// A node kept as host/wso2am-acp-4.6.0/repository/conf is named by its
+	// pack, which every node of the role shares: the host is the
+	// directory above it.
+	if isPackDir(base) {
+		if parent := path.Base(path.Dir(n.Name)); parent != "." && parent != "/" && !isPackDir(parent) {
+			n.addAddress(parent, "directory name")
+		}
+	}
 	if h, ok := n.String("server.hostname"); ok && h != "" && !IsLoopback(h) && !HasPlaceholder(h) && !derivedFromSecret(n, n.Get("server.hostname")) {
 		n.addAddress(h, "[server] hostname")
 	}
@@ -456,4 +464,28 @@ func LoadFiles(root string, files map[string][]byte, opts LoadOptions) (*Fleet, 
 	}
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].rel < srcs[j].rel })
 	return build(root, srcs, cfg, diag, opts)
+}
+
+// isPackDir reports whether a directory name is a WSO2 distribution's
+// (wso2am-4.6.0, wso2am-acp-4.6.0, wso2is-6.1.0, wso2am-gw-4.2.0-SNAPSHOT).
+func isPackDir(name string) bool {
+	rest, ok := strings.CutPrefix(strings.ToLower(name), "wso2")
+	if !ok {
+		return false
+	}
+	rest = strings.TrimSuffix(rest, "-snapshot")
+	i := strings.LastIndexByte(rest, '-')
+	if i < 0 {
+		return false
+	}
+	parts := strings.Split(rest[i+1:], ".")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/apimlint/apimlint/internal/fleettest"
@@ -264,5 +265,27 @@ func TestLoadSkipsFIFO(t *testing.T) {
 	}
 	if _, err := lint.Load([]string{filepath.Join(dir, "gw-1/deployment.toml")}, lint.LoadOptions{}); err == nil {
 		t.Error("a FIFO given directly loaded without error")
+	}
+}
+
+// TestPackDirectoryAddress: a node kept below a WSO2 pack directory
+// answers to the host directory above it, not only to the pack's name
+// that every node of its role shares.
+func TestPackDirectoryAddress(t *testing.T) {
+	fsys := fstest.MapFS{
+		"inventory/apicp01/wso2am-acp-4.6.0/repository/conf/deployment.toml": {Data: []byte("[server]\nhostname = \"apim.corp.example\"\n")},
+		"inventory/apicp02/wso2am-acp-4.6.0/repository/conf/deployment.toml": {Data: []byte("[server]\nhostname = \"apim.corp.example\"\n")},
+		"apim-gw/deployment.toml": {Data: []byte("[server]\nhostname = \"gw\"\n")},
+	}
+	fl, err := lint.LoadFS(fsys, ".", lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := fl.Node("inventory/apicp01/wso2am-acp-4.6.0")
+	if n == nil || !n.Answers("apicp01") {
+		t.Fatalf("node %v does not answer to its host directory: %+v", n != nil, n)
+	}
+	if gw := fl.Node("apim-gw"); gw.Answers(".") {
+		t.Error("a node at the root answers to '.'")
 	}
 }

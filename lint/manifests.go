@@ -860,3 +860,44 @@ func (m *Manifests) PodPort(host string, port int, from *Node) (int, bool) {
 	}
 	return s.TargetPort(port)
 }
+
+// IsManifestInput reports whether paths hold Kubernetes manifests for
+// LoadPaths: "-", a *.yaml/*.yml file, or a directory with manifests and
+// no deployment.toml. Such paths are one fleet, never an estate.
+func IsManifestInput(paths []string) bool {
+	for _, p := range paths {
+		if p == "-" || IsManifestPath(p) {
+			return true
+		}
+		if st, err := os.Stat(p); err == nil && st.IsDir() && holdsOnlyManifests(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsOnlyManifests reports whether a directory tree holds YAML files and
+// no deployment.toml.
+func holdsOnlyManifests(dir string) bool {
+	yamls, toml := false, false
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err // LoadPaths reports it
+		}
+		if d.IsDir() {
+			if p != dir && skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch {
+		case d.Name() == NodeFileName:
+			toml = true
+			return fs.SkipAll
+		case IsManifestPath(p):
+			yamls = true
+		}
+		return nil
+	})
+	return yamls && !toml
+}

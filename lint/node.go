@@ -16,6 +16,8 @@ type Node struct {
 	// "server_role", "content", "name" or "none".
 	RoleSource string
 	RoleDetail string // the evidence, for `apimlint nodes`
+	// Fleet names the node's fleet when an estate was split (LintEstate).
+	Fleet string
 
 	Keys     []*Key
 	Tables   []*Table

@@ -54,7 +54,7 @@ func CatalogueFindings(n *lint.Node, v fleetversion.Version, already []lint.Find
 			depth = max(depth, s.Lookup(k.Path).Depth)
 		}
 		depth = min(depth, len(segs)-1)
-		prefix := k.Path[:segs[depth].nameEnd]
+		prefix := k.Path[:segs[depth].NameEnd]
 		if coveredBy(reported, prefix) {
 			continue
 		}
@@ -92,10 +92,10 @@ func explainedElsewhere(v fleetversion.Version, path string) bool {
 }
 
 func unreadFinding(n *lint.Node, k *lint.Key, v fleetversion.Version, sets []*catalog.Set, segs []seg, depth int, prefix string) lint.Finding {
-	name := segs[depth].name
+	name := segs[depth].Name
 	parent := ""
 	if depth > 0 {
-		parent = k.Path[:segs[depth-1].end]
+		parent = k.Path[:segs[depth-1].End]
 	}
 	what := "key " + name
 	if depth < len(segs)-1 {

@@ -28,7 +28,7 @@ func (s *Schema) TypeOf(r lint.Role, path string) string {
 			return ""
 		}
 		var next *tnode
-		if f := t.fields[sg.name]; f != nil {
+		if f := t.fields[sg.Name]; f != nil {
 			next = f.node
 		} else {
 			next = t.pattern

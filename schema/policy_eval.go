@@ -275,7 +275,7 @@ func parentKey(key string) string {
 	if len(segs) <= 1 {
 		return ""
 	}
-	return key[:segs[len(segs)-2].end]
+	return key[:segs[len(segs)-2].End]
 }
 
 // cuePathKey turns a CUE error path (definition, table segments, key) into
@@ -334,31 +334,31 @@ func nodeSubtree(n *lint.Node, prefix string) (map[string]any, map[string]bool) 
 func setPath(m map[string]any, segs []seg, v any) {
 	for i, sg := range segs {
 		last := i == len(segs)-1
-		if sg.idx < 0 {
+		if sg.Idx < 0 {
 			if last {
-				m[sg.name] = v
+				m[sg.Name] = v
 				return
 			}
-			next, _ := m[sg.name].(map[string]any)
+			next, _ := m[sg.Name].(map[string]any)
 			if next == nil {
 				next = map[string]any{}
-				m[sg.name] = next
+				m[sg.Name] = next
 			}
 			m = next
 			continue
 		}
-		list, _ := m[sg.name].([]any)
-		for len(list) <= sg.idx {
+		list, _ := m[sg.Name].([]any)
+		for len(list) <= sg.Idx {
 			list = append(list, map[string]any{})
 		}
-		m[sg.name] = list
-		elem, _ := list[sg.idx].(map[string]any)
+		m[sg.Name] = list
+		elem, _ := list[sg.Idx].(map[string]any)
 		if elem == nil {
 			elem = map[string]any{}
-			list[sg.idx] = elem
+			list[sg.Idx] = elem
 		}
 		if last {
-			list[sg.idx] = v
+			list[sg.Idx] = v
 			return
 		}
 		m = elem

@@ -25,9 +25,9 @@ func TestSplitPath(t *testing.T) {
 	} {
 		var parts []string
 		for _, s := range splitPath(tc.in) {
-			p := s.name
-			if s.idx >= 0 {
-				p += fmt.Sprintf("[%d]", s.idx)
+			p := s.Name
+			if s.Idx >= 0 {
+				p += fmt.Sprintf("[%d]", s.Idx)
 			}
 			parts = append(parts, p)
 		}

@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 
+	"github.com/apimlint/apimlint/internal/editdist"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -15,7 +16,7 @@ func suggest(name string, known []string) string {
 		if abs(len(k)-len(name)) > limit {
 			continue
 		}
-		d := editDistance(name, k)
+		d := editdist.Distance(name, k)
 		if d <= limit && d < bestD {
 			best, bestD = k, d
 		}
@@ -29,7 +30,7 @@ func suggest(name string, known []string) string {
 func suggestOne(name string, known []string) string {
 	found := ""
 	for _, k := range known {
-		if abs(len(k)-len(name)) <= 2 && editDistance(name, k) <= 2 {
+		if abs(len(k)-len(name)) <= 2 && editdist.Distance(name, k) <= 2 {
 			if found != "" {
 				return ""
 			}
@@ -57,30 +58,4 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-// editDistance is the Levenshtein distance between a and b, with a
-// transposition of two adjacent bytes counted as one edit.
-func editDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

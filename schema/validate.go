@@ -7,77 +7,17 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/apimlint/apimlint/internal/tomldoc"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
 )
 
-// seg is one segment of a canonical key path: a name and, for an element
-// of an array of tables, its index.
-type seg struct {
-	name    string
-	idx     int // -1 when none
-	end     int // byte offset in the path just after this segment
-	nameEnd int // byte offset just after the name, before any [index]
-}
+// seg is one segment of a canonical key path (tomldoc.Segment).
+type seg = tomldoc.Segment
 
-// splitPath splits a canonical path (a.b[0]."c.d") into segments.
-func splitPath(p string) []seg {
-	return appendSegs(make([]seg, 0, 6), p)
-}
+func splitPath(p string) []seg { return tomldoc.AppendSegments(make([]seg, 0, 6), p) }
 
-// appendSegs appends the segments of p to out; callers pass a buffer on
-// their stack, since validation splits every key of every node.
-func appendSegs(out []seg, p string) []seg {
-	i := 0
-	for i < len(p) {
-		var name string
-		if p[i] == '"' {
-			j := i + 1
-			for j < len(p) && p[j] != '"' {
-				if p[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			if j >= len(p) {
-				out = append(out, seg{name: p[i+1:], idx: -1, end: len(p), nameEnd: len(p)})
-				return out
-			}
-			if u, err := strconv.Unquote(p[i : j+1]); err == nil {
-				name = u
-			} else {
-				name = p[i+1 : j]
-			}
-			i = j + 1
-		} else {
-			j := i
-			for j < len(p) && p[j] != '.' && p[j] != '[' {
-				j++
-			}
-			name = p[i:j]
-			i = j
-		}
-		s := seg{name: name, idx: -1, nameEnd: i}
-		for i < len(p) && p[i] == '[' {
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				i = len(p)
-				break
-			}
-			n, err := strconv.Atoi(p[i+1 : i+j])
-			if err == nil {
-				s.idx = n
-			}
-			i += j + 1
-		}
-		s.end = i
-		out = append(out, s)
-		if i < len(p) && p[i] == '.' {
-			i++
-		}
-	}
-	return out
-}
+func appendSegs(out []seg, p string) []seg { return tomldoc.AppendSegments(out, p) }
 
 // datumOf reads a TOML value for validation. Symbolic strings stay
 // unjudged (kind 0).
@@ -225,10 +165,10 @@ func (v *validator) key(k *lint.Key) {
 			memo.remember(k.Path, nil)
 			return
 		}
-		prefix := k.Path[:sg.end]
+		prefix := k.Path[:sg.End]
 		parent := ""
 		if i > 0 {
-			parent = k.Path[:segs[i-1].end]
+			parent = k.Path[:segs[i-1].End]
 		}
 		if !cur.isStruct {
 			v.once(parent, func() {
@@ -238,7 +178,7 @@ func (v *validator) key(k *lint.Key) {
 			return
 		}
 		var next *tnode
-		if f := cur.fields[sg.name]; f != nil {
+		if f := cur.fields[sg.Name]; f != nil {
 			next = f.node
 		} else if cur.pattern != nil {
 			next = cur.pattern
@@ -249,10 +189,10 @@ func (v *validator) key(k *lint.Key) {
 		}
 		last := i == len(segs)-1
 		switch {
-		case sg.idx >= 0 && next.isList:
+		case sg.Idx >= 0 && next.isList:
 			next = next.elem
-		case sg.idx >= 0:
-			base := k.Path[:sg.nameEnd]
+		case sg.Idx >= 0:
+			base := k.Path[:sg.NameEnd]
 			v.once(base, func() {
 				pos := v.posFor(prefix, k)
 				fix := fmt.Sprintf("write [%s]", base)
@@ -411,12 +351,12 @@ func (v *validator) describeNode(t *tnode) string {
 // unknown reports a key (or a table) the role's schema does not know.
 func (v *validator) unknown(k *lint.Key, segs []seg, i int, parent *tnode) {
 	sg := segs[i]
-	prefix := k.Path[:sg.nameEnd]
+	prefix := k.Path[:sg.NameEnd]
 	where := "at the top level"
 	if i > 0 {
-		where = "in [" + k.Path[:segs[i-1].end] + "]"
+		where = "in [" + k.Path[:segs[i-1].End] + "]"
 	}
-	what := "key " + sg.name
+	what := "key " + sg.Name
 	if i < len(segs)-1 {
 		what = "table " + prefix
 	}
@@ -429,13 +369,13 @@ func (v *validator) unknown(k *lint.Key, segs []seg, i int, parent *tnode) {
 	msg := fmt.Sprintf("unknown %s %s", what, where)
 	if roles := v.s.rolesKnowing(normalize(section)); len(roles) > 0 {
 		msg = fmt.Sprintf("%s is not read by %s nodes; it is a setting of %s nodes", section, v.role, strings.Join(roles, " and "))
-	} else if sug := suggest(sg.name, parent.names); sug != "" {
+	} else if sug := suggest(sg.Name, parent.names); sug != "" {
 		msg += fmt.Sprintf("; did you mean %s?", sug)
 	}
 	msg += " (WSO2 ignores keys it does not know)"
 	f := lint.At(v.n, pos, prefix, "%s", msg)
 	if i == len(segs)-1 && len(v.s.rolesKnowing(normalize(section))) == 0 {
-		f.Fixes = renameFix(v.n, k, sg.name, parent.names)
+		f.Fixes = renameFix(v.n, k, sg.Name, parent.names)
 	}
 	v.report(f, RuleUnknownKey)
 }
@@ -464,7 +404,7 @@ func normalize(p string) string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(quoteSeg(s.name))
+		b.WriteString(quoteSeg(s.Name))
 	}
 	return b.String()
 }
@@ -503,7 +443,7 @@ func knows(t *tnode, segs []seg) bool {
 			return false
 		}
 		var next *tnode
-		if f := t.fields[sg.name]; f != nil {
+		if f := t.fields[sg.Name]; f != nil {
 			next = f.node
 		} else {
 			next = t.pattern

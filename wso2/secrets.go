@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/apimlint/apimlint/internal/editdist"
 )
 
 // IsSecretPath reports whether a key holds a secret by its name. This is
@@ -225,7 +227,7 @@ func misspeltSecretWord(w string) bool {
 		return false
 	}
 	for _, s := range secretWords {
-		if abs(len(w)-len(s.word)) <= s.max && editDistance(w, s.word, s.max) <= s.max {
+		if abs(len(w)-len(s.word)) <= s.max && len(w) <= 64 && editdist.Bounded(w, s.word, s.max) <= s.max {
 			return true
 		}
 	}
@@ -237,38 +239,4 @@ func abs(i int) int {
 		return -i
 	}
 	return i
-}
-
-// editDistance is the optimal-string-alignment distance between a and b
-// (insertions, deletions, substitutions and swaps of neighbours), or
-// limit+1 once it is known to exceed limit.
-func editDistance(a, b string, limit int) int {
-	if len(a) > 64 || len(b) > 64 {
-		return limit + 1 // key words are short; never spend on a long one
-	}
-	var rows [3][65]int // on the stack: this runs for every word of every new key
-	prev2, prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

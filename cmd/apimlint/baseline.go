@@ -29,6 +29,11 @@ func runBaseline(env *cliEnv, args []string) int {
 		fs.Usage()
 		return usageError(env, "baseline needs a PATH and -o FILE")
 	}
+	if estate, err := discoverEstate(paths, *config, nil); err != nil {
+		return usageError(env, "%v", err)
+	} else if estate != nil && estate.Split {
+		return writeEstateBaseline(env, estate, *out)
+	}
 	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: *config})
 	if err != nil {
 		return usageError(env, "%v", err)

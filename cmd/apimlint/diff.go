@@ -12,20 +12,25 @@ import (
 )
 
 func init() {
-	addCommand(&command{name: "diff", usage: "[flags] A B | --fleet PATH NODE-A NODE-B", summary: "compare two nodes key by key on resolved values", run: runDiff})
+	addCommand(&command{name: "diff", usage: "[flags] A B | --fleet PATH NODE-A NODE-B | --fleets FLEET-A FLEET-B", summary: "compare two nodes key by key, or two fleets role by role, on resolved values", run: runDiff})
 }
 
 func runDiff(env *cliEnv, args []string) int {
-	const usage = "[--format text|json] [--ignore GLOB] A B  |  --fleet PATH NODE-A NODE-B"
+	const usage = "[--format text|json] [--ignore GLOB] A B  |  --fleet PATH NODE-A NODE-B  |  --fleets [--estate PATH] FLEET-A FLEET-B"
 	fs := newFlagSet(env, "diff", usage)
 	format := fs.String("format", "text", "text or json")
 	fleetPath := fs.String("fleet", "", "compare two nodes of the fleet at `PATH`, named as apimlint nodes shows them")
 	config := fs.String("config", "", "fleet config file (default: the fleet's .apimlint.toml when present)")
 	var ignore stringList
 	fs.Var(&ignore, "ignore", "`GLOB` on key paths to leave out; repeatable (with --fleet, [drift] ignore of the config applies too)")
+	var ef estateDiffFlags
+	ef.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
+	}
+	if ef.fleets {
+		return runDiffFleets(env, ef, pos, *format, *config, ignore)
 	}
 	if len(pos) != 2 {
 		fs.Usage()

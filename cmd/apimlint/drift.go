@@ -33,6 +33,9 @@ func runDrift(env *cliEnv, args []string) int {
 	if code != exitOK {
 		return code
 	}
+	if code, ok := driftEstate(env, &cf, rep, *baseline, paths); ok {
+		return code
+	}
 	b, err := readBaseline(env, *baseline)
 	if err != nil {
 		return usageError(env, "%v", err)

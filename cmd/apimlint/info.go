@@ -169,6 +169,16 @@ func runNodes(env *cliEnv, args []string) int {
 	if len(paths) == 0 {
 		return usageError(env, "nodes needs a PATH")
 	}
+	if lint.IsManifestInput(paths) {
+		// Kubernetes manifests are one fleet: no estate discovery.
+	} else if estate, err := discoverEstate(paths, *config, nil); err != nil {
+		return usageError(env, "%v", err)
+	} else if estate != nil && estate.Split {
+		if err := writeEstateNodes(env.stdout, estate, *format); err != nil {
+			return usageError(env, "%v", err)
+		}
+		return exitOK
+	}
 	fleet, err := loadLintPaths(paths, lint.LoadOptions{ConfigFile: *config})
 	if err != nil {
 		return usageError(env, "%v", err)

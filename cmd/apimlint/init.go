@@ -40,6 +40,16 @@ func runInit(env *cliEnv, args []string) int {
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return usageError(env, "init: %v", err)
 	}
+	if e, err := lint.DiscoverEstate(dir, lint.LoadOptions{}); err == nil && e.Split {
+		if !pinnable(e) {
+			return usageError(env, "init: %s holds %d fleets that share folders; a [[fleet]] path names a folder, so move each fleet's nodes into a folder of its own (apimlint nodes %s shows them)", dir, len(e.Fleets), dir)
+		}
+		if err := writeFileAtomic(target, func(w io.Writer) error { return estateConfig(w, e) }); err != nil {
+			return usageError(env, "init: write %s: %v", target, err)
+		}
+		fmt.Fprintf(env.stdout, "wrote %s: %d fleets as [[fleet]] entries; review them, then run apimlint %s\n", target, len(e.Fleets), dir)
+		return exitOK
+	}
 	// Infer from the node files alone: an existing config (being
 	// replaced with --force) must not decide what is "inferred".
 	fleet, err := lint.Load([]string{dir}, lint.LoadOptions{Config: &lint.Config{}})

@@ -99,9 +99,18 @@ func runLint(env *cliEnv, args []string) int {
 	verbose.register(fs)
 	var ff fixFlags
 	ff.register(fs)
+	var fleetNames stringList
+	fs.Var(&fleetNames, "fleet", "lint only this fleet of an estate (see apimlint nodes); repeatable")
+	changed := fs.Bool("changed", false, "PATH FILE...: lint only the fleets of the estate at PATH that own the FILEs (the pre-commit hook passes the changed files)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
+	}
+	if *changed {
+		var code int
+		if paths, fleetNames, code = ownersOfChanged(env, paths, fleetNames, cf.config); code >= 0 {
+			return code
+		}
 	}
 	if len(paths) == 0 {
 		fs.Usage()
@@ -121,7 +130,24 @@ func runLint(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "--rule: %v", err)
 	}
-	fleet, err := loadLintPaths(paths, lint.LoadOptions{ConfigFile: cf.config})
+	var fleet *lint.Fleet
+	if lint.IsManifestInput(paths) {
+		// Kubernetes manifests are one fleet (with any TOML folders given with them).
+		fleet, err = loadLintPaths(paths, lint.LoadOptions{ConfigFile: cf.config})
+	} else {
+		var estate *lint.Estate
+		estate, err = discoverEstate(paths, cf.config, fleetNames)
+		if err != nil {
+			return usageError(env, "%v", err)
+		}
+		if splitEstate(estate, fleetNames) {
+			if ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != "" {
+				return usageError(env, "%s holds %d fleets: --fix, --diff, --accept, --accepted and --new-from-rev work on one fleet; give its directory", paths[0], len(estate.Fleets))
+			}
+			return lintEstate(env, &cf, rep, estate, fleetNames, rs, bool(verbose))
+		}
+		fleet, err = loadFleet(estate, paths, cf.config)
+	}
 	if err != nil {
 		return usageError(env, "%v", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/apimlint/apimlint/internal/editdist"
 	"github.com/apimlint/apimlint/lint/report"
 )
 
@@ -112,7 +113,7 @@ func nearCommand(word string) string {
 	}
 	best := candidate{d: 3, other: true}
 	for name := range commands {
-		c := candidate{name, editDistance(word, name), name[0] != word[0]}
+		c := candidate{name, editdist.Distance(word, name), name[0] != word[0]}
 		if c.d < best.d || c.d == best.d && (!c.other && best.other || c.other == best.other && c.name < best.name) {
 			best = c
 		}
@@ -122,32 +123,6 @@ func nearCommand(word string) string {
 		return ""
 	}
 	return best.name
-}
-
-// editDistance is the Levenshtein distance, counting a swap of two
-// neighbours as one edit (lnit -> lint).
-func editDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 func printUsage(w io.Writer) {

@@ -78,6 +78,11 @@ func runProbe(env *cliEnv, args []string) int {
 		}
 		opts.RootCAs, opts.TrustName = pool, "--ca "+pf.ca
 	}
+	if estate, err := discoverEstate(paths, cf.config, nil); err != nil {
+		return usageError(env, "%v", err)
+	} else if estate != nil && estate.Split {
+		return probeEstate(env, &cf, reporting, estate, opts, pf, ruleSet)
+	}
 	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
 	if err != nil {
 		return usageError(env, "%v", err)

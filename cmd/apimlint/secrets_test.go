@@ -271,11 +271,17 @@ func secArgs(name, fleet, fleet2, broken, out, base string) []secInvocation {
 			add("lint", "--rule", r.ID, fleet)
 		}
 		add("lint", "--accept", filepath.Join(out, "accepted.json"), fleet)
+		// The directory of all the fleets is an estate: each fleet linted alone.
+		for _, f := range report.Formats() {
+			add("lint", "--format", f, filepath.Dir(fleet))
+		}
 		add("lint", "--accepted", filepath.Join(out, "accepted.json"), fleet2)
 	case "nodes":
 		add("nodes", fleet)
 		add("nodes", "--format", "json", fleet)
 		add("nodes", broken)
+		add("nodes", filepath.Dir(fleet))
+		add("nodes", "--format", "json", filepath.Dir(fleet))
 	case "rules":
 		add("rules")
 		add("rules", "--format", "json")
@@ -293,6 +299,7 @@ func secArgs(name, fleet, fleet2, broken, out, base string) []secInvocation {
 	case "baseline":
 		add("baseline", fleet, "-o", filepath.Join(out, "baseline-again.json"))
 		add("baseline", fleet, "-o", "-")
+		add("baseline", filepath.Dir(fleet), "-o", filepath.Join(out, "estate-baseline.json"))
 	case "drift":
 		for _, f := range report.Formats() {
 			add("drift", "--baseline", base, "--format", f, fleet2)
@@ -304,6 +311,8 @@ func secArgs(name, fleet, fleet2, broken, out, base string) []secInvocation {
 		add("diff", node(fleet, "cp-1"), node(fleet2, "cp-1"))
 		add("diff", "--format", "json", node(fleet, "gw-1"), node(fleet2, "gw-1"))
 		add("diff", node(fleet, "gw-1"), node(broken, "gw-2"))
+		add("diff", "--fleets", fleet, fleet2)
+		add("diff", "--fleets", "--format", "json", fleet, fleet2)
 	case "probe":
 		// Dial nothing but loopback (refused at once): the fleet's hosts
 		// are under .test and never resolve.

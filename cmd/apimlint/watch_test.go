@@ -138,3 +138,22 @@ func TestWatchCLIUsage(t *testing.T) {
 		t.Errorf("refusal does not explain: %s", stderr)
 	}
 }
+
+// TestWatchCLIJSONLFixes: a new finding that has a fix carries it in its
+// jsonl event, as lint --format json does.
+func TestWatchCLIJSONLFixes(t *testing.T) {
+	dir := driftFleet(t)
+	stdout, _, code := startWatch(t, "--format", "jsonl", "--debounce", "20ms", "--rule", "schema-unknown-key", dir)
+	waitFor(t, stdout, `"event":"state"`)
+	fleettest.WriteFiles(t, dir, map[string]string{"gw-1/deployment.toml": "[server]\nhostname = \"gw-1\"\nofset = 2\n"})
+	waitFor(t, stdout, `"fixes":[{"message":"rename ofset to offset"`)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if c := waitExit(t, code); c != exitOK {
+		t.Fatalf("exit %d", c)
+	}
+	if !strings.Contains(stdout.String(), `"newText":"offset"`) {
+		t.Errorf("the event's fix has no edit:\n%s", stdout.String())
+	}
+}

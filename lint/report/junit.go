@@ -56,7 +56,7 @@ func JUnit(w io.Writer, r *lint.Result, _ Options) error {
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(buildJUnit(r)); err != nil {
+	if err := enc.Encode(buildJUnitEstate(r)); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")

@@ -95,6 +95,7 @@ func Text(w io.Writer, r *lint.Result, opts Options) error {
 	}
 	s := r.Summary()
 	if !(opts.Quiet && len(r.Findings) == 0) {
+		writeFleetLines(ew, r)
 		ew.printf("%s in %d %s\n", countLine(s), s.Nodes, plural(s.Nodes, "node", "nodes"))
 	}
 	return ew.err
@@ -137,6 +138,8 @@ type JSONNode struct {
 	Role       string   `json:"role"`
 	RoleSource string   `json:"roleSource"`
 	Addresses  []string `json:"addresses"`
+	// Fleet is set when an estate was split into fleets.
+	Fleet string `json:"fleet,omitempty"`
 }
 
 // JSONResult is the JSON contract, version 1.
@@ -146,16 +149,18 @@ type JSONResult struct {
 	Nodes    []JSONNode     `json:"nodes"`
 	Findings []lint.Finding `json:"findings"`
 	Summary  lint.Summary   `json:"summary"`
+	// Fleets are set when an estate was split into fleets.
+	Fleets []lint.FleetSummary `json:"fleets,omitempty"`
 }
 
 // NewJSONResult builds the JSON document of a result.
 func NewJSONResult(r *lint.Result) JSONResult {
-	out := JSONResult{Version: 1, Root: r.Root, Nodes: []JSONNode{}, Findings: r.Findings, Summary: r.Summary()}
+	out := JSONResult{Version: 1, Root: r.Root, Nodes: []JSONNode{}, Findings: r.Findings, Summary: r.Summary(), Fleets: r.Fleets}
 	if out.Findings == nil {
 		out.Findings = []lint.Finding{}
 	}
 	for _, n := range r.Fleet.Nodes {
-		out.Nodes = append(out.Nodes, JSONNode{Name: n.Name, File: n.File, Role: string(n.Role), RoleSource: n.RoleSource, Addresses: n.SortedAddresses()})
+		out.Nodes = append(out.Nodes, JSONNode{Name: n.Name, File: n.File, Role: string(n.Role), RoleSource: n.RoleSource, Addresses: n.SortedAddresses(), Fleet: n.Fleet})
 	}
 	return out
 }

@@ -147,7 +147,7 @@ type (
 func SARIF(w io.Writer, r *lint.Result, opts Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(buildSARIF(r, newPathMapper(opts.PathPrefix), opts))
+	return enc.Encode(buildSARIFEstate(r, newPathMapper(opts.PathPrefix), opts))
 }
 
 func buildSARIF(r *lint.Result, paths *pathMapper, opts Options) sarifLog {
