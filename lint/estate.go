@@ -6,13 +6,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/apimlint/apimlint/internal/tomldoc"
 	"github.com/apimlint/apimlint/wso2"
 )
 
@@ -543,38 +541,7 @@ func (e *Estate) groupPlan(g group) *FleetPlan {
 
 // parseSources parses node files in parallel, named below root.
 func parseSources(root string, srcs []source, cfg *Config, ropts ResolveOptions) ([]*Node, error) {
-	if cfg == nil {
-		cfg = &Config{}
-	}
-	out := make([]*Node, len(srcs))
-	errs := make([]error, len(srcs))
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), max(len(srcs), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			scratch := tomldoc.NewScratch()
-			for i := range work {
-				data, err := srcs[i].read()
-				if err != nil {
-					errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
-					continue
-				}
-				out[i] = newNode(wso2.NodeName(root, srcs[i].rel), srcs[i].display, data, cfg, ropts, scratch)
-				out[i].Rel = srcs[i].rel
-			}
-		}()
-	}
-	for i := range srcs {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return parseAll(srcs, cfg, ropts, func(s source) string { return wso2.NodeName(root, s.rel) })
 }
 
 // gatherEvidence parses every file once, a folder of siblings at a time,

@@ -285,34 +285,8 @@ func build(root string, srcs []source, cfg *Config, cfgDiag []Finding, opts Load
 			kept = append(kept, s)
 		}
 	}
-	srcs = kept
-	nodes := make([]*Node, len(srcs))
-	errs := make([]error, len(srcs))
-	var wg sync.WaitGroup
-	work := make(chan int)
-	workers := min(runtime.GOMAXPROCS(0), max(len(srcs), 1))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			scratch := tomldoc.NewScratch()
-			for i := range work {
-				data, err := srcs[i].read()
-				if err != nil {
-					errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
-					continue
-				}
-				nodes[i] = newNode(srcs[i].name, srcs[i].display, data, cfg, opts.Resolve, scratch)
-				nodes[i].Rel = srcs[i].rel
-			}
-		}()
-	}
-	for i := range srcs {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	nodes, err := parseAll(kept, cfg, opts.Resolve, func(s source) string { return s.name })
+	if err != nil {
 		return nil, err
 	}
 	f := &Fleet{Root: root, Nodes: nodes, Config: cfg, Diagnostics: cfgDiag}
@@ -488,4 +462,42 @@ func isPackDir(name string) bool {
 		}
 	}
 	return true
+}
+
+// parseAll reads and parses node files in parallel, one parser per
+// worker; name says what each node is called. Nodes keep the sources'
+// order.
+func parseAll(srcs []source, cfg *Config, ropts ResolveOptions, name func(source) string) ([]*Node, error) {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	nodes := make([]*Node, len(srcs))
+	errs := make([]error, len(srcs))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(srcs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scratch := tomldoc.NewScratch()
+			for i := range work {
+				data, err := srcs[i].read()
+				if err != nil {
+					errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
+					continue
+				}
+				nodes[i] = newNode(name(srcs[i]), srcs[i].display, data, cfg, ropts, scratch)
+				nodes[i].Rel = srcs[i].rel
+			}
+		}()
+	}
+	for i := range srcs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return nodes, nil
 }
