@@ -613,23 +613,12 @@ type siblingLink struct {
 
 // nodeDir is a node file's directory with a trailing repository/conf
 // removed (slash path below the estate root).
-func nodeDir(rel string) string {
-	dir := path.Dir(rel)
-	if dir == "repository/conf" {
-		return "."
-	}
-	return strings.TrimSuffix(dir, "/repository/conf")
-}
+func nodeDir(rel string) string { return wso2.NodeDir(rel) }
 
 // evidenceOf keeps what discovery needs of a parsed node; the node itself
 // is dropped, and loaded again with its fleet.
 func evidenceOf(s source, n *Node) *evidence {
-	dir := path.Dir(s.rel)
-	if dir == "repository/conf" {
-		dir = "."
-	}
-	dir = strings.TrimSuffix(dir, "/repository/conf")
-	ev := &evidence{src: s, dir: dir, role: n.Role}
+	ev := &evidence{src: s, dir: wso2.NodeDir(s.rel), role: n.Role}
 	for _, key := range []string{"database.apim_db.url", "database.shared_db.url"} {
 		url, ok := n.String(key)
 		if !ok || HasPlaceholder(url) {

@@ -153,20 +153,12 @@ func Load(paths []string, opts LoadOptions) (*Fleet, error) {
 // LoadFS loads the fleet found below dir in fsys (use "." for its root).
 // Paths in findings are dir joined with each file's path below it.
 func LoadFS(fsys fs.FS, dir string, opts LoadOptions) (*Fleet, error) {
+	files, err := walkFS(fsys, dir, func(p string) bool { return path.Base(p) == NodeFileName })
+	if err != nil {
+		return nil, err
+	}
 	var srcs []source
-	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("load %s: %w", p, err)
-		}
-		if d.IsDir() {
-			if p != dir && skipDir(d.Name()) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.Name() != NodeFileName || !d.Type().IsRegular() {
-			return nil
-		}
+	for _, p := range files {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
 		if dir == "." {
 			rel = p
@@ -174,10 +166,6 @@ func LoadFS(fsys fs.FS, dir string, opts LoadOptions) (*Fleet, error) {
 		fp := p
 		srcs = append(srcs, source{display: p, rel: rel, name: wso2.NodeName(dir, rel),
 			read: func() ([]byte, error) { return fs.ReadFile(fsys, fp) }})
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	cfg := opts.Config
 	var diag []Finding
@@ -391,8 +379,8 @@ func (n *Node) ownAddresses(nc NodeConfig) {
 	// A node kept as host/wso2am-acp-4.6.0/repository/conf is named by its
 	// pack, which every node of the role shares: the host is the
 	// directory above it.
-	if isPackDir(base) {
-		if parent := path.Base(path.Dir(n.Name)); parent != "." && parent != "/" && !isPackDir(parent) {
+	if wso2.IsPackDir(base) {
+		if parent := path.Base(path.Dir(n.Name)); parent != "." && parent != "/" && !wso2.IsPackDir(parent) {
 			n.addAddress(parent, "directory name")
 		}
 	}
@@ -440,30 +428,6 @@ func LoadFiles(root string, files map[string][]byte, opts LoadOptions) (*Fleet, 
 	return build(root, srcs, cfg, diag, opts)
 }
 
-// isPackDir reports whether a directory name is a WSO2 distribution's
-// (wso2am-4.6.0, wso2am-acp-4.6.0, wso2is-6.1.0, wso2am-gw-4.2.0-SNAPSHOT).
-func isPackDir(name string) bool {
-	rest, ok := strings.CutPrefix(strings.ToLower(name), "wso2")
-	if !ok {
-		return false
-	}
-	rest = strings.TrimSuffix(rest, "-snapshot")
-	i := strings.LastIndexByte(rest, '-')
-	if i < 0 {
-		return false
-	}
-	parts := strings.Split(rest[i+1:], ".")
-	if len(parts) < 2 {
-		return false
-	}
-	for _, p := range parts {
-		if p == "" || strings.Trim(p, "0123456789") != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // parseAll reads and parses node files in parallel, one parser per
 // worker; name says what each node is called. Nodes keep the sources'
 // order.
@@ -500,4 +464,26 @@ func parseAll(srcs []source, cfg *Config, ropts ResolveOptions, name func(source
 		return nil, err
 	}
 	return nodes, nil
+}
+
+// walkFS lists the regular files below dir in fsys whose path want
+// accepts, skipping hidden directories as Load does.
+func walkFS(fsys fs.FS, dir string, want func(p string) bool) ([]string, error) {
+	var out []string
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("load %s: %w", p, err)
+		}
+		if d.IsDir() {
+			if p != dir && skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && want(p) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
 }

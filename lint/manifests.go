@@ -198,29 +198,17 @@ func LoadManifests(r io.Reader, file string, opts LoadOptions) (*Fleet, error) {
 // LoadManifestsFS loads the fleet below dir in fsys from its manifests
 // (*.yaml, *.yml) and its deployment.toml files together.
 func LoadManifestsFS(fsys fs.FS, dir string, opts LoadOptions) (*Fleet, error) {
-	var srcs []ManifestSource
-	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("load %s: %w", p, err)
-		}
-		if d.IsDir() {
-			if p != dir && skipDir(d.Name()) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !IsManifestPath(p) || !d.Type().IsRegular() {
-			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return fmt.Errorf("load %s: %w", p, err)
-		}
-		srcs = append(srcs, ManifestSource{File: p, Data: data})
-		return nil
-	})
+	files, err := walkFS(fsys, dir, IsManifestPath)
 	if err != nil {
 		return nil, err
+	}
+	var srcs []ManifestSource
+	for _, p := range files {
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", p, err)
+		}
+		srcs = append(srcs, ManifestSource{File: p, Data: data})
 	}
 	tomlFleet, err := LoadFS(fsys, dir, opts)
 	if err != nil {

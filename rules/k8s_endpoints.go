@@ -46,3 +46,22 @@ func k8sNamespace(m *lint.Manifests, n *lint.Node) string {
 	}
 	return mn.ConfigMap.Namespace
 }
+
+// forManifestEndpoints calls fn for every in-cluster endpoint URL of every
+// node the manifests gave, with the namespace of that node's pods: the walk
+// the k8s rules share.
+func forManifestEndpoints(p *lint.Pass, fn func(m *lint.Manifests, n *lint.Node, ns string, e k8sEndpoint)) {
+	m := p.Fleet.Manifests
+	if m == nil {
+		return
+	}
+	for _, n := range p.Fleet.Nodes {
+		if m.Node(n.Name) == nil {
+			continue
+		}
+		ns := k8sNamespace(m, n)
+		for _, e := range k8sEndpoints(n) {
+			fn(m, n, ns, e)
+		}
+	}
+}

@@ -27,36 +27,26 @@ exists, the message names it.`,
 })
 
 func runK8sServiceMissing(p *lint.Pass) {
-	m := p.Fleet.Manifests
-	if m == nil {
-		return
-	}
-	for _, n := range p.Fleet.Nodes {
-		if m.Node(n.Name) == nil {
-			continue
+	forManifestEndpoints(p, func(m *lint.Manifests, n *lint.Node, ns string, e k8sEndpoint) {
+		svc, inCluster := m.ServiceForHost(e.ep.Host, ns)
+		if svc != nil || !inCluster {
+			return
 		}
-		ns := k8sNamespace(m, n)
-		for _, e := range k8sEndpoints(n) {
-			svc, inCluster := m.ServiceForHost(e.ep.Host, ns)
-			if svc != nil || !inCluster {
-				continue
-			}
-			hostNS := hostNamespace(e.ep.Host, ns)
-			if !m.NamespaceHasServices(hostNS) {
-				continue
-			}
-			if t := p.Fleet.Book.Resolve(e.ep.Host, n); t.Kind == lint.TargetSelf || byOtherMeans(m, t) {
-				continue
-			}
-			msg := fmt.Sprintf("%s names no Service in namespace %s", lint.RedactURL(e.ep.Raw), hostNS)
-			if role, ok := lint.EndpointKeyRole(e.key.Path); ok {
-				if names := servicesOfRole(p.Fleet, m, hostNS, role); len(names) > 0 {
-					msg += fmt.Sprintf("; the %s pods are behind Service %s", role, strings.Join(names, ", "))
-				}
-			}
-			p.Report(lint.AtValue(n, e.key, e.val, "%s", msg))
+		hostNS := hostNamespace(e.ep.Host, ns)
+		if !m.NamespaceHasServices(hostNS) {
+			return
 		}
-	}
+		if t := p.Fleet.Book.Resolve(e.ep.Host, n); t.Kind == lint.TargetSelf || byOtherMeans(m, t) {
+			return
+		}
+		msg := fmt.Sprintf("%s names no Service in namespace %s", lint.RedactURL(e.ep.Raw), hostNS)
+		if role, ok := lint.EndpointKeyRole(e.key.Path); ok {
+			if names := servicesOfRole(p.Fleet, m, hostNS, role); len(names) > 0 {
+				msg += fmt.Sprintf("; the %s pods are behind Service %s", role, strings.Join(names, ", "))
+			}
+		}
+		p.Report(lint.AtValue(n, e.key, e.val, "%s", msg))
+	})
 }
 
 // hostNamespace is the namespace an in-cluster host name looks in.

@@ -31,25 +31,15 @@ is checked against the pods' ports directly.`,
 })
 
 func runK8sServicePort(p *lint.Pass) {
-	m := p.Fleet.Manifests
-	if m == nil {
-		return
-	}
-	for _, n := range p.Fleet.Nodes {
-		if m.Node(n.Name) == nil {
-			continue
+	forManifestEndpoints(p, func(m *lint.Manifests, n *lint.Node, ns string, e k8sEndpoint) {
+		svc, _ := m.ServiceForHost(e.ep.Host, ns)
+		if svc == nil || e.ep.Port <= 0 {
+			return
 		}
-		ns := k8sNamespace(m, n)
-		for _, e := range k8sEndpoints(n) {
-			svc, _ := m.ServiceForHost(e.ep.Host, ns)
-			if svc == nil || e.ep.Port <= 0 {
-				continue
-			}
-			if msg := servicePortProblem(p.Fleet, svc, e.ep); msg != "" {
-				p.Report(lint.AtValue(n, e.key, e.val, "%s", msg))
-			}
+		if msg := servicePortProblem(p.Fleet, svc, e.ep); msg != "" {
+			p.Report(lint.AtValue(n, e.key, e.val, "%s", msg))
 		}
-	}
+	})
 }
 
 // servicePortProblem says what is wrong with reaching svc on the URL's
