@@ -77,8 +77,8 @@ func (b *AddressBook) splittable(h string, t Target) []*Node {
 			return nil
 		}
 		var out []*Node
-		for _, n := range t.Nodes {
-			if strings.EqualFold(n.ServerHostname(), h) {
+		for _, n := range b.byServerHost[h] {
+			if n.Role.ActsAs(c.Role) {
 				out = append(out, n)
 			}
 		}
@@ -103,21 +103,22 @@ func (b *AddressBook) CoHosted(host string) []*Node {
 // coLocated returns the other nodes that share one of n's addresses.
 func (b *AddressBook) coLocated(n *Node) []*Node {
 	var out []*Node
-	for _, a := range n.Addresses {
-		for _, m := range b.hosts[a.Host] {
-			if m != n && !containsNode(out, m) {
-				out = append(out, m)
-			}
+	seen := map[*Node]bool{n: true}
+	add := func(m *Node) {
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
 		}
 	}
-	for _, c := range b.clusters {
-		if !c.split || !strings.EqualFold(n.ServerHostname(), c.Host) {
-			continue
+	for _, a := range n.Addresses {
+		for _, m := range b.hosts[a.Host] {
+			add(m)
 		}
-		for _, m := range b.fleet.Nodes {
-			if m != n && strings.EqualFold(m.ServerHostname(), c.Host) && !containsNode(out, m) {
-				out = append(out, m)
-			}
+	}
+	own := strings.ToLower(n.ServerHostname())
+	if c, ok := b.clusters[own]; ok && c.split {
+		for _, m := range b.byServerHost[own] {
+			add(m)
 		}
 	}
 	return out

@@ -41,13 +41,16 @@ type Fleet struct {
 
 	byName map[string]*Node
 
+	rolesMu sync.Mutex
+	roles   map[roleKey]roleMemo
+
 	secretsOnce sync.Once
-	secrets     []string // plain secret values, for the engine's scrub
+	secrets     *secretSet // plain secret values, for the engine's scrub
 }
 
-// secretValues returns the fleet's plain secret values, collected once.
-func (f *Fleet) secretValues() []string {
-	f.secretsOnce.Do(func() { f.secrets = secretValues(f.Nodes) })
+// secretSet returns the fleet's plain secret values, collected once.
+func (f *Fleet) secretSet() *secretSet {
+	f.secretsOnce.Do(func() { f.secrets = newSecretSet(secretValues(f.Nodes)) })
 	return f.secrets
 }
 
@@ -73,25 +76,45 @@ func (f *Fleet) Node(name string) *Node { return f.byName[name] }
 
 // ByRole returns the nodes that act as role r (an all-in-one node acts as
 // every APIM role), in name order.
-func (f *Fleet) ByRole(r Role) []*Node {
+func (f *Fleet) ByRole(r Role) []*Node { return f.roleNodes(r, false) }
+
+// OfRole returns the nodes whose role is exactly r.
+func (f *Fleet) OfRole(r Role) []*Node { return f.roleNodes(r, true) }
+
+// roleNodes lists the nodes of a role once per fleet: rules ask for them
+// per node and per URL, and a fresh scan each time made those rules
+// O(nodes²). The list is shared, so it is returned with its capacity cut
+// to its length: a caller's append copies it. A fleet whose Nodes grew
+// since (tests build fleets by hand) is scanned again.
+func (f *Fleet) roleNodes(r Role, exact bool) []*Node {
+	k := roleKey{r, exact}
+	f.rolesMu.Lock()
+	defer f.rolesMu.Unlock()
+	if c, ok := f.roles[k]; ok && c.of == len(f.Nodes) {
+		return c.nodes
+	}
 	var out []*Node
 	for _, n := range f.Nodes {
-		if n.Role.ActsAs(r) {
+		if n.Role == r || (!exact && n.Role.ActsAs(r)) {
 			out = append(out, n)
 		}
 	}
+	out = out[:len(out):len(out)]
+	if f.roles == nil {
+		f.roles = map[roleKey]roleMemo{}
+	}
+	f.roles[k] = roleMemo{nodes: out, of: len(f.Nodes)}
 	return out
 }
 
-// OfRole returns the nodes whose role is exactly r.
-func (f *Fleet) OfRole(r Role) []*Node {
-	var out []*Node
-	for _, n := range f.Nodes {
-		if n.Role == r {
-			out = append(out, n)
-		}
-	}
-	return out
+type roleKey struct {
+	role  Role
+	exact bool
+}
+
+type roleMemo struct {
+	nodes []*Node
+	of    int // len(Fleet.Nodes) when listed
 }
 
 // LoadOptions control how a fleet is loaded.
