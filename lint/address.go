@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // TargetKind says what a host in a URL names.
@@ -74,6 +75,9 @@ type AddressBook struct {
 	// the co-located and split-cluster questions that are asked per URL.
 	byServerHost map[string][]*Node
 	shapes       shapeIndex
+	listenMu     sync.Mutex
+	listeners    map[listenerKey][]portListener
+	split        map[string][]*Node // splittable's cluster members, by host
 }
 
 // NewAddressBook indexes the addresses of every node, and finds the
