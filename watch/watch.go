@@ -99,6 +99,11 @@ type Stats struct {
 	Findings []lint.Finding `json:"findings,omitempty"`
 	// ByRule counts the current findings per rule and severity.
 	ByRule map[string]map[string]int `json:"-"`
+	// Fleets is how many fleets the tree holds when it splits (0: the
+	// tree is one fleet); Relinted names the fleets this lint ran on
+	// (every fleet at the first lint, then those a change touched).
+	Fleets   int      `json:"fleets,omitempty"`
+	Relinted []string `json:"relinted,omitempty"`
 }
 
 // Watcher lints a fleet directory on every change.
@@ -114,6 +119,11 @@ type Watcher struct {
 	rescan bool            // walk the fleet again (a directory appeared)
 	lost   bool            // the root cannot be seen
 	prev   map[string][]lint.Finding
+
+	// The tree as an estate (estate.go): est is set while it splits.
+	est        *estateState
+	touched    map[string]bool // configs below the root that changed
+	structural bool            // a change that may change the split
 }
 
 // armedHook, when set (by tests), is called whenever a lint is scheduled.
@@ -162,6 +172,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	w.fsw = fsw
 	w.dirs = map[string]bool{}
 	w.dirty = map[string]bool{}
+	w.touched = map[string]bool{}
 	w.full = true
 	if err := w.lint(ctx, true); err != nil {
 		return err
@@ -362,6 +373,12 @@ func (w *Watcher) handle(ev fsnotify.Event) bool {
 		w.dirty[ev.Name] = true
 		due = true
 	}
+	if base == lint.ConfigFileName {
+		// A fleet's own config below the root: it may split the tree.
+		w.touched[ev.Name] = true
+		w.structural = true
+		due = true
+	}
 	return due
 }
 
@@ -489,6 +506,9 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 		return nil
 	}
 	w.lost = false
+	if handled, err := w.lintTree(ctx, initial, start); handled {
+		return err
+	}
 	// A full rescan parses every file again even when its bytes did not
 	// change: the config decides roles, offsets and addresses.
 	reparse := initial || w.full
@@ -579,7 +599,7 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 // line, so that adding a line above a problem does not report it resolved
 // and new again.
 func identity(f lint.Finding) string {
-	return f.Rule + "\x00" + f.Severity.String() + "\x00" + f.Node + "\x00" + f.File + "\x00" + f.Key + "\x00" + f.Message
+	return f.Fleet + "\x00" + f.Rule + "\x00" + f.Severity.String() + "\x00" + f.Node + "\x00" + f.File + "\x00" + f.Key + "\x00" + f.Message
 }
 
 func index(fs []lint.Finding) map[string][]lint.Finding {

@@ -1,0 +1,197 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// A tree that holds several fleets (an estate, see lint.DiscoverEstate)
+// is watched as lint sees it: every fleet linted on its own, findings
+// tagged with their fleet. After a change the tree is discovered again
+// (a new .apimlint.toml, a node added or removed, or an edit that changes
+// which nodes reference each other may move files between fleets) and
+// only the fleets the change touches are linted again (lint.FleetsToRelint):
+// the fleet that owns an edited file, both fleets of a file that moved,
+// every fleet a changed config is in force for. The other fleets keep
+// their findings.
+//
+// A tree that is one fleet keeps the incremental lint.Loader path: it is
+// discovered again only on changes that can split it (a node file added
+// or removed, a directory, a config), not on every edit.
+
+// estateState is what the watcher keeps of a tree that splits.
+type estateState struct {
+	estate   *lint.Estate
+	findings map[string][]lint.Finding // by fleet name
+	nodes    map[string]int            // by fleet name
+}
+
+// lintTree decides how the tree is linted this time. It returns handled
+// when the tree was linted as an estate (or could not be discovered);
+// otherwise the caller lints it as one fleet with the loader.
+func (w *Watcher) lintTree(ctx context.Context, initial bool, start time.Time) (handled bool, err error) {
+	structural := initial || w.full || w.rescan || w.structural || w.est != nil
+	for p := range w.dirty {
+		if w.est == nil && (!w.loader.Has(p) || !exists(p)) {
+			structural = true // a node added or removed
+		}
+	}
+	if !structural {
+		return false, nil
+	}
+	e, err := lint.DiscoverEstate(w.opts.Root, lint.LoadOptions{ConfigFile: w.opts.ConfigFile})
+	if err != nil {
+		if initial {
+			return true, fmt.Errorf("watch: %w", err)
+		}
+		w.emit(Event{Kind: EventError, Message: err.Error()})
+		return true, nil // keep the last state until the tree reads
+	}
+	w.structural = false
+	if !e.Split {
+		if w.est != nil {
+			// The tree became one fleet: the loader starts afresh.
+			w.est = nil
+			w.full = true
+		}
+		clear(w.touched)
+		return false, nil
+	}
+	return true, w.lintEstate(ctx, e, initial, start)
+}
+
+// lintEstate lints the fleets of e a change touched and reports what
+// changed in the whole tree.
+func (w *Watcher) lintEstate(ctx context.Context, e *lint.Estate, initial bool, start time.Time) error {
+	changed := make([]string, 0, len(w.dirty)+len(w.touched))
+	for p := range w.dirty {
+		changed = append(changed, p)
+	}
+	for p := range w.touched {
+		changed = append(changed, p)
+	}
+	clear(w.touched)
+	// The directories to watch are those lint walks, as for one fleet.
+	if initial || w.full || w.rescan {
+		if w.full {
+			if err := w.loader.LoadConfig(); err != nil && !initial {
+				w.emit(Event{Kind: EventError, Message: err.Error()})
+			}
+		}
+		if err := w.scan(); err != nil {
+			if initial {
+				return fmt.Errorf("watch: %w", err)
+			}
+			w.emit(Event{Kind: EventError, Message: err.Error()})
+		}
+	}
+	all := initial || w.full || w.est == nil || !sameFleets(w.est.estate, e)
+	w.full, w.rescan = false, false
+	clear(w.dirty) // the loader is not used while the tree splits
+	relint := map[string]bool{}
+	if !all {
+		for _, name := range lint.FleetsToRelint(w.est.estate, e, changed) {
+			relint[name] = true
+		}
+	}
+	next := &estateState{estate: e, findings: map[string][]lint.Finding{}, nodes: map[string]int{}}
+	rs := w.opts.Rules
+	if w.opts.Baseline != nil && initial {
+		w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s holds %d fleets: --baseline is one fleet's and drift is not reported; watch a fleet's directory to see its drift", w.opts.Root, len(e.Fleets))})
+	}
+	var names []string
+	reread := 0
+	for _, p := range e.Fleets {
+		if !all && !relint[p.Name] {
+			next.findings[p.Name] = w.est.findings[p.Name]
+			next.nodes[p.Name] = w.est.nodes[p.Name]
+			e.ConfigReported(p) // its findings hold the config's problems
+			continue
+		}
+		f, err := e.LoadFleet(p)
+		if err != nil {
+			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("fleet %s: %v", p.Name, err)})
+			if w.est != nil {
+				next.findings[p.Name] = w.est.findings[p.Name]
+				next.nodes[p.Name] = w.est.nodes[p.Name]
+			}
+			continue
+		}
+		linter := lint.Linter{Rules: rs, Processors: []lint.Processor{lint.FleetTagger{Fleet: p.Name}}}
+		res, err := linter.Run(ctx, f)
+		if err != nil {
+			return fmt.Errorf("watch: lint fleet %s: %w", p.Name, err)
+		}
+		next.findings[p.Name] = res.Findings
+		next.nodes[p.Name] = len(f.Nodes)
+		reread += len(p.Files)
+		names = append(names, p.Name)
+	}
+	w.est = next
+	var findings []lint.Finding
+	nodes := 0
+	for _, p := range e.Fleets {
+		findings = append(findings, next.findings[p.Name]...)
+		nodes += next.nodes[p.Name]
+	}
+	lint.SortFindings(findings)
+	sort.Strings(names)
+	stats := &Stats{Nodes: nodes, Summary: lint.Summarize(findings, nodes), Reread: reread, Duration: time.Since(start),
+		Fleets: len(e.Fleets), Relinted: names}
+	w.report(initial, findings, stats)
+	return nil
+}
+
+// sameFleets reports whether two discoveries have the same fleets, by
+// name and in order: config problems and the root config's diagnostics
+// go with the first fleet that loads them, so a fleet added or removed
+// re-lints every fleet.
+func sameFleets(a, b *lint.Estate) bool {
+	if len(a.Fleets) != len(b.Fleets) {
+		return false
+	}
+	for i := range a.Fleets {
+		if a.Fleets[i].Name != b.Fleets[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
+// report sends the events of one lint of the whole tree: the initial
+// state, or what appeared and what was resolved since the last lint.
+func (w *Watcher) report(initial bool, findings []lint.Finding, stats *Stats) {
+	stats.ByRule = map[string]map[string]int{}
+	for _, f := range findings {
+		m := stats.ByRule[f.Rule]
+		if m == nil {
+			m = map[string]int{}
+			stats.ByRule[f.Rule] = m
+		}
+		m[f.Severity.String()]++
+	}
+	cur := index(findings)
+	if initial {
+		stats.Findings = slices.Clip(findings)
+		if stats.Findings == nil {
+			stats.Findings = []lint.Finding{}
+		}
+		w.prev = cur
+		w.emit(Event{Kind: EventState, Stats: stats})
+		return
+	}
+	now := time.Now()
+	for _, f := range changed(w.prev, cur) {
+		w.emit(Event{Time: now, Kind: EventResolved, Finding: &f})
+	}
+	for _, f := range changed(cur, w.prev) {
+		w.emit(Event{Time: now, Kind: EventNew, Finding: &f})
+	}
+	w.prev = cur
+	w.emit(Event{Time: now, Kind: EventLint, Stats: stats})
+}
