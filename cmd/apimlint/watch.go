@@ -131,15 +131,22 @@ func (p *watchPrinter) print(e watch.Event) {
 		return
 	}
 	if p.jsonl {
-		if e.Kind == watch.EventLint {
+		if e.Kind == watch.EventLint && e.Stats.Fleets == 0 {
 			return
 		}
 		line := map[string]any{"time": e.Time.UTC().Format(time.RFC3339Nano), "event": e.Kind}
 		switch e.Kind {
 		case watch.EventNew, watch.EventResolved:
 			line["finding"] = e.Finding
+		case watch.EventLint: // a tree of fleets: which fleets were linted again
+			line["fleets"] = e.Stats.Fleets
+			line["relinted"] = relintedNames(e.Stats)
+			line["summary"] = e.Stats.Summary
 		case watch.EventState:
 			line["root"] = p.root
+			if e.Stats.Fleets > 0 {
+				line["fleets"] = e.Stats.Fleets
+			}
 			line["nodes"] = e.Stats.Nodes
 			line["summary"] = e.Stats.Summary
 			findings := e.Stats.Findings
@@ -164,8 +171,16 @@ func (p *watchPrinter) print(e watch.Event) {
 	switch e.Kind {
 	case watch.EventState:
 		s := e.Stats.Summary
-		_, p.err = fmt.Fprintf(p.env.stdout, "%s watching %s: %d nodes, %d errors, %d warnings, %d info\n",
-			e.Time.Format(time.TimeOnly), report.TerminalSafe(p.root), e.Stats.Nodes, s.Error, s.Warning, s.Info)
+		fleets := ""
+		if e.Stats.Fleets > 0 {
+			fleets = fmt.Sprintf(" in %d fleets", e.Stats.Fleets)
+		}
+		_, p.err = fmt.Fprintf(p.env.stdout, "%s watching %s: %d nodes%s, %d errors, %d warnings, %d info\n",
+			e.Time.Format(time.TimeOnly), report.TerminalSafe(p.root), e.Stats.Nodes, fleets, s.Error, s.Warning, s.Info)
+	case watch.EventLint:
+		if e.Stats.Fleets > 0 {
+			_, p.err = fmt.Fprintf(p.env.stdout, "%s relinted %s\n", e.Time.Format(time.TimeOnly), report.TerminalSafe(relintedText(e.Stats)))
+		}
 	case watch.EventNew, watch.EventResolved:
 		f := e.Finding
 		_, p.err = fmt.Fprintf(p.env.stdout, "%s %-8s %s:%d:%d: %s: %s (%s)\n",

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/apimlint/apimlint/internal/fleettest"
+	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/rules"
+	"github.com/apimlint/apimlint/watch"
+)
+
+// watchRun is a watcher running in the background whose events a test
+// reads one lint at a time.
+type watchRun struct {
+	t      *testing.T
+	events chan watch.Event
+	// current is the tree's findings as the events tell them: the initial
+	// state, plus new, minus resolved.
+	current map[string]int
+}
+
+func startWatchRun(t *testing.T, opts watch.Options) *watchRun {
+	t.Helper()
+	r := &watchRun{t: t, events: make(chan watch.Event, 10000), current: map[string]int{}}
+	opts.OnEvent = func(e watch.Event) { r.events <- e }
+	if opts.Debounce == 0 {
+		opts.Debounce = 30 * time.Millisecond
+	}
+	w, err := watch.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	return r
+}
+
+func (r *watchRun) next() watch.Event {
+	r.t.Helper()
+	select {
+	case e := <-r.events:
+		return e
+	case <-time.After(20 * time.Second):
+		r.t.Fatal("no watch event within 20s")
+	}
+	return watch.Event{}
+}
+
+// state waits for the initial state and records it.
+func (r *watchRun) state() *watch.Stats {
+	r.t.Helper()
+	for {
+		e := r.next()
+		if e.Kind == watch.EventError {
+			r.t.Logf("error event: %s", e.Message)
+			continue
+		}
+		if e.Kind != watch.EventState {
+			r.t.Fatalf("before the state: %+v", e)
+		}
+		for _, f := range e.Stats.Findings {
+			r.current[findingID(f)]++
+		}
+		return e.Stats
+	}
+}
+
+// lint waits for the next lint, applies its new and resolved findings and
+// returns its statistics and the fleets of the findings that changed.
+func (r *watchRun) lint() (*watch.Stats, map[string]bool) {
+	r.t.Helper()
+	fleets := map[string]bool{}
+	for {
+		e := r.next()
+		switch e.Kind {
+		case watch.EventNew:
+			r.current[findingID(*e.Finding)]++
+			fleets[e.Finding.Fleet] = true
+		case watch.EventResolved:
+			id := findingID(*e.Finding)
+			if r.current[id]--; r.current[id] == 0 {
+				delete(r.current, id)
+			}
+			fleets[e.Finding.Fleet] = true
+		case watch.EventError:
+			r.t.Logf("error event: %s", e.Message)
+		case watch.EventLint:
+			return e.Stats, fleets
+		}
+	}
+}
+
+// findingID is what watch's events keep of a finding: everything but its
+// line and column.
+func findingID(f lint.Finding) string {
+	return strings.Join([]string{f.Fleet, f.Rule, f.Severity.String(), f.Node, f.File, f.Key, f.Message}, "\x00")
+}
+
+func idsOf(fs []lint.Finding) map[string]int {
+	out := map[string]int{}
+	for _, f := range fs {
+		out[findingID(f)]++
+	}
+	return out
+}
+
+// agrees checks that what watch reports now is what a fresh
+// `apimlint lint` of the tree reports: the findings the events add up
+// to, and a fresh watcher's state finding for finding (lines included).
+func (r *watchRun) agrees(root string, stats *watch.Stats) {
+	r.t.Helper()
+	cli := cliFindings(r.t, root)
+	if d := cmp.Diff(idsOf(cli), r.current); d != "" {
+		r.t.Errorf("watch's events add up to other findings than lint (-lint +watch):\n%s", d)
+	}
+	if s := lint.Summarize(cli, stats.Nodes); s != stats.Summary {
+		r.t.Errorf("watch summary %+v, lint %+v", stats.Summary, s)
+	}
+	if d := cmp.Diff(cli, watchFindings(r.t, watch.Options{Root: root, Rules: rules.All()})); d != "" {
+		r.t.Errorf("a fresh watch and lint differ (-lint +watch):\n%s", d)
+	}
+}
+
+func appendTo(t *testing.T, file, text string) {
+	t.Helper()
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatchEstateRelintsOnlyTheChangedFleet: on testdata/estate (three
+// fleets) watch lints every fleet first, then after an edit only the fleet
+// that owns the file, after a new .apimlint.toml only the fleet it is in
+// force for, and after a node moves from one fleet to another both; after
+// every change what it reports equals a fresh `apimlint lint`.
+func TestWatchEstateRelintsOnlyTheChangedFleet(t *testing.T) {
+	root := copyFleet(t, repoTestdata+"/estate")
+	r := startWatchRun(t, watch.Options{Root: root, Rules: rules.All()})
+	st := r.state()
+	if st.Fleets != 3 || !slices.Equal(st.Relinted, []string{"dev", "prod", "staging"}) {
+		t.Fatalf("initial lint: %d fleets, linted %v; want all 3", st.Fleets, st.Relinted)
+	}
+	r.agrees(root, st)
+
+	steps := []struct {
+		name   string
+		change func()
+		want   []string // fleets linted again
+	}{
+		{"edit a staging node", func() {
+			appendTo(t, filepath.Join(root, "staging", "gw", lint.NodeFileName), "\n[apim.devportal]\nurl = \"https://[control-plane-host]/devportal\"\n")
+		}, []string{"staging"}},
+		{"edit a dev node", func() {
+			appendTo(t, filepath.Join(root, "dev", "gateway", "gw-1", lint.NodeFileName), "\n[server]\nno_such_key = 1\n")
+		}, []string{"dev"}},
+		{"a config of its own for dev", func() {
+			fleettest.WriteFile(t, filepath.Join(root, "dev", lint.ConfigFileName), "[rules.severity]\ntoml-syntax = \"warning\"\n")
+		}, []string{"dev"}},
+		{"move a staging node into prod", func() {
+			if err := os.Rename(filepath.Join(root, "staging", "tm"), filepath.Join(root, "envs", "prod", "tm-from-staging")); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"prod", "staging"}},
+	}
+	for _, s := range steps {
+		s.change()
+		var st *watch.Stats
+		var changed map[string]bool
+		// An editor's write may come as two events; wait for the lint
+		// that sees the change (its fleets are re-linted), not a quiet one.
+		for st == nil || len(st.Relinted) == 0 {
+			st, changed = r.lint()
+		}
+		if !slices.Equal(st.Relinted, s.want) {
+			t.Errorf("%s: re-linted %v, want %v", s.name, st.Relinted, s.want)
+		}
+		for f := range changed {
+			if !slices.Contains(s.want, f) {
+				t.Errorf("%s: findings of fleet %q changed, but it was not to be re-linted", s.name, f)
+			}
+		}
+		if len(changed) == 0 {
+			t.Errorf("%s: no finding changed", s.name)
+		}
+		r.agrees(root, st)
+	}
+}
+
+// TestWatchCLIEstate: the CLI prints how many fleets it watches and, after
+// every lint, which fleets it linted again.
+func TestWatchCLIEstate(t *testing.T) {
+	root := copyFleet(t, repoTestdata+"/estate")
+	stdout, stderr, code := startWatch(t, "--debounce", "20ms", root)
+	waitFor(t, stdout, "watching "+root+": 11 nodes in 3 fleets")
+	appendTo(t, filepath.Join(root, "staging", "gw", lint.NodeFileName), "\n[apim.devportal]\nurl = \"https://[control-plane-host]/devportal\"\n")
+	waitFor(t, stdout, "relinted fleet staging (of 3)")
+	if strings.Contains(stdout.String(), "relinted fleets") {
+		t.Errorf("an edit in staging re-linted other fleets:\n%s", stdout)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if c := waitExit(t, code); c != exitOK {
+		t.Fatalf("exit %d; stderr %s", c, stderr.String())
+	}
+}
+
+// TestWatchTreeSplitsAndJoins: a tree that is one fleet is watched as
+// before (no fleets in the statistics); a .apimlint.toml that makes a
+// folder a fleet of its own splits it, and removing it joins it again.
+// Each time watch reports what a fresh lint reports.
+func TestWatchTreeSplitsAndJoins(t *testing.T) {
+	root := copyFleet(t, repoTestdata+"/seed-ha")
+	r := startWatchRun(t, watch.Options{Root: root, Rules: rules.All()})
+	st := r.state()
+	if st.Fleets != 0 || st.Relinted != nil {
+		t.Fatalf("one fleet: stats say %d fleets, linted %v", st.Fleets, st.Relinted)
+	}
+	r.agrees(root, st)
+	cfg := filepath.Join(root, "gw-1", lint.ConfigFileName)
+	fleettest.WriteFile(t, cfg, "[rules.severity]\nplaintext-secret = \"info\"\n")
+	for st.Fleets == 0 {
+		st, _ = r.lint()
+	}
+	if st.Fleets != 2 || len(st.Relinted) != 2 {
+		t.Errorf("split: %d fleets, re-linted %v; want 2 and both (the fleets changed)", st.Fleets, st.Relinted)
+	}
+	r.agrees(root, st)
+	if err := os.Remove(cfg); err != nil {
+		t.Fatal(err)
+	}
+	for st.Fleets != 0 {
+		st, _ = r.lint()
+	}
+	r.agrees(root, st)
+}
