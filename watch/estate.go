@@ -35,6 +35,9 @@ type estateState struct {
 // when the tree was linted as an estate (or could not be discovered);
 // otherwise the caller lints it as one fleet with the loader.
 func (w *Watcher) lintTree(ctx context.Context, initial bool, start time.Time) (handled bool, err error) {
+	if w.manifests {
+		return true, w.lintManifests(ctx, initial, start)
+	}
 	structural := initial || w.full || w.rescan || w.structural || w.est != nil
 	for p := range w.dirty {
 		if w.est == nil && (!w.loader.Has(p) || !exists(p)) {

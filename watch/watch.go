@@ -124,6 +124,7 @@ type Watcher struct {
 	est        *estateState
 	touched    map[string]bool // configs below the root that changed
 	structural bool            // a change that may change the split
+	manifests  bool            // the root holds Kubernetes manifests (manifests.go)
 }
 
 // armedHook, when set (by tests), is called whenever a lint is scheduled.
@@ -157,6 +158,7 @@ func New(opts Options) (*Watcher, error) {
 	}
 	w := &Watcher{opts: opts, loader: lint.NewLoader(opts.Root, opts.ConfigFile)}
 	w.cfgFile = w.loader.ConfigFile()
+	w.manifests = lint.IsManifestInput([]string{opts.Root})
 	return w, nil
 }
 
@@ -371,6 +373,9 @@ func (w *Watcher) handle(ev fsnotify.Event) bool {
 	}
 	if base == lint.NodeFileName {
 		w.dirty[ev.Name] = true
+		due = true
+	}
+	if w.manifests && lint.IsManifestPath(base) {
 		due = true
 	}
 	if base == lint.ConfigFileName {

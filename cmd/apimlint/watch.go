@@ -46,6 +46,9 @@ func runWatch(env *cliEnv, args []string) int {
 		fs.Usage()
 		return usageError(env, "watch needs one PATH: the fleet directory")
 	}
+	if paths[0] == "-" {
+		return usageError(env, "watch needs a directory (of node files or of Kubernetes manifests); standard input cannot be watched: use lint -")
+	}
 	if *format != "text" && *format != "jsonl" {
 		return usageError(env, "--format: unknown format %q (want text or jsonl)", *format)
 	}
