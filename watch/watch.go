@@ -542,7 +542,11 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 	for p := range w.dirty {
 		delete(w.dirty, p)
 		had := w.loader.Has(p)
+		before := lint.DiscoveryEvidence(w.loader.Node(p))
 		read, err := w.loader.Refresh(p, reparse)
+		if !reparse && had && lint.DiscoveryEvidence(w.loader.Node(p)) != before {
+			w.structural = true // the edit may split the tree (estate.go)
+		}
 		if read {
 			reread++
 		}
@@ -552,6 +556,11 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 				state = "keeping its last state"
 			}
 			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot read %s: %v; %s until it can be read", p, errors.Unwrap(err), state)})
+		}
+	}
+	if w.structural {
+		if handled, err := w.lintTree(ctx, false, start); handled {
+			return err
 		}
 	}
 	fleet := w.loader.Fleet()

@@ -257,3 +257,38 @@ func TestWatchTreeSplitsAndJoins(t *testing.T) {
 	}
 	r.agrees(root, st)
 }
+
+// TestWatchEditSplitsTree: two control planes side by side are one fleet
+// while they name each other; an edit that drops the references makes
+// them two fleets of one for lint, and so for watch, and restoring them
+// joins them again.
+func TestWatchEditSplitsTree(t *testing.T) {
+	root := t.TempDir()
+	cp := func(self, peer string) string {
+		return "[server]\nhostname = \"" + self + ".example.com\"\nserver_role = \"control-plane\"\n\n[apim.event_hub]\nevent_duplicate_url = [\"tcp://" + peer + ".example.com:5672\"]\n"
+	}
+	write := func(p1, p2 string) {
+		fleettest.WriteFile(t, filepath.Join(root, "cp-1", lint.NodeFileName), cp("cp-1", p1))
+		fleettest.WriteFile(t, filepath.Join(root, "cp-2", lint.NodeFileName), cp("cp-2", p2))
+	}
+	write("cp-2", "cp-1")
+	r := startWatchRun(t, watch.Options{Root: root, Rules: rules.All()})
+	st := r.state()
+	if st.Fleets != 0 {
+		t.Fatalf("two control planes that name each other: %d fleets, want one (0)", st.Fleets)
+	}
+	r.agrees(root, st)
+	write("elsewhere", "elsewhere")
+	for st.Fleets == 0 {
+		st, _ = r.lint()
+	}
+	if st.Fleets != 2 {
+		t.Errorf("after the references are gone: %d fleets, want 2", st.Fleets)
+	}
+	r.agrees(root, st)
+	write("cp-2", "cp-1")
+	for st.Fleets != 0 {
+		st, _ = r.lint()
+	}
+	r.agrees(root, st)
+}
