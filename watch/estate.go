@@ -104,7 +104,7 @@ func (w *Watcher) lintEstate(ctx context.Context, e *lint.Estate, initial bool, 
 	}
 	next := &estateState{estate: e, findings: map[string][]lint.Finding{}, nodes: map[string]int{}}
 	rs := w.opts.Rules
-	if w.opts.Baseline != nil && initial {
+	if w.opts.Baseline != nil && w.est == nil {
 		w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s holds %d fleets: --baseline is one fleet's and drift is not reported; watch a fleet's directory to see its drift", w.opts.Root, len(e.Fleets))})
 	}
 	var names []string

@@ -226,6 +226,19 @@ func TestWatchCLIEstate(t *testing.T) {
 	if c := waitExit(t, code); c != exitOK {
 		t.Fatalf("exit %d; stderr %s", c, stderr.String())
 	}
+
+	// jsonl: the state has the fleet count, every lint a "lint" event
+	// naming the fleets linted again.
+	stdout, stderr, code = startWatch(t, "--debounce", "20ms", "--format", "jsonl", root)
+	waitFor(t, stdout, `"fleets":3,"nodes":11`)
+	appendTo(t, filepath.Join(root, "dev", "gateway", "gw-1", lint.NodeFileName), "\n[server]\nno_such_key = 1\n")
+	waitFor(t, stdout, `{"event":"lint","fleets":3,"relinted":["dev"],`)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if c := waitExit(t, code); c != exitOK {
+		t.Fatalf("exit %d; stderr %s", c, stderr.String())
+	}
 }
 
 // TestWatchTreeSplitsAndJoins: a tree that is one fleet is watched as
