@@ -71,7 +71,7 @@ func (w *Watcher) countManifests() int {
 	n := 0
 	_ = filepath.WalkDir(w.opts.Root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return nil
+			return nil //nolint:nilerr // an unreadable entry is not counted; LoadPaths reports it
 		}
 		if d.IsDir() && p != w.opts.Root && strings.HasPrefix(d.Name(), ".") {
 			return fs.SkipDir
