@@ -3,10 +3,12 @@ package watch
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"time"
 
+	"github.com/apimlint/apimlint/drift"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -56,7 +58,7 @@ func (w *Watcher) lintTree(ctx context.Context, initial bool, start time.Time) (
 		return true, nil // keep the last state until the tree reads
 	}
 	w.structural = false
-	if !e.Split {
+	if !e.Split && w.opts.EstateBaseline == nil {
 		if w.est != nil {
 			// The tree became one fleet: the loader starts afresh.
 			w.est = nil
@@ -104,7 +106,7 @@ func (w *Watcher) lintEstate(ctx context.Context, e *lint.Estate, initial bool, 
 	}
 	next := &estateState{estate: e, findings: map[string][]lint.Finding{}, nodes: map[string]int{}}
 	rs := w.opts.Rules
-	if w.opts.Baseline != nil && w.est == nil {
+	if w.opts.Baseline != nil && w.opts.EstateBaseline == nil && w.est == nil {
 		w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s holds %d fleets: --baseline is one fleet's and drift is not reported; watch a fleet's directory to see its drift", w.opts.Root, len(e.Fleets))})
 	}
 	var names []string
@@ -125,7 +127,11 @@ func (w *Watcher) lintEstate(ctx context.Context, e *lint.Estate, initial bool, 
 			}
 			continue
 		}
-		linter := lint.Linter{Rules: rs, Processors: []lint.Processor{lint.FleetTagger{Fleet: p.Name}}}
+		fleetRules := rs
+		if w.opts.EstateBaseline != nil {
+			fleetRules = append(slices.Clip(rs), w.fleetDrift(p, f))
+		}
+		linter := lint.Linter{Rules: fleetRules, Processors: []lint.Processor{lint.FleetTagger{Fleet: p.Name}}}
 		res, err := linter.Run(ctx, f)
 		if err != nil {
 			return fmt.Errorf("watch: lint fleet %s: %w", p.Name, err)
@@ -142,10 +148,16 @@ func (w *Watcher) lintEstate(ctx context.Context, e *lint.Estate, initial bool, 
 		findings = append(findings, next.findings[p.Name]...)
 		nodes += next.nodes[p.Name]
 	}
+	findings = append(findings, w.goneFleets(e)...)
 	lint.SortFindings(findings)
 	sort.Strings(names)
 	stats := &Stats{Nodes: nodes, Summary: lint.Summarize(findings, nodes), Reread: reread, Duration: time.Since(start),
 		Fleets: len(e.Fleets), Relinted: names}
+	for _, f := range findings {
+		if f.Rule == drift.RuleID {
+			stats.DriftKeys++
+		}
+	}
 	w.report(initial, findings, stats)
 	return nil
 }
@@ -197,4 +209,39 @@ func (w *Watcher) report(initial bool, findings []lint.Finding, stats *Stats) {
 	}
 	w.prev = cur
 	w.emit(Event{Time: now, Kind: EventLint, Stats: stats})
+}
+
+// fleetDrift is the drift rule of one fleet against its own record in the
+// estate baseline; a fleet the baseline lacks has every node added.
+func (w *Watcher) fleetDrift(p *lint.FleetPlan, f *lint.Fleet) *lint.Rule {
+	eb := w.opts.EstateBaseline
+	dopts, err := drift.OptionsFromConfig(f.Config)
+	if err != nil {
+		w.emit(Event{Kind: EventError, Message: fmt.Sprintf("fleet %s: %v", p.Name, err)})
+	}
+	b := eb.Baseline(&drift.FleetBaseline{Nodes: []drift.NodeRecord{}})
+	if fb := eb.Fleet(p.Name); fb != nil {
+		b = eb.Baseline(fb)
+	}
+	b.UseKey(w.opts.BaselineKey)
+	return drift.RuleFor(b, dopts)
+}
+
+// goneFleets are the findings for fleets the estate baseline records and
+// the tree no longer holds, one per fleet, as `apimlint drift` reports.
+func (w *Watcher) goneFleets(e *lint.Estate) []lint.Finding {
+	eb := w.opts.EstateBaseline
+	if eb == nil {
+		return nil
+	}
+	var out []lint.Finding
+	for _, fb := range eb.Fleets {
+		if e.Fleet(fb.Name) != nil {
+			continue
+		}
+		out = append(out, lint.Finding{Rule: drift.RuleID, Severity: lint.SeverityWarning,
+			File: w.opts.BaselineFile, Line: 1, Column: 1, Fleet: fb.Name, Related: []lint.Related{},
+			Message: fmt.Sprintf("fleet %s (%s) of the baseline is not in %s: its %d nodes are gone", fb.Name, fb.Root, filepath.Clean(w.opts.Root), len(fb.Nodes))})
+	}
+	return out
 }

@@ -40,6 +40,13 @@ type Options struct {
 	Debounce time.Duration
 	// Baseline, when set, adds baseline-drift findings to every lint.
 	Baseline *drift.Baseline
+	// EstateBaseline, when set, is the record of every fleet of a tree that
+	// splits (drift.ParseEstate): each fleet is compared with its own
+	// record, as `apimlint drift` does (estate.go). BaselineKey is the key
+	// its secrets were recorded under; BaselineFile names it in findings.
+	EstateBaseline *drift.EstateBaseline
+	BaselineKey    *drift.Key
+	BaselineFile   string
 	// OnEvent receives every event, in order, from Run's goroutine.
 	OnEvent func(Event)
 	// Poll is how often the watcher looks for its root when the root is

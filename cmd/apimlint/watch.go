@@ -62,8 +62,14 @@ func runWatch(env *cliEnv, args []string) int {
 	}
 	opts := watch.Options{Root: paths[0], ConfigFile: *config, Rules: rs, Debounce: *debounce}
 	if *baseline != "" {
-		if opts.Baseline, err = readBaseline(env, *baseline); err != nil {
+		isEstate, err := estateWatchBaseline(env, *baseline, &opts)
+		if err != nil {
 			return usageError(env, "%v", err)
+		}
+		if !isEstate {
+			if opts.Baseline, err = readBaseline(env, *baseline); err != nil {
+				return usageError(env, "%v", err)
+			}
 		}
 	}
 	var metrics *watch.Metrics

@@ -305,3 +305,59 @@ func TestWatchEditSplitsTree(t *testing.T) {
 	}
 	r.agrees(root, st)
 }
+
+// TestWatchEstateBaseline: watch --baseline with an estate baseline
+// compares each fleet with its own record; after an edit in one fleet the
+// drift it reports equals `apimlint drift` on the tree, and only that
+// fleet is linted again.
+func TestWatchEstateBaseline(t *testing.T) {
+	root := copyFleet(t, repoTestdata+"/estate")
+	base := filepath.Join(t.TempDir(), "estate.baseline.json")
+	if _, stderr, code := apimlint(t, "baseline", root, "-o", base); code != exitOK {
+		t.Fatalf("baseline: exit %d: %s", code, stderr)
+	}
+	env := &cliEnv{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, getenv: testGetenv}
+	opts := watch.Options{Root: root, Rules: rules.All()}
+	if ok, err := estateWatchBaseline(env, base, &opts); !ok || err != nil {
+		t.Fatalf("estate baseline not taken: %v %v", ok, err)
+	}
+	r := startWatchRun(t, opts)
+	st := r.state()
+	if st.DriftKeys != 0 {
+		t.Fatalf("drift on the recorded tree: %d keys", st.DriftKeys)
+	}
+	driftIDs := func() map[string]int {
+		out := map[string]int{}
+		for id, n := range r.current {
+			if containsField(id, "baseline-drift") {
+				out[id] = n
+			}
+		}
+		return out
+	}
+	gw := filepath.Join(root, "staging", "gw", lint.NodeFileName)
+	data, err := os.ReadFile(gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleettest.WriteFile(t, gw, strings.Replace(string(data), "[server]\n", "[server]\noffset = 3\n", 1))
+	for st.DriftKeys == 0 {
+		st, _ = r.lint()
+	}
+	if !slices.Equal(st.Relinted, []string{"staging"}) {
+		t.Errorf("re-linted %v, want [staging]", st.Relinted)
+	}
+	out, stderr, code := apimlint(t, "drift", "--baseline", base, "--format", "json", root)
+	if code != exitFindings {
+		t.Fatalf("drift: exit %d: %s", code, stderr)
+	}
+	want := idsOf(decodeFindings(t, out))
+	if d := cmp.Diff(want, driftIDs()); d != "" {
+		t.Errorf("watch's drift differs from apimlint drift (-drift +watch):\n%s", d)
+	}
+	for id := range want {
+		if !strings.HasPrefix(id, "staging\x00") {
+			t.Errorf("drift outside staging: %q", id)
+		}
+	}
+}
