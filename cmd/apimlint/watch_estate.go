@@ -32,9 +32,9 @@ func relintedText(s *watch.Stats) string {
 // its own record. It reports false when the file is not one (a fleet's
 // baseline, read as before).
 func estateWatchBaseline(env *cliEnv, file string, opts *watch.Options) (bool, error) {
-	data, err := os.ReadFile(file)
-	if err != nil || !drift.IsEstateBaseline(data) {
-		return false, nil // readBaseline reports an unreadable file
+	data := estateBaselineData(file)
+	if data == nil {
+		return false, nil // a fleet's baseline; readBaseline reports an unreadable file
 	}
 	eb, err := drift.ParseEstate(data)
 	if err != nil {
@@ -49,4 +49,14 @@ func estateWatchBaseline(env *cliEnv, file string, opts *watch.Options) (bool, e
 	printWarnings(env, check.Warnings)
 	opts.EstateBaseline, opts.BaselineKey, opts.BaselineFile = eb, key, file
 	return true, nil
+}
+
+// estateBaselineData is the file's content when it is an estate baseline,
+// else nil.
+func estateBaselineData(file string) []byte {
+	data, err := os.ReadFile(file)
+	if err != nil || !drift.IsEstateBaseline(data) {
+		return nil
+	}
+	return data
 }
