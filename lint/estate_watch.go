@@ -41,3 +41,11 @@ func DiscoveryEvidence(n *Node) string {
 
 // Node returns the loaded node of a file, or nil.
 func (l *Loader) Node(file string) *Node { return l.nodes[file] }
+
+// ResetReported forgets which configs' problems were reported, before a
+// watcher lints fleets of the same estate again (see ConfigReported).
+func (e *Estate) ResetReported() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	clear(e.cfgUsed)
+}

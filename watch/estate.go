@@ -31,6 +31,7 @@ type estateState struct {
 	estate   *lint.Estate
 	findings map[string][]lint.Finding // by fleet name
 	nodes    map[string]int            // by fleet name
+	evidence map[string]string         // lint.DiscoveryEvidence by node file
 }
 
 // lintTree decides how the tree is linted this time. It returns handled
@@ -39,6 +40,14 @@ type estateState struct {
 func (w *Watcher) lintTree(ctx context.Context, initial bool, start time.Time) (handled bool, err error) {
 	if w.manifests {
 		return true, w.lintManifests(ctx, initial, start)
+	}
+	if w.est != nil && !initial && !w.full && !w.rescan && !w.structural {
+		// Edits of node files the fleets already hold: when no edit
+		// changes what discovery reads, the split stands and the tree
+		// need not be discovered (every file parsed) again.
+		if done, err := w.relintInPlace(ctx, start); done {
+			return true, err
+		}
 	}
 	structural := initial || w.full || w.rescan || w.structural || w.est != nil
 	for p := range w.dirty {
@@ -68,6 +77,33 @@ func (w *Watcher) lintTree(ctx context.Context, initial bool, start time.Time) (
 		return false, nil
 	}
 	return true, w.lintEstate(ctx, e, initial, start)
+}
+
+// relintInPlace lints again, in the estate already discovered, the fleets
+// that own the changed files. It reports false, having reported nothing,
+// when the change may alter the split: a file no fleet holds (new) or
+// gone, or an edit that changes a node's discovery evidence.
+func (w *Watcher) relintInPlace(ctx context.Context, start time.Time) (bool, error) {
+	e := w.est.estate
+	relint := map[string]bool{}
+	for p := range w.dirty {
+		fp := e.FleetOf(p)
+		if fp == nil || !exists(p) {
+			return false, nil
+		}
+		relint[fp.Name] = true
+	}
+	if len(relint) == 0 {
+		return false, nil
+	}
+	e.ResetReported()
+	next, names, reread, err := w.lintFleets(ctx, e, false, relint, true)
+	if err != nil || next == nil {
+		return err != nil, err
+	}
+	clear(w.dirty)
+	w.finishEstate(e, next, names, reread, false, false, start)
+	return true, nil
 }
 
 // lintEstate lints the fleets of e a change touched and reports what
@@ -104,43 +140,75 @@ func (w *Watcher) lintEstate(ctx context.Context, e *lint.Estate, initial bool, 
 			relint[name] = true
 		}
 	}
-	next := &estateState{estate: e, findings: map[string][]lint.Finding{}, nodes: map[string]int{}}
-	rs := w.opts.Rules
 	if w.opts.Baseline != nil && w.opts.EstateBaseline == nil && w.est == nil {
 		w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s holds %d fleets: --baseline is one fleet's and drift is not reported; watch a fleet's directory to see its drift", w.opts.Root, len(e.Fleets))})
+	}
+	next, names, reread, err := w.lintFleets(ctx, e, all, relint, false)
+	if err != nil {
+		return err
+	}
+	w.finishEstate(e, next, names, reread, initial, true, start)
+	return nil
+}
+
+// lintFleets lints the fleets of e that all or relint select, in estate
+// order, and keeps the last findings of the others. With checkEvidence it
+// gives up (nil state) when a re-loaded node's discovery evidence differs
+// from what it was: the tree is to be discovered again.
+func (w *Watcher) lintFleets(ctx context.Context, e *lint.Estate, all bool, relint map[string]bool, checkEvidence bool) (*estateState, []string, int, error) {
+	next := &estateState{estate: e, findings: map[string][]lint.Finding{}, nodes: map[string]int{}, evidence: map[string]string{}}
+	keep := func(p *lint.FleetPlan) {
+		if w.est == nil {
+			return
+		}
+		next.findings[p.Name] = w.est.findings[p.Name]
+		next.nodes[p.Name] = w.est.nodes[p.Name]
+		for _, file := range p.Files {
+			if ev, ok := w.est.evidence[file]; ok {
+				next.evidence[file] = ev
+			}
+		}
 	}
 	var names []string
 	reread := 0
 	for _, p := range e.Fleets {
 		if !all && !relint[p.Name] {
-			next.findings[p.Name] = w.est.findings[p.Name]
-			next.nodes[p.Name] = w.est.nodes[p.Name]
+			keep(p)
 			e.ConfigReported(p) // its findings hold the config's problems
 			continue
 		}
 		f, err := e.LoadFleet(p)
 		if err != nil {
 			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("fleet %s: %v", p.Name, err)})
-			if w.est != nil {
-				next.findings[p.Name] = w.est.findings[p.Name]
-				next.nodes[p.Name] = w.est.nodes[p.Name]
-			}
+			keep(p)
 			continue
 		}
-		fleetRules := rs
+		for _, n := range f.Nodes {
+			ev := lint.DiscoveryEvidence(n)
+			if checkEvidence && ev != w.est.evidence[n.File] {
+				return nil, nil, 0, nil
+			}
+			next.evidence[n.File] = ev
+		}
+		fleetRules := w.opts.Rules
 		if w.opts.EstateBaseline != nil {
-			fleetRules = append(slices.Clip(rs), w.fleetDrift(p, f))
+			fleetRules = append(slices.Clip(fleetRules), w.fleetDrift(p, f))
 		}
 		linter := lint.Linter{Rules: fleetRules, Processors: []lint.Processor{lint.FleetTagger{Fleet: p.Name}}}
 		res, err := linter.Run(ctx, f)
 		if err != nil {
-			return fmt.Errorf("watch: lint fleet %s: %w", p.Name, err)
+			return nil, nil, 0, fmt.Errorf("watch: lint fleet %s: %w", p.Name, err)
 		}
 		next.findings[p.Name] = res.Findings
 		next.nodes[p.Name] = len(f.Nodes)
 		reread += len(p.Files)
 		names = append(names, p.Name)
 	}
+	return next, names, reread, nil
+}
+
+// finishEstate makes next the state and reports the whole tree's findings.
+func (w *Watcher) finishEstate(e *lint.Estate, next *estateState, names []string, reread int, initial, discovered bool, start time.Time) {
 	w.est = next
 	var findings []lint.Finding
 	nodes := 0
@@ -152,14 +220,13 @@ func (w *Watcher) lintEstate(ctx context.Context, e *lint.Estate, initial bool, 
 	lint.SortFindings(findings)
 	sort.Strings(names)
 	stats := &Stats{Nodes: nodes, Summary: lint.Summarize(findings, nodes), Reread: reread, Duration: time.Since(start),
-		Fleets: len(e.Fleets), Relinted: names}
+		Fleets: len(e.Fleets), Relinted: names, Discovered: discovered}
 	for _, f := range findings {
 		if f.Rule == drift.RuleID {
 			stats.DriftKeys++
 		}
 	}
 	w.report(initial, findings, stats)
-	return nil
 }
 
 // sameFleets reports whether two discoveries have the same fleets, by

@@ -111,6 +111,10 @@ type Stats struct {
 	// (every fleet at the first lint, then those a change touched).
 	Fleets   int      `json:"fleets,omitempty"`
 	Relinted []string `json:"relinted,omitempty"`
+	// Discovered is set when the tree of fleets was discovered again for
+	// this lint (every node file read for its evidence); an edit that
+	// changes nothing discovery reads re-lints its fleet without.
+	Discovered bool `json:"discovered,omitempty"`
 }
 
 // Watcher lints a fleet directory on every change.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -166,24 +167,28 @@ func TestWatchEstateRelintsOnlyTheChangedFleet(t *testing.T) {
 	r.agrees(root, st)
 
 	steps := []struct {
-		name   string
-		change func()
-		want   []string // fleets linted again
+		name     string
+		change   func()
+		want     []string // fleets linted again
+		discover bool     // the tree is discovered again
 	}{
 		{"edit a staging node", func() {
 			appendTo(t, filepath.Join(root, "staging", "gw", lint.NodeFileName), "\n[apim.devportal]\nurl = \"https://[control-plane-host]/devportal\"\n")
-		}, []string{"staging"}},
+		}, []string{"staging"}, false},
 		{"edit a dev node", func() {
 			appendTo(t, filepath.Join(root, "dev", "gateway", "gw-1", lint.NodeFileName), "\n[server]\nno_such_key = 1\n")
-		}, []string{"dev"}},
+		}, []string{"dev"}, false},
+		{"a new host name in dev: discovery reads host names", func() {
+			hostname(t, filepath.Join(root, "dev", "gateway", "gw-1", lint.NodeFileName), "gw-renamed.dev.example.com")
+		}, []string{"dev"}, true},
 		{"a config of its own for dev", func() {
 			fleettest.WriteFile(t, filepath.Join(root, "dev", lint.ConfigFileName), "[rules.severity]\ntoml-syntax = \"warning\"\n")
-		}, []string{"dev"}},
+		}, []string{"dev"}, true},
 		{"move a staging node into prod", func() {
 			if err := os.Rename(filepath.Join(root, "staging", "tm"), filepath.Join(root, "envs", "prod", "tm-from-staging")); err != nil {
 				t.Fatal(err)
 			}
-		}, []string{"prod", "staging"}},
+		}, []string{"prod", "staging"}, true},
 	}
 	for _, s := range steps {
 		s.change()
@@ -196,6 +201,9 @@ func TestWatchEstateRelintsOnlyTheChangedFleet(t *testing.T) {
 		}
 		if !slices.Equal(st.Relinted, s.want) {
 			t.Errorf("%s: re-linted %v, want %v", s.name, st.Relinted, s.want)
+		}
+		if st.Discovered != s.discover {
+			t.Errorf("%s: tree discovered again: %v, want %v", s.name, st.Discovered, s.discover)
 		}
 		for f := range changed {
 			if !slices.Contains(s.want, f) {
@@ -274,36 +282,52 @@ func TestWatchTreeSplitsAndJoins(t *testing.T) {
 // TestWatchEditSplitsTree: two control planes side by side are one fleet
 // while they name each other; an edit that drops the references makes
 // them two fleets of one for lint, and so for watch, and restoring them
-// joins them again.
+// joins them again. The same holds when the pair is one fleet of an
+// estate (beside a fleet with a config of its own): there the edit, which
+// changes what discovery reads, makes watch discover the tree again.
 func TestWatchEditSplitsTree(t *testing.T) {
-	root := t.TempDir()
-	cp := func(self, peer string) string {
-		return "[server]\nhostname = \"" + self + ".example.com\"\nserver_role = \"control-plane\"\n\n[apim.event_hub]\nevent_duplicate_url = [\"tcp://" + peer + ".example.com:5672\"]\n"
+	for _, inEstate := range []bool{false, true} {
+		t.Run(map[bool]string{false: "alone", true: "in-an-estate"}[inEstate], func(t *testing.T) {
+			root := t.TempDir()
+			pair := root
+			if inEstate {
+				pair = filepath.Join(root, "pair")
+				fleettest.WriteFile(t, filepath.Join(root, "other", "gw-1", lint.NodeFileName), "[server]\nhostname = \"gw.other.example.com\"\nserver_role = \"gateway-worker\"\n")
+				fleettest.WriteFile(t, filepath.Join(root, "other", lint.ConfigFileName), "[rules.severity]\nplaintext-secret = \"info\"\n")
+			}
+			cp := func(self, peer string) string {
+				return "[server]\nhostname = \"" + self + ".example.com\"\nserver_role = \"control-plane\"\n\n[apim.event_hub]\nevent_duplicate_url = [\"tcp://" + peer + ".example.com:5672\"]\n"
+			}
+			write := func(p1, p2 string) {
+				fleettest.WriteFile(t, filepath.Join(pair, "cp-1", lint.NodeFileName), cp("cp-1", p1))
+				fleettest.WriteFile(t, filepath.Join(pair, "cp-2", lint.NodeFileName), cp("cp-2", p2))
+			}
+			write("cp-2", "cp-1")
+			joined, split := 0, 2
+			if inEstate {
+				joined, split = 2, 3
+			}
+			r := startWatchRun(t, watch.Options{Root: root, Rules: rules.All()})
+			st := r.state()
+			if st.Fleets != joined {
+				t.Fatalf("two control planes that name each other: %d fleets, want %d", st.Fleets, joined)
+			}
+			r.agrees(root, st)
+			write("elsewhere", "elsewhere")
+			for st.Fleets == joined {
+				st, _ = r.lint()
+			}
+			if st.Fleets != split {
+				t.Errorf("after the references are gone: %d fleets, want %d", st.Fleets, split)
+			}
+			r.agrees(root, st)
+			write("cp-2", "cp-1")
+			for st.Fleets != joined {
+				st, _ = r.lint()
+			}
+			r.agrees(root, st)
+		})
 	}
-	write := func(p1, p2 string) {
-		fleettest.WriteFile(t, filepath.Join(root, "cp-1", lint.NodeFileName), cp("cp-1", p1))
-		fleettest.WriteFile(t, filepath.Join(root, "cp-2", lint.NodeFileName), cp("cp-2", p2))
-	}
-	write("cp-2", "cp-1")
-	r := startWatchRun(t, watch.Options{Root: root, Rules: rules.All()})
-	st := r.state()
-	if st.Fleets != 0 {
-		t.Fatalf("two control planes that name each other: %d fleets, want one (0)", st.Fleets)
-	}
-	r.agrees(root, st)
-	write("elsewhere", "elsewhere")
-	for st.Fleets == 0 {
-		st, _ = r.lint()
-	}
-	if st.Fleets != 2 {
-		t.Errorf("after the references are gone: %d fleets, want 2", st.Fleets)
-	}
-	r.agrees(root, st)
-	write("cp-2", "cp-1")
-	for st.Fleets != 0 {
-		st, _ = r.lint()
-	}
-	r.agrees(root, st)
 }
 
 // TestWatchEstateBaseline: watch --baseline with an estate baseline
@@ -360,4 +384,18 @@ func TestWatchEstateBaseline(t *testing.T) {
 			t.Errorf("drift outside staging: %q", id)
 		}
 	}
+}
+
+// hostname sets a node file's [server] hostname.
+func hostname(t *testing.T, file, host string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?m)^hostname\s*=\s*"[^"]*"`)
+	if !re.Match(data) {
+		t.Fatalf("%s has no hostname", file)
+	}
+	fleettest.WriteFile(t, file, re.ReplaceAllString(string(data), `hostname = "`+host+`"`))
 }
