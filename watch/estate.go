@@ -38,6 +38,16 @@ type estateState struct {
 // when the tree was linted as an estate (or could not be discovered);
 // otherwise the caller lints it as one fleet with the loader.
 func (w *Watcher) lintTree(ctx context.Context, initial bool, start time.Time) (handled bool, err error) {
+	if !initial && w.est == nil && (w.manifests || len(w.loader.Files()) == 0) {
+		// A directory that held no node file may have come to hold
+		// manifests (rendered after watch started), and one of manifests
+		// may have come to hold node files: decide again, as lint would.
+		was := w.manifests
+		w.manifests = lint.IsManifestInput([]string{w.opts.Root})
+		if was && !w.manifests {
+			w.full = true
+		}
+	}
 	if w.manifests {
 		return true, w.lintManifests(ctx, initial, start)
 	}

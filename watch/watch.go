@@ -386,8 +386,8 @@ func (w *Watcher) handle(ev fsnotify.Event) bool {
 		w.dirty[ev.Name] = true
 		due = true
 	}
-	if w.manifests && lint.IsManifestPath(base) {
-		due = true
+	if lint.IsManifestPath(base) && (w.manifests || w.est == nil && len(w.loader.Files()) == 0) {
+		due = true // a manifest, or maybe the first of a directory of them
 	}
 	if base == lint.ConfigFileName {
 		// A fleet's own config below the root: it may split the tree.

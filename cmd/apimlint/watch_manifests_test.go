@@ -109,3 +109,26 @@ func TestWatchStdinRefused(t *testing.T) {
 		t.Errorf("watch -: exit %d: %s", code, stderr)
 	}
 }
+
+// TestWatchManifestsRenderedLater: watch started on an empty directory
+// picks up manifests rendered into it afterwards.
+func TestWatchManifestsRenderedLater(t *testing.T) {
+	dir := t.TempDir()
+	r := startWatchRun(t, watch.Options{Root: dir, Rules: rules.All()})
+	st := r.state()
+	if st.Nodes != 0 {
+		t.Fatalf("empty directory: %d nodes", st.Nodes)
+	}
+	data, err := os.ReadFile(filepath.Join(repoTestdata, "k8s", "service-port", "rendered.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleettest.WriteFile(t, filepath.Join(dir, "rendered.yaml"), string(data))
+	for st.Nodes == 0 {
+		st, _ = r.lint()
+	}
+	if st.Nodes != 6 {
+		t.Errorf("after rendering: %d nodes, want 6", st.Nodes)
+	}
+	r.agrees(dir, st)
+}
