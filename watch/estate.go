@@ -141,14 +141,12 @@ func (w *Watcher) lintEstate(ctx context.Context, e *lint.Estate, initial bool, 
 			w.emit(Event{Kind: EventError, Message: err.Error()})
 		}
 	}
-	all := initial || w.full || w.est == nil || !sameFleets(w.est.estate, e)
+	all := initial || w.full || w.est == nil
 	w.full, w.rescan = false, false
 	clear(w.dirty) // the loader is not used while the tree splits
-	relint := map[string]bool{}
+	var relint map[string]bool
 	if !all {
-		for _, name := range lint.FleetsToRelint(w.est.estate, e, changed) {
-			relint[name] = true
-		}
+		relint = fleetsToRelint(w.est.estate, e, changed)
 	}
 	if w.opts.Baseline != nil && w.opts.EstateBaseline == nil && w.est == nil {
 		w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s holds %d fleets: --baseline is one fleet's and drift is not reported; watch a fleet's directory to see its drift", w.opts.Root, len(e.Fleets))})
@@ -239,16 +237,47 @@ func (w *Watcher) finishEstate(e *lint.Estate, next *estateState, names []string
 	w.report(initial, findings, stats)
 }
 
-// sameFleets reports whether two discoveries have the same fleets, by
-// name and in order: config problems and the root config's diagnostics
-// go with the first fleet that loads them, so a fleet added or removed
-// re-lints every fleet.
-func sameFleets(a, b *lint.Estate) bool {
-	if len(a.Fleets) != len(b.Fleets) {
+// fleetsToRelint names the fleets of after a change touches
+// (lint.FleetsToRelint), and those whose findings may change with them:
+// a config's problems are reported with the first fleet, in estate order,
+// that uses it, so when a fleet comes, goes or changes its config every
+// fleet that uses its old or new config is linted again; the estate's own
+// diagnostics (the root config's
+// [[fleet]] entries) go with its first fleet, linted again when that
+// fleet or the diagnostics change.
+func fleetsToRelint(before, after *lint.Estate, changed []string) map[string]bool {
+	relint := map[string]bool{}
+	configs := map[string]bool{} // configs whose set of users changed
+	for _, name := range lint.FleetsToRelint(before, after, changed) {
+		relint[name] = true
+		pb, pa := before.Fleet(name), after.Fleet(name)
+		if pb != nil && pa != nil && pb.ConfigFile == pa.ConfigFile {
+			continue // the same fleet under the same config: its users are as they were
+		}
+		for _, p := range []*lint.FleetPlan{pb, pa} {
+			if p != nil && p.ConfigFile != "" {
+				configs[p.ConfigFile] = true
+			}
+		}
+	}
+	for _, p := range after.Fleets {
+		if configs[p.ConfigFile] {
+			relint[p.Name] = true
+		}
+	}
+	if len(after.Fleets) > 0 && (len(before.Fleets) == 0 || before.Fleets[0].Name != after.Fleets[0].Name ||
+		!sameDiagnostics(before.Diagnostics, after.Diagnostics)) {
+		relint[after.Fleets[0].Name] = true
+	}
+	return relint
+}
+
+func sameDiagnostics(a, b []lint.Finding) bool {
+	if len(a) != len(b) {
 		return false
 	}
-	for i := range a.Fleets {
-		if a.Fleets[i].Name != b.Fleets[i].Name {
+	for i := range a {
+		if a[i].Rule != b[i].Rule || a[i].File != b[i].File || a[i].Line != b[i].Line || a[i].Message != b[i].Message {
 			return false
 		}
 	}

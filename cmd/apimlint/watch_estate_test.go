@@ -154,13 +154,34 @@ func appendTo(t *testing.T, file, text string) {
 
 // TestWatchEstateRelintsOnlyTheChangedFleet: on testdata/estate (three
 // fleets) watch lints every fleet first, then after an edit only the fleet
-// that owns the file, after a new .apimlint.toml only the fleet it is in
-// force for, and after a node moves from one fleet to another both; after
-// every change what it reports equals a fresh `apimlint lint`.
+// that owns the file (without discovering the tree again unless the edit
+// changes what discovery reads), after a new .apimlint.toml the fleet it
+// is in force for (and the other users of the config it left), a new
+// fleet alone, and after a node moves from one fleet to another both;
+// after every change what it reports equals a fresh `apimlint lint`.
 func TestWatchEstateRelintsOnlyTheChangedFleet(t *testing.T) {
 	root := copyFleet(t, repoTestdata+"/estate")
+	// A problem in the root config, which dev and prod use: it is reported
+	// with dev, the first of them, until dev has a config of its own.
+	rootCfg := filepath.Join(root, lint.ConfigFileName)
+	data, err := os.ReadFile(rootCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleettest.WriteFile(t, rootCfg, "no_such_setting = 1\n"+string(data))
 	r := startWatchRun(t, watch.Options{Root: root, Rules: rules.All()})
 	st := r.state()
+	configProblemIn := func(fleet string) bool {
+		for id := range r.current {
+			if strings.HasPrefix(id, fleet+"\x00apimlint-config\x00") && strings.Contains(id, "no_such_setting") {
+				return true
+			}
+		}
+		return false
+	}
+	if !configProblemIn("dev") {
+		t.Errorf("the root config's problem is not reported with dev")
+	}
 	if st.Fleets != 3 || !slices.Equal(st.Relinted, []string{"dev", "prod", "staging"}) {
 		t.Fatalf("initial lint: %d fleets, linted %v; want all 3", st.Fleets, st.Relinted)
 	}
@@ -181,9 +202,15 @@ func TestWatchEstateRelintsOnlyTheChangedFleet(t *testing.T) {
 		{"a new host name in dev: discovery reads host names", func() {
 			hostname(t, filepath.Join(root, "dev", "gateway", "gw-1", lint.NodeFileName), "gw-renamed.dev.example.com")
 		}, []string{"dev"}, true},
+		// dev leaves the root config for its own; prod, the root config's
+		// other user, may now be the fleet that reports its problems.
 		{"a config of its own for dev", func() {
 			fleettest.WriteFile(t, filepath.Join(root, "dev", lint.ConfigFileName), "[rules.severity]\ntoml-syntax = \"warning\"\n")
-		}, []string{"dev"}, true},
+		}, []string{"dev", "prod"}, true},
+		{"a new fleet with its own config", func() {
+			fleettest.WriteFile(t, filepath.Join(root, "qa", lint.ConfigFileName), "[rules.severity]\nplaintext-secret = \"info\"\n")
+			fleettest.WriteFile(t, filepath.Join(root, "qa", "gw-1", lint.NodeFileName), "[server]\nhostname = \"gw.qa.example.com\"\nserver_role = \"gateway-worker\"\n\n[super_admin]\npassword = \"admin\"\n")
+		}, []string{"qa"}, true},
 		{"move a staging node into prod", func() {
 			if err := os.Rename(filepath.Join(root, "staging", "tm"), filepath.Join(root, "envs", "prod", "tm-from-staging")); err != nil {
 				t.Fatal(err)
@@ -214,6 +241,9 @@ func TestWatchEstateRelintsOnlyTheChangedFleet(t *testing.T) {
 			t.Errorf("%s: no finding changed", s.name)
 		}
 		r.agrees(root, st)
+	}
+	if configProblemIn("dev") || !configProblemIn("prod") {
+		t.Errorf("the root config's problem did not move to prod when dev took a config of its own")
 	}
 }
 
