@@ -27,6 +27,9 @@ type AcceptedEntry struct {
 	Rule        string `json:"rule"`
 	Node        string `json:"node"`
 	Key         string `json:"key"`
+	// Fleet is the estate fleet the finding was accepted in ("": a file
+	// written for one fleet; the entry applies to whatever fleet is linted).
+	Fleet string `json:"fleet,omitempty"`
 }
 
 // NewAcceptedFile accepts every finding given.

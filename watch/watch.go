@@ -40,6 +40,13 @@ type Options struct {
 	Debounce time.Duration
 	// Baseline, when set, adds baseline-drift findings to every lint.
 	Baseline *drift.Baseline
+	// EstateBaseline, when set, is the record of every fleet of a tree that
+	// splits (drift.ParseEstate): each fleet is compared with its own
+	// record, as `apimlint drift` does (estate.go). BaselineKey is the key
+	// its secrets were recorded under; BaselineFile names it in findings.
+	EstateBaseline *drift.EstateBaseline
+	BaselineKey    *drift.Key
+	BaselineFile   string
 	// OnEvent receives every event, in order, from Run's goroutine.
 	OnEvent func(Event)
 	// Poll is how often the watcher looks for its root when the root is
@@ -99,6 +106,15 @@ type Stats struct {
 	Findings []lint.Finding `json:"findings,omitempty"`
 	// ByRule counts the current findings per rule and severity.
 	ByRule map[string]map[string]int `json:"-"`
+	// Fleets is how many fleets the tree holds when it splits (0: the
+	// tree is one fleet); Relinted names the fleets this lint ran on
+	// (every fleet at the first lint, then those a change touched).
+	Fleets   int      `json:"fleets,omitempty"`
+	Relinted []string `json:"relinted,omitempty"`
+	// Discovered is set when the tree of fleets was discovered again for
+	// this lint (every node file read for its evidence); an edit that
+	// changes nothing discovery reads re-lints its fleet without.
+	Discovered bool `json:"discovered,omitempty"`
 }
 
 // Watcher lints a fleet directory on every change.
@@ -114,6 +130,12 @@ type Watcher struct {
 	rescan bool            // walk the fleet again (a directory appeared)
 	lost   bool            // the root cannot be seen
 	prev   map[string][]lint.Finding
+
+	// The tree as an estate (estate.go): est is set while it splits.
+	est        *estateState
+	touched    map[string]bool // configs below the root that changed
+	structural bool            // a change that may change the split
+	manifests  bool            // the root holds Kubernetes manifests (manifests.go)
 }
 
 // armedHook, when set (by tests), is called whenever a lint is scheduled.
@@ -147,6 +169,7 @@ func New(opts Options) (*Watcher, error) {
 	}
 	w := &Watcher{opts: opts, loader: lint.NewLoader(opts.Root, opts.ConfigFile)}
 	w.cfgFile = w.loader.ConfigFile()
+	w.manifests = lint.IsManifestInput([]string{opts.Root})
 	return w, nil
 }
 
@@ -162,6 +185,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	w.fsw = fsw
 	w.dirs = map[string]bool{}
 	w.dirty = map[string]bool{}
+	w.touched = map[string]bool{}
 	w.full = true
 	if err := w.lint(ctx, true); err != nil {
 		return err
@@ -362,6 +386,15 @@ func (w *Watcher) handle(ev fsnotify.Event) bool {
 		w.dirty[ev.Name] = true
 		due = true
 	}
+	if lint.IsManifestPath(base) && (w.manifests || w.est == nil && len(w.loader.Files()) == 0) {
+		due = true // a manifest, or maybe the first of a directory of them
+	}
+	if base == lint.ConfigFileName {
+		// A fleet's own config below the root: it may split the tree.
+		w.touched[ev.Name] = true
+		w.structural = true
+		due = true
+	}
 	return due
 }
 
@@ -489,6 +522,9 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 		return nil
 	}
 	w.lost = false
+	if handled, err := w.lintTree(ctx, initial, start); handled {
+		return err
+	}
 	// A full rescan parses every file again even when its bytes did not
 	// change: the config decides roles, offsets and addresses.
 	reparse := initial || w.full
@@ -517,7 +553,11 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 	for p := range w.dirty {
 		delete(w.dirty, p)
 		had := w.loader.Has(p)
+		before := lint.DiscoveryEvidence(w.loader.Node(p))
 		read, err := w.loader.Refresh(p, reparse)
+		if !reparse && had && lint.DiscoveryEvidence(w.loader.Node(p)) != before {
+			w.structural = true // the edit may split the tree (estate.go)
+		}
 		if read {
 			reread++
 		}
@@ -527,6 +567,11 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 				state = "keeping its last state"
 			}
 			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("cannot read %s: %v; %s until it can be read", p, errors.Unwrap(err), state)})
+		}
+	}
+	if w.structural {
+		if handled, err := w.lintTree(ctx, false, start); handled {
+			return err
 		}
 	}
 	fleet := w.loader.Fleet()
@@ -579,7 +624,7 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 // line, so that adding a line above a problem does not report it resolved
 // and new again.
 func identity(f lint.Finding) string {
-	return f.Rule + "\x00" + f.Severity.String() + "\x00" + f.Node + "\x00" + f.File + "\x00" + f.Key + "\x00" + f.Message
+	return f.Fleet + "\x00" + f.Rule + "\x00" + f.Severity.String() + "\x00" + f.Node + "\x00" + f.File + "\x00" + f.Key + "\x00" + f.Message
 }
 
 func index(fs []lint.Finding) map[string][]lint.Finding {

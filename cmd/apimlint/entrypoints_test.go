@@ -223,9 +223,11 @@ func hasMessage(fs []lint.Finding, part string) bool {
 // directory named like repository/conf, suppressions, exclusions.
 func TestWatchAgreesWithLintEverywhere(t *testing.T) {
 	dirs := map[string]string{"entry-fleet": entryFleet(t), "odd-shapes": oddShapes(t)}
-	for _, name := range []string{"clean-ha", "seed-ha", "seed-ha-fixed", "seed-single"} {
+	for _, name := range []string{"clean-ha", "seed-ha", "seed-ha-fixed", "seed-single", "estate"} {
 		dirs[name] = filepath.Join(repoTestdata, name)
 	}
+	// The corpus as a whole: an estate of every fleet and single.
+	dirs["corpus"] = fleettest.CorpusDir(t)
 	corpus := fleettest.CorpusDir(t)
 	for _, kind := range []string{"fleets", "singles"} {
 		entries, err := os.ReadDir(filepath.Join(corpus, kind))
@@ -243,12 +245,6 @@ func TestWatchAgreesWithLintEverywhere(t *testing.T) {
 	}
 	for name, dir := range dirs {
 		t.Run(name, func(t *testing.T) {
-			// watch lints its root as one fleet; on a tree that is an
-			// estate of several fleets lint splits it, and watch does not
-			// yet (issue 15 left watch per fleet open).
-			if e, err := lint.DiscoverEstate(dir, lint.LoadOptions{}); err == nil && len(e.Fleets) > 1 {
-				t.Skipf("%s is an estate of %d fleets; watch does not split estates yet", name, len(e.Fleets))
-			}
 			cli := cliFindings(t, dir)
 			if d := cmp.Diff(cli, watchFindings(t, watch.Options{Root: dir, Rules: rules.All()})); d != "" {
 				t.Errorf("watch and CLI differ (-cli +watch):\n%s", d)

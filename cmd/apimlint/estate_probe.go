@@ -25,7 +25,7 @@ func probeEstate(env *cliEnv, cf *commonFlags, reporting reporting, e *lint.Esta
 				return usageError(env, "%v", err)
 			}
 			fmt.Fprintf(env.stdout, "fleet %s: %s\n", p.Name, p.Root)
-			if err := listEndpoints(env.stdout, targets, skipped); err != nil {
+			if err := listEndpoints(env.stdout, f.Manifests, targets, skipped); err != nil {
 				return usageError(env, "%v", err)
 			}
 		}
@@ -62,7 +62,7 @@ func probeEstate(env *cliEnv, cf *commonFlags, reporting reporting, e *lint.Esta
 			}
 			if !cf.quiet || incomplete {
 				fmt.Fprintf(env.stderr, "fleet %s:\n", p.Name)
-				printSkipped(env.stderr, rep, time.Since(start))
+				printSkipped(env.stderr, nil, rep, time.Since(start))
 			}
 			return out, nil
 		},

@@ -37,12 +37,14 @@ func runGraph(env *cliEnv, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: *config})
+	// Kubernetes manifests (*.yaml, directories of them, "-") draw the
+	// fleet the cluster runs: nodes named after workloads, Service names.
+	fleet, err := loadLintPaths(paths, lint.LoadOptions{ConfigFile: *config})
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
 	if len(fleet.Nodes) == 0 {
-		return usageError(env, "no node files (deployment.toml, or *.toml given directly) in %s", strings.Join(paths, " "))
+		return usageError(env, "no node files (deployment.toml, *.toml given directly, or manifests with a deployment.toml ConfigMap) in %s", strings.Join(paths, " "))
 	}
 	res, err := lint.Run(context.Background(), fleet, rs, lint.RunOptions{})
 	if err != nil {

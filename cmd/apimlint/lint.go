@@ -141,8 +141,8 @@ func runLint(env *cliEnv, args []string) int {
 			return usageError(env, "%v", err)
 		}
 		if splitEstate(estate, fleetNames) {
-			if ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != "" {
-				return usageError(env, "%s holds %d fleets: --fix, --diff, --accept, --accepted and --new-from-rev work on one fleet; give its directory", paths[0], len(estate.Fleets))
+			if ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != "" || estateNamesAccepted(estate) {
+				return lintEstateAdopting(env, &cf, rep, estate, paths, fleetNames, rs, &af, ff, bool(verbose))
 			}
 			return lintEstate(env, &cf, rep, estate, fleetNames, rs, bool(verbose))
 		}

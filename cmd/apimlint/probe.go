@@ -78,12 +78,13 @@ func runProbe(env *cliEnv, args []string) int {
 		}
 		opts.RootCAs, opts.TrustName = pool, "--ca "+pf.ca
 	}
+	manifests := lint.IsManifestInput(paths) // one fleet, as lint takes them
 	if estate, err := discoverEstate(paths, cf.config, nil); err != nil {
 		return usageError(env, "%v", err)
-	} else if estate != nil && estate.Split {
+	} else if estate != nil && estate.Split && !manifests {
 		return probeEstate(env, &cf, reporting, estate, opts, pf, ruleSet)
 	}
-	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
+	fleet, err := loadLintPaths(paths, lint.LoadOptions{ConfigFile: cf.config})
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
@@ -92,7 +93,7 @@ func runProbe(env *cliEnv, args []string) int {
 		if err != nil {
 			return usageError(env, "%v", err)
 		}
-		if err := listEndpoints(env.stdout, targets, skipped); err != nil {
+		if err := listEndpoints(env.stdout, fleet.Manifests, targets, skipped); err != nil {
 			return usageError(env, "%v", err)
 		}
 		return exitOK
@@ -113,7 +114,7 @@ func runProbe(env *cliEnv, args []string) int {
 		printResults(env.stderr, rep.Results)
 	}
 	if !cf.quiet || incomplete {
-		printSkipped(env.stderr, rep, time.Since(start))
+		printSkipped(env.stderr, fleet.Manifests, rep, time.Since(start))
 	}
 	if incomplete {
 		fmt.Fprintf(env.stderr, "apimlint: %v (raise --deadline or --parallel)\n", err)
@@ -171,16 +172,17 @@ func readCA(file string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// usesText names the nodes and keys that name an endpoint.
-func usesText(us []probe.Use) string {
+// usesText names the nodes and keys that name an endpoint; lines of nodes
+// made from ConfigMaps are the manifest's (m nil: no manifests).
+func usesText(us []probe.Use, m *lint.Manifests) string {
 	var parts []string
 	for _, u := range us {
-		parts = append(parts, fmt.Sprintf("%s:%d (%s)", u.Node.Name, u.Pos().Line, u.Key.Path))
+		parts = append(parts, fmt.Sprintf("%s:%d (%s)", u.Node.Name, m.ManifestPosition(u.Pos()).Line, u.Key.Path))
 	}
 	return strings.Join(parts, ", ")
 }
 
-func listEndpoints(w io.Writer, targets []*probe.Target, skipped []*probe.Skipped) error {
+func listEndpoints(w io.Writer, m *lint.Manifests, targets []*probe.Target, skipped []*probe.Skipped) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENDPOINT\tCHECK\tNAMED BY")
 	for _, t := range targets {
@@ -188,10 +190,10 @@ func listEndpoints(w io.Writer, targets []*probe.Target, skipped []*probe.Skippe
 		if t.TLS {
 			check = "connect+tls"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.URL, check, usesText(t.Uses))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.URL, check, usesText(t.Uses, m))
 	}
 	for _, s := range skipped {
-		fmt.Fprintf(tw, "%s\tskipped: %s\t%s\n", s.URL, s.Reason, usesText(s.Uses))
+		fmt.Fprintf(tw, "%s\tskipped: %s\t%s\n", s.URL, s.Reason, usesText(s.Uses, m))
 	}
 	return tw.Flush()
 }
@@ -211,7 +213,7 @@ func printResults(w io.Writer, results []*probe.Result) {
 	}
 }
 
-func printSkipped(w io.Writer, rep *probe.Report, elapsed time.Duration) {
+func printSkipped(w io.Writer, m *lint.Manifests, rep *probe.Report, elapsed time.Duration) {
 	failed := 0
 	for _, r := range rep.Results {
 		if r.Err != nil {
@@ -224,6 +226,6 @@ func printSkipped(w io.Writer, rep *probe.Report, elapsed time.Duration) {
 	}
 	fmt.Fprintf(w, "probed %d %s in %s (%d unreachable), skipped %d\n", len(rep.Results), noun, elapsed.Round(time.Millisecond), failed, len(rep.Skipped))
 	for _, s := range rep.Skipped {
-		fmt.Fprintf(w, "  skipped %s: %s; named by %s\n", s.URL, s.Reason, usesText(s.Uses))
+		fmt.Fprintf(w, "  skipped %s: %s; named by %s\n", s.URL, s.Reason, usesText(s.Uses, m))
 	}
 }

@@ -46,6 +46,9 @@ func runWatch(env *cliEnv, args []string) int {
 		fs.Usage()
 		return usageError(env, "watch needs one PATH: the fleet directory")
 	}
+	if paths[0] == "-" {
+		return usageError(env, "watch needs a directory (of node files or of Kubernetes manifests); standard input cannot be watched: use lint -")
+	}
 	if *format != "text" && *format != "jsonl" {
 		return usageError(env, "--format: unknown format %q (want text or jsonl)", *format)
 	}
@@ -59,8 +62,14 @@ func runWatch(env *cliEnv, args []string) int {
 	}
 	opts := watch.Options{Root: paths[0], ConfigFile: *config, Rules: rs, Debounce: *debounce}
 	if *baseline != "" {
-		if opts.Baseline, err = readBaseline(env, *baseline); err != nil {
+		isEstate, err := estateWatchBaseline(env, *baseline, &opts)
+		if err != nil {
 			return usageError(env, "%v", err)
+		}
+		if !isEstate {
+			if opts.Baseline, err = readBaseline(env, *baseline); err != nil {
+				return usageError(env, "%v", err)
+			}
 		}
 	}
 	var metrics *watch.Metrics
@@ -131,15 +140,22 @@ func (p *watchPrinter) print(e watch.Event) {
 		return
 	}
 	if p.jsonl {
-		if e.Kind == watch.EventLint {
+		if e.Kind == watch.EventLint && e.Stats.Fleets == 0 {
 			return
 		}
 		line := map[string]any{"time": e.Time.UTC().Format(time.RFC3339Nano), "event": e.Kind}
 		switch e.Kind {
 		case watch.EventNew, watch.EventResolved:
 			line["finding"] = e.Finding
+		case watch.EventLint: // a tree of fleets: which fleets were linted again
+			line["fleets"] = e.Stats.Fleets
+			line["relinted"] = relintedNames(e.Stats)
+			line["summary"] = e.Stats.Summary
 		case watch.EventState:
 			line["root"] = p.root
+			if e.Stats.Fleets > 0 {
+				line["fleets"] = e.Stats.Fleets
+			}
 			line["nodes"] = e.Stats.Nodes
 			line["summary"] = e.Stats.Summary
 			findings := e.Stats.Findings
@@ -164,8 +180,16 @@ func (p *watchPrinter) print(e watch.Event) {
 	switch e.Kind {
 	case watch.EventState:
 		s := e.Stats.Summary
-		_, p.err = fmt.Fprintf(p.env.stdout, "%s watching %s: %d nodes, %d errors, %d warnings, %d info\n",
-			e.Time.Format(time.TimeOnly), report.TerminalSafe(p.root), e.Stats.Nodes, s.Error, s.Warning, s.Info)
+		fleets := ""
+		if e.Stats.Fleets > 0 {
+			fleets = fmt.Sprintf(" in %d fleets", e.Stats.Fleets)
+		}
+		_, p.err = fmt.Fprintf(p.env.stdout, "%s watching %s: %d nodes%s, %d errors, %d warnings, %d info\n",
+			e.Time.Format(time.TimeOnly), report.TerminalSafe(p.root), e.Stats.Nodes, fleets, s.Error, s.Warning, s.Info)
+	case watch.EventLint:
+		if e.Stats.Fleets > 0 {
+			_, p.err = fmt.Fprintf(p.env.stdout, "%s relinted %s\n", e.Time.Format(time.TimeOnly), report.TerminalSafe(relintedText(e.Stats)))
+		}
 	case watch.EventNew, watch.EventResolved:
 		f := e.Finding
 		_, p.err = fmt.Fprintf(p.env.stdout, "%s %-8s %s:%d:%d: %s: %s (%s)\n",
