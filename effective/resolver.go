@@ -1,0 +1,133 @@
+package effective
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/apimlint/apimlint/catalog"
+	"github.com/apimlint/apimlint/fleetversion"
+	"github.com/apimlint/apimlint/lint"
+)
+
+// Resolver answers Of for many keys of many nodes of one fleet, as drift
+// and the peer comparisons ask: it works out each node's version and the
+// values infer.json derives from its keys once, so that a lookup costs a
+// map lookup and the catalogue's default lookup, not a pass over every key
+// the node writes. Safe for concurrent use.
+type Resolver struct {
+	fleet    *lint.Fleet
+	versions map[*lint.Node]fleetversion.Version
+
+	mu    sync.Mutex
+	nodes map[*lint.Node]*resolvedNode
+}
+
+// resolvedNode is what a Resolver keeps per node.
+type resolvedNode struct {
+	version fleetversion.Version
+	sets    []*catalog.Set
+	// inferred holds, per set, the values infer.json sets from the node's
+	// keys, by the target's segments (joined by "\x00"); the first key in
+	// file order that infers a target wins, as in Of.
+	inferred []map[string]Value
+}
+
+// NewResolver returns a Resolver for the nodes of f. versions may hold
+// the nodes' versions already decided (fleetversion.Analysis in a lint
+// run); nodes it lacks get fleetversion.For.
+func NewResolver(f *lint.Fleet, versions map[*lint.Node]fleetversion.Version) *Resolver {
+	return &Resolver{fleet: f, versions: versions, nodes: map[*lint.Node]*resolvedNode{}}
+}
+
+// Of is the effective value of key on n, as Of(f, n, key) says it.
+func (r *Resolver) Of(n *lint.Node, key string) Value {
+	if k := n.Get(key); k != nil {
+		return ForVersion(n, fleetversion.Version{}, key)
+	}
+	return r.Implicit(n, key)
+}
+
+// Implicit is the value a node that does not write key runs with:
+// inferred, else its version's default, else None. It does not look at
+// the node's own value of key.
+func (r *Resolver) Implicit(n *lint.Node, key string) Value {
+	rn := r.node(n)
+	if len(rn.sets) == 0 {
+		return Value{Source: None}
+	}
+	target := strings.Join(catalog.Segments(key), "\x00")
+	var out *Value
+	for i, s := range rn.sets {
+		c, ok := rn.inferred[i][target]
+		if !ok {
+			c = Value{Source: None}
+			if d, ok := s.Default(key); ok && d != nil {
+				c = Value{Value: d, Source: Default, From: s.Version}
+			}
+		}
+		switch {
+		case out == nil:
+			out = &c
+		case out.Source != c.Source || out.Text() != c.Text():
+			return Value{Source: None, From: "the node's candidate versions disagree"}
+		}
+	}
+	return *out
+}
+
+// Version is the node's version as the Resolver uses it.
+func (r *Resolver) Version(n *lint.Node) fleetversion.Version { return r.node(n).version }
+
+func (r *Resolver) node(n *lint.Node) *resolvedNode {
+	r.mu.Lock()
+	rn := r.nodes[n]
+	r.mu.Unlock()
+	if rn != nil {
+		return rn
+	}
+	rn = &resolvedNode{}
+	if v, ok := r.versions[n]; ok {
+		rn.version = v
+	} else if r.fleet != nil {
+		rn.version = fleetversion.For(r.fleet, n)
+	} else {
+		rn.version = fleetversion.Of(nil, n)
+	}
+	rn.sets = rn.version.Sets()
+	rn.inferred = make([]map[string]Value, len(rn.sets))
+	for i, s := range rn.sets {
+		m := map[string]Value{}
+		for _, k := range n.Keys {
+			if k.Value == nil || k.Value.Kind == lint.KindTable || k.Value.Kind == lint.KindArray {
+				continue
+			}
+			for target, val := range s.Inferred(k.Path, k.Value.Text()) {
+				t := strings.Join(catalog.Segments(quoteConfigMapper(target)), "\x00")
+				if _, seen := m[t]; !seen {
+					m[t] = Value{Value: val, Source: Inferred, From: fmt.Sprintf("%s = %q", k.Path, k.Value.Text())}
+				}
+			}
+		}
+		rn.inferred[i] = m
+	}
+	r.mu.Lock()
+	if prev := r.nodes[n]; prev != nil {
+		rn = prev
+	} else {
+		r.nodes[n] = rn
+	}
+	r.mu.Unlock()
+	return rn
+}
+
+// Scalar reports a value drift can compare as text with a written one: a
+// string, a boolean or a number (not a list, a map or nothing).
+func (v Value) Scalar() bool {
+	switch v.Value.(type) {
+	case string, bool, json.Number:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,49 @@
+package effective
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"github.com/apimlint/apimlint/fleetversion"
+	"github.com/apimlint/apimlint/lint"
+)
+
+// TestResolverAgreesWithOf: the Resolver's cached inferences give the
+// same value, source and origin as Of for written, inferred, defaulted
+// and unknown keys, on a declared and an inferred version.
+func TestResolverAgreesWithOf(t *testing.T) {
+	fsys := fstest.MapFS{
+		".apimlint.toml":        {Data: []byte("[fleet]\nversion = \"4.4.0\"\n\n[[node]]\npath = \"gw-47\"\nversion = \"4.7.0\"\n")},
+		"gw-1/deployment.toml":  {Data: []byte("# apimlint: role=gateway\n[server]\nhostname = \"gw-1\"\nserver_role = \"gateway-worker\"\n\n[apim.event_hub]\nenable = false\n")},
+		"gw-47/deployment.toml": {Data: []byte("# apimlint: role=gateway\n[server]\nhostname = \"gw-47\"\n")},
+		"cp-1/deployment.toml":  {Data: []byte("# apimlint: role=control-plane\n[server]\nhostname = \"cp-1\"\n[database.apim_db]\ntype = \"mysql\"\n")},
+	}
+	f, err := lint.LoadFS(fsys, ".", lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{
+		"apim.event_hub.enable", "apim.throttling.enable_policy_deploy", "server.hostname", "server.offset",
+		`system.parameter."org.wso2.CipherTransformation"`, "apim.no_such_key", "database.apim_db.driver",
+		"apim.cache.gateway_token.enable", "transport.https.properties.port",
+	}
+	for _, versions := range []map[*lint.Node]fleetversion.Version{nil, fleetversion.All(f)} {
+		r := NewResolver(f, versions)
+		for _, n := range f.Nodes {
+			for _, key := range keys {
+				want, got := Of(f, n, key), r.Of(n, key)
+				if got.Source != want.Source || got.Text() != want.Text() || got.From != want.From {
+					t.Errorf("%s %s: resolver %q (%s, %s), Of %q (%s, %s)", n.Name, key, got.Text(), got.Source, got.From, want.Text(), want.Source, want.From)
+				}
+			}
+		}
+	}
+	r := NewResolver(f, nil)
+	gw1 := f.Node("gw-1")
+	if v := r.Implicit(gw1, "apim.event_hub.enable"); v.Source == Explicit {
+		t.Errorf("Implicit looked at the written value: %+v", v)
+	}
+	if v := r.Of(gw1, "apim.throttling.enable_policy_deploy"); v.Source != Inferred || !v.Scalar() {
+		t.Errorf("inferred enable_policy_deploy: %+v", v)
+	}
+}
