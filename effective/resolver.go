@@ -131,3 +131,59 @@ func (v Value) Scalar() bool {
 	}
 	return false
 }
+
+// maxRefDepth bounds how many $ref{} defaults Comparable follows (a
+// default of one key refers to another's, which may refer on).
+const maxRefDepth = 8
+
+// Comparable is the value a node that does not write key runs with (ok
+// is false when it writes it), in a
+// form that can be compared with a written value: ok is false when the
+// node runs with nothing apimlint knows, with a list or a map, or with a
+// default that holds a placeholder WSO2 fills in at runtime
+// ("${carbon.protocol}://…"). A default that is only a reference to
+// another key ("$ref{keystore.primary.password}", as [keystore.tls]
+// defaults are) is followed: the node runs with that key's value, written
+// or implicit. The result's Source and From describe the first step (the
+// default or inference of key itself).
+func (r *Resolver) Comparable(n *lint.Node, key string) (Value, bool) {
+	if n.Get(key) != nil {
+		return Value{}, false
+	}
+	first := r.Implicit(n, key)
+	v := first
+	for depth := 0; ; depth++ {
+		if v.Source != Default && v.Source != Inferred && v.Source != Explicit || !v.Scalar() {
+			return Value{}, false
+		}
+		s, isString := v.Value.(string)
+		if !isString || !strings.Contains(s, "$") {
+			first.Value = v.Value
+			return first, true
+		}
+		ref, pure := pureRef(s)
+		if !pure || depth == maxRefDepth {
+			return Value{}, false
+		}
+		if k := n.Get(ref); k != nil {
+			if k.Value == nil || k.Value.Symbolic {
+				return Value{}, false
+			}
+			v = ForVersion(n, fleetversion.Version{}, ref)
+			continue
+		}
+		v = r.Implicit(n, ref)
+	}
+}
+
+// pureRef returns the key of a value that is exactly one $ref{key}.
+func pureRef(s string) (string, bool) {
+	if !strings.HasPrefix(s, "$ref{") || !strings.HasSuffix(s, "}") {
+		return "", false
+	}
+	ref := s[len("$ref{") : len(s)-1]
+	if ref == "" || strings.ContainsAny(ref, "{}$") {
+		return "", false
+	}
+	return ref, true
+}

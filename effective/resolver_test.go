@@ -47,3 +47,46 @@ func TestResolverAgreesWithOf(t *testing.T) {
 		t.Errorf("inferred enable_policy_deploy: %+v", v)
 	}
 }
+
+// TestComparableFollowsRefDefaults: [keystore.tls] defaults to
+// $ref{keystore.primary.*}; a node that leaves [keystore.tls] out runs
+// with its primary keystore's values, written or defaulted, and a default
+// holding a runtime placeholder is not comparable.
+func TestComparableFollowsRefDefaults(t *testing.T) {
+	fsys := fstest.MapFS{
+		".apimlint.toml":       {Data: []byte("[fleet]\nversion = \"4.6.0\"\n")},
+		"gw-1/deployment.toml": {Data: []byte("# apimlint: role=gateway\n[server]\nhostname = \"gw-1\"\n\n[keystore.primary]\nfile_name = \"gw.jks\"\n")},
+	}
+	f, err := lint.LoadFS(fsys, ".", lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewResolver(f, nil)
+	n := f.Node("gw-1")
+	if v, ok := r.Comparable(n, "keystore.tls.file_name"); !ok || v.Text() != "gw.jks" || v.Source != Default {
+		t.Errorf("keystore.tls.file_name = %q (%s, %v), want the written primary file gw.jks by default", v.Text(), v.Source, ok)
+	}
+	if v, ok := r.Comparable(n, "keystore.tls.type"); !ok || v.Text() != "JKS" {
+		t.Errorf("keystore.tls.type = %q (%v), want the primary keystore's default JKS", v.Text(), ok)
+	}
+	if v, ok := r.Comparable(n, "apim.event_hub.enable"); !ok || v.Text() != "true" {
+		t.Errorf("apim.event_hub.enable = %q (%v)", v.Text(), ok)
+	}
+	if _, ok := r.Comparable(n, "keystore.primary.file_name"); ok {
+		t.Error("a written key is not implicit")
+	}
+	if _, ok := r.Comparable(n, "apim.no_such_key"); ok {
+		t.Error("a key without default is comparable")
+	}
+	if v, ok := r.Comparable(n, "server.base_path"); ok {
+		t.Errorf("a default with a runtime placeholder is comparable: %q", v.Text())
+	}
+}
+
+func TestPureRef(t *testing.T) {
+	for s, want := range map[string]string{"$ref{a.b}": "a.b", "$ref{a.b}x": "", "x$ref{a}": "", "$ref{}": "", "${carbon.home}": ""} {
+		if got, ok := pureRef(s); got != want || ok != (want != "") {
+			t.Errorf("pureRef(%q) = %q, %v", s, got, ok)
+		}
+	}
+}
