@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/apimlint/apimlint/effective"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
 )
@@ -79,6 +80,12 @@ type Change struct {
 	Old, New string
 	Secret   bool
 	Pos      lint.Position // in today's file (its first line when the key is gone)
+	// Implicit is, for a key added or removed, what the side that does not
+	// write it runs with: a shown default or inferred value ("a default
+	// secret" for secrets), and ImplicitFrom where it comes from ("the
+	// default of WSO2 API Manager 4.6.0"). Empty when it runs with nothing
+	// apimlint knows.
+	Implicit, ImplicitFrom string
 }
 
 // Options tune the comparison.
@@ -87,6 +94,10 @@ type Options struct {
 	Ignore []string
 	// Roles holds extra globs per role (the node's role today).
 	Roles map[wso2.Role][]string
+	// WrittenOnly compares only what the files write: a key added with
+	// its default value, or removed where the default equals the recorded
+	// value, is drift too. By default drift compares effective values.
+	WrittenOnly bool
 }
 
 // OptionsFromConfig reads [drift] ignore and [drift.roles] from a fleet config.
@@ -145,6 +156,12 @@ func Changes(b *Baseline, f *lint.Fleet, opts Options) []Change {
 		recs[b.Nodes[i].Name] = &b.Nodes[i]
 	}
 	seen := make(map[string]bool, len(f.Nodes))
+	var res *effective.Resolver
+	if !opts.WrittenOnly {
+		// Today's version of each node gives both sides' defaults: the
+		// baseline records what was written, not the version.
+		res = effective.NewResolver(f, nil)
+	}
 	for _, n := range f.Nodes {
 		seen[n.Name] = true
 		rec := recs[n.Name]
@@ -153,7 +170,7 @@ func Changes(b *Baseline, f *lint.Fleet, opts Options) []Change {
 				Pos: lint.Position{File: n.File, Line: 1, Column: 1}})
 			continue
 		}
-		out = compareNode(out, b, rec, n, opts)
+		out = compareNode(out, b, rec, n, opts, res)
 	}
 	for i := range b.Nodes {
 		rec := &b.Nodes[i]
@@ -174,7 +191,7 @@ func removedFile(root, rel string) string {
 	return rel
 }
 
-func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts Options) []Change {
+func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts Options, res *effective.Resolver) []Change {
 	if n.SyntaxError != nil {
 		return append(out, Change{Kind: Unreadable, Node: n.Name, New: n.SyntaxError.Message,
 			Pos: lint.Position{File: n.File, Line: n.SyntaxError.Pos.Line, Column: n.SyntaxError.Pos.Column}})
@@ -200,7 +217,16 @@ func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts 
 		}
 		if r == nil {
 			secret := sec.isSecret(k)
-			out = append(out, Change{Kind: Added, Node: n.Name, Key: k.Path, New: show(k, secret), Secret: secret, Pos: pos})
+			ch := Change{Kind: Added, Node: n.Name, Key: k.Path, New: show(k, secret), Secret: secret, Pos: pos}
+			// The baseline's node ran with the key's implicit value:
+			// writing that value down changes nothing.
+			if imp, ok := implicitOf(res, n, k.Path); ok {
+				if sameAsImplicit(k.Value, imp) {
+					continue
+				}
+				ch.Implicit, ch.ImplicitFrom = showImplicit(imp, secret || lint.IsSecretPath(k.Path)), describeImplicit(imp)
+			}
+			out = append(out, ch)
 			continue
 		}
 		c := canon(k.Value)
@@ -257,6 +283,18 @@ func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts 
 			ch.Old = "a secret"
 		} else {
 			ch.Old = showRaw(r.Value)
+		}
+		// Today the node runs with the key's implicit value: if that is
+		// the recorded one, nothing changed.
+		if imp, ok := implicitOf(res, n, r.Path); ok {
+			if sameRecordedAsImplicit(b, r, imp) {
+				continue
+			}
+			ch.Implicit, ch.ImplicitFrom = showImplicit(imp, ch.Secret || lint.IsSecretPath(r.Path)), describeImplicit(imp)
+			if r.Secret != "" || r.Hash != "" && (b.key == nil || b.Secrets == secretsSaltedV1) {
+				// Without the baseline key there is nothing to compare with.
+				ch.Implicit = "a default secret the baseline cannot compare with its own"
+			}
 		}
 		out = append(out, ch)
 	}
@@ -353,8 +391,14 @@ func (c Change) Finding() lint.Finding {
 	switch c.Kind {
 	case Added:
 		f.Message = fmt.Sprintf("%s added since the baseline: %s", c.Key, c.New)
+		if c.Implicit != "" {
+			f.Message += fmt.Sprintf("; before, the node ran with %s (%s)", defaultDiffers(c.Implicit), c.ImplicitFrom)
+		}
 	case Removed:
 		f.Message = fmt.Sprintf("%s removed since the baseline: was %s", c.Key, c.Old)
+		if c.Implicit != "" {
+			f.Message += fmt.Sprintf(", now %s (%s)", defaultDiffers(c.Implicit), c.ImplicitFrom)
+		}
 	case Changed:
 		if c.Secret {
 			f.Message = fmt.Sprintf("%s changed since the baseline: the secret differs (now %s; the baseline keeps no secret value)", c.Key, c.New)

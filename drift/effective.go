@@ -90,3 +90,12 @@ func describeImplicit(v effective.Value) string {
 	}
 	return "the default of WSO2 API Manager " + v.From
 }
+
+// defaultDiffers words a shown implicit value for a drift message: a
+// secret's says only that it differs.
+func defaultDiffers(shown string) string {
+	if shown == "a default secret" {
+		return "a default secret that differs"
+	}
+	return shown
+}

@@ -136,8 +136,9 @@ func (v Value) Scalar() bool {
 // default of one key refers to another's, which may refer on).
 const maxRefDepth = 8
 
-// Comparable is the value a node that does not write key runs with (ok
-// is false when it writes it), in a
+// Comparable is the value a node would run with if it did not write key
+// (whether it writes it or not: drift asks what a baseline's node ran
+// with before it wrote a key), in a
 // form that can be compared with a written value: ok is false when the
 // node runs with nothing apimlint knows, with a list or a map, or with a
 // default that holds a placeholder WSO2 fills in at runtime
@@ -147,9 +148,6 @@ const maxRefDepth = 8
 // or implicit. The result's Source and From describe the first step (the
 // default or inference of key itself).
 func (r *Resolver) Comparable(n *lint.Node, key string) (Value, bool) {
-	if n.Get(key) != nil {
-		return Value{}, false
-	}
 	first := r.Implicit(n, key)
 	v := first
 	for depth := 0; ; depth++ {

@@ -72,8 +72,8 @@ func TestComparableFollowsRefDefaults(t *testing.T) {
 	if v, ok := r.Comparable(n, "apim.event_hub.enable"); !ok || v.Text() != "true" {
 		t.Errorf("apim.event_hub.enable = %q (%v)", v.Text(), ok)
 	}
-	if _, ok := r.Comparable(n, "keystore.primary.file_name"); ok {
-		t.Error("a written key is not implicit")
+	if v, ok := r.Comparable(n, "keystore.primary.file_name"); !ok || v.Text() != "wso2carbon.jks" {
+		t.Errorf("a written key's implicit value = %q (%v), want its default wso2carbon.jks", v.Text(), ok)
 	}
 	if _, ok := r.Comparable(n, "apim.no_such_key"); ok {
 		t.Error("a key without default is comparable")
