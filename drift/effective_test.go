@@ -181,4 +181,3 @@ func TestOldBaselineComparesEffectiveValues(t *testing.T) {
 		t.Errorf("old baseline whose explicit values are today's defaults drifted:\n%s", strings.Join(msgs, "\n"))
 	}
 }
-
