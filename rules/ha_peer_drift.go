@@ -354,8 +354,8 @@ type driftVote struct {
 }
 
 type driftCamp struct {
-	rep   any
-	set   bool // some node of the camp writes the value
+	rep any
+	set bool // some node of the camp writes the value
 	// valued: the camp's nodes run with a known value, written or (for
 	// those that leave the key out) their default.
 	valued bool
