@@ -205,6 +205,7 @@ func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts 
 		old[rec.Keys[i].Path] = &rec.Keys[i]
 	}
 	sec := newSecretScope(n)
+	var then *effective.Resolver // what the node ran with when recorded
 	for _, k := range n.Keys {
 		r := old[k.Path]
 		delete(old, k.Path)
@@ -218,10 +219,14 @@ func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts 
 		if r == nil {
 			secret := sec.isSecret(k)
 			ch := Change{Kind: Added, Node: n.Name, Key: k.Path, New: show(k, secret), Secret: secret, Pos: pos}
-			// The baseline's node ran with the key's implicit value:
-			// writing that value down changes nothing.
-			if imp, ok := implicitOf(res, n, k.Path); ok {
-				if sameAsImplicit(k.Value, imp) {
+			// The baseline's node ran with the key's implicit value (in
+			// the version it ran then): writing that value down changes
+			// nothing.
+			if then == nil {
+				then = thenResolver(res, n, rec)
+			}
+			if imp, ok := implicitOf(then, n, k.Path); ok {
+				if sameAsImplicit(then, n, k.Path, k.Value, imp) {
 					continue
 				}
 				ch.Implicit, ch.ImplicitFrom = showImplicit(imp, secret || lint.IsSecretPath(k.Path)), describeImplicit(imp)
@@ -287,7 +292,7 @@ func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts 
 		// Today the node runs with the key's implicit value: if that is
 		// the recorded one, nothing changed.
 		if imp, ok := implicitOf(res, n, r.Path); ok {
-			if sameRecordedAsImplicit(b, r, imp) {
+			if sameRecordedAsImplicit(b, r, res, n, imp) {
 				continue
 			}
 			ch.Implicit, ch.ImplicitFrom = showImplicit(imp, ch.Secret || lint.IsSecretPath(r.Path)), describeImplicit(imp)

@@ -123,7 +123,7 @@ func implicitSide(res *effective.Resolver, n, other *lint.Node, written *lint.Ke
 	if !ok {
 		return nil, false
 	}
-	if sameAsImplicit(written.Value, imp) {
+	if sameAsImplicit(res, n, key, written.Value, imp) {
 		return nil, true
 	}
 	secret := lint.IsSecretPath(key) || newSecretScope(other).isSecret(written)

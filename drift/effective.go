@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/apimlint/apimlint/effective"
+	"github.com/apimlint/apimlint/fleetversion"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -27,19 +28,21 @@ func implicitOf(r *effective.Resolver, n *lint.Node, key string) (effective.Valu
 	return r.Comparable(n, key)
 }
 
-// sameAsImplicit reports whether a written value is the one a node that
-// leaves the key out runs with. WSO2's templates print values as text, so
-// 9443 and "9443", true and "true" are the same; a value apimlint cannot
-// resolve (an unset $env{}) is never the same.
-func sameAsImplicit(v *lint.Value, imp effective.Value) bool {
+// sameAsImplicit reports whether a written value of key on n is the one
+// the node runs with when it leaves the key out. WSO2's templates print
+// values as text, so 9443 and "9443", true and "true" are the same, and
+// "2m" is 120 for a key unit-resolve.json converts to seconds
+// (effective.SameText); a value apimlint cannot resolve (an unset $env{})
+// is never the same.
+func sameAsImplicit(r *effective.Resolver, n *lint.Node, key string, v *lint.Value, imp effective.Value) bool {
 	if v == nil || v.Symbolic || v.Kind == lint.KindArray || v.Kind == lint.KindTable {
 		return false
 	}
-	return v.Text() == imp.Text()
+	return v.Text() == imp.Text() || effective.SameText(v.Text(), imp.Text(), r.Unit(n, key))
 }
 
 // sameRecordedAsImplicit is sameAsImplicit for a baseline's record.
-func sameRecordedAsImplicit(b *Baseline, r *KeyRecord, imp effective.Value) bool {
+func sameRecordedAsImplicit(b *Baseline, r *KeyRecord, res *effective.Resolver, n *lint.Node, imp effective.Value) bool {
 	switch {
 	case r.Secret != "":
 		return false // only the form was recorded: equality cannot be shown
@@ -58,7 +61,8 @@ func sameRecordedAsImplicit(b *Baseline, r *KeyRecord, imp effective.Value) bool
 	if r.Kind == lint.KindArray.String() || r.Kind == lint.KindTable.String() {
 		return false
 	}
-	return recordedText(r.Value) == imp.Text()
+	text := recordedText(r.Value)
+	return text == imp.Text() || effective.SameText(text, imp.Text(), res.Unit(n, r.Path))
 }
 
 // recordedText is a recorded scalar as text, the way lint.Value.Text
@@ -98,4 +102,31 @@ func defaultDiffers(shown string) string {
 		return "a default secret that differs"
 	}
 	return shown
+}
+
+// recordedVersion is the version a baseline records for a node: the one
+// it runs for sure (declared, or inferred without doubt), else "".
+func recordedVersion(f *lint.Fleet, n *lint.Node) string {
+	if v := fleetversion.For(f, n); v.Sure() {
+		return v.Candidates[0]
+	}
+	return ""
+}
+
+// thenResolver resolves what a node ran with when the baseline was
+// recorded: today's resolver, unless the baseline records another
+// version for the node (an upgrade since), whose defaults then apply.
+// Inferences and $ref{} defaults follow today's keys.
+func thenResolver(now *effective.Resolver, n *lint.Node, rec *NodeRecord) *effective.Resolver {
+	if now == nil || rec.Version == "" {
+		return now
+	}
+	v := now.Version(n)
+	if v.Sure() && v.Candidates[0] == rec.Version {
+		return now
+	}
+	then := v
+	then.Candidates = []string{rec.Version}
+	then.Source, then.Why = "baseline", "recorded in the baseline"
+	return effective.NewResolver(nil, map[*lint.Node]fleetversion.Version{n: then})
 }

@@ -181,3 +181,63 @@ func TestOldBaselineComparesEffectiveValues(t *testing.T) {
 		t.Errorf("old baseline whose explicit values are today's defaults drifted:\n%s", strings.Join(msgs, "\n"))
 	}
 }
+
+// TestUpgradeDriftUsesRecordedVersion: the baseline records each node's
+// version (format 3), so that a key written during an upgrade to keep
+// the value the node ran with before (4.6.0's RSA CipherTransformation,
+// pinned on 4.7.0 whose default is AES/GCM) is no drift, while a key
+// removed on 4.7.0 takes 4.7.0's default, which differs.
+func TestUpgradeDriftUsesRecordedVersion(t *testing.T) {
+	const cipher = `system.parameter."org.wso2.CipherTransformation"`
+	const pinned = "\n[system.parameter]\n\"org.wso2.CipherTransformation\" = \"RSA/ECB/OAEPwithSHA1andMGF1Padding\"\n"
+	dir := effFleet(t, map[string]string{
+		"gw-1/deployment.toml": gwDefaultsBase,          // relies on 4.6.0's RSA default
+		"gw-2/deployment.toml": gwDefaultsBase + pinned, // writes RSA
+	})
+	base := record(t, dir)
+	for _, n := range base.Nodes {
+		if n.Version != "4.6.0" {
+			t.Fatalf("node %s recorded with version %q, want 4.6.0", n.Name, n.Version)
+		}
+	}
+	// The upgrade: 4.7.0; gw-1 pins the old value, gw-2 drops it.
+	fleettest.WriteFiles(t, dir, map[string]string{
+		".apimlint.toml":       "[fleet]\nversion = \"4.7.0\"\n",
+		"gw-1/deployment.toml": gwDefaultsBase + pinned,
+		"gw-2/deployment.toml": gwDefaultsBase,
+	})
+	got := map[string]string{}
+	for _, f := range Compare(base, load(t, dir), Options{}) {
+		got[f.Node+" "+f.Key] = f.Message
+	}
+	if m, ok := got["gw-1 "+cipher]; ok {
+		t.Errorf("pinning the value the node ran with is drift: %s", m)
+	}
+	want := cipher + ` removed since the baseline: was "RSA/ECB/OAEPwithSHA1andMGF1Padding", now "AES/GCM/NoPadding" (the default of WSO2 API Manager 4.7.0)`
+	if got["gw-2 "+cipher] != want {
+		t.Errorf("gw-2:\n got %q\nwant %q", got["gw-2 "+cipher], want)
+	}
+	if len(got) != 1 {
+		t.Errorf("want one finding, got %v", got)
+	}
+	// A version 2 baseline (no node versions) of the same 4.6.0 fleet
+	// still loads; gw-1's pin is then judged on today's 4.7.0 default.
+	var buf bytes.Buffer
+	if _, err := base.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	v2 := strings.Replace(strings.ReplaceAll(buf.String(), "\n      \"version\": \"4.6.0\",", ""), `"version": 3`, `"version": 2`, 1)
+	old, err := Parse([]byte(v2))
+	if err != nil {
+		t.Fatalf("version 2 baseline: %v\n%s", err, v2)
+	}
+	m := ""
+	for _, f := range Compare(old, load(t, dir), Options{}) {
+		if f.Node == "gw-1" {
+			m = f.Message
+		}
+	}
+	if !strings.Contains(m, `before, the node ran with "AES/GCM/NoPadding" (the default of WSO2 API Manager 4.7.0)`) {
+		t.Errorf("version 2 baseline, gw-1: %q", m)
+	}
+}

@@ -12,7 +12,8 @@ import (
 )
 
 // Resolver answers Of for many keys of many nodes of one fleet, as drift
-// and the peer comparisons ask: it works out each node's version and the
+// and the peer comparisons ask (except for key managers, which may be
+// WSO2 Identity Server: a Resolver gives them no implicit values): it works out each node's version and the
 // values infer.json derives from its keys once, so that a lookup costs a
 // map lookup and the catalogue's default lookup, not a pass over every key
 // the node writes. Safe for concurrent use.
@@ -41,7 +42,8 @@ func NewResolver(f *lint.Fleet, versions map[*lint.Node]fleetversion.Version) *R
 	return &Resolver{fleet: f, versions: versions, nodes: map[*lint.Node]*resolvedNode{}}
 }
 
-// Of is the effective value of key on n, as Of(f, n, key) says it.
+// Of is the effective value of key on n, as Of(f, n, key) says it (but
+// for key managers: see Resolver).
 func (r *Resolver) Of(n *lint.Node, key string) Value {
 	if k := n.Get(key); k != nil {
 		return ForVersion(n, fleetversion.Version{}, key)
@@ -95,7 +97,12 @@ func (r *Resolver) node(n *lint.Node) *resolvedNode {
 	} else {
 		rn.version = fleetversion.Of(nil, n)
 	}
-	rn.sets = rn.version.Sets()
+	// A key manager may be WSO2 Identity Server, whose defaults the
+	// metadata lacks (fleetversion does not check its keys either): it
+	// runs with no default apimlint can vouch for.
+	if n.Role != lint.RoleKeyManager {
+		rn.sets = rn.version.Sets()
+	}
 	rn.inferred = make([]map[string]Value, len(rn.sets))
 	for i, s := range rn.sets {
 		m := map[string]Value{}

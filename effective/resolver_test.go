@@ -69,6 +69,12 @@ func TestComparableFollowsRefDefaults(t *testing.T) {
 	if v, ok := r.Comparable(n, "keystore.tls.type"); !ok || v.Text() != "JKS" {
 		t.Errorf("keystore.tls.type = %q (%v), want the primary keystore's default JKS", v.Text(), ok)
 	}
+	if u := r.Unit(n, "apim.gateway_notification.cleanup.expiry_time"); u != "time:s" {
+		t.Errorf("unit of cleanup.expiry_time = %q, want time:s (unit-resolve.json)", u)
+	}
+	if u := r.Unit(n, "apim.event_hub.enable"); u != "" {
+		t.Errorf("unit of event_hub.enable = %q", u)
+	}
 	if v, ok := r.Comparable(n, "apim.event_hub.enable"); !ok || v.Text() != "true" {
 		t.Errorf("apim.event_hub.enable = %q (%v)", v.Text(), ok)
 	}
@@ -88,5 +94,25 @@ func TestPureRef(t *testing.T) {
 		if got, ok := pureRef(s); got != want || ok != (want != "") {
 			t.Errorf("pureRef(%q) = %q, %v", s, got, ok)
 		}
+	}
+}
+
+// TestResolverKeyManagerHasNoDefaults: a key manager may be WSO2 Identity
+// Server, whose defaults the API Manager metadata does not hold.
+func TestResolverKeyManagerHasNoDefaults(t *testing.T) {
+	fsys := fstest.MapFS{
+		".apimlint.toml":       {Data: []byte("[fleet]\nversion = \"4.1.0\"\n")},
+		"km-1/deployment.toml": {Data: []byte("# apimlint: role=key-manager\n[server]\nhostname = \"km-1\"\n")},
+	}
+	f, err := lint.LoadFS(fsys, ".", lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := f.Node("km-1")
+	if v := Of(f, n, "truststore.type"); v.Source != Default {
+		t.Fatalf("fixture: Of gives %+v, want 4.1.0's default", v)
+	}
+	if v, ok := NewResolver(f, nil).Comparable(n, "truststore.type"); ok {
+		t.Errorf("key manager's implicit value %+v", v)
 	}
 }

@@ -748,6 +748,9 @@ func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string
 		c.valued = c.valued || k != nil || v.def != nil
 		c.votes = append(c.votes, v)
 	}
+	if len(camps) > 1 && res != nil {
+		camps = driftJoinDefaults(camps, res, group[0], path)
+	}
 	if len(camps) > 1 {
 		// Then compare the camps' values with go-cmp, each node's own name
 		// abstracted, and merge the camps that agree.
@@ -776,6 +779,44 @@ func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string
 		return nodes
 	})
 	return camps
+}
+
+// driftJoinDefaults moves the nodes that run with a default into the camp
+// that writes a value WSO2 reads as the same (2 and "2.0"; "2m" and 120
+// for a key unit-resolve.json converts to seconds): config-mapper
+// converts the default like a written value.
+func driftJoinDefaults(camps []*driftCamp, res *effective.Resolver, n *lint.Node, path string) []*driftCamp {
+	unit, unitKnown := "", false
+	out := camps[:0:0]
+	for _, d := range camps {
+		imp := d.implicit()
+		if d.set || imp == nil {
+			out = append(out, d)
+			continue
+		}
+		var into *driftCamp
+		for _, w := range camps {
+			wv := w.written()
+			if wv == nil || wv.key.Value.Kind == lint.KindArray || wv.key.Value.Kind == lint.KindTable {
+				continue
+			}
+			if !unitKnown {
+				unit, unitKnown = res.Unit(n, path), true
+			}
+			if effective.SameText(wv.key.Value.Text(), imp.def.Text(), unit) {
+				into = w
+				break
+			}
+		}
+		if into == nil {
+			out = append(out, d)
+			continue
+		}
+		into.votes = append(into.votes, d.votes...)
+		sort.SliceStable(into.votes, func(i, j int) bool { return into.votes[i].node.Name < into.votes[j].node.Name })
+		into.valued = true
+	}
+	return out
 }
 
 // encodeDrift writes a value as length-prefixed text, so that two values
