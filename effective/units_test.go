@@ -16,8 +16,8 @@ func TestSameText(t *testing.T) {
 		{"2s", "2000", "time:ms", true},
 		{"1m", "60000", "time:ms", true},
 		{"10 s", "10000", "time:ms", true},
-		{"1m", "30", "time:s", false},        // heartbeat.notify_interval: 60 s is not 30 s
-		{"30d", "2629800", "time:s", false},  // 30 days is not one average month
+		{"1m", "30", "time:s", false},       // heartbeat.notify_interval: 60 s is not 30 s
+		{"30d", "2629800", "time:s", false}, // 30 days is not one average month
 		{"15m", "15", "time:m", true},
 		{"1h", "60min", "time:m", true},
 		{"2x", "2", "time:s", false},
