@@ -32,7 +32,31 @@ type resolvedNode struct {
 	// inferred holds, per set, the values infer.json sets from the node's
 	// keys, by the target's segments (joined by "\x00"); the first key in
 	// file order that infers a target wins, as in Of.
-	inferred []map[string]Value
+	inferred []map[string]inference
+}
+
+// inference is a value infer.json sets, and the node's key that set it
+// off (From is worded only when asked).
+type inference struct {
+	value any
+	by    *lint.Key
+}
+
+func (i inference) asValue() Value {
+	return Value{Value: i.value, Source: Inferred, From: fmt.Sprintf("%s = %q", i.by.Path, i.by.Value.Text())}
+}
+
+// targetKeys memoises infer.json targets as joined segments: the same few
+// dozen targets come up for every node.
+var targetKeys sync.Map // string -> string
+
+func targetKey(target string) string {
+	if k, ok := targetKeys.Load(target); ok {
+		return k.(string)
+	}
+	k := strings.Join(catalog.Segments(quoteConfigMapper(target)), "\x00")
+	targetKeys.Store(target, k) // bounded by the targets infer.json names
+	return k
 }
 
 // NewResolver returns a Resolver for the nodes of f. versions may hold
@@ -62,8 +86,11 @@ func (r *Resolver) Implicit(n *lint.Node, key string) Value {
 	target := strings.Join(catalog.Segments(key), "\x00")
 	var out *Value
 	for i, s := range rn.sets {
-		c, ok := rn.inferred[i][target]
-		if !ok {
+		inf, ok := rn.inferred[i][target]
+		c := Value{}
+		if ok {
+			c = inf.asValue()
+		} else {
 			c = Value{Source: None}
 			if d, ok := s.Default(key); ok && d != nil {
 				c = Value{Value: d, Source: Default, From: s.Version}
@@ -103,17 +130,20 @@ func (r *Resolver) node(n *lint.Node) *resolvedNode {
 	if n.Role != lint.RoleKeyManager {
 		rn.sets = rn.version.Sets()
 	}
-	rn.inferred = make([]map[string]Value, len(rn.sets))
+	rn.inferred = make([]map[string]inference, len(rn.sets))
 	for i, s := range rn.sets {
-		m := map[string]Value{}
+		var m map[string]inference
 		for _, k := range n.Keys {
-			if k.Value == nil || k.Value.Kind == lint.KindTable || k.Value.Kind == lint.KindArray {
+			if k.Value == nil || k.Value.Kind == lint.KindTable || k.Value.Kind == lint.KindArray || !s.MayInfer(lastName(k.Path)) {
 				continue
 			}
-			for target, val := range s.Inferred(k.Path, k.Value.Text()) {
-				t := strings.Join(catalog.Segments(quoteConfigMapper(target)), "\x00")
+			for target, val := range s.InferredBy(k.Path, k.Value.Text()) {
+				if m == nil {
+					m = map[string]inference{}
+				}
+				t := targetKey(target)
 				if _, seen := m[t]; !seen {
-					m[t] = Value{Value: val, Source: Inferred, From: fmt.Sprintf("%s = %q", k.Path, k.Value.Text())}
+					m[t] = inference{value: val, by: k}
 				}
 			}
 		}
@@ -191,4 +221,17 @@ func pureRef(s string) (string, bool) {
 		return "", false
 	}
 	return ref, true
+}
+
+// lastName is the last segment of a key path, as catalog.Segments names
+// it; cheap for the common path without quotes or array indexes.
+func lastName(path string) string {
+	if strings.ContainsAny(path, `"'[`) {
+		segs := catalog.Segments(path)
+		if len(segs) == 0 {
+			return ""
+		}
+		return segs[len(segs)-1]
+	}
+	return path[strings.LastIndexByte(path, '.')+1:]
 }
