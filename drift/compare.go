@@ -31,7 +31,12 @@ resolved values; secrets are compared through salted hashes and never shown), pe
 removed, and per node whose role changed. A hotfix on one gateway, an image rebuilt with other
 defaults or a key lost in a merge all show up here before they surprise production.
 Key order, quoting and table layout do not count as changes: values are compared after parsing
-and placeholder resolution. Keys that legitimately move (node_ip, hostnames) are excluded with
+and placeholder resolution. Drift compares effective values: a key recorded with the value its
+version's default has (from WSO2's own default.json, $ref{} defaults followed, durations as
+unit-resolve.json converts them) and left out today is no drift, nor is a key written today
+with the default the node ran with when the baseline was recorded (baselines record each
+node's version); otherwise the message says which side relies on the default, and its value
+(a secret's only that it differs). Keys that legitimately move (node_ip, hostnames) are excluded with
 globs in .apimlint.toml: [drift] ignore = ["server.node_ip"], and per role with
 [drift.roles] gateway = ["apim.sync_runtime_artifacts.gateway.gateway_labels"]. A glob that names
 a table ignores every key below it.`,

@@ -32,7 +32,11 @@ apimlint compares the resolved value of every key across the nodes of each role 
 grouped by the labels they serve, since gateways of different environments are not replicas),
 with go-cmp, and reports each differing key once, at the node that differs from the majority,
 related to its peers. With two nodes there is no majority: the second node by name is reported,
-related to the first. Keys a node lacks are reported once per table.
+related to the first. Keys a node lacks are reported once per table. Values are effective: a
+node that leaves a key out runs with its version's default (WSO2's default.json, $ref{}
+defaults followed, durations as unit-resolve.json converts them), so a peer that omits a key
+whose default is what the others write is no drift, and when the default differs the message
+says which nodes run with it and its value (a secret's only that it differs).
 
 Not compared, because they are expected to differ per node: [server] hostname, node_ip and
 offset, [clustering] local_member_host, local_member_port and members (a node's well-known
