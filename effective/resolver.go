@@ -200,6 +200,10 @@ func (r *Resolver) Comparable(n *lint.Node, key string) (Value, bool) {
 		if !pure || depth == maxRefDepth {
 			return Value{}, false
 		}
+		if lint.IsSecretPath(ref) && !lint.IsSecretPath(key) {
+			// A key not named like a secret would show a secret's value.
+			return Value{}, false
+		}
 		if k := n.Get(ref); k != nil {
 			if k.Value == nil || k.Value.Symbolic {
 				return Value{}, false

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/apimlint/apimlint/drift"
 	"github.com/apimlint/apimlint/internal/fleettest"
 )
 
@@ -109,7 +111,7 @@ func TestDriftCLIBadBaselines(t *testing.T) {
 	}
 	for name, c := range map[string]struct{ data, want string }{
 		"truncated": {string(data[:len(data)/2]), "truncated"},
-		"future":    {strings.Replace(string(data), `"version": 2`, `"version": 7`, 1), "newer than this apimlint"},
+		"future":    {strings.Replace(string(data), fmt.Sprintf(`"version": %d`, drift.Version), `"version": 7`, 1), "newer than this apimlint"},
 		"edited":    {strings.Replace(string(data), `"kind":"boolean"`, `"kind":"bool"`, 1), `unknown kind "bool"`},
 		"empty":     {"", "empty file"},
 	} {
