@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // TargetKind says what a host in a URL names.
@@ -70,6 +71,13 @@ type AddressBook struct {
 	// naming holds, per host no node answers to, the endpoint keys that
 	// name it and the role each expects.
 	naming map[string][]Naming
+	// byServerHost lists the nodes by lower-cased [server] hostname, for
+	// the co-located and split-cluster questions that are asked per URL.
+	byServerHost map[string][]*Node
+	shapes       shapeIndex
+	listenMu     sync.Mutex
+	listeners    map[listenerKey][]portListener
+	split        map[string][]*Node // splittable's cluster members, by host
 }
 
 // NewAddressBook indexes the addresses of every node, and finds the
@@ -127,6 +135,11 @@ func NewAddressBook(f *Fleet) *AddressBook {
 		}
 	}
 	b.learn()
+	b.byServerHost = map[string][]*Node{}
+	for _, n := range f.Nodes {
+		h := strings.ToLower(n.ServerHostname())
+		b.byServerHost[h] = append(b.byServerHost[h], n)
+	}
 	return b
 }
 
@@ -512,7 +525,13 @@ func (b *AddressBook) learnPeers(refs []ref) {
 					names = append(names, n.Name)
 				}
 				sort.Strings(names)
-				reason[h] = fmt.Sprintf("peer symmetry: named as a peer in event_duplicate_url by %s, never by %s", strings.Join(names, ", "), cand.Name)
+				// Capped: the reason reaches finding messages, and the members
+				// of a large HA group would otherwise all be listed in each.
+				shown := strings.Join(names[:min(len(names), 3)], ", ")
+				if len(names) > 3 {
+					shown += fmt.Sprintf(" and %d more", len(names)-3)
+				}
+				reason[h] = fmt.Sprintf("peer symmetry: named as a peer in event_duplicate_url by %s, never by %s", shown, cand.Name)
 				changed = true
 			}
 			if !changed {

@@ -43,7 +43,7 @@ func (b *AddressBook) ResolvePort(host string, port int, from *Node) Target {
 		if !IsLoopback(strings.ToLower(strings.TrimSpace(host))) {
 			return t
 		}
-		if m, svc := listener(b.coLocated(from), port); m != nil {
+		if m, svc := b.coLocatedListener(from, port); m != nil {
 			return Target{Kind: TargetNode, Nodes: []*Node{m}, Port: port, ByPort: true,
 				Reason: fmt.Sprintf("%s from %s, which shares a host with %s: port %d is %s's %s port%s", host, from.Name, m.Name, port, m.Name, svc, offsetNote(m, port))}
 		}
@@ -54,10 +54,13 @@ func (b *AddressBook) ResolvePort(host string, port int, from *Node) Target {
 		if len(nodes) < 2 {
 			return t
 		}
-		m, svc := listener(nodes, port)
-		if m == nil {
+		// Every URL to a shared host asks this per port: the answer is
+		// found once (listener over all the nodes was O(nodes) each time).
+		ls := b.listenersOf("split "+strings.ToLower(strings.TrimSpace(host)), nodes, port)
+		if len(ls) != 1 {
 			return t
 		}
+		m, svc := ls[0].node, ls[0].svc
 		kind := TargetNode
 		if m == from {
 			kind = TargetSelf
@@ -76,13 +79,22 @@ func (b *AddressBook) splittable(h string, t Target) []*Node {
 		if !c.split {
 			return nil
 		}
+		b.listenMu.Lock()
+		defer b.listenMu.Unlock()
+		if out, ok := b.split[h]; ok {
+			return out
+		}
 		var out []*Node
-		for _, n := range t.Nodes {
-			if strings.EqualFold(n.ServerHostname(), h) {
+		for _, n := range b.byServerHost[h] {
+			if n.Role.ActsAs(c.Role) {
 				out = append(out, n)
 			}
 		}
-		return out
+		if b.split == nil {
+			b.split = map[string][]*Node{}
+		}
+		b.split[h] = out[:len(out):len(out)]
+		return b.split[h]
 	}
 	return b.hosts[h]
 }
@@ -100,43 +112,74 @@ func (b *AddressBook) CoHosted(host string) []*Node {
 	return nil
 }
 
-// coLocated returns the other nodes that share one of n's addresses.
-func (b *AddressBook) coLocated(n *Node) []*Node {
-	var out []*Node
-	for _, a := range n.Addresses {
-		for _, m := range b.hosts[a.Host] {
-			if m != n && !containsNode(out, m) {
-				out = append(out, m)
-			}
-		}
-	}
-	for _, c := range b.clusters {
-		if !c.split || !strings.EqualFold(n.ServerHostname(), c.Host) {
-			continue
-		}
-		for _, m := range b.fleet.Nodes {
-			if m != n && strings.EqualFold(m.ServerHostname(), c.Host) && !containsNode(out, m) {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
-
-// listener returns the one node of nodes that listens on port, and its
-// service there; nil when none or several do.
-func listener(nodes []*Node, port int) (*Node, string) {
+// coLocatedListener returns the one other node sharing one of n's
+// addresses (or its split [server] hostname) that listens on port, and its
+// service there; nil when none or several do. The listeners of each
+// address are found once per port: the gateways of a fleet that share one
+// hostname each ask about the same port, and listing the co-located nodes
+// per question cost O(nodes²).
+func (b *AddressBook) coLocatedListener(n *Node, port int) (*Node, string) {
 	var found *Node
 	svc := ""
-	for _, n := range nodes {
-		if s, ok := n.Listens(port); ok {
-			if found != nil {
-				return nil, ""
+	consider := func(group string, nodes []*Node) bool {
+		for _, l := range b.listenersOf(group, nodes, port) {
+			switch {
+			case l.node == n:
+			case found == nil:
+				found, svc = l.node, l.svc
+			case found != l.node:
+				return false
 			}
-			found, svc = n, s
+		}
+		return true
+	}
+	for _, a := range n.Addresses {
+		if !consider("host "+a.Host, b.hosts[a.Host]) {
+			return nil, ""
+		}
+	}
+	own := strings.ToLower(n.ServerHostname())
+	if c, ok := b.clusters[own]; ok && c.split {
+		if !consider("server "+own, b.byServerHost[own]) {
+			return nil, ""
 		}
 	}
 	return found, svc
+}
+
+type portListener struct {
+	node *Node
+	svc  string
+}
+
+type listenerKey struct {
+	group string
+	port  int
+}
+
+// listenersOf returns up to three nodes of a group that listen on port:
+// enough to tell one other node from several whichever node asks.
+func (b *AddressBook) listenersOf(group string, nodes []*Node, port int) []portListener {
+	k := listenerKey{group, port}
+	b.listenMu.Lock()
+	defer b.listenMu.Unlock()
+	if ls, ok := b.listeners[k]; ok {
+		return ls
+	}
+	var ls []portListener
+	for _, m := range nodes {
+		if s, ok := m.Listens(port); ok {
+			ls = append(ls, portListener{m, s})
+			if len(ls) == 3 {
+				break
+			}
+		}
+	}
+	if b.listeners == nil {
+		b.listeners = map[listenerKey][]portListener{}
+	}
+	b.listeners[k] = ls
+	return ls
 }
 
 func offsetNote(n *Node, port int) string {
@@ -144,15 +187,6 @@ func offsetNote(n *Node, port int) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%d + offset %d)", port-n.Offset, n.Offset)
-}
-
-func containsNode(nodes []*Node, n *Node) bool {
-	for _, m := range nodes {
-		if m == n {
-			return true
-		}
-	}
-	return false
 }
 
 func nodeNames(nodes []*Node) string {

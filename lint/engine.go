@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -302,11 +301,11 @@ type scrubSecrets struct{}
 func (scrubSecrets) Name() string { return "scrub-secrets" }
 
 func (scrubSecrets) Process(f *Fleet, all []Finding) ([]Finding, error) {
-	secrets := f.secretValues()
+	secrets := f.secretSet()
 	for i := range all {
-		all[i].Message = scrub(all[i].Message, secrets)
+		all[i].Message = secrets.scrub(all[i].Message)
 		for j := range all[i].Related {
-			all[i].Related[j].Message = scrub(all[i].Related[j].Message, secrets)
+			all[i].Related[j].Message = secrets.scrub(all[i].Related[j].Message)
 		}
 		if all[i].Related == nil {
 			all[i].Related = []Related{}
@@ -327,15 +326,13 @@ func (scrubSecrets) Process(f *Fleet, all []Finding) ([]Finding, error) {
 	return all, nil
 }
 
-func fixCarries(fx SuggestedFix, secrets []string) bool {
-	for _, sec := range secrets {
-		if strings.Contains(fx.Message, sec) {
+func fixCarries(fx SuggestedFix, secrets *secretSet) bool {
+	if secrets.in(fx.Message) != nil {
+		return true
+	}
+	for _, e := range fx.Edits {
+		if secrets.in(e.NewText) != nil {
 			return true
-		}
-		for _, e := range fx.Edits {
-			if strings.Contains(e.NewText, sec) {
-				return true
-			}
 		}
 	}
 	return false

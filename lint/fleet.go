@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,13 +41,16 @@ type Fleet struct {
 
 	byName map[string]*Node
 
+	rolesMu sync.Mutex
+	roles   map[roleKey]roleMemo
+
 	secretsOnce sync.Once
-	secrets     []string // plain secret values, for the engine's scrub
+	secrets     *secretSet // plain secret values, for the engine's scrub
 }
 
-// secretValues returns the fleet's plain secret values, collected once.
-func (f *Fleet) secretValues() []string {
-	f.secretsOnce.Do(func() { f.secrets = secretValues(f.Nodes) })
+// secretSet returns the fleet's plain secret values, collected once.
+func (f *Fleet) secretSet() *secretSet {
+	f.secretsOnce.Do(func() { f.secrets = newSecretSet(secretValues(f.Nodes)) })
 	return f.secrets
 }
 
@@ -72,25 +76,45 @@ func (f *Fleet) Node(name string) *Node { return f.byName[name] }
 
 // ByRole returns the nodes that act as role r (an all-in-one node acts as
 // every APIM role), in name order.
-func (f *Fleet) ByRole(r Role) []*Node {
+func (f *Fleet) ByRole(r Role) []*Node { return f.roleNodes(r, false) }
+
+// OfRole returns the nodes whose role is exactly r.
+func (f *Fleet) OfRole(r Role) []*Node { return f.roleNodes(r, true) }
+
+// roleNodes lists the nodes of a role once per fleet: rules ask for them
+// per node and per URL, and a fresh scan each time made those rules
+// O(nodes²). The list is shared, so it is returned with its capacity cut
+// to its length: a caller's append copies it. A fleet whose Nodes grew
+// since (tests build fleets by hand) is scanned again.
+func (f *Fleet) roleNodes(r Role, exact bool) []*Node {
+	k := roleKey{r, exact}
+	f.rolesMu.Lock()
+	defer f.rolesMu.Unlock()
+	if c, ok := f.roles[k]; ok && c.of == len(f.Nodes) {
+		return c.nodes
+	}
 	var out []*Node
 	for _, n := range f.Nodes {
-		if n.Role.ActsAs(r) {
+		if n.Role == r || (!exact && n.Role.ActsAs(r)) {
 			out = append(out, n)
 		}
 	}
+	out = out[:len(out):len(out)]
+	if f.roles == nil {
+		f.roles = map[roleKey]roleMemo{}
+	}
+	f.roles[k] = roleMemo{nodes: out, of: len(f.Nodes)}
 	return out
 }
 
-// OfRole returns the nodes whose role is exactly r.
-func (f *Fleet) OfRole(r Role) []*Node {
-	var out []*Node
-	for _, n := range f.Nodes {
-		if n.Role == r {
-			out = append(out, n)
-		}
-	}
-	return out
+type roleKey struct {
+	role  Role
+	exact bool
+}
+
+type roleMemo struct {
+	nodes []*Node
+	of    int // len(Fleet.Nodes) when listed
 }
 
 // LoadOptions control how a fleet is loaded.
@@ -259,7 +283,25 @@ func readNodeFile(p string) ([]byte, error) {
 	if st.Size() > maxNodeFile {
 		return nil, &fs.PathError{Op: "read", Path: p, Err: fmt.Errorf("%d bytes, more than the %d a node file may have", st.Size(), maxNodeFile)}
 	}
-	return io.ReadAll(io.LimitReader(f, maxNodeFile+1))
+	// Read into a buffer of the file's size: io.ReadAll's doubling leaves
+	// a third of the buffer unused on average, held as long as the node.
+	buf := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			if len(buf) > maxNodeFile {
+				return buf, nil // the caller reports the size
+			}
+			buf = slices.Grow(buf, 4096) // the file grew since Stat
+		}
+	}
 }
 
 // build parses every source in parallel and assembles the fleet.

@@ -36,4 +36,4 @@ func carriesSecret(n *Node, k *Key, depth int) bool {
 // Redact hides every plain secret value of the fleet that s contains, as
 // the engine does for findings: for commands that print what they read
 // from the fleet outside findings (nodes, init).
-func (f *Fleet) Redact(s string) string { return scrub(s, f.secretValues()) }
+func (f *Fleet) Redact(s string) string { return f.secretSet().scrub(s) }

@@ -56,6 +56,7 @@ type camp struct {
 	val     string
 	show    string
 	ballots []ballot
+	named   map[int]string // campNodes by limit: asked once per finding
 }
 
 // tally groups ballots by value, ranked by rankCamps: the first camp is
@@ -83,13 +84,22 @@ func tally(bs []ballot) []*camp {
 }
 
 // campNodes names up to max nodes of a camp, "a, b and 3 more".
+// Every minority node's finding names the reference camp: listing it is
+// done once per camp, not once per finding (O(minority × camp) before).
 func campNodes(c *camp, limit int) string {
+	if s, ok := c.named[limit]; ok {
+		return s
+	}
 	names := make([]string, 0, len(c.ballots))
 	for _, b := range c.ballots {
 		names = append(names, b.node.Name)
 	}
 	sort.Strings(names)
-	return listNames(names, limit)
+	if c.named == nil {
+		c.named = map[int]string{}
+	}
+	c.named[limit] = listNames(names, limit)
+	return c.named[limit]
 }
 
 func listNames(names []string, limit int) string {

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
@@ -59,9 +58,11 @@ func runEmbeddedH2Database(p *lint.Pass) {
 			}
 			if len(cps) > 1 {
 				f.Severity = lint.SeverityError
-				f.Message += fmt.Sprintf(", but the fleet has %d control planes that must share %s (%s); each would keep its own data", len(cps), db, strings.Join(names, ", "))
+				f.Message += fmt.Sprintf(", but the fleet has %d control planes that must share %s (%s); each would keep its own data", len(cps), db, listNames(names, 5))
+				// Capped like the message: a fleet of many control planes
+				// would otherwise relate every one to every other.
 				for _, o := range cps {
-					if o != n {
+					if o != n && len(f.Related) < 5 {
 						f.Related = append(f.Related, lint.RelatedNode(o, "%s is another control plane", o.Name))
 					}
 				}

@@ -70,18 +70,21 @@ func runEncryptionKeyShared(p *lint.Pass) {
 	// Set on all or none: blame the smaller side; on a tie, the nodes
 	// without a key, which silently use the built-in one.
 	if len(with) > 0 && len(without) > 0 {
+		// The other side is named once, not once per node of this side.
 		if len(without) <= len(with) {
+			others := listNames(nodeNameList(with), 3)
 			for _, n := range without {
 				f := lint.AtTable(n, encTable, "no [encryption] key here, but %s set one: this node encrypts with the built-in default "+
-					"key and cannot read what they encrypt", listNames(nodeNameList(with), 3))
+					"key and cannot read what they encrypt", others)
 				f.Key = encKey
 				f.Related = relatedNodesKey(with, encKey, "sets [encryption] key")
 				p.Report(f)
 			}
 		} else {
+			others := listNames(nodeNameList(without), 3)
 			for _, n := range with {
 				f := lint.AtKey(n, n.Get(encKey), "[encryption] key is set here but not on %s, which use the built-in default key; "+
-					"set the same key on all nodes or on none", listNames(nodeNameList(without), 3))
+					"set the same key on all nodes or on none", others)
 				f.Related = relatedNodesKey(without, encTable, "has no [encryption] key")
 				p.Report(f)
 			}

@@ -593,7 +593,7 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 			t.what, epShowURL(ep.Raw), epRoleLabel(t.role), ep.Host, lint.ConfigFileName, epListTargets(f, t, ep.Scheme)))
 		return
 	}
-	if epSiblingOfAll(ep.Host, nodes) {
+	if f.Book.ShapedLikeAll(ep.Host, t.role) {
 		p.Report(lint.AtValue(n, k, v, "%s %s: no %s node answers to %s, which is named like their addresses%s",
 			t.what, epShowURL(ep.Raw), epRoleLabel(t.role), ep.Host, epListTargets(f, t, ep.Scheme)))
 		return
@@ -608,7 +608,7 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 		return
 	}
 	hint := ""
-	if epFrontOfAll(ep.Host, nodes) {
+	if f.Book.FrontOfAll(ep.Host, t.role) {
 		hint = " but is named like a load balancer or Kubernetes service in front of them"
 	}
 	lbRole := t.role
@@ -668,63 +668,6 @@ func epNamedWhere(f *lint.Fleet, h epHit, t epTarget) string {
 		parts = append(parts, nm.What())
 	}
 	return strings.Join(parts, ", ")
-}
-
-// siblingOfAll reports whether every node is addressed by a host of the
-// same shape as host (apim-cp-3 beside apim-cp-1 and apim-cp-2): then
-// host provably names none of them.
-func epSiblingOfAll(host string, nodes []*lint.Node) bool {
-	shape := lint.HostShape(host)
-	if shape == "" {
-		return false
-	}
-	for _, n := range nodes {
-		found := false
-		for _, a := range n.Addresses {
-			if lint.HostShape(a.Host) == shape {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
-
-// epFrontOfAll reports whether host is, for every node, one of its
-// addresses without the number (apim-acp-wso2am-acp-service beside
-// apim-acp-wso2am-acp-1-service).
-func epFrontOfAll(host string, nodes []*lint.Node) bool {
-	want := strings.Join(lint.HostTokens(host), "-")
-	for _, t := range lint.HostTokens(host) {
-		if t[0] >= '0' && t[0] <= '9' {
-			return false
-		}
-	}
-	for _, n := range nodes {
-		found := false
-		for _, a := range n.Addresses {
-			var toks []string
-			digits := false
-			for _, t := range lint.HostTokens(a.Host) {
-				if t[0] >= '0' && t[0] <= '9' {
-					digits = true
-					continue
-				}
-				toks = append(toks, t)
-			}
-			if digits && strings.Join(toks, "-") == want {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }
 
 // epKeysAt returns the keys of n at a generic path ("[]" for any index).

@@ -61,6 +61,14 @@ func runEventDuplicateURL(p *lint.Pass) {
 		}
 		var lists [][]string // per member: unknown hosts named, for the copied-file check
 		var listers []*lint.Node
+		// The first member that writes the key sets the hint style for
+		// those that do not: found once, not once per member.
+		var groupStyle *lint.Key
+		for _, m := range members {
+			if groupStyle = m.Get(g.key); groupStyle != nil {
+				break
+			}
+		}
 		for _, n := range members {
 			if epSkip(n) {
 				continue
@@ -70,10 +78,8 @@ func runEventDuplicateURL(p *lint.Pass) {
 			k := n.Get(g.key)
 			// Hints follow the scheme the group already uses (ssl:// or tcp://).
 			style := k
-			for _, m := range members {
-				if style == nil {
-					style = m.Get(g.key)
-				}
+			if style == nil {
+				style = groupStyle
 			}
 			epPeerURL := func(m *lint.Node) string { return epJMSURL(m, style) }
 			if k == nil {

@@ -47,6 +47,7 @@ func runEventHubEndpoints(p *lint.Pass) {
 	f := p.Fleet
 	cps := f.ByRole(wso2.RoleControlPlane)
 	var publishes map[*lint.Node]*epNodeSet // lazily: control plane -> brokers it publishes to
+	var lostBy epLostMemo
 	for _, n := range f.Nodes {
 		if epSkip(n) {
 			continue
@@ -63,7 +64,7 @@ func runEventHubEndpoints(p *lint.Pass) {
 				if publishes == nil {
 					publishes = epPublishTargets(f, cps)
 				}
-				epNoEventHub(p, n, cps, publishes)
+				epNoEventHub(p, n, cps, publishes, &lostBy)
 			}
 			continue
 		}
@@ -153,7 +154,7 @@ func epEventHubOff(p *lint.Pass, n *lint.Node, cps []*lint.Node) bool {
 // brokers of throttle_decision_endpoints only (api-manager.xml.j2), so it
 // hears a control plane only when that control plane publishes to one of
 // those brokers.
-func epNoEventHub(p *lint.Pass, n *lint.Node, cps []*lint.Node, publishes map[*lint.Node]*epNodeSet) {
+func epNoEventHub(p *lint.Pass, n *lint.Node, cps []*lint.Node, publishes map[*lint.Node]*epNodeSet, memo *epLostMemo) {
 	var heard epNodeSet
 	if k := n.Get("apim.throttling.throttle_decision_endpoints"); k != nil {
 		for _, v := range epElems(k) {
@@ -163,12 +164,7 @@ func epNoEventHub(p *lint.Pass, n *lint.Node, cps []*lint.Node, publishes map[*l
 			}
 		}
 	}
-	var lost []*lint.Node
-	for _, m := range cps {
-		if pub := publishes[m]; pub == nil || !epAnyIn(pub, heard.order) {
-			lost = append(lost, m)
-		}
-	}
+	lost := memo.lost(cps, publishes, heard.order)
 	if len(lost) == 0 {
 		return
 	}
@@ -185,10 +181,49 @@ func epNoEventHub(p *lint.Pass, n *lint.Node, cps []*lint.Node, publishes map[*l
 		missing, table, add = "sets no event_listening_endpoints in [apim.event_hub]", "apim.event_hub", "add event_listening_endpoints"
 	}
 	fr := lint.AtTable(n, table, "%s %s: %s, so it misses every event of %s %s (API deployments, revoked tokens, policy changes); %s for %s",
-		n.Name, missing, how, whose, epNames(lost), add, epDescribe(cps, len(cps), func(m *lint.Node) string { return epJMSURL(m, nil) }))
+		n.Name, missing, how, whose, epNames(lost), add, memo.describe(cps))
 	fr.Key = "apim.event_hub"
 	fr.Severity = lint.SeverityWarning
 	p.Report(fr)
+}
+
+// epLostMemo remembers, per set of brokers heard, which control planes
+// publish to none of them, and the list of brokers to add: every gateway
+// without event_listening_endpoints asks the same questions, and asking
+// them afresh cost O(gateways × control planes).
+type epLostMemo struct {
+	byHeard map[string][]*lint.Node
+	brokers string
+}
+
+func (m *epLostMemo) lost(cps []*lint.Node, publishes map[*lint.Node]*epNodeSet, heard []*lint.Node) []*lint.Node {
+	var key strings.Builder
+	for _, h := range heard {
+		key.WriteString(h.File)
+		key.WriteByte(0)
+	}
+	if got, ok := m.byHeard[key.String()]; ok {
+		return got
+	}
+	var lost []*lint.Node
+	for _, c := range cps {
+		if pub := publishes[c]; pub == nil || !epAnyIn(pub, heard) {
+			lost = append(lost, c)
+		}
+	}
+	if m.byHeard == nil {
+		m.byHeard = map[string][]*lint.Node{}
+	}
+	m.byHeard[key.String()] = lost
+	return lost
+}
+
+// describe lists the brokers to add, the first five and how many more.
+func (m *epLostMemo) describe(cps []*lint.Node) string {
+	if m.brokers == "" {
+		m.brokers = epDescribe(cps[:min(len(cps), 5)], len(cps), func(c *lint.Node) string { return epJMSURL(c, nil) })
+	}
+	return m.brokers
 }
 
 // checkOwnBroker checks a control plane's own listening endpoints: its

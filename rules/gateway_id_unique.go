@@ -76,6 +76,12 @@ func runGatewayIDUnique(p *lint.Pass) {
 		}
 		first[id] = n
 	}
+	// The same list ends every such finding: made once, and capped so that
+	// a fleet of gateways without IDs does not print every name per gateway.
+	members := ""
+	if len(unset) > 0 {
+		members = fmt.Sprintf(" (gateways: %s)", nodeNames(gws, 5))
+	}
 	for _, n := range unset {
 		var f lint.Finding
 		if k := n.Get(gatewayIDKey); k != nil {
@@ -86,7 +92,7 @@ func runGatewayIDUnique(p *lint.Pass) {
 		}
 		f.Severity = lint.SeverityWarning
 		f.Key = gatewayIDKey
-		f.Message += fmt.Sprintf(" (gateways: %s)", nodeNames(gws))
+		f.Message += members
 		if id := ids.pick(n); id != "" {
 			e, ok := lint.SetKey(n, "apim.gateway_notification", "gateway_id", lint.QuoteTOML(id))
 			if k := n.Get(gatewayIDKey); k != nil {
@@ -100,10 +106,14 @@ func runGatewayIDUnique(p *lint.Pass) {
 	}
 }
 
-func nodeNames(nodes []*lint.Node) string {
-	names := make([]string, len(nodes))
-	for i, n := range nodes {
-		names[i] = n.Name
+// nodeNames lists up to limit names, then how many more.
+func nodeNames(nodes []*lint.Node, limit int) string {
+	names := make([]string, 0, min(len(nodes), limit))
+	for _, n := range nodes[:min(len(nodes), limit)] {
+		names = append(names, n.Name)
+	}
+	if len(nodes) > limit {
+		return fmt.Sprintf("%s and %d more", strings.Join(names, ", "), len(nodes)-limit)
 	}
 	return strings.Join(names, ", ")
 }

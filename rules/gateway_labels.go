@@ -233,26 +233,46 @@ func reportTypeFit(p *lint.Pass, e gwEnv, gws []*lint.Node) {
 		p.Report(f)
 		return
 	}
+	// Gateways that do not fit the type are reported once per kind of
+	// misfit, on the environment's key, with the gateways as related
+	// places: a thousand sandbox gateways are one mistake of one line.
+	var sandbox, production []*lint.Node
 	for _, gw := range gws {
-		gi := intent(gw.Name, gw.ServerHostname())
-		var msg string
-		switch {
+		switch gi := intent(gw.Name, gw.ServerHostname()); {
 		case gi == "sandbox" && e.typ != "sandbox":
-			msg = fmt.Sprintf("sandbox gateway %s serves environment %q of type %s: it accepts production keys", gw.Name, e.name, e.typ)
+			sandbox = append(sandbox, gw)
 		case gi == "production" && e.typ == "sandbox":
-			msg = fmt.Sprintf("production gateway %s serves environment %q of type sandbox: it rejects production keys", gw.Name, e.name)
-		default:
-			continue
+			production = append(production, gw)
 		}
-		f := lint.AtKey(e.node, k, "%s", msg)
-		f.Severity = lint.SeverityWarning
-		if lk := gw.Get(gwLabelsKey); lk != nil {
-			f.Related = []lint.Related{lint.RelatedKey(gw, lk, "%s serves %q", gw.Name, e.name)}
-		} else {
-			f.Related = []lint.Related{lint.RelatedNode(gw, "%s serves %q by default", gw.Name, e.name)}
-		}
-		p.Report(f)
 	}
+	if len(sandbox) > 0 {
+		reportMisfits(p, e, k, sandbox, "sandbox", fmt.Sprintf("of type %s", e.typ), "accepts production keys", "accept production keys")
+	}
+	if len(production) > 0 {
+		reportMisfits(p, e, k, production, "production", "of type sandbox", "rejects production keys", "reject production keys")
+	}
+}
+
+// misfitRelated caps the gateways a grouped finding relates.
+const misfitRelated = 10
+
+func reportMisfits(p *lint.Pass, e gwEnv, k *lint.Key, gws []*lint.Node, kind, typ, one, many string) {
+	var msg string
+	if len(gws) == 1 {
+		msg = fmt.Sprintf("%s gateway %s serves environment %q %s: it %s", kind, gws[0].Name, e.name, typ, one)
+	} else {
+		msg = fmt.Sprintf("%d %s gateways (%s) serve environment %q %s: they %s", len(gws), kind, nodeNames(gws, 5), e.name, typ, many)
+	}
+	f := lint.AtKey(e.node, k, "%s", msg)
+	f.Severity = lint.SeverityWarning
+	for _, gw := range gws[:min(len(gws), misfitRelated)] {
+		if lk := gw.Get(gwLabelsKey); lk != nil {
+			f.Related = append(f.Related, lint.RelatedKey(gw, lk, "%s serves %q", gw.Name, e.name))
+		} else {
+			f.Related = append(f.Related, lint.RelatedNode(gw, "%s serves %q by default", gw.Name, e.name))
+		}
+	}
+	p.Report(f)
 }
 
 // checkEnvironmentsAgree compares the environments of control planes that

@@ -364,6 +364,9 @@ type driftCamp struct {
 	// those that leave the key out) their default.
 	valued bool
 	votes  []driftVote
+	// lacked memoises driftLackedByAll: every node of a minority asks
+	// the same question of the reference camp.
+	lacked map[string]string
 }
 
 // written is the first vote of the camp that writes the key (nil when
@@ -609,6 +612,35 @@ func driftReportExtra(p *lint.Pass, order []*lint.Node, tables map[*lint.Node][]
 // driftLackedByAll returns the outermost table of path that every node of
 // camp c lacks entirely, or "" when they have some of it.
 func driftLackedByAll(c *driftCamp, path string, writer *lint.Node) string {
+	// The writer matters only through which of path's tables it writes
+	// as headers (driftMissingTable): that, with the path, is the key.
+	var key strings.Builder
+	key.WriteString(path)
+	key.WriteByte(0)
+	for t := parentPath(path); ; {
+		if writer.Table(t) != nil {
+			key.WriteByte('1')
+		} else {
+			key.WriteByte('0')
+		}
+		up := parentPath(t)
+		if up == t {
+			break
+		}
+		t = up
+	}
+	if got, ok := c.lacked[key.String()]; ok {
+		return got
+	}
+	got := driftLackedByAllOf(c, path, writer)
+	if c.lacked == nil {
+		c.lacked = map[string]string{}
+	}
+	c.lacked[key.String()] = got
+	return got
+}
+
+func driftLackedByAllOf(c *driftCamp, path string, writer *lint.Node) string {
 	table := ""
 	for i, v := range c.votes {
 		t := driftMissingTable(v.node, path, writer)

@@ -80,9 +80,9 @@ func runJMSWithoutTLS(p *lint.Pass) {
 			if first == nil {
 				continue
 			}
-			msg := fmt.Sprintf("%s uses plain tcp:// for %s: credentials and events cross the network unencrypted", path, strings.Join(plain, ", "))
+			msg := fmt.Sprintf("%s uses plain tcp:// for %s: credentials and events cross the network unencrypted", path, listNames(plain, 3))
 			if len(tls) > 0 {
-				msg += "; the broker also listens with TLS: " + strings.Join(tls, ", ")
+				msg += "; the broker also listens with TLS: " + listNames(tls, 3)
 			}
 			p.Report(lint.AtValue(n, k, first, "%s", msg))
 		}

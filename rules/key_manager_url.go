@@ -168,7 +168,7 @@ func epCheckRevocationHeaders(p *lint.Pass) {
 func epQuoteAll(list []string, by map[string][]string) string {
 	parts := make([]string, len(list))
 	for i, t := range list {
-		parts[i] = fmt.Sprintf("%q (%s)", t, strings.Join(by[t], ", "))
+		parts[i] = fmt.Sprintf("%q (%s)", t, listNames(by[t], 3))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -55,7 +55,10 @@ func main() {
 	env := &cliEnv{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTTY: isTerminal(os.Stdout)}
 	tuneGC(os.Args[1:])
 	guardMemory(env)
-	os.Exit(runGuarded(env, os.Args[1:]))
+	stop := startProfiles(env)
+	code := runGuarded(env, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 // tuneGC makes the collector less eager for one-shot commands: they build

@@ -19,6 +19,18 @@ type Spec struct {
 	ControlPlanes   int
 	Gateways        int
 	TrafficManagers int
+	// HAGroup, when set, splits the control planes and traffic managers
+	// into HA groups of this size that peer only with each other, and
+	// spreads the gateways over the groups: a large fleet in which no
+	// file lists every other node. Zero makes one group of each role.
+	HAGroup int
+}
+
+// Wide is the shape in which rules that compare nodes pairwise show:
+// 10% control planes, 10% traffic managers, 80% gateways, in HA pairs.
+func Wide(n int) Spec {
+	cp, tm := max(1, n/10), max(1, n/10)
+	return Spec{ControlPlanes: cp, TrafficManagers: tm, Gateways: max(1, n-cp-tm), HAGroup: 2}
 }
 
 // Sized splits n nodes into a realistic mix: control planes and traffic
@@ -41,17 +53,40 @@ func Generate(s Spec) []File {
 	var files []File
 	cps := hosts("apim-cp", s.ControlPlanes)
 	tms := hosts("apim-tm", s.TrafficManagers)
+	cpGroups, tmGroups := groups(cps, s.HAGroup), groups(tms, s.HAGroup)
 	for i, h := range cps {
-		files = append(files, File{Path: h + "/deployment.toml", Data: []byte(controlPlane(h, i, cps))})
+		files = append(files, File{Path: h + "/deployment.toml", Data: []byte(controlPlane(h, i, groupOf(cpGroups, i, s.HAGroup)))})
 	}
 	for i, h := range tms {
-		files = append(files, File{Path: h + "/deployment.toml", Data: []byte(trafficManager(h, i, cps, tms))})
+		g := groupOf(tmGroups, i, s.HAGroup)
+		files = append(files, File{Path: h + "/deployment.toml", Data: []byte(trafficManager(h, i, cpGroups[(i/max(1, s.HAGroup))%len(cpGroups)], g))})
 	}
 	for i := range s.Gateways {
 		h := fmt.Sprintf("apim-gw-%d", i+1)
-		files = append(files, File{Path: h + "/deployment.toml", Data: []byte(gateway(h, i, cps, tms))})
+		files = append(files, File{Path: h + "/deployment.toml", Data: []byte(gateway(h, i, cpGroups[i%len(cpGroups)], tmGroups[i%len(tmGroups)]))})
 	}
 	return files
+}
+
+// groups splits hosts into HA groups of size n (one group when n is 0).
+func groups(hosts []string, n int) [][]string {
+	if n <= 0 || n >= len(hosts) {
+		return [][]string{hosts}
+	}
+	var out [][]string
+	for len(hosts) > 0 {
+		k := min(n, len(hosts))
+		out = append(out, hosts[:k])
+		hosts = hosts[k:]
+	}
+	return out
+}
+
+func groupOf(gs [][]string, i, n int) []string {
+	if n <= 0 {
+		return gs[0]
+	}
+	return gs[min(i/n, len(gs)-1)]
 }
 
 // MapFS returns the fleet as an in-memory file system.
@@ -239,7 +274,8 @@ password = "${admin.password}"
 // writeHeader writes a node's [server] table and the sections every node
 // shares. Each role has its own subnet; extra ends the [server] table.
 func writeHeader(b *strings.Builder, host string, subnet, i int, role, extra string) {
-	fmt.Fprintf(b, "[server]\nhostname = %q\nnode_ip = \"10.0.%d.%d\"\nserver_role = %q\n%s\n", host, subnet, 10+i%200, role, extra)
+	// Node IPs stay unique past 200 nodes of a role: 10.<i/200>.<subnet>.<10+i%200>.
+	fmt.Fprintf(b, "[server]\nhostname = %q\nnode_ip = \"10.%d.%d.%d\"\nserver_role = %q\n%s\n", host, i/200, subnet, 10+i%200, role, extra)
 	b.WriteString(common)
 }
 

@@ -138,7 +138,10 @@ type slab[T any] struct{ chunk []T }
 
 func (s *slab[T]) new() *T {
 	if len(s.chunk) == cap(s.chunk) {
-		s.chunk = make([]T, 0, 64)
+		// The first chunk is sized from the source; an overflow is
+		// usually a few items, and what a chunk leaves unused is held as
+		// long as the document.
+		s.chunk = make([]T, 0, max(16, cap(s.chunk)/4))
 	}
 	s.chunk = s.chunk[:len(s.chunk)+1]
 	return &s.chunk[len(s.chunk)-1]
@@ -258,9 +261,12 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	}
 	// Size the slabs from the number of '=' signs: about one key, one
 	// value and one tree node each, so most files need one chunk of each.
-	est := bytes.Count(src, []byte{'='}) + 8
+	// Lines with an '=' count keys (a base64 secret's padding is on the
+	// same line as its key); commas count the extra values of arrays.
+	// Spare capacity is held as long as the node, so estimate closely.
+	est := linesWith(src, '=') + 8
 	b.doc.Keys = make([]*Key, 0, est)
-	b.values.chunk = make([]Value, 0, est+est/4)
+	b.values.chunk = make([]Value, 0, est+bytes.Count(src, []byte{','}))
 	b.keys.chunk = make([]Key, 0, est)
 	b.tnodes.chunk = make([]tnode, 0, est/2+8)
 	b.cur = b.root
@@ -268,6 +274,24 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	b.p.Reset(src)
 	b.run()
 	return b.doc
+}
+
+// linesWith counts the lines of src that hold c.
+func linesWith(src []byte, c byte) int {
+	n := 0
+	for len(src) > 0 {
+		i := bytes.IndexByte(src, c)
+		if i < 0 {
+			break
+		}
+		n++
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			break
+		}
+		src = src[i+j+1:]
+	}
+	return n
 }
 
 func (b *docBuilder) pos(r unstable.Range) Position {
