@@ -33,9 +33,14 @@ import (
 	"github.com/apimlint/apimlint/wso2"
 )
 
-// Version is the baseline format this package writes. Version 1 (salted
-// hashes) is still read, with a warning.
-const Version = 2
+// Version is the baseline format this package writes. Version 3 adds
+// each node's WSO2 version, so that drift knows the defaults a node ran
+// with when the baseline was recorded; version 2 (the same without it) is
+// read as it is, and version 1 (salted hashes) with a warning.
+const Version = 3
+
+// versionNoNodeVersions is the format before nodes recorded their version.
+const versionNoNodeVersions = 2
 
 // Baseline is the recorded state of a fleet.
 type Baseline struct {
@@ -75,10 +80,14 @@ func (b *Baseline) UseKey(k *Key) {
 
 // NodeRecord is one node of a baseline.
 type NodeRecord struct {
-	Name string      `json:"name"`
-	File string      `json:"file"` // path relative to the fleet root
-	Role wso2.Role   `json:"role"`
-	Keys []KeyRecord `json:"keys"`
+	Name string    `json:"name"`
+	File string    `json:"file"` // path relative to the fleet root
+	Role wso2.Role `json:"role"`
+	// Version is the WSO2 API Manager version the node ran when recorded
+	// (format 3; empty when it was not known for sure, and in older
+	// baselines): drift takes the defaults the node ran with from it.
+	Version string      `json:"version,omitempty"`
+	Keys    []KeyRecord `json:"keys"`
 }
 
 // KeyRecord is one key of a node: its resolved value as compact JSON, or
@@ -128,7 +137,9 @@ func Record(f *lint.Fleet, opts RecordOptions) (*Baseline, error) {
 			return nil, fmt.Errorf("cannot record a baseline: %s:%d:%d: %s",
 				n.File, n.SyntaxError.Pos.Line, n.SyntaxError.Pos.Column, n.SyntaxError.Message)
 		}
-		b.Nodes = append(b.Nodes, recordNode(n, opts.Key))
+		rec := recordNode(n, opts.Key)
+		rec.Version = recordedVersion(f, n)
+		b.Nodes = append(b.Nodes, rec)
 	}
 	sortRecords(b.Nodes)
 	return b, nil
@@ -397,8 +408,12 @@ func (b *Baseline) WriteTo(w io.Writer) (int64, error) {
 		if i > 0 {
 			cw.WriteString(",")
 		}
-		fmt.Fprintf(cw, "\n    {\n      \"name\": %s,\n      \"file\": %s,\n      \"role\": %s,\n      \"keys\": [",
+		fmt.Fprintf(cw, "\n    {\n      \"name\": %s,\n      \"file\": %s,\n      \"role\": %s,",
 			appendJSONString(nil, n.Name), appendJSONString(nil, n.File), appendJSONString(nil, string(n.Role)))
+		if n.Version != "" {
+			fmt.Fprintf(cw, "\n      \"version\": %s,", appendJSONString(nil, n.Version))
+		}
+		cw.WriteString("\n      \"keys\": [")
 		for j, k := range n.Keys {
 			if j > 0 {
 				cw.WriteString(",")
@@ -588,7 +603,7 @@ func Parse(data []byte) (*Baseline, error) {
 	}
 	// The version decides first, so that a newer format says so rather
 	// than failing on a field this version does not know.
-	if err != nil || b.Version != Version && b.Version != 1 {
+	if err != nil || b.Version != Version && b.Version != versionNoNodeVersions && b.Version != 1 {
 		var head struct {
 			Version json.RawMessage `json:"version"`
 		}
@@ -605,7 +620,7 @@ func Parse(data []byte) (*Baseline, error) {
 		if version > Version {
 			return nil, fmt.Errorf("baseline format version %d is newer than this apimlint reads (%d): upgrade apimlint or record the baseline again", version, Version)
 		}
-		if version != Version && version != 1 {
+		if version != Version && version != versionNoNodeVersions && version != 1 {
 			return nil, fmt.Errorf("baseline format version %d is not supported (want %d)", version, Version)
 		}
 	}
@@ -727,6 +742,9 @@ func (b *Baseline) check() error {
 		names[n.Name] = true
 		if r, ok := wso2.ParseRole(string(n.Role)); !ok || r != n.Role {
 			return fmt.Errorf("node %s: unknown role %q", n.Name, n.Role)
+		}
+		if n.Version != "" && b.Version < Version {
+			return fmt.Errorf("node %s: a version %d baseline records no node version", n.Name, b.Version)
 		}
 		if n.Keys == nil {
 			return fmt.Errorf(`node %s has no "keys" list`, n.Name)

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/apimlint/apimlint/effective"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
 )
@@ -30,7 +31,12 @@ resolved values; secrets are compared through salted hashes and never shown), pe
 removed, and per node whose role changed. A hotfix on one gateway, an image rebuilt with other
 defaults or a key lost in a merge all show up here before they surprise production.
 Key order, quoting and table layout do not count as changes: values are compared after parsing
-and placeholder resolution. Keys that legitimately move (node_ip, hostnames) are excluded with
+and placeholder resolution. Drift compares effective values: a key recorded with the value its
+version's default has (from WSO2's own default.json, $ref{} defaults followed, durations as
+unit-resolve.json converts them) and left out today is no drift, nor is a key written today
+with the default the node ran with when the baseline was recorded (baselines record each
+node's version); otherwise the message says which side relies on the default, and its value
+(a secret's only that it differs). Keys that legitimately move (node_ip, hostnames) are excluded with
 globs in .apimlint.toml: [drift] ignore = ["server.node_ip"], and per role with
 [drift.roles] gateway = ["apim.sync_runtime_artifacts.gateway.gateway_labels"]. A glob that names
 a table ignores every key below it.`,
@@ -79,6 +85,12 @@ type Change struct {
 	Old, New string
 	Secret   bool
 	Pos      lint.Position // in today's file (its first line when the key is gone)
+	// Implicit is, for a key added or removed, what the side that does not
+	// write it runs with: a shown default or inferred value ("a default
+	// secret" for secrets), and ImplicitFrom where it comes from ("the
+	// default of WSO2 API Manager 4.6.0"). Empty when it runs with nothing
+	// apimlint knows.
+	Implicit, ImplicitFrom string
 }
 
 // Options tune the comparison.
@@ -87,6 +99,10 @@ type Options struct {
 	Ignore []string
 	// Roles holds extra globs per role (the node's role today).
 	Roles map[wso2.Role][]string
+	// WrittenOnly compares only what the files write: a key added with
+	// its default value, or removed where the default equals the recorded
+	// value, is drift too. By default drift compares effective values.
+	WrittenOnly bool
 }
 
 // OptionsFromConfig reads [drift] ignore and [drift.roles] from a fleet config.
@@ -145,6 +161,12 @@ func Changes(b *Baseline, f *lint.Fleet, opts Options) []Change {
 		recs[b.Nodes[i].Name] = &b.Nodes[i]
 	}
 	seen := make(map[string]bool, len(f.Nodes))
+	var res *effective.Resolver
+	if !opts.WrittenOnly {
+		// Today's version of each node gives both sides' defaults: the
+		// baseline records what was written, not the version.
+		res = effective.NewResolver(f, nil)
+	}
 	for _, n := range f.Nodes {
 		seen[n.Name] = true
 		rec := recs[n.Name]
@@ -153,7 +175,7 @@ func Changes(b *Baseline, f *lint.Fleet, opts Options) []Change {
 				Pos: lint.Position{File: n.File, Line: 1, Column: 1}})
 			continue
 		}
-		out = compareNode(out, b, rec, n, opts)
+		out = compareNode(out, b, rec, n, opts, res)
 	}
 	for i := range b.Nodes {
 		rec := &b.Nodes[i]
@@ -174,7 +196,7 @@ func removedFile(root, rel string) string {
 	return rel
 }
 
-func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts Options) []Change {
+func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts Options, res *effective.Resolver) []Change {
 	if n.SyntaxError != nil {
 		return append(out, Change{Kind: Unreadable, Node: n.Name, New: n.SyntaxError.Message,
 			Pos: lint.Position{File: n.File, Line: n.SyntaxError.Pos.Line, Column: n.SyntaxError.Pos.Column}})
@@ -188,6 +210,7 @@ func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts 
 		old[rec.Keys[i].Path] = &rec.Keys[i]
 	}
 	sec := newSecretScope(n)
+	var then *effective.Resolver // what the node ran with when recorded
 	for _, k := range n.Keys {
 		r := old[k.Path]
 		delete(old, k.Path)
@@ -200,7 +223,20 @@ func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts 
 		}
 		if r == nil {
 			secret := sec.isSecret(k)
-			out = append(out, Change{Kind: Added, Node: n.Name, Key: k.Path, New: show(k, secret), Secret: secret, Pos: pos})
+			ch := Change{Kind: Added, Node: n.Name, Key: k.Path, New: show(k, secret), Secret: secret, Pos: pos}
+			// The baseline's node ran with the key's implicit value (in
+			// the version it ran then): writing that value down changes
+			// nothing.
+			if then == nil {
+				then = thenResolver(res, n, rec)
+			}
+			if imp, ok := implicitOf(then, n, k.Path); ok {
+				if sameAsImplicit(then, n, k.Path, k.Value, imp) {
+					continue
+				}
+				ch.Implicit, ch.ImplicitFrom = showImplicit(imp, secret || lint.IsSecretPath(k.Path)), describeImplicit(imp)
+			}
+			out = append(out, ch)
 			continue
 		}
 		c := canon(k.Value)
@@ -257,6 +293,18 @@ func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts 
 			ch.Old = "a secret"
 		} else {
 			ch.Old = showRaw(r.Value)
+		}
+		// Today the node runs with the key's implicit value: if that is
+		// the recorded one, nothing changed.
+		if imp, ok := implicitOf(res, n, r.Path); ok {
+			if sameRecordedAsImplicit(b, r, res, n, imp) {
+				continue
+			}
+			ch.Implicit, ch.ImplicitFrom = showImplicit(imp, ch.Secret || lint.IsSecretPath(r.Path)), describeImplicit(imp)
+			if r.Secret != "" || r.Hash != "" && (b.key == nil || b.Secrets == secretsSaltedV1) {
+				// Without the baseline key there is nothing to compare with.
+				ch.Implicit = "a default secret the baseline cannot compare with its own"
+			}
 		}
 		out = append(out, ch)
 	}
@@ -353,8 +401,14 @@ func (c Change) Finding() lint.Finding {
 	switch c.Kind {
 	case Added:
 		f.Message = fmt.Sprintf("%s added since the baseline: %s", c.Key, c.New)
+		if c.Implicit != "" {
+			f.Message += fmt.Sprintf("; before, the node ran with %s (%s)", defaultDiffers(c.Implicit), c.ImplicitFrom)
+		}
 	case Removed:
 		f.Message = fmt.Sprintf("%s removed since the baseline: was %s", c.Key, c.Old)
+		if c.Implicit != "" {
+			f.Message += fmt.Sprintf(", now %s (%s)", defaultDiffers(c.Implicit), c.ImplicitFrom)
+		}
 	case Changed:
 		if c.Secret {
 			f.Message = fmt.Sprintf("%s changed since the baseline: the secret differs (now %s; the baseline keeps no secret value)", c.Key, c.New)

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/apimlint/apimlint/effective"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -25,12 +26,26 @@ type Side struct {
 	Line   int    `json:"line"`
 	Column int    `json:"column"`
 	Value  string `json:"value"`
+	// Source is "default" or "inferred" when the node does not write the
+	// key and runs with that value (File is then the node's file, Line 0);
+	// empty for a written value.
+	Source string `json:"source,omitempty"`
+	// From is the version whose default applies, or the key and value
+	// the value is inferred from.
+	From string `json:"from,omitempty"`
 }
 
 // DiffOptions tune Diff.
 type DiffOptions struct {
 	// Ignore holds globs on key paths left out of the comparison (MatchKey).
 	Ignore []string
+	// Effective resolves the values a node runs with for keys it does not
+	// write (nil: each node's version is inferred from its keys, as
+	// effective.NewResolver(nil, nil) does).
+	Effective *effective.Resolver
+	// WrittenOnly compares only what the files write, as before effective
+	// values: a key one side leaves to its default is a difference.
+	WrittenOnly bool
 }
 
 // entry is what Diff compares for a key: its type and canonical resolved
@@ -54,6 +69,10 @@ func Diff(a, b *lint.Node, opts DiffOptions) []KeyDiff {
 	if cmp.Equal(ma, mb, ignore, cmp.Reporter(&rep)) {
 		return nil
 	}
+	res := opts.Effective
+	if res == nil && !opts.WrittenOnly {
+		res = effective.NewResolver(nil, nil)
+	}
 	out := make([]KeyDiff, 0, len(rep.keys))
 	for _, k := range rep.keys {
 		ka, kb := a.Get(k), b.Get(k)
@@ -61,8 +80,18 @@ func Diff(a, b *lint.Node, opts DiffOptions) []KeyDiff {
 		switch {
 		case ka == nil:
 			d.Kind = Added
+			s, same := implicitSide(res, a, b, kb, k)
+			if same {
+				continue
+			}
+			d.A = s
 		case kb == nil:
 			d.Kind = Removed
+			s, same := implicitSide(res, b, a, ka, k)
+			if same {
+				continue
+			}
+			d.B = s
 		}
 		out = append(out, d)
 	}
@@ -81,6 +110,24 @@ func entries(n *lint.Node, salt string) map[string]entry {
 		m[k.Path] = entry{Kind: k.Value.Kind.String(), Value: c}
 	}
 	return m
+}
+
+// implicitSide is the side of node n, which does not write key, against
+// the key other writes: nil when n runs with no value drift can compare,
+// same when it runs with the written value.
+func implicitSide(res *effective.Resolver, n, other *lint.Node, written *lint.Key, key string) (s *Side, same bool) {
+	if res == nil {
+		return nil, false
+	}
+	imp, ok := implicitOf(res, n, key)
+	if !ok {
+		return nil, false
+	}
+	if sameAsImplicit(res, n, key, written.Value, imp) {
+		return nil, true
+	}
+	secret := lint.IsSecretPath(key) || newSecretScope(other).isSecret(written)
+	return &Side{Node: n.Name, File: n.File, Value: showImplicit(imp, secret), Source: imp.Source, From: imp.From}, false
 }
 
 func side(n *lint.Node, k *lint.Key) *Side {

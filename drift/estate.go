@@ -94,7 +94,7 @@ func ParseEstate(data []byte) (*EstateBaseline, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("unexpected data after the baseline at byte %d", dec.InputOffset())
 	}
-	if eb.Version != Version || !eb.Estate {
+	if eb.Version != Version && eb.Version != versionNoNodeVersions || !eb.Estate {
 		return nil, fmt.Errorf("not an estate baseline of version %d", Version)
 	}
 	for _, f := range eb.Fleets {

@@ -78,12 +78,12 @@ func ExampleOptionsFromConfig() {
 
 // Parse rejects anything that is not a complete baseline.
 func ExampleParse() {
-	_, err := drift.Parse([]byte(`{"version": 3, "secrets": "presence", "nodes": []}`))
+	_, err := drift.Parse([]byte(`{"version": 4, "secrets": "presence", "nodes": []}`))
 	fmt.Println(err)
 	_, err = drift.Parse([]byte(`{"version": 2, "secrets": "presence", "nod`))
 	fmt.Println(err)
 	// Output:
-	// baseline format version 3 is newer than this apimlint reads (2): upgrade apimlint or record the baseline again
+	// baseline format version 4 is newer than this apimlint reads (3): upgrade apimlint or record the baseline again
 	// truncated: the JSON ends before the baseline does
 }
 
@@ -119,7 +119,7 @@ func ExampleBaseline_WriteTo() {
 	fmt.Print(buf.String())
 	// Output:
 	// {
-	//   "version": 2,
+	//   "version": 3,
 	//   "secrets": "hmac-sha256",
 	//   "keyId": "d80961111da32c8e",
 	//   "nodes": [

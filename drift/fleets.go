@@ -51,6 +51,7 @@ func CompareFleets(nameA string, a *lint.Fleet, nameB string, b *lint.Fleet, ign
 		salt = "apimlint-fleet-diff" // only hides values held in memory
 	}
 	pa, pb := roleProfiles(a, salt), roleProfiles(b, salt)
+	addImplicit(pa, pb, a, b, salt)
 	roles := map[lint.Role]bool{}
 	for r := range pa {
 		roles[r] = true
@@ -136,6 +137,11 @@ type keyValues struct {
 	secret  bool
 	compare []string // sorted distinct compared values (hashes for secrets)
 	shown   []string // sorted distinct shown values (nil for secrets)
+	// writers counts the nodes that write the key; texts maps a compared
+	// value of a written scalar to its text, so that a default WSO2
+	// reads as the same value ("15" for 15) compares equal.
+	writers int
+	texts   map[string]string
 }
 
 func roleProfiles(f *lint.Fleet, salt string) map[lint.Role]*roleProfile {
@@ -155,14 +161,17 @@ func roleProfiles(f *lint.Fleet, salt string) map[lint.Role]*roleProfile {
 				kv = &keyValues{}
 				p.keys[k.Path] = kv
 			}
+			kv.writers++
 			c := string(canon(k.Value))
 			if sec.isSecret(k) {
 				kv.secret = true
 				kv.compare = addSorted(kv.compare, lint.HashSecret(salt, c))
+				kv.noteText(lint.HashSecret(salt, c), k.Value)
 				continue
 			}
 			kv.compare = addSorted(kv.compare, hide(c))
 			kv.shown = addSorted(kv.shown, hide(k.Show()))
+			kv.noteText(hide(c), k.Value)
 		}
 	}
 	return out

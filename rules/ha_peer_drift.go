@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/apimlint/apimlint/effective"
+	"github.com/apimlint/apimlint/fleetversion"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/schema"
 	"github.com/apimlint/apimlint/wso2"
@@ -30,7 +32,11 @@ apimlint compares the resolved value of every key across the nodes of each role 
 grouped by the labels they serve, since gateways of different environments are not replicas),
 with go-cmp, and reports each differing key once, at the node that differs from the majority,
 related to its peers. With two nodes there is no majority: the second node by name is reported,
-related to the first. Keys a node lacks are reported once per table.
+related to the first. Keys a node lacks are reported once per table. Values are effective: a
+node that leaves a key out runs with its version's default (WSO2's default.json, $ref{}
+defaults followed, durations as unit-resolve.json converts them), so a peer that omits a key
+whose default is what the others write is no drift, and when the default differs the message
+says which nodes run with it and its value (a secret's only that it differs).
 
 Not compared, because they are expected to differ per node: [server] hostname, node_ip and
 offset, [clustering] local_member_host, local_member_port and members (a node's well-known
@@ -52,7 +58,7 @@ key paths with array indices removed; a pattern that names a table ignores every
 	Example: `cp-2/deployment.toml:40:10: warning: apim.cache.gateway_token.enable = "false" here, but "true" on cp-1, cp-3 (control-plane peers) (ha-peer-drift)`,
 	Fix: `Make the replicas' files identical except for the per-node keys (generate them from one
 template), or list keys that differ on purpose under [drift] ignore in .apimlint.toml.`,
-	Requires: []*lint.Analysis{schema.Validation},
+	Requires: []*lint.Analysis{schema.Validation, fleetversion.Analysis},
 	Run:      runHAPeerDrift,
 })
 
@@ -262,6 +268,9 @@ func peerGroups(f *lint.Fleet) [][]*lint.Node {
 func runHAPeerDrift(p *lint.Pass) {
 	cfg := p.Fleet.Config
 	unknown := driftUnknownKeys(p)
+	// Peers are compared on effective values: a node that leaves a key to
+	// its version's default runs with that value.
+	res := effective.NewResolver(p.Fleet, fleetversion.OfPass(p))
 	for _, group := range peerGroups(p.Fleet) {
 		role := group[0].Role
 		ignore := driftIgnore(driftIgnored)
@@ -277,7 +286,7 @@ func runHAPeerDrift(p *lint.Pass) {
 			// Each node behind a proxy of its own: its proxyPort is its own.
 			ignore = append(ignore[:len(ignore):len(ignore)], "transport.http.properties.proxyPort", "transport.https.properties.proxyPort")
 		}
-		driftGroup(p, group, ignore, unknown)
+		driftGroup(p, group, ignore, unknown, res)
 	}
 }
 
@@ -343,18 +352,62 @@ func (u driftUnknown) suspect(v driftVote, path string) bool {
 type driftVote struct {
 	node *lint.Node
 	key  *lint.Key // nil: not set on this node
+	// def is, when key is nil, the value the node runs with instead (its
+	// version's default or an inferred value), if apimlint knows it.
+	def *effective.Value
 }
 
 type driftCamp struct {
-	rep   any
-	set   bool
-	votes []driftVote
+	rep any
+	set bool // some node of the camp writes the value
+	// valued: the camp's nodes run with a known value, written or (for
+	// those that leave the key out) their default.
+	valued bool
+	votes  []driftVote
 	// lacked memoises driftLackedByAll: every node of a minority asks
 	// the same question of the reference camp.
 	lacked map[string]string
 }
 
-func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown driftUnknown) {
+// written is the first vote of the camp that writes the key (nil when
+// every node of the camp relies on a default or leaves it unknown).
+func (c *driftCamp) written() *driftVote {
+	for i := range c.votes {
+		if c.votes[i].key != nil {
+			return &c.votes[i]
+		}
+	}
+	return nil
+}
+
+// implicit is the first vote of the camp that relies on a default.
+func (c *driftCamp) implicit() *driftVote {
+	for i := range c.votes {
+		if c.votes[i].key == nil && c.votes[i].def != nil {
+			return &c.votes[i]
+		}
+	}
+	return nil
+}
+
+// driftShowDefault renders a default a node runs with; a secret's is not
+// shown.
+func driftShowDefault(path string, d *effective.Value) string {
+	if lint.IsSecretPath(path) {
+		return "a default secret that differs"
+	}
+	return fmt.Sprintf("%q", d.Text())
+}
+
+// driftDescribeDefault says where a default comes from.
+func driftDescribeDefault(d *effective.Value) string {
+	if d.Source == effective.Inferred {
+		return "inferred from " + d.From
+	}
+	return "the default of WSO2 API Manager " + d.From
+}
+
+func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown driftUnknown, res *effective.Resolver) {
 	// One pass over every node's keys finds the paths, in first-seen
 	// order, and whether every node sets each of them to the same value:
 	// in a fleet of thousands of gateways nearly every path is, and those
@@ -419,7 +472,7 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown dr
 				self[n] = selfRewriter(own[n])
 			}
 		}
-		camps := driftCamps(group, path, self)
+		camps := driftCamps(group, path, self, res)
 		if len(camps) < 2 {
 			continue
 		}
@@ -427,8 +480,14 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown dr
 		ref := camps[0]
 		for _, c := range camps[1:] {
 			for _, v := range c.votes {
+				if v.key == nil && !ref.set {
+					// Neither side writes the key; their defaults differ
+					// (another version: mixed-versions says so).
+					continue
+				}
 				if v.key == nil {
-					table := driftMissingTable(v.node, path, ref.votes[0].node)
+					writer := ref.written().node
+					table := driftMissingTable(v.node, path, writer)
 					m := missing[v.node]
 					if m == nil {
 						m = map[string]*driftGap{}
@@ -440,6 +499,10 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown dr
 						tableOrder[v.node] = append(tableOrder[v.node], table)
 					}
 					m[table].keys = append(m[table].keys, path[len(table)+1:])
+					if v.def != nil {
+						m[table].defaults = append(m[table].defaults, fmt.Sprintf("%s runs with %s here (%s)",
+							path[len(table)+1:], driftShowDefault(path, v.def), driftDescribeDefault(v.def)))
+					}
 					continue
 				}
 				if !ref.set && !unknown.has(v.node, path) {
@@ -456,6 +519,10 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown dr
 							extraTables[v.node] = append(extraTables[v.node], table)
 						}
 						m[table].keys = append(m[table].keys, path[len(table)+1:])
+						if d := ref.implicit(); d != nil {
+							m[table].defaults = append(m[table].defaults, fmt.Sprintf("%s runs with %s there (%s)",
+								path[len(table)+1:], driftShowDefault(path, d.def), driftDescribeDefault(d.def)))
+						}
 						continue
 					}
 				}
@@ -463,10 +530,13 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown dr
 				switch {
 				case !ref.set && unknown.has(v.node, path):
 					f = lint.AtKey(v.node, v.key, "%s = %s here, but %s peers %s leave it unset, and the schema does not know this key (a misspelling? see schema-unknown-key)", path, v.key.Show(), v.node.Role, driftNames(ref))
+				case !ref.set && ref.implicit() != nil:
+					d := ref.implicit().def
+					f = lint.AtKey(v.node, v.key, "%s = %s here, but %s peers %s leave it unset and run with %s (%s)", path, v.key.Show(), v.node.Role, driftNames(ref), driftShowDefault(path, d), driftDescribeDefault(d))
 				case !ref.set:
 					f = lint.AtKey(v.node, v.key, "%s = %s here, but %s peers %s leave it unset", path, v.key.Show(), v.node.Role, driftNames(ref))
 				default:
-					rk := ref.votes[0].key
+					rk := ref.written().key
 					f = lint.AtKey(v.node, v.key, "%s = %s here, but %s on %s peers %s", path, v.key.Show(), rk.Show(), v.node.Role, driftNames(ref))
 				}
 				f.Related = driftRelated(ref)
@@ -492,6 +562,9 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown dr
 			} else {
 				f = lint.AtTable(n, table, "[%s] %s: set on %s peers %s but not here, so %s", table, list, n.Role, driftNames(g.ref), driftFallback(table))
 			}
+			if len(g.defaults) > 0 {
+				f.Message += "; " + strings.Join(g.defaults, "; ")
+			}
 			if hint := driftMisspelt(n, table, unknown); hint != "" {
 				f.Message += hint
 			}
@@ -507,6 +580,9 @@ func driftGroup(p *lint.Pass, group []*lint.Node, ignore driftIgnore, unknown dr
 type driftGap struct {
 	keys []string
 	ref  *driftCamp
+	// defaults say, for the keys whose default apimlint knows, what the
+	// nodes that leave them out run with.
+	defaults []string
 }
 
 // driftReportExtra reports, once per table, the whole tables a node sets
@@ -522,6 +598,9 @@ func driftReportExtra(p *lint.Pass, order []*lint.Node, tables map[*lint.Node][]
 			f := lint.AtTable(n, table, "%s is set here (%s) but missing on %s peers %s", driftTableName(n, table), list, n.Role, driftNames(g.ref))
 			if !strings.HasSuffix(table, "]") {
 				f.Message += ", where " + strings.ReplaceAll(driftFallback(table), "its ", "their ")
+			}
+			if len(g.defaults) > 0 {
+				f.Message += "; " + strings.Join(g.defaults, "; ")
 			}
 			f.Key = table
 			f.Related = driftRelated(g.ref)
@@ -668,7 +747,7 @@ func driftMisspelt(n *lint.Node, table string, unknown driftUnknown) string {
 // with cmp.Equal, so the cost stays linear in the group's size. Camps
 // whose values are equal once each node's own name is abstracted (cp-1
 // saying apim-cp-1 where cp-2 says apim-cp-2) are merged.
-func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string) string) []*driftCamp {
+func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string) string, res *effective.Resolver) []*driftCamp {
 	// First, exact grouping by an injective text encoding: linear, and
 	// cheap enough for thousands of gateways.
 	byText := map[string]*driftCamp{}
@@ -678,21 +757,35 @@ func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string
 		k := n.Get(path)
 		v := driftVote{node: n, key: k}
 		text := "u"
-		if k != nil {
+		switch {
+		case k != nil:
 			if symbolicValue(k.Value) {
 				return nil
 			}
 			sb.Reset()
 			encodeDrift(&sb, k.Value)
 			text = sb.String()
+		case res != nil:
+			// A node that leaves the key out runs with its default: it
+			// votes with that value, encoded as the same text written.
+			if d, ok := res.Comparable(n, path); ok {
+				v.def = &d
+				t := d.Text()
+				text = "s" + strconv.Itoa(len(t)) + ":" + t
+			}
 		}
 		c := byText[text]
 		if c == nil {
-			c = &driftCamp{set: k != nil}
+			c = &driftCamp{}
 			byText[text] = c
 			camps = append(camps, c)
 		}
+		c.set = c.set || k != nil
+		c.valued = c.valued || k != nil || v.def != nil
 		c.votes = append(c.votes, v)
+	}
+	if len(camps) > 1 && res != nil {
+		camps = driftJoinDefaults(camps, res, group[0], path)
 	}
 	if len(camps) > 1 {
 		// Then compare the camps' values with go-cmp, each node's own name
@@ -700,14 +793,17 @@ func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string
 		merged := map[string][]*driftCamp{}
 		var out []*driftCamp
 		for _, c := range camps {
-			first := c.votes[0]
 			var rep any
 			bucket := "\x00unset"
-			if c.set {
-				rep = driftValue(first.key.Value, self[first.node])
+			switch w, d := c.written(), c.implicit(); {
+			case w != nil:
+				rep = driftValue(w.key.Value, self[w.node])
+				bucket = fmt.Sprint(rep)
+			case d != nil:
+				rep = self[d.node](d.def.Text())
 				bucket = fmt.Sprint(rep)
 			}
-			out = joinCamp(merged, out, bucket, rep, c.set, c.votes)
+			out = joinCamp(merged, out, bucket, rep, c, c.votes)
 		}
 		camps = out
 	}
@@ -719,6 +815,44 @@ func driftCamps(group []*lint.Node, path string, self map[*lint.Node]func(string
 		return nodes
 	})
 	return camps
+}
+
+// driftJoinDefaults moves the nodes that run with a default into the camp
+// that writes a value WSO2 reads as the same (2 and "2.0"; "2m" and 120
+// for a key unit-resolve.json converts to seconds): config-mapper
+// converts the default like a written value.
+func driftJoinDefaults(camps []*driftCamp, res *effective.Resolver, n *lint.Node, path string) []*driftCamp {
+	unit, unitKnown := "", false
+	out := camps[:0:0]
+	for _, d := range camps {
+		imp := d.implicit()
+		if d.set || imp == nil {
+			out = append(out, d)
+			continue
+		}
+		var into *driftCamp
+		for _, w := range camps {
+			wv := w.written()
+			if wv == nil || wv.key.Value.Kind == lint.KindArray || wv.key.Value.Kind == lint.KindTable {
+				continue
+			}
+			if !unitKnown {
+				unit, unitKnown = res.Unit(n, path), true
+			}
+			if effective.SameText(wv.key.Value.Text(), imp.def.Text(), unit) {
+				into = w
+				break
+			}
+		}
+		if into == nil {
+			out = append(out, d)
+			continue
+		}
+		into.votes = append(into.votes, d.votes...)
+		sort.SliceStable(into.votes, func(i, j int) bool { return into.votes[i].node.Name < into.votes[j].node.Name })
+		into.valued = true
+	}
+	return out
 }
 
 // encodeDrift writes a value as length-prefixed text, so that two values
@@ -764,15 +898,17 @@ func sameDrift(a, b *lint.Value) bool {
 	}
 }
 
-// joinCamp adds votes to the camp of an equal value, or to a new camp.
-func joinCamp(buckets map[string][]*driftCamp, camps []*driftCamp, bucket string, val any, set bool, votes []driftVote) []*driftCamp {
+// joinCamp adds the votes of camp from to the camp of an equal value, or
+// to a new camp. A value written and the same value by default are equal.
+func joinCamp(buckets map[string][]*driftCamp, camps []*driftCamp, bucket string, val any, from *driftCamp, votes []driftVote) []*driftCamp {
 	for _, c := range buckets[bucket] {
-		if c.set == set && cmp.Equal(c.rep, val) {
+		if c.valued == from.valued && cmp.Equal(c.rep, val) {
 			c.votes = append(c.votes, votes...)
+			c.set = c.set || from.set
 			return camps
 		}
 	}
-	c := &driftCamp{rep: val, set: set, votes: votes}
+	c := &driftCamp{rep: val, set: from.set, valued: from.valued, votes: votes}
 	buckets[bucket] = append(buckets[bucket], c)
 	return append(camps, c)
 }
@@ -791,9 +927,14 @@ func driftRelated(c *driftCamp) []lint.Related {
 		if i == 3 {
 			break
 		}
-		if v.key == nil {
+		switch {
+		case v.key == nil && v.def != nil:
+			// The message says which default; a related line may stand
+			// for a whole table.
+			out = append(out, lint.RelatedNode(v.node, "leaves it unset (runs with its default)"))
+		case v.key == nil:
 			out = append(out, lint.RelatedNode(v.node, "leaves it unset"))
-		} else {
+		default:
 			out = append(out, lint.RelatedKey(v.node, v.key, "sets %s", v.key.Show()))
 		}
 	}

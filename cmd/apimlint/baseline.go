@@ -29,12 +29,14 @@ func runBaseline(env *cliEnv, args []string) int {
 		fs.Usage()
 		return usageError(env, "baseline needs a PATH and -o FILE")
 	}
-	if estate, err := discoverEstate(paths, *config, nil); err != nil {
+	manifests := lint.IsManifestInput(paths) // Kubernetes manifests are one fleet, never an estate
+	if manifests {
+	} else if estate, err := discoverEstate(paths, *config, nil); err != nil {
 		return usageError(env, "%v", err)
 	} else if estate != nil && estate.Split {
 		return writeEstateBaseline(env, estate, *out)
 	}
-	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: *config})
+	fleet, err := loadDriftPaths(paths, manifests, *config)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}

@@ -40,7 +40,7 @@ func runDiff(env *cliEnv, args []string) int {
 		return usageError(env, "--format: unknown format %q (want text or json)", *format)
 	}
 	var a, b *lint.Node
-	var fleetOf *lint.Fleet // the fleet of the two nodes, for their versions
+	var cfgA, cfgB *lint.Config // the nodes' fleet configs, for their versions
 	opts := drift.DiffOptions{Ignore: ignore}
 	if *fleetPath != "" {
 		fleet, err := lint.Load([]string{*fleetPath}, lint.LoadOptions{ConfigFile: *config})
@@ -61,12 +61,12 @@ func runDiff(env *cliEnv, args []string) int {
 		if fleet.Config != nil {
 			opts.Ignore = append(opts.Ignore, fleet.Config.Drift.Ignore...)
 		}
-		fleetOf = fleet
+		cfgA, cfgB = fleet.Config, fleet.Config
 	} else {
-		if a, err = loadOneNode(pos[0], *config); err != nil {
+		if a, cfgA, err = loadOneNode(pos[0], *config); err != nil {
 			return usageError(env, "%v", err)
 		}
-		if b, err = loadOneNode(pos[1], *config); err != nil {
+		if b, cfgB, err = loadOneNode(pos[1], *config); err != nil {
 			return usageError(env, "%v", err)
 		}
 	}
@@ -75,6 +75,10 @@ func runDiff(env *cliEnv, args []string) int {
 			return usageError(env, "%s:%d:%d: not valid TOML: %s", n.File, e.Pos.Line, e.Pos.Column, e.Message)
 		}
 	}
+	// Compare effective values: a key one node leaves to its version's
+	// default (or to a value WSO2 infers) is compared with that value.
+	opts.Effective = effective.NewResolver(nil, map[*lint.Node]fleetversion.Version{
+		a: fleetversion.Of(cfgA, a), b: fleetversion.Of(cfgB, b)})
 	diffs := drift.Diff(a, b, opts)
 	if *format == "json" {
 		out := struct {
@@ -91,11 +95,7 @@ func runDiff(env *cliEnv, args []string) int {
 			return usageError(env, "write json: %v", err)
 		}
 	} else {
-		va, vb := fleetversion.Of(nil, a), fleetversion.Of(nil, b)
-		if fleetOf != nil {
-			va, vb = fleetversion.For(fleetOf, a), fleetversion.For(fleetOf, b)
-		}
-		writeDiffText(env, a, b, diffs, va, vb)
+		writeDiffText(env, a, b, diffs)
 	}
 	if len(diffs) > 0 {
 		return exitFindings
@@ -103,38 +103,29 @@ func runDiff(env *cliEnv, args []string) int {
 	return exitOK
 }
 
-// effectiveNote says what a node that does not write a key runs with:
-// its version's default, or a value WSO2 infers ("" when neither). Secret
-// keys say only that a default applies.
-func effectiveNote(n *lint.Node, v fleetversion.Version, key string) string {
-	e := effective.ForVersion(n, v, key)
-	var what string
-	switch e.Source {
-	case effective.Default:
-		what = fmt.Sprintf("default of WSO2 API Manager %s", e.From)
-	case effective.Inferred:
-		what = "inferred from " + e.From
-	default:
-		return ""
+// implicitNote renders the side of a node that does not write a key but
+// runs with its version's default or an inferred value; a secret's value
+// is never shown ("a default secret").
+func implicitNote(s *drift.Side) string {
+	what := "the default of WSO2 API Manager " + s.From
+	if s.Source == effective.Inferred {
+		what = "inferred from " + s.From
 	}
-	if lint.IsSecretPath(key) {
-		return fmt.Sprintf("(not written: %s)", what)
-	}
-	return fmt.Sprintf("(not written: %s) %s", what, lint.QuoteTOML(e.Text()))
+	return fmt.Sprintf("(%s) %s (not written: %s)", s.Source, s.Value, what)
 }
 
-func loadOneNode(p, config string) (*lint.Node, error) {
+func loadOneNode(p, config string) (*lint.Node, *lint.Config, error) {
 	fleet, err := lint.Load([]string{p}, lint.LoadOptions{ConfigFile: config})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(fleet.Nodes) != 1 {
-		return nil, fmt.Errorf("%s holds %d node files, want one (use --fleet PATH NODE-A NODE-B for nodes of a fleet)", p, len(fleet.Nodes))
+		return nil, nil, fmt.Errorf("%s holds %d node files, want one (use --fleet PATH NODE-A NODE-B for nodes of a fleet)", p, len(fleet.Nodes))
 	}
-	return fleet.Nodes[0], nil
+	return fleet.Nodes[0], fleet.Config, nil
 }
 
-func writeDiffText(env *cliEnv, a, b *lint.Node, diffs []drift.KeyDiff, va, vb fleetversion.Version) {
+func writeDiffText(env *cliEnv, a, b *lint.Node, diffs []drift.KeyDiff) {
 	w := env.stdout
 	fmt.Fprintf(w, "--- a: %s (%s)\n+++ b: %s (%s)\n", a.File, a.Name, b.File, b.Name)
 	at := func(s *drift.Side) string { return fmt.Sprintf("%s:%d:%d: %s", s.File, s.Line, s.Column, s.Value) }
@@ -142,13 +133,13 @@ func writeDiffText(env *cliEnv, a, b *lint.Node, diffs []drift.KeyDiff, va, vb f
 		switch d.Kind {
 		case drift.Removed:
 			fmt.Fprintf(w, "- %s (only in a)\n    a %s\n", d.Key, at(d.A))
-			if note := effectiveNote(b, vb, d.Key); note != "" {
-				fmt.Fprintf(w, "    b %s\n", note)
+			if d.B != nil {
+				fmt.Fprintf(w, "    b %s\n", implicitNote(d.B))
 			}
 		case drift.Added:
 			fmt.Fprintf(w, "+ %s (only in b)\n    b %s\n", d.Key, at(d.B))
-			if note := effectiveNote(a, va, d.Key); note != "" {
-				fmt.Fprintf(w, "    a %s\n", note)
+			if d.A != nil {
+				fmt.Fprintf(w, "    a %s\n", implicitNote(d.A))
 			}
 		default:
 			fmt.Fprintf(w, "~ %s\n    a %s\n    b %s\n", d.Key, at(d.A), at(d.B))

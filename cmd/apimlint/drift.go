@@ -33,14 +33,17 @@ func runDrift(env *cliEnv, args []string) int {
 	if code != exitOK {
 		return code
 	}
-	if code, ok := driftEstate(env, &cf, rep, *baseline, paths); ok {
-		return code
+	manifests := lint.IsManifestInput(paths) // Kubernetes manifests are one fleet, never an estate
+	if !manifests {
+		if code, ok := driftEstate(env, &cf, rep, *baseline, paths); ok {
+			return code
+		}
 	}
 	b, err := readBaseline(env, *baseline)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	fleet, err := lint.Load(paths, lint.LoadOptions{ConfigFile: cf.config})
+	fleet, err := loadDriftPaths(paths, manifests, cf.config)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}

@@ -110,7 +110,7 @@ func TestDiffSaysDefault(t *testing.T) {
 	if code != exitFindings {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	if !strings.Contains(out, "- apim.event_hub.event_type (only in a)") || !strings.Contains(out, `b (not written: default of WSO2 API Manager 4.6.0) "Binary"`) {
+	if !strings.Contains(out, "- apim.event_hub.event_type (only in a)") || !strings.Contains(out, `b (default) "Binary" (not written: the default of WSO2 API Manager 4.6.0)`) {
 		t.Errorf("diff does not say b relies on the default:\n%s", out)
 	}
 	if strings.Contains(out, "s3cret-value") {
