@@ -13,6 +13,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -74,7 +75,7 @@ func run(sizesFlag, shapesFlag string, runs int, bin string) error {
 	if bin == "" {
 		bin = filepath.Join(work, "apimlint")
 		if out, err := exec.Command("go", "build", "-o", bin, "./cmd/apimlint").CombinedOutput(); err != nil {
-			return fmt.Errorf("build apimlint: %v\n%s", err, out)
+			return fmt.Errorf("build apimlint: %w\n%s", err, out)
 		}
 	}
 	self, err := os.Executable()
@@ -134,8 +135,9 @@ func median(runs int, name string, args ...string) (measurement, error) {
 		cmd.Stdout = nil
 		cmd.Stderr = &stderr
 		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() > 1) {
-			return measurement{}, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, tail(stderr.String()))
+		var ee *exec.ExitError
+		if err != nil && (!errors.As(err, &ee) || ee.ExitCode() > 1) {
+			return measurement{}, fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, tail(stderr.String()))
 		}
 		m, err := parseTime(stderr.String())
 		if err != nil {
