@@ -90,3 +90,46 @@ func BenchmarkLintFoundation(b *testing.B) {
 	}
 	benchLint(b, rs)
 }
+
+// BenchmarkShapes is issue 17's yardstick in-process: both generator
+// shapes at 3,000, 10,000 and 20,000 nodes, each with the go-toml decode
+// floor of the same files, so that ratios come from one run. (The CLI's
+// wall time and peak RSS come from `go run ./scripts/perftable`.)
+//
+//	go test ./lint -run '^$' -bench BenchmarkShapes -benchtime 3x
+func BenchmarkShapes(b *testing.B) {
+	shapes := []struct {
+		name string
+		spec func(int) fleetgen.Spec
+	}{{"fleetgen", fleetgen.Sized}, {"wide", fleetgen.Wide}}
+	for _, sh := range shapes {
+		for _, n := range []int{3000, 10000, 20000} {
+			gen := fleetgen.Generate(sh.spec(n))
+			files := map[string][]byte{}
+			for _, f := range gen {
+				files[f.Path] = f.Data
+			}
+			b.Run(fmt.Sprintf("%s/nodes=%d/floor", sh.name, n), func(b *testing.B) {
+				for b.Loop() {
+					for _, f := range gen {
+						var m map[string]any
+						if err := toml.Unmarshal(f.Data, &m); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+			b.Run(fmt.Sprintf("%s/nodes=%d/lint", sh.name, n), func(b *testing.B) {
+				for b.Loop() {
+					f, err := lint.LoadFiles("fleet", files, lint.LoadOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := lint.Run(context.Background(), f, rules.All(), lint.RunOptions{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
