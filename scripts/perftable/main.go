@@ -44,6 +44,7 @@ var shapes = []shape{
 
 type measurement struct {
 	wall   time.Duration
+	cpu    time.Duration // user + system: less sensitive to other load than wall time
 	rssKiB int
 }
 
@@ -91,8 +92,8 @@ func run(sizesFlag, shapesFlag string, runs int, bin string) error {
 		sizes = append(sizes, n)
 	}
 	fmt.Printf("machine: %s, %d CPUs, %s; medians of %d runs\n\n", cpuModel(), runtime.NumCPU(), runtime.Version(), runs)
-	fmt.Println("| shape | nodes | go-toml decode floor | apimlint lint --format json | ratio | peak RSS |")
-	fmt.Println("|---|---|---|---|---|---|")
+	fmt.Println("| shape | nodes | go-toml decode floor (wall, CPU, RSS) | apimlint lint --format json (wall, CPU) | wall ratio | CPU ratio | peak RSS |")
+	fmt.Println("|---|---|---|---|---|---|---|")
 	for _, sh := range shapes {
 		if !slices.Contains(strings.Split(shapesFlag, ","), sh.name) {
 			continue
@@ -111,10 +112,10 @@ func run(sizesFlag, shapesFlag string, runs int, bin string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Printf("| %s (%d CP, %d TM) | %d | %.3f s / %d MiB | %.3f s | %.1f× | %d MiB |\n",
+			fmt.Printf("| %s (%d CP, %d TM) | %d | %.3f s, %.3f s, %d MiB | %.3f s, %.3f s | %.1f× | %.1f× | %d MiB |\n",
 				sh.name, spec.ControlPlanes, spec.TrafficManagers, n,
-				floor.wall.Seconds(), floor.rssKiB/1024, lint.wall.Seconds(),
-				lint.wall.Seconds()/floor.wall.Seconds(), lint.rssKiB/1024)
+				floor.wall.Seconds(), floor.cpu.Seconds(), floor.rssKiB/1024, lint.wall.Seconds(), lint.cpu.Seconds(),
+				lint.wall.Seconds()/floor.wall.Seconds(), lint.cpu.Seconds()/floor.cpu.Seconds(), lint.rssKiB/1024)
 			if err := os.RemoveAll(dir); err != nil {
 				return err
 			}
@@ -127,7 +128,7 @@ func run(sizesFlag, shapesFlag string, runs int, bin string) error {
 // the median wall time and the largest peak RSS. apimlint's exit code 1
 // (findings) is not a failure here.
 func median(runs int, name string, args ...string) (measurement, error) {
-	var walls []time.Duration
+	var walls, cpus []time.Duration
 	var rss int
 	for range runs {
 		cmd := exec.Command("/usr/bin/time", append([]string{"-v", name}, args...)...)
@@ -144,10 +145,12 @@ func median(runs int, name string, args ...string) (measurement, error) {
 			return measurement{}, fmt.Errorf("%s: %w", name, err)
 		}
 		walls = append(walls, m.wall)
+		cpus = append(cpus, m.cpu)
 		rss = max(rss, m.rssKiB)
 	}
 	slices.Sort(walls)
-	return measurement{wall: walls[len(walls)/2], rssKiB: rss}, nil
+	slices.Sort(cpus)
+	return measurement{wall: walls[len(walls)/2], cpu: cpus[len(cpus)/2], rssKiB: rss}, nil
 }
 
 func parseTime(out string) (measurement, error) {
@@ -159,6 +162,14 @@ func parseTime(out string) (measurement, error) {
 		if v, ok := strings.CutPrefix(line, "Maximum resident set size (kbytes): "); ok {
 			m.rssKiB, _ = strconv.Atoi(v)
 			found++
+		}
+		if v, ok := strings.CutPrefix(line, "User time (seconds): "); ok {
+			f, _ := strconv.ParseFloat(v, 64)
+			m.cpu += time.Duration(f * float64(time.Second))
+		}
+		if v, ok := strings.CutPrefix(line, "System time (seconds): "); ok {
+			f, _ := strconv.ParseFloat(v, 64)
+			m.cpu += time.Duration(f * float64(time.Second))
 		}
 		if v, ok := strings.CutPrefix(line, "Elapsed (wall clock) time (h:mm:ss or m:ss): "); ok {
 			m.wall = parseClock(v)
