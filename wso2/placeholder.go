@@ -91,6 +91,11 @@ func HasPlaceholder(s string) bool {
 // placeholder and nothing else: such a value names where the secret
 // lives and is safe to show.
 func IsPurePlaceholder(s string) bool {
+	// Most values are not: decided without scanning (it ran on every
+	// secret value of every node).
+	if len(s) < 4 || s[0] != '$' || s[len(s)-1] != '}' {
+		return false
+	}
 	phs := ScanPlaceholders(s)
 	return len(phs) == 1 && phs[0].Text == s
 }
