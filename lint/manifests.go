@@ -62,6 +62,8 @@ type Manifests struct {
 	namespaces map[string]bool           // namespaces of workloads and Services
 	svcNS      map[string]bool           // namespaces with a Service
 	servicesOf map[*Workload][]*ServiceObject
+	origins    map[string]ManifestOrigin // by source File (rendered charts)
+	defaultNS  map[string]string         // by source File (rendered charts)
 }
 
 // ObjectRef is where a Kubernetes object is written.
@@ -180,6 +182,11 @@ func (m *Manifests) ServiceForHost(host, ns string) (svc *ServiceObject, inClust
 type ManifestSource struct {
 	File string
 	Data []byte
+	// Namespace is that of objects naming none ("default" when empty).
+	Namespace string
+	// Origin, when set, maps the stream's lines to where they were
+	// written (a rendered chart's templates).
+	Origin ManifestOrigin
 }
 
 // LoadManifests loads the nodes in the manifests read from r, shown as
@@ -243,7 +250,7 @@ func LoadPaths(paths []string, stdin io.Reader, opts LoadOptions) (*Fleet, error
 			if len(data) > maxManifestBytes {
 				return nil, fmt.Errorf("load standard input: more than %d MiB of manifests", maxManifestBytes>>20)
 			}
-			srcs = append(srcs, ManifestSource{File: "-", Data: data})
+			srcs = append(srcs, ManifestSource{File: opts.stdinName(), Data: data})
 		case IsManifestPath(p):
 			data, err := readManifestFile(p)
 			if err != nil {
@@ -262,8 +269,13 @@ func LoadPaths(paths []string, stdin io.Reader, opts LoadOptions) (*Fleet, error
 			tomlPaths = append(tomlPaths, p)
 		}
 	}
+	srcs = append(srcs, opts.Manifests...)
 	if len(srcs) == 0 {
 		return Load(paths, opts)
+	}
+	root := "."
+	if len(paths) > 0 && paths[0] != "-" {
+		root = paths[0]
 	}
 	var nodes []*Node
 	var diag []Finding
@@ -275,17 +287,13 @@ func LoadPaths(paths []string, stdin io.Reader, opts LoadOptions) (*Fleet, error
 		}
 		nodes, cfg, diag = tf.Nodes, tf.Config, tf.Diagnostics
 	} else if cfg == nil {
-		root := paths[0]
-		if root == "-" {
-			root = "."
-		}
 		c, d, err := loadConfigOS(root, opts)
 		if err != nil {
 			return nil, err
 		}
 		cfg, diag = c, d
 	}
-	return BuildManifestFleet(paths[0], srcs, nodes, cfg, diag, opts)
+	return BuildManifestFleet(root, srcs, nodes, cfg, diag, opts)
 }
 
 func readManifestFile(p string) ([]byte, error) {
@@ -361,6 +369,7 @@ func BuildManifestFleet(root string, srcs []ManifestSource, tomlNodes []*Node, c
 	}
 	m := &Manifests{nodes: map[string]*ManifestNode{}, virtual: map[string]*ManifestNode{}}
 	for _, s := range srcs {
+		m.record(s)
 		diag = append(diag, m.parse(s.File, s.Data)...)
 	}
 	m.link()
@@ -640,7 +649,7 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 	}
 	ref.Name, ref.Namespace = om.Metadata.Name, om.Metadata.Namespace
 	if ref.Namespace == "" {
-		ref.Namespace = "default"
+		ref.Namespace = m.defaultNamespace(file)
 	}
 	switch kind {
 	case "ConfigMap":
@@ -776,6 +785,7 @@ func (manifestPositions) Process(f *Fleet, all []Finding) ([]Finding, error) {
 				r.File, r.Line, r.Column = mn.ConfigMap.Block.mapPos(r.Line, r.Column)
 			}
 		}
+		m.toOrigin(fd)
 	}
 	return all, nil
 }
