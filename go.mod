@@ -15,6 +15,7 @@ require (
 	golang.org/x/tools v0.52.0
 	helm.sh/helm/v3 v3.22.0
 	k8s.io/api v0.37.2
+	sigs.k8s.io/gateway-api v1.6.3
 )
 
 require (

@@ -186,7 +186,7 @@ func checkDependencies(c *chart.Chart) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("Chart.yaml names dependencies missing in charts/ (run helm dependency build): %s", strings.Join(missing, ", "))
+		return fmt.Errorf("dependencies of Chart.yaml missing in charts/ (run helm dependency build): %s", strings.Join(missing, ", "))
 	}
 	return nil
 }

@@ -48,13 +48,14 @@ const maxManifestBytes = 256 << 20
 const maxPodNames = 256
 
 // Manifests are the Kubernetes facts of a fleet loaded from manifests:
-// workloads, the ConfigMaps they mount, Services and Ingresses. Rules
+// workloads, the ConfigMaps they mount, Services, Ingresses and HTTPRoutes. Rules
 // read them through Fleet.Manifests (nil for a fleet of TOML files).
 type Manifests struct {
 	Workloads  []*Workload
 	ConfigMaps []*ConfigMapObject
 	Services   []*ServiceObject
 	Ingresses  []*IngressObject
+	HTTPRoutes []*HTTPRouteObject
 
 	nodes      map[string]*ManifestNode  // by node name
 	virtual    map[string]*ManifestNode  // by node File
@@ -526,6 +527,7 @@ func (m *Manifests) addresses(w *Workload) []Address {
 				}
 			}
 		}
+		out = append(out, m.routeAddresses(s)...)
 	}
 	return out
 }
@@ -617,7 +619,7 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 		return diag
 	}
 	switch kind {
-	case "ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress":
+	case "ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress", "HTTPRoute":
 	default:
 		return nil
 	}
@@ -688,6 +690,10 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 			return fail(err)
 		}
 		m.Ingresses = append(m.Ingresses, &IngressObject{ObjectRef: ref, Spec: ing.Spec})
+	case "HTTPRoute":
+		if err := m.decodeHTTPRoute(ref, js); err != nil {
+			return fail(err)
+		}
 	}
 	return nil
 }
