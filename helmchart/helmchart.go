@@ -153,7 +153,13 @@ func userValues(c Chart) (map[string]any, error) {
 	}
 	for _, s := range c.Set {
 		if err := strvals.ParseInto(s, base); err != nil {
-			return nil, fmt.Errorf("chart %s: --set %s: %w", c.Dir, s, err)
+			// The value may be a password: the message names the key only.
+			key, value, _ := strings.Cut(s, "=")
+			msg := err.Error()
+			if value != "" && strings.Contains(msg, value) {
+				msg = strings.ReplaceAll(msg, value, "…")
+			}
+			return nil, fmt.Errorf("chart %s: --set %s=…: %s", c.Dir, key, msg)
 		}
 	}
 	return base, nil

@@ -187,7 +187,7 @@ func TestRenderErrors(t *testing.T) {
 		{[]helmchart.Chart{{Dir: filepath.Join(dir, "missing")}}, "load chart"},
 		{[]helmchart.Chart{{Dir: dir}}, "wso2.hostname is required"},
 		{[]helmchart.Chart{{Dir: dep}}, "helm dependency build"},
-		{[]helmchart.Chart{{Dir: gw, Set: []string{"a.b[=1"}}}, "--set a.b[=1"},
+		{[]helmchart.Chart{{Dir: gw, Set: []string{"a.b[=1"}}}, "--set a.b[=…"},
 		{[]helmchart.Chart{{Dir: gw, ValueFiles: []string{filepath.Join(dir, "nope.yaml")}}}, "values file"},
 		{[]helmchart.Chart{{Dir: gw, Release: "Not_A_Name"}}, "release name"},
 		{[]helmchart.Chart{{Dir: gw}, {Dir: gw}}, `both release "wso2am-gw"`},
@@ -209,5 +209,29 @@ func TestLoadWithPaths(t *testing.T) {
 	}
 	if len(f.Nodes) != 7 || f.Node("default/deployment/wso2am-gw") == nil || f.Node("apim-prod/deployment/wso2-am-km") == nil {
 		t.Fatalf("%d nodes", len(f.Nodes))
+	}
+}
+
+// TestSetErrorHidesValue: a --set that does not parse is reported by its
+// key: the value may be a password.
+func TestSetErrorHidesValue(t *testing.T) {
+	_, err := helmchart.Render(helmchart.Chart{Dir: gw, Set: []string{"wso2.admin[0=s3cr3t-Value"}})
+	if err == nil || strings.Contains(err.Error(), "s3cr3t-Value") || !strings.Contains(err.Error(), "--set wso2.admin[0=…") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// TestRenderedFallback: a line the chart does not hold verbatim or as a
+// template (the TOML comes from values.yaml) is reported at the rendered
+// template, named after it with the release, at the rendered line.
+func TestRenderedFallback(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "Chart.yaml"), "apiVersion: v2\nname: inline\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "values.yaml"), "toml: |\n  [server]\n  hostname = \"x\"\n  [broken\n")
+	write(t, filepath.Join(dir, "templates", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  deployment.toml: |\n{{ .Values.toml | indent 4 }}\n")
+	all, _ := lintCharts(t, helmchart.Chart{Dir: dir, Release: "r1"})
+	want := filepath.ToSlash(filepath.Join(dir, "templates", "cm.yaml")) + " (rendered, release r1):9:12: error (toml-syntax)"
+	if !has(all, want) {
+		t.Fatalf("want %s in:\n%s", want, dump(all))
 	}
 }
