@@ -235,3 +235,18 @@ func TestRenderedFallback(t *testing.T) {
 		t.Fatalf("want %s in:\n%s", want, dump(all))
 	}
 }
+
+// TestNoCluster: lookup sees no cluster and getHostByName resolves
+// nothing: rendering never leaves the process.
+func TestNoCluster(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "Chart.yaml"), "apiVersion: v2\nname: offline\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "templates", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  found: \"{{ lookup \"v1\" \"Secret\" \"apim\" \"wso2am-secrets\" | len }}\"\n  ip: \"{{ getHostByName \"localhost\" }}\"\n")
+	r, err := helmchart.Render(helmchart.Chart{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := rendered(r); !strings.Contains(text, `found: "0"`) || !strings.Contains(text, `ip: ""`) {
+		t.Fatalf("rendered:\n%s", text)
+	}
+}
