@@ -120,10 +120,18 @@ func Render(c Chart) (*Rendered, error) {
 
 // Load renders every chart (one release each) and loads the rendered
 // manifests as one fleet, together with paths as lint.LoadPaths takes
-// them (manifests, "-" read from stdin, deployment.toml folders).
+// them (manifests, "-" read from stdin, deployment.toml folders); stdin
+// may be nil when no path is "-". Without paths, the fleet config is
+// ./.apimlint.toml when present (or opts.ConfigFile, opts.Config).
 func Load(charts []Chart, paths []string, stdin io.Reader, opts lint.LoadOptions) (*lint.Fleet, error) {
 	if len(charts) == 0 {
 		return nil, fmt.Errorf("no chart given")
+	}
+	if stdin == nil {
+		if slices.Contains(paths, "-") {
+			return nil, fmt.Errorf("- among the paths, but no standard input given")
+		}
+		stdin = strings.NewReader("")
 	}
 	seen := map[string]string{}
 	for _, c := range charts {

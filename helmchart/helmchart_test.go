@@ -198,6 +198,9 @@ func TestRenderErrors(t *testing.T) {
 			t.Errorf("%v: error %v, want %q", c.charts, err, c.want)
 		}
 	}
+	if _, err := helmchart.Load([]helmchart.Chart{{Dir: gw}}, []string{"-"}, nil, lint.LoadOptions{}); err == nil || !strings.Contains(err.Error(), "no standard input") {
+		t.Errorf("- without stdin: %v", err)
+	}
 }
 
 // TestLoadWithPaths: charts load together with manifests given as paths:
