@@ -157,3 +157,33 @@ func TestStdinName(t *testing.T) {
 		t.Errorf("github:\n%s", out)
 	}
 }
+
+// TestREADMEHelmCommands runs the README's --helm command lines from the
+// repository root: the first is clean, the others report what the README
+// says they do.
+func TestREADMEHelmCommands(t *testing.T) {
+	data, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "apimlint lint ") && strings.Contains(l, "--helm testdata/") {
+			lines = append(lines, l)
+		}
+	}
+	want := []struct {
+		code int
+		rule string
+	}{{exitOK, ""}, {exitFindings, "(k8s-service-port)"}, {exitFindings, "(k8s-service-missing)"}}
+	if len(lines) != len(want) {
+		t.Fatalf("README --helm command lines: %q", lines)
+	}
+	t.Chdir("../..")
+	for i, l := range lines {
+		out, errOut, code := apimlint(t, strings.Fields(l)[1:]...)
+		if code != want[i].code || !strings.Contains(out, want[i].rule) {
+			t.Errorf("%s: exit %d, want %d with %s\n%s%s", l, code, want[i].code, want[i].rule, out, errOut)
+		}
+	}
+}
