@@ -16,12 +16,14 @@ package helmchart
 import (
 	"fmt"
 	"io"
+	"log"
 	"maps"
 	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -65,7 +67,8 @@ type Rendered struct {
 // Render renders a chart as `helm template` does: values.yaml, then the
 // value files, then the --set overrides; subchart conditions and import
 // values; the default capabilities. Templates that call lookup see no
-// cluster (lookup returns nothing); getHostByName is off.
+// cluster (lookup returns nothing); getHostByName is off. The standard
+// logger is silent while Helm merges values and renders (see quietLog).
 func Render(c Chart) (*Rendered, error) {
 	chrt, err := loader.Load(c.Dir)
 	if err != nil {
@@ -87,6 +90,7 @@ func Render(c Chart) (*Rendered, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer quietLog()()
 	if err := chartutil.ProcessDependenciesWithMerge(chrt, vals); err != nil {
 		return nil, fmt.Errorf("chart %s: %w", c.Dir, err)
 	}
@@ -147,6 +151,23 @@ func Load(charts []Chart, paths []string, stdin io.Reader, opts lint.LoadOptions
 		opts.Manifests = append(opts.Manifests, r.Manifests...)
 	}
 	return lint.LoadPaths(paths, stdin, opts)
+}
+
+// logMu serializes quietLog's swaps of the standard logger's output.
+var logMu sync.Mutex
+
+// quietLog silences the standard logger until the returned function is
+// called: Helm's value merging logs warnings with the values themselves
+// ("cannot overwrite table with non table for wso2.admin (map[…])"),
+// which may be passwords, and apimlint never prints one.
+func quietLog() (restore func()) {
+	logMu.Lock()
+	w := log.Writer()
+	log.SetOutput(io.Discard)
+	return func() {
+		log.SetOutput(w)
+		logMu.Unlock()
+	}
 }
 
 // userValues merges the value files and --set overrides as helm does.

@@ -3,6 +3,7 @@ package helmchart_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -251,5 +252,26 @@ func TestNoCluster(t *testing.T) {
 	}
 	if text := rendered(r); !strings.Contains(text, `found: "0"`) || !strings.Contains(text, `ip: ""`) {
 		t.Fatalf("rendered:\n%s", text)
+	}
+}
+
+// TestValueWarningsSilent: Helm's warning on a value that cannot replace
+// a table prints the table, here a password; Render keeps it from the
+// log.
+func TestValueWarningsSilent(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "Chart.yaml"), "apiVersion: v2\nname: warn\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "values.yaml"), "wso2:\n  admin:\n    password: hunter2-secret\n")
+	write(t, filepath.Join(dir, "templates", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+	var buf strings.Builder
+	saved := log.Writer()
+	log.SetOutput(&buf)
+	defer log.SetOutput(saved)
+	if _, err := helmchart.Render(helmchart.Chart{Dir: dir, Set: []string{"wso2.admin=plain"}}); err != nil {
+		t.Fatal(err)
+	}
+	log.Print("after")
+	if strings.Contains(buf.String(), "hunter2") || !strings.Contains(buf.String(), "after") {
+		t.Fatalf("log: %q", buf.String())
 	}
 }
