@@ -62,7 +62,7 @@ func TestLintHelmUsage(t *testing.T) {
 		{[]string{"--fix", "--helm", chartACP}, "fix the chart"},
 		{[]string{"--fleet", "prod", "--helm", chartACP}, "--fleet prod: Kubernetes manifests and --helm charts are linted as one fleet"},
 		{[]string{"--fleet", "prod", filepath.Join(repoTestdata, "k8s", "clean", "rendered.yaml")}, "--fleet prod: Kubernetes manifests"},
-		{[]string{"--helm", chartACP, "--set", "x[=1"}, "--set x[=1"},
+		{[]string{"--helm", chartACP, "--set", "x[=1"}, "--set x[=…"},
 	} {
 		_, errOut, code := apimlint(t, append([]string{"lint"}, c.args...)...)
 		if code != exitUsage || !strings.Contains(errOut, c.want) {
