@@ -259,7 +259,7 @@ func chartFiles(root *chart.Chart, dir string) *chartSources {
 			key := base + "/" + f.Name
 			s := newSourceFile(displayPath(dir, root.Name(), key), string(f.Data))
 			cs.byKey[key] = s
-			if !template || strings.HasPrefix(path.Base(f.Name), "_") {
+			if (!template && !isDoc(f.Name)) || strings.HasPrefix(path.Base(f.Name), "_") {
 				cs.others[base] = append(cs.others[base], s)
 			}
 		}
@@ -275,6 +275,22 @@ func chartFiles(root *chart.Chart, dir string) *chartSources {
 	}
 	walk(root)
 	return cs
+}
+
+// isDoc reports whether a chart file is documentation: its example
+// lines are no source of rendered ones.
+func isDoc(name string) bool {
+	base := strings.ToUpper(path.Base(name))
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".txt", ".rst", ".adoc":
+		return true
+	}
+	for _, p := range []string{"README", "LICENSE", "CHANGELOG", "NOTES"} {
+		if strings.HasPrefix(base, p) {
+			return true
+		}
+	}
+	return false
 }
 
 var filesGetRE = regexp.MustCompile(`Files\.Get\s+"([^"]+)"`)

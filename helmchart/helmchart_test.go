@@ -275,3 +275,21 @@ func TestValueWarningsSilent(t *testing.T) {
 		t.Fatalf("log: %q", buf.String())
 	}
 }
+
+// TestReadmeIsNoSource: a chart README whose example holds the very line
+// the chart rendered is documentation, not where the line came from.
+func TestReadmeIsNoSource(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "Chart.yaml"), "apiVersion: v2\nname: doc\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "README.md"), "Set the hostname:\n\n    hostname = \"h.example\"\n")
+	write(t, filepath.Join(dir, "values.yaml"), "host: h.example\n")
+	write(t, filepath.Join(dir, "templates", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  deployment.toml: |\n    [server]\n    hostname = \"{{ .Values.host }}\"\n    offset = 1\n")
+	r, err := helmchart.Render(helmchart.Chart{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, line, col, ok := r.Manifests[0].Origin.Origin(8, 17)
+	if want := filepath.Join(dir, "templates", "cm.yaml"); !ok || file != want || line != 8 || col != 17 {
+		t.Errorf("rendered line 8 maps to %s:%d:%d (%v), want %s:8:17", file, line, col, ok, want)
+	}
+}
