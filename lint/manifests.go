@@ -56,6 +56,7 @@ type Manifests struct {
 	Services   []*ServiceObject
 	Ingresses  []*IngressObject
 	HTTPRoutes []*HTTPRouteObject
+	Gateways   []*GatewayObject
 
 	nodes      map[string]*ManifestNode  // by node name
 	virtual    map[string]*ManifestNode  // by node File
@@ -619,7 +620,7 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 		return diag
 	}
 	switch kind {
-	case "ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress", "HTTPRoute":
+	case "ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress", "HTTPRoute", "Gateway":
 	default:
 		return nil
 	}
@@ -692,6 +693,14 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 		m.Ingresses = append(m.Ingresses, &IngressObject{ObjectRef: ref, Spec: ing.Spec})
 	case "HTTPRoute":
 		if err := m.decodeHTTPRoute(ref, js); err != nil {
+			return fail(err)
+		}
+	case "Gateway":
+		_, av := mapValue(obj, "apiVersion")
+		if av == nil {
+			return nil
+		}
+		if err := m.decodeGateway(ref, av.Value, js); err != nil {
 			return fail(err)
 		}
 	}

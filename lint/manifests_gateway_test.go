@@ -85,3 +85,87 @@ func TestHTTPRouteBackendNamespace(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPRouteGatewayListeners: a route without hostnames takes those of
+// the listener of its parent Gateway that its sectionName names (not a
+// wildcard, not another listener); Istio's kind Gateway is no Gateway
+// API Gateway.
+func TestHTTPRouteGatewayListeners(t *testing.T) {
+	const manifests = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: gw-conf, namespace: apim}
+data:
+  deployment.toml: |
+    [server]
+    server_role = "gateway-worker"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gw, namespace: apim}
+spec:
+  template:
+    metadata:
+      labels: {app: gw}
+    spec:
+      volumes:
+      - {name: conf, configMap: {name: gw-conf}}
+      containers:
+      - {name: am, image: wso2am}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: gw-svc, namespace: apim}
+spec:
+  selector: {app: gw}
+  ports:
+  - {port: 8243}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: public, namespace: edge}
+spec:
+  gatewayClassName: cloud
+  listeners:
+  - {name: https, hostname: api.example.org, port: 443, protocol: HTTPS}
+  - {name: other, hostname: other.example.org, port: 443, protocol: HTTPS}
+  - {name: wild, hostname: "*.example.org", port: 443, protocol: HTTPS}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public, namespace: apim}
+spec:
+  servers:
+  - hosts: [istio.example.org]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: apim}
+spec:
+  parentRefs:
+  - {name: public, namespace: edge, sectionName: https}
+  - {name: public}
+  rules:
+  - backendRefs:
+    - {name: gw-svc, port: 8243}
+`
+	f, err := LoadManifests(strings.NewReader(manifests), "m.yaml", LoadOptions{Config: &Config{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Manifests.Gateways) != 1 {
+		t.Fatalf("%d Gateways", len(f.Manifests.Gateways))
+	}
+	gw := f.Node("apim/deployment/gw")
+	if gw == nil {
+		t.Fatal("no gateway node")
+	}
+	var public []string
+	for _, a := range gw.Addresses {
+		if strings.HasPrefix(a.Source, "HTTPRoute ") {
+			public = append(public, a.Host+" from "+a.Source)
+		}
+	}
+	if len(public) != 1 || public[0] != "api.example.org from HTTPRoute apim/r (listener https of Gateway edge/public)" {
+		t.Errorf("public names %q", public)
+	}
+}
