@@ -187,3 +187,13 @@ func TestREADMEHelmCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestNodesHelm: apimlint nodes --helm shows the nodes the charts render,
+// named after their workloads, with the HTTPRoute's public name.
+func TestNodesHelm(t *testing.T) {
+	out, errOut, code := apimlint(t, "nodes", "--namespace", "apim", "--helm", chartACP, "--helm", chartGW, "--set", "wso2.route.hostnames[0]=api.apim.example.org")
+	if code != exitOK || !strings.Contains(out, "apim/deployment/wso2am-acp ") || !strings.Contains(out, "2 replicas: an HA group of identical peers") ||
+		!strings.Contains(out, "api.apim.example.org (HTTPRoute apim/wso2am-gw)") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
