@@ -8,9 +8,11 @@
 // rendered output that appears verbatim in the template (or in a file the
 // template reads with .Files.Get, such as confs/deployment.toml) is mapped
 // to that file's line and column; a line that templating changed is mapped
-// to its source line when the lines around it pin it down. Anything else
-// stays at the rendered output, named "CHART/templates/x.yaml (rendered,
-// release NAME)" with the line of Helm's rendering of that template.
+// to its source line when the lines around it pin it down; a line written
+// once in a values file (a TOML kept in values) to that line. Anything
+// else stays at the rendered output, named "CHART/templates/x.yaml
+// (rendered, release NAME)" with the line of Helm's rendering of that
+// template.
 package helmchart
 
 import (
@@ -18,6 +20,7 @@ import (
 	"io"
 	"log"
 	"maps"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -106,6 +109,7 @@ func Render(c Chart) (*Rendered, error) {
 	}
 	r := &Rendered{Chart: c, Name: chrt.Name()}
 	files := chartFiles(chrt, c.Dir)
+	values := valueSources(chrt, c)
 	for _, key := range slices.Sorted(maps.Keys(out)) {
 		text := out[key]
 		if strings.HasPrefix(path.Base(key), "_") || strings.HasSuffix(key, "NOTES.txt") || strings.TrimSpace(text) == "" {
@@ -116,7 +120,7 @@ func Render(c Chart) (*Rendered, error) {
 			File:      display + " (rendered, release " + c.Release + ")",
 			Data:      []byte(text),
 			Namespace: c.Namespace,
-			Origin:    mapLines(text, files.sourcesFor(key)),
+			Origin:    mapLines(text, files.sourcesFor(key), values),
 		})
 	}
 	return r, nil
@@ -291,6 +295,23 @@ func isDoc(name string) bool {
 		}
 	}
 	return false
+}
+
+// valueSources are the values files, the one that wins first: the -f
+// files from the last, then the chart's values.yaml.
+func valueSources(chrt *chart.Chart, c Chart) []*sourceFile {
+	var out []*sourceFile
+	for i := len(c.ValueFiles) - 1; i >= 0; i-- {
+		if data, err := os.ReadFile(c.ValueFiles[i]); err == nil && len(data) <= maxSourceBytes && utf8.Valid(data) {
+			out = append(out, newSourceFile(c.ValueFiles[i], string(data)))
+		}
+	}
+	for _, f := range chrt.Raw {
+		if f.Name == chartutil.ValuesfileName && len(f.Data) <= maxSourceBytes && utf8.Valid(f.Data) {
+			out = append(out, newSourceFile(displayPath(c.Dir, chrt.Name(), chrt.Name()+"/"+f.Name), string(f.Data)))
+		}
+	}
+	return out
 }
 
 var filesGetRE = regexp.MustCompile(`Files\.Get\s+"([^"]+)"`)

@@ -225,16 +225,34 @@ func TestSetErrorHidesValue(t *testing.T) {
 	}
 }
 
-// TestRenderedFallback: a line the chart does not hold verbatim or as a
-// template (the TOML comes from values.yaml) is reported at the rendered
-// template, named after it with the release, at the rendered line.
+// TestRenderedFallback: a line the chart holds neither verbatim nor as a
+// template (printf built it) is reported at the rendered template, named
+// after it with the release, at the rendered line; a TOML kept in
+// values.yaml and rendered as written points at values.yaml.
 func TestRenderedFallback(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "Chart.yaml"), "apiVersion: v2\nname: inline\nversion: 0.1.0\n")
-	write(t, filepath.Join(dir, "values.yaml"), "toml: |\n  [server]\n  hostname = \"x\"\n  [broken\n")
-	write(t, filepath.Join(dir, "templates", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  deployment.toml: |\n{{ .Values.toml | indent 4 }}\n")
+	write(t, filepath.Join(dir, "templates", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  deployment.toml: |\n    [server]\n    hostname = \"x\"\n    {{ printf \"[%s\" \"broken\" }}\n")
 	all, _ := lintCharts(t, helmchart.Chart{Dir: dir, Release: "r1"})
 	want := filepath.ToSlash(filepath.Join(dir, "templates", "cm.yaml")) + " (rendered, release r1):9:12: error (toml-syntax)"
+	if !has(all, want) {
+		t.Fatalf("want %s in:\n%s", want, dump(all))
+	}
+
+	dir = t.TempDir()
+	write(t, filepath.Join(dir, "Chart.yaml"), "apiVersion: v2\nname: inline\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "values.yaml"), "toml: |\n  [server]\n  hostname = \"x\"\n  [broken\n")
+	write(t, filepath.Join(dir, "templates", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  deployment.toml: |\n{{ .Values.toml | indent 4 }}\n")
+	override := filepath.Join(t.TempDir(), "prod.yaml")
+	write(t, override, "toml: |\n  [server]\n  hostname = \"prod\"\n  [broken\n")
+	all, _ = lintCharts(t, helmchart.Chart{Dir: dir})
+	want = filepath.ToSlash(filepath.Join(dir, "values.yaml")) + ":4:10: error (toml-syntax)"
+	if !has(all, want) {
+		t.Fatalf("want %s in:\n%s", want, dump(all))
+	}
+	// The -f file wins over values.yaml: its line is the one rendered.
+	all, _ = lintCharts(t, helmchart.Chart{Dir: dir, ValueFiles: []string{override}})
+	want = filepath.ToSlash(override) + ":4:10: error (toml-syntax)"
 	if !has(all, want) {
 		t.Fatalf("want %s in:\n%s", want, dump(all))
 	}

@@ -18,7 +18,8 @@ import "strings"
 //     share are exact; past it they point at where the source differs
 //     (the {{ … }} that made the value).
 //  3. A line still without origin whose text is written once in a source
-//     maps there (a range rendering the same lines again).
+//     maps there (a range rendering the same lines again), else once in a
+//     values file (a TOML kept in values, rendered as it is written).
 //
 // Any other line has no origin; findings on it stay in the rendered output.
 
@@ -76,8 +77,9 @@ func (m *lineMap) Origin(line, col int) (string, int, int, bool) {
 
 func indentOf(s string) int { return len(s) - len(strings.TrimLeft(s, " \t")) }
 
-// mapLines maps the lines of rendered to the sources (most likely first).
-func mapLines(rendered string, sources []*sourceFile) *lineMap {
+// mapLines maps the lines of rendered to the sources (most likely first),
+// and lines nothing else accounts for to the values files.
+func mapLines(rendered string, sources, values []*sourceFile) *lineMap {
 	lines := strings.Split(rendered, "\n")
 	m := &lineMap{origins: make([]lineOrigin, len(lines))}
 	if len(sources) == 0 {
@@ -106,7 +108,7 @@ func mapLines(rendered string, sources []*sourceFile) *lineMap {
 		if t == "" || m.origins[i].src != nil {
 			continue
 		}
-		for _, s := range sources {
+		for _, s := range append(sources[:len(sources):len(sources)], values...) {
 			if at := s.index[t]; len(at) == 1 {
 				m.exact(i, l, s, at[0])
 				break

@@ -36,7 +36,7 @@ peer = "{{ . }}"
     peer = "p2"
     made = "by a helper"
 `
-	m := mapLines(rendered, []*sourceFile{tmpl, conf})
+	m := mapLines(rendered, []*sourceFile{tmpl, conf}, nil)
 	for _, c := range []struct {
 		line, col int
 		want      string
@@ -73,7 +73,7 @@ peer = "{{ . }}"
 // occurrence; a line written twice does not guess.
 func TestMapLinesUnique(t *testing.T) {
 	src := newSourceFile("s.yaml", "{{- range .Values.xs }}\nkind: A\nname: fixed\nsame: 1\nsame: 1\n{{- end }}\n")
-	m := mapLines("kind: A\nname: fixed\nsame: 1\nsame: 1\nkind: A\nname: fixed\nsame: 1\n", []*sourceFile{src})
+	m := mapLines("kind: A\nname: fixed\nsame: 1\nsame: 1\nkind: A\nname: fixed\nsame: 1\n", []*sourceFile{src}, nil)
 	for _, c := range []struct {
 		line int
 		want string
