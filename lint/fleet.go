@@ -124,6 +124,12 @@ type LoadOptions struct {
 	Config     *Config
 	ConfigFile string
 	Resolve    ResolveOptions
+	// StdinName names manifests read from standard input ("-" among
+	// LoadPaths' paths) in findings: DefaultStdinName when empty.
+	StdinName string
+	// Manifests are manifest streams LoadPaths loads with its paths
+	// (charts rendered in-process, see package helmchart).
+	Manifests []ManifestSource
 }
 
 // source is one node file to read.

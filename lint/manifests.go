@@ -48,13 +48,15 @@ const maxManifestBytes = 256 << 20
 const maxPodNames = 256
 
 // Manifests are the Kubernetes facts of a fleet loaded from manifests:
-// workloads, the ConfigMaps they mount, Services and Ingresses. Rules
+// workloads, the ConfigMaps they mount, Services, Ingresses and HTTPRoutes. Rules
 // read them through Fleet.Manifests (nil for a fleet of TOML files).
 type Manifests struct {
 	Workloads  []*Workload
 	ConfigMaps []*ConfigMapObject
 	Services   []*ServiceObject
 	Ingresses  []*IngressObject
+	HTTPRoutes []*HTTPRouteObject
+	Gateways   []*GatewayObject
 
 	nodes      map[string]*ManifestNode  // by node name
 	virtual    map[string]*ManifestNode  // by node File
@@ -62,6 +64,8 @@ type Manifests struct {
 	namespaces map[string]bool           // namespaces of workloads and Services
 	svcNS      map[string]bool           // namespaces with a Service
 	servicesOf map[*Workload][]*ServiceObject
+	origins    map[string]ManifestOrigin // by source File (rendered charts)
+	defaultNS  map[string]string         // by source File (rendered charts)
 }
 
 // ObjectRef is where a Kubernetes object is written.
@@ -180,6 +184,11 @@ func (m *Manifests) ServiceForHost(host, ns string) (svc *ServiceObject, inClust
 type ManifestSource struct {
 	File string
 	Data []byte
+	// Namespace is that of objects naming none ("default" when empty).
+	Namespace string
+	// Origin, when set, maps the stream's lines to where they were
+	// written (a rendered chart's templates).
+	Origin ManifestOrigin
 }
 
 // LoadManifests loads the nodes in the manifests read from r, shown as
@@ -243,7 +252,7 @@ func LoadPaths(paths []string, stdin io.Reader, opts LoadOptions) (*Fleet, error
 			if len(data) > maxManifestBytes {
 				return nil, fmt.Errorf("load standard input: more than %d MiB of manifests", maxManifestBytes>>20)
 			}
-			srcs = append(srcs, ManifestSource{File: "-", Data: data})
+			srcs = append(srcs, ManifestSource{File: opts.stdinName(), Data: data})
 		case IsManifestPath(p):
 			data, err := readManifestFile(p)
 			if err != nil {
@@ -262,8 +271,13 @@ func LoadPaths(paths []string, stdin io.Reader, opts LoadOptions) (*Fleet, error
 			tomlPaths = append(tomlPaths, p)
 		}
 	}
+	srcs = append(srcs, opts.Manifests...)
 	if len(srcs) == 0 {
 		return Load(paths, opts)
+	}
+	root := "."
+	if len(paths) > 0 && paths[0] != "-" {
+		root = paths[0]
 	}
 	var nodes []*Node
 	var diag []Finding
@@ -275,17 +289,13 @@ func LoadPaths(paths []string, stdin io.Reader, opts LoadOptions) (*Fleet, error
 		}
 		nodes, cfg, diag = tf.Nodes, tf.Config, tf.Diagnostics
 	} else if cfg == nil {
-		root := paths[0]
-		if root == "-" {
-			root = "."
-		}
 		c, d, err := loadConfigOS(root, opts)
 		if err != nil {
 			return nil, err
 		}
 		cfg, diag = c, d
 	}
-	return BuildManifestFleet(paths[0], srcs, nodes, cfg, diag, opts)
+	return BuildManifestFleet(root, srcs, nodes, cfg, diag, opts)
 }
 
 func readManifestFile(p string) ([]byte, error) {
@@ -361,6 +371,7 @@ func BuildManifestFleet(root string, srcs []ManifestSource, tomlNodes []*Node, c
 	}
 	m := &Manifests{nodes: map[string]*ManifestNode{}, virtual: map[string]*ManifestNode{}}
 	for _, s := range srcs {
+		m.record(s)
 		diag = append(diag, m.parse(s.File, s.Data)...)
 	}
 	m.link()
@@ -517,6 +528,7 @@ func (m *Manifests) addresses(w *Workload) []Address {
 				}
 			}
 		}
+		out = append(out, m.routeAddresses(s)...)
 	}
 	return out
 }
@@ -608,7 +620,7 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 		return diag
 	}
 	switch kind {
-	case "ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress":
+	case "ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress", "HTTPRoute", "Gateway":
 	default:
 		return nil
 	}
@@ -640,7 +652,7 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 	}
 	ref.Name, ref.Namespace = om.Metadata.Name, om.Metadata.Namespace
 	if ref.Namespace == "" {
-		ref.Namespace = "default"
+		ref.Namespace = m.defaultNamespace(file)
 	}
 	switch kind {
 	case "ConfigMap":
@@ -679,6 +691,18 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 			return fail(err)
 		}
 		m.Ingresses = append(m.Ingresses, &IngressObject{ObjectRef: ref, Spec: ing.Spec})
+	case "HTTPRoute":
+		if err := m.decodeHTTPRoute(ref, js); err != nil {
+			return fail(err)
+		}
+	case "Gateway":
+		_, av := mapValue(obj, "apiVersion")
+		if av == nil {
+			return nil
+		}
+		if err := m.decodeGateway(ref, av.Value, js); err != nil {
+			return fail(err)
+		}
 	}
 	return nil
 }
@@ -776,6 +800,7 @@ func (manifestPositions) Process(f *Fleet, all []Finding) ([]Finding, error) {
 				r.File, r.Line, r.Column = mn.ConfigMap.Block.mapPos(r.Line, r.Column)
 			}
 		}
+		m.toOrigin(fd)
 	}
 	return all, nil
 }

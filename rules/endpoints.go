@@ -402,8 +402,8 @@ func epPortProblem(h epHit, t epTarget) string {
 	switch h.to.Kind {
 	case lint.TargetSelf, lint.TargetNode:
 		to := h.to.Nodes[0]
-		if strings.EqualFold(to.ServerHostname(), ep.Host) && epProxied(to, ep) {
-			return "" // the name clients use, through its proxy
+		if (strings.EqualFold(to.ServerHostname(), ep.Host) || lint.IsPublicName(to, ep.Host)) && epProxied(to, ep) {
+			return "" // the name clients use, through its proxy (or the Ingress/HTTPRoute in front of it)
 		}
 		want := t.svc.port(to, ep.Scheme)
 		if ep.Port == want {

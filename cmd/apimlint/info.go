@@ -162,14 +162,20 @@ func runNodes(env *cliEnv, args []string) int {
 	fs := newFlagSet(env, "nodes", "[--format text|json] PATH...")
 	format := fs.String("format", "text", "text or json")
 	config := fs.String("config", "", "fleet config file (default: PATH/.apimlint.toml when present)")
+	var hf helmFlags
+	hf.register(fs)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagError(err)
 	}
-	if len(paths) == 0 {
+	charts, err := hf.resolved()
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	if len(paths) == 0 && len(charts) == 0 {
 		return usageError(env, "nodes needs a PATH")
 	}
-	if lint.IsManifestInput(paths) {
+	if len(charts) > 0 || lint.IsManifestInput(paths) {
 		// Kubernetes manifests are one fleet: no estate discovery.
 	} else if estate, err := discoverEstate(paths, *config, nil); err != nil {
 		return usageError(env, "%v", err)
@@ -179,7 +185,13 @@ func runNodes(env *cliEnv, args []string) int {
 		}
 		return exitOK
 	}
-	fleet, err := loadLintPaths(paths, lint.LoadOptions{ConfigFile: *config})
+	opts := lint.LoadOptions{ConfigFile: *config, StdinName: hf.stdinName}
+	var fleet *lint.Fleet
+	if len(charts) > 0 {
+		fleet, err = loadHelm(charts, paths, opts)
+	} else {
+		fleet, err = loadLintPaths(paths, opts)
+	}
 	if err != nil {
 		return usageError(env, "%v", err)
 	}

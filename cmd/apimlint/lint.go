@@ -101,6 +101,8 @@ func runLint(env *cliEnv, args []string) int {
 	ff.register(fs)
 	var fleetNames stringList
 	fs.Var(&fleetNames, "fleet", "lint only this fleet of an estate (see apimlint nodes); repeatable")
+	var hf helmFlags
+	hf.register(fs)
 	changed := fs.Bool("changed", false, "PATH FILE...: lint only the fleets of the estate at PATH that own the FILEs (the pre-commit hook passes the changed files)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -112,7 +114,11 @@ func runLint(env *cliEnv, args []string) int {
 			return code
 		}
 	}
-	if len(paths) == 0 {
+	charts, err := hf.resolved()
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	if len(paths) == 0 && len(charts) == 0 {
 		fs.Usage()
 		return usageError(env, "lint needs a PATH (a fleet directory or deployment.toml files)")
 	}
@@ -131,9 +137,17 @@ func runLint(env *cliEnv, args []string) int {
 		return usageError(env, "--rule: %v", err)
 	}
 	var fleet *lint.Fleet
-	if lint.IsManifestInput(paths) {
+	loadOpts := lint.LoadOptions{ConfigFile: cf.config, StdinName: hf.stdinName}
+	if len(charts) > 0 || lint.IsManifestInput(paths) {
+		if err := manifestInputOnly(charts, fleetNames, ff); err != nil {
+			return usageError(env, "%v", err)
+		}
+	}
+	if len(charts) > 0 {
+		fleet, err = loadHelm(charts, paths, loadOpts)
+	} else if lint.IsManifestInput(paths) {
 		// Kubernetes manifests are one fleet (with any TOML folders given with them).
-		fleet, err = loadLintPaths(paths, lint.LoadOptions{ConfigFile: cf.config})
+		fleet, err = loadLintPaths(paths, loadOpts)
 	} else {
 		var estate *lint.Estate
 		estate, err = discoverEstate(paths, cf.config, fleetNames)
@@ -176,7 +190,7 @@ func runLint(env *cliEnv, args []string) int {
 	case ff.fix:
 		var code int
 		res, code = applyFixes(env, fleet, res, func() (*lint.Fleet, *lint.Result, error) {
-			again, err := loadLintPaths(paths, lint.LoadOptions{ConfigFile: cf.config})
+			again, err := loadLintPaths(paths, loadOpts)
 			if err != nil {
 				return nil, nil, err
 			}

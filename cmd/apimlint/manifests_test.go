@@ -22,7 +22,7 @@ func TestLintManifests(t *testing.T) {
 }
 
 // TestLintManifestsStdin: "apimlint lint -" reads manifests from standard
-// input (helm template … | apimlint lint -) and names the file "-".
+// input (helm template … | apimlint lint -) and names the file "stdin".
 func TestLintManifestsStdin(t *testing.T) {
 	if os.Getenv("APIMLINT_STDIN_CHILD") == "1" {
 		os.Exit(run(&cliEnv{stdout: os.Stdout, stderr: os.Stderr, getenv: testGetenv}, []string{"lint", "-"}))
@@ -39,7 +39,7 @@ func TestLintManifestsStdin(t *testing.T) {
 	if err != nil { // warnings only: exit 0 with the default --fail-on error
 		t.Fatalf("exit: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "-:402:18: warning: gateway_id \"wso2-gw-0\" is shared by all 2 replicas") {
+	if !strings.Contains(string(out), "stdin:402:18: warning: gateway_id \"wso2-gw-0\" is shared by all 2 replicas") {
 		t.Fatalf("stdin manifests:\n%s", out)
 	}
 }
