@@ -151,6 +151,9 @@ type FixPlan struct {
 	Applied []Finding
 	// Conflicts are findings whose fix overlaps one applied before it.
 	Conflicts []Finding
+
+	// secrets hide each file's fleet's plain secret values in Diff.
+	secrets map[string]*secretSet
 }
 
 // PlanFixes applies the first fix of every finding that has one to the
@@ -198,6 +201,10 @@ func PlanFixes(f *Fleet, findings []Finding) (*FixPlan, error) {
 			plan.Files[file] = out
 			plan.Old[file] = src[file]
 		}
+	}
+	plan.secrets = map[string]*secretSet{}
+	for file := range plan.Files {
+		plan.secrets[file] = f.secretSet()
 	}
 	return plan, nil
 }

@@ -4,12 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sort"
-	"strings"
-
-	udiff "github.com/aymanbagabas/go-udiff"
 
 	"github.com/apimlint/apimlint/gitdiff"
 	"github.com/apimlint/apimlint/lint"
@@ -174,12 +170,7 @@ func (a *estateAdoption) each(p *lint.FleetPlan, res *lint.Result) error {
 		if err != nil {
 			return fmt.Errorf("fleet %s: %w", p.Name, err)
 		}
-		for file, data := range plan.Files {
-			a.plan.Files[file] = data
-			a.plan.Old[file] = plan.Old[file]
-		}
-		a.plan.Applied = append(a.plan.Applied, plan.Applied...)
-		a.plan.Conflicts = append(a.plan.Conflicts, plan.Conflicts...)
+		a.plan.Include(plan)
 	}
 	return nil
 }
@@ -209,8 +200,7 @@ func (a *estateAdoption) summarize(env *cliEnv) {
 // a file.
 func printFixDiff(env *cliEnv, plan *lint.FixPlan) int {
 	for _, file := range sortedFiles(plan) {
-		name := strings.TrimPrefix(filepath.ToSlash(file), "/")
-		fmt.Fprint(env.stdout, udiff.Unified("a/"+name, "b/"+name, string(plan.Old[file]), string(plan.Files[file])))
+		fmt.Fprint(env.stdout, plan.Diff(file))
 	}
 	reportConflicts(env, plan)
 	if len(plan.Files) > 0 {

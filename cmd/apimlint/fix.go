@@ -6,9 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
-
-	udiff "github.com/aymanbagabas/go-udiff"
 
 	"github.com/apimlint/apimlint/lint"
 )
@@ -37,8 +34,7 @@ func diffFixes(env *cliEnv, fleet *lint.Fleet, res *lint.Result) int {
 		return usageError(env, "%v", err)
 	}
 	for _, file := range sortedFiles(plan) {
-		name := strings.TrimPrefix(filepath.ToSlash(file), "/")
-		fmt.Fprint(env.stdout, udiff.Unified("a/"+name, "b/"+name, string(plan.Old[file]), string(plan.Files[file])))
+		fmt.Fprint(env.stdout, plan.Diff(file))
 	}
 	reportConflicts(env, plan)
 	if len(plan.Files) > 0 {

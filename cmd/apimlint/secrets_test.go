@@ -276,6 +276,9 @@ func secArgs(name, fleet, fleet2, broken, out, base string) []secInvocation {
 			add("lint", "--format", f, filepath.Dir(fleet))
 		}
 		add("lint", "--accepted", filepath.Join(out, "accepted.json"), fleet2)
+		// A diff's context lines are the lines next to each fix.
+		add("lint", "--diff", fleet)
+		add("lint", "--diff", filepath.Dir(fleet))
 	case "nodes":
 		add("nodes", fleet)
 		add("nodes", "--format", "json", fleet)
