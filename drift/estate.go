@@ -108,11 +108,14 @@ func ParseEstate(data []byte) (*EstateBaseline, error) {
 				if len(k.Value) == 0 {
 					continue
 				}
-				var buf bytes.Buffer
-				if err := json.Compact(&buf, k.Value); err != nil {
+				// Canonical, as a single baseline's values are: files written
+				// before 2026-11 escaped & < > as \u0026 and friends, which
+				// compared unequal to the node's value.
+				v, err := canonRaw(k.Value)
+				if err != nil {
 					return nil, fmt.Errorf("estate baseline: fleet %s node %s key %s: %w", f.Name, n.Name, k.Path, err)
 				}
-				n.Keys[i].Value = buf.Bytes()
+				n.Keys[i].Value = v
 			}
 		}
 	}
@@ -121,10 +124,14 @@ func ParseEstate(data []byte) (*EstateBaseline, error) {
 
 // WriteEstateFile writes the estate baseline atomically (see WriteFile).
 func WriteEstateFile(path string, eb *EstateBaseline) (err error) {
-	data, err := json.MarshalIndent(eb, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "&" in a JDBC URL stays "&", as in a single baseline
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(eb); err != nil {
 		return fmt.Errorf("write baseline %s: %w", path, err)
 	}
+	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".apimlint-baseline-*.tmp")
 	if err != nil {
 		return fmt.Errorf("write baseline %s: %w", path, err)
