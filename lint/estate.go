@@ -680,10 +680,17 @@ func (t *dirTree) below(dir string) []*evidence {
 	return out
 }
 
+// roleSet is the roles the nodes serve. An all-in-one node is a control
+// plane, a gateway and a traffic manager too: staging/ of two all-in-ones
+// beside prod/ of separate roles shares roles with it, and is a
+// deployment of its own, not prod's missing parts.
 func roleSet(ev []*evidence) map[Role]bool {
 	s := map[Role]bool{}
 	for _, x := range ev {
 		s[x.role] = true
+		if x.role == wso2.RoleAllInOne {
+			s[wso2.RoleControlPlane], s[wso2.RoleGateway], s[wso2.RoleTrafficManager] = true, true, true
+		}
 	}
 	return s
 }

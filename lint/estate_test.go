@@ -219,6 +219,31 @@ func TestEstateCopiedEnvironments(t *testing.T) {
 	}
 }
 
+// An all-in-one node serves every role: staging/ of all-in-ones beside a
+// prod/ of separate roles is a deployment of its own, not prod's parts.
+func TestEstateAllInOneBesideDistributed(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, "../testdata/clean-ha", filepath.Join(root, "eu", "prod"), nil)
+	for _, n := range []string{"apim-stg-1", "apim-stg-2"} {
+		dir := filepath.Join(root, "eu", "staging", n)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		toml := "[server]\nhostname = \"" + n + ".example.com\"\nserver_role = \"default\"\n\n" +
+			"[database.apim_db]\ntype = \"mysql\"\nurl = \"jdbc:mysql://db-stg.example.com:3306/apim_db\"\n"
+		if err := os.WriteFile(filepath.Join(dir, "deployment.toml"), []byte(toml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := lint.DiscoverEstate(root, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]int{"eu/prod": 6, "eu/staging": 2}, planNames(e)); diff != "" {
+		t.Errorf("fleets (-want +got):\n%s", diff)
+	}
+}
+
 // A single fleet stays one fleet rooted at the path: Load's behaviour.
 func TestEstateOneFleet(t *testing.T) {
 	e, err := lint.DiscoverEstate("../testdata/clean-ha", lint.LoadOptions{})
