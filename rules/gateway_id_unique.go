@@ -50,13 +50,26 @@ func runGatewayIDUnique(p *lint.Pass) {
 	if len(gws) < 2 {
 		return
 	}
+	idsUsed := false
+	for _, n := range gws {
+		if k := n.Get(gatewayIDKey); k != nil && strings.TrimSpace(k.Value.Text()) != "" {
+			idsUsed = true
+			break
+		}
+	}
 	first := map[string]*lint.Node{}
 	var unset []*lint.Node
 	ids := newIDPicker(gws)
 	for _, n := range gws {
 		k := n.Get(gatewayIDKey)
 		if k == nil || strings.TrimSpace(k.Value.Text()) == "" {
-			unset = append(unset, n)
+			// A missing ID matters where the node surely runs a version
+			// that reads one (4.6.0 on), or where its peers set IDs (the
+			// fleet uses them); a fleet that may run 4.2 and sets none
+			// would have the table dropped.
+			if idsUsed || everyCandidateReads(versions[n], gatewayIDKey) {
+				unset = append(unset, n)
+			}
 			continue
 		}
 		if k.Value.Symbolic {
@@ -104,6 +117,18 @@ func runGatewayIDUnique(p *lint.Pass) {
 		}
 		p.Report(f)
 	}
+}
+
+// everyCandidateReads reports whether every version a node may run reads
+// path (true when nothing is known of its version).
+func everyCandidateReads(v fleetversion.Version, path string) bool {
+	for _, ver := range v.Candidates {
+		one := fleetversion.Version{Candidates: []string{ver}, Dists: v.Dists}
+		if fleetversion.Unread(one.Sets(), path) {
+			return false
+		}
+	}
+	return true
 }
 
 // nodeNames lists up to limit names, then how many more.
