@@ -19,6 +19,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -479,11 +480,41 @@ func (s *Set) Inferred(key, value string) map[string]any {
 		}
 		if ok {
 			if m := byVal[value]; m != nil {
-				return m
+				return bindCaptures(m, ts, segs)
 			}
 		}
 	}
 	return nil
+}
+
+// bindCaptures fills infer.json's $1, $2 … in the keys and values a
+// trigger with "*" segments sets with the names those segments matched:
+// database.apim_db.type = "mysql" sets database.apim_db.url to
+// jdbc:mysql://$ref{database.apim_db.hostname}…, not to a key of "$1".
+func bindCaptures(m map[string]any, trig, segs []string) map[string]any {
+	var caps []string
+	for i, t := range trig {
+		if t == "*" {
+			caps = append(caps, segs[i])
+		}
+	}
+	if len(caps) == 0 {
+		return m
+	}
+	bind := func(s string) string {
+		for i := len(caps) - 1; i >= 0; i-- { // $10 before $1, were there ten
+			s = strings.ReplaceAll(s, "$"+strconv.Itoa(i+1), caps[i])
+		}
+		return s
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if str, ok := v.(string); ok {
+			v = bind(str)
+		}
+		out[bind(k)] = v
+	}
+	return out
 }
 
 func (s *Set) inferences() map[string]map[string]map[string]any {

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -117,5 +118,33 @@ func TestSegments(t *testing.T) {
 	got := Segments(`event_listener[0].properties."header.X-WSO2-KEY-MANAGER"`)
 	if want := []string{"event_listener", "properties", "header.X-WSO2-KEY-MANAGER"}; !slices.Equal(got, want) {
 		t.Errorf("Segments = %q, want %q", got, want)
+	}
+}
+
+// infer.json's wildcard triggers (database.$1.type) set keys and values
+// that name the matched segment: they come back bound to it.
+func TestInferredBindsWildcardCaptures(t *testing.T) {
+	for _, v := range []string{"4.0.0", "4.4.0"} {
+		s := Get(v, DistAll)
+		if s == nil {
+			t.Skipf("no catalogue for %s", v)
+		}
+		for name, got := range map[string]map[string]any{
+			"Inferred":   s.Inferred("database.apim_db.type", "mysql"),
+			"InferredBy": s.InferredBy("database.apim_db.type", "mysql"),
+		} {
+			url, ok := got["database.apim_db.url"].(string)
+			if !ok {
+				t.Fatalf("%s %s: no database.apim_db.url in %v", v, name, got)
+			}
+			if !strings.Contains(url, "$ref{database.apim_db.hostname}") || strings.Contains(url, "$1") {
+				t.Errorf("%s %s: url = %q", v, name, url)
+			}
+			for k := range got {
+				if strings.Contains(k, "$") {
+					t.Errorf("%s %s: unbound key %q", v, name, k)
+				}
+			}
+		}
 	}
 }

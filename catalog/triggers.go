@@ -56,7 +56,7 @@ func (s *Set) InferredBy(key, value string) map[string]any {
 		}
 		if ok {
 			if m := t.byValue[value]; m != nil {
-				return m
+				return bindCaptures(m, t.segs, segs)
 			}
 		}
 	}

@@ -63,13 +63,7 @@ func runGatewayIDUnique(p *lint.Pass) {
 	for _, n := range gws {
 		k := n.Get(gatewayIDKey)
 		if k == nil || strings.TrimSpace(k.Value.Text()) == "" {
-			// A missing ID matters where the node surely runs a version
-			// that reads one (4.6.0 on), or where its peers set IDs (the
-			// fleet uses them); a fleet that may run 4.2 and sets none
-			// would have the table dropped.
-			if idsUsed || everyCandidateReads(versions[n], gatewayIDKey) {
-				unset = append(unset, n)
-			}
+			unset = append(unset, n)
 			continue
 		}
 		if k.Value.Symbolic {
@@ -106,6 +100,14 @@ func runGatewayIDUnique(p *lint.Pass) {
 		f.Severity = lint.SeverityWarning
 		f.Key = gatewayIDKey
 		f.Message += members
+		// A missing ID is a sure problem where the node runs a version that
+		// reads one (4.6.0 on) or its peers set IDs (the fleet uses them).
+		// Where it may run 4.2 as well and no peer sets one, say so, as
+		// information: on 4.5 and earlier the table would be dropped.
+		if !idsUsed && !everyCandidateReads(versions[n], gatewayIDKey) {
+			f.Severity = lint.SeverityInfo
+			f.Message += fmt.Sprintf("; this matters from 4.6.0 on, and apimlint cannot tell whether %s runs 4.6.0 or later (declare [fleet] version in %s)", n.Name, lint.ConfigFileName)
+		}
 		if id := ids.pick(n); id != "" {
 			e, ok := lint.SetKey(n, "apim.gateway_notification", "gateway_id", lint.QuoteTOML(id))
 			if k := n.Get(gatewayIDKey); k != nil {
