@@ -9,6 +9,7 @@ import (
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 )
 
 // K8sServicePort reports a URL to a Service port that is not exposed, or
@@ -33,7 +34,14 @@ is checked against the pods' ports directly.`,
 func runK8sServicePort(p *lint.Pass) {
 	forManifestEndpoints(p, func(m *lint.Manifests, n *lint.Node, ns string, e k8sEndpoint) {
 		svc, _ := m.ServiceForHost(e.ep.Host, ns)
-		if svc == nil || e.ep.Port <= 0 {
+		if svc == nil {
+			// A public name: the Ingress sends it to a Service port of its own.
+			if msg := ingressBackendProblem(p.Fleet, m, e.ep); msg != "" {
+				p.Report(lint.AtValue(n, e.key, e.val, "%s", msg))
+			}
+			return
+		}
+		if e.ep.Port <= 0 {
 			return
 		}
 		if msg := servicePortProblem(p.Fleet, svc, e.ep); msg != "" {
@@ -42,10 +50,70 @@ func runK8sServicePort(p *lint.Pass) {
 	})
 }
 
+// ingressBackendProblem checks the Service ports that Ingress rules for the
+// URL's host send it to: a URL to a public name is only as good as the
+// backend behind it (a targetPort name with a typo serves nothing).
+func ingressBackendProblem(f *lint.Fleet, m *lint.Manifests, ep lint.Endpoint) string {
+	// An Ingress serves HTTP(S) on 80 and 443; a URL on another port to
+	// its host does not go through it.
+	if !ep.DefaultPort && ep.Port != 80 && ep.Port != 443 {
+		return ""
+	}
+	for _, ing := range m.Ingresses {
+		for _, r := range ing.Spec.Rules {
+			if r.HTTP == nil || !strings.EqualFold(r.Host, ep.Host) {
+				continue
+			}
+			// The rule's path that takes the URL: the longest prefix.
+			var best *networkingv1.HTTPIngressPath
+			for i, path := range r.HTTP.Paths {
+				pp := strings.TrimSuffix(path.Path, "/")
+				if strings.HasPrefix(ep.Path, pp) && (best == nil || len(pp) > len(strings.TrimSuffix(best.Path, "/"))) {
+					best = &r.HTTP.Paths[i]
+				}
+			}
+			if best != nil {
+				b := best.Backend.Service
+				if b == nil {
+					continue
+				}
+				svc, _ := m.ServiceForHost(b.Name, ing.Namespace)
+				if svc == nil {
+					continue // k8s-service-missing's to say
+				}
+				port := int(b.Port.Number)
+				for _, sp := range svc.Spec.Ports {
+					if b.Port.Name != "" && sp.Name == b.Port.Name {
+						port = int(sp.Port)
+					}
+				}
+				subject := fmt.Sprintf("%s goes through Ingress %s/%s, whose backend", lint.RedactURL(ep.Raw), ing.Namespace, ing.Name)
+				if port <= 0 {
+					return fmt.Sprintf("%s names port %q of Service %s/%s, which it does not expose (it exposes %s)",
+						subject, b.Port.Name, svc.Namespace, svc.Name, servicePortList(svc.Spec.Ports))
+				}
+				if msg := servicePortProblemFrom(f, svc, subject, port); msg != "" {
+					return msg
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // servicePortProblem says what is wrong with reaching svc on the URL's
 // port, or "".
 func servicePortProblem(f *lint.Fleet, svc *lint.ServiceObject, ep lint.Endpoint) string {
-	url := lint.RedactURL(ep.Raw)
+	if ep.Port <= 0 {
+		return ""
+	}
+	return servicePortProblemFrom(f, svc, lint.RedactURL(ep.Raw), ep.Port)
+}
+
+// servicePortProblemFrom says what is wrong with url (or whatever reaches
+// the Service: an Ingress backend) reaching svc on port, or "".
+func servicePortProblemFrom(f *lint.Fleet, svc *lint.ServiceObject, url string, port int) string {
+	ep := lint.Endpoint{Port: port}
 	target := ep.Port
 	if !svc.Headless() || len(svc.Spec.Ports) > 0 {
 		sp := findServicePort(svc.Spec.Ports, ep.Port)
