@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/apimlint/apimlint/drift"
 	"github.com/apimlint/apimlint/lint"
@@ -41,7 +43,12 @@ func runDiffFleets(env *cliEnv, ef estateDiffFlags, pos []string, format, config
 		}
 		plans, err := estate.SelectFleets([]string{arg})
 		if err != nil {
-			return nil, "", err
+			// A path-like argument that is no directory is a path the user
+			// mistyped, not a fleet name.
+			if strings.ContainsAny(arg, `/\`) || strings.HasPrefix(arg, ".") {
+				return nil, "", fmt.Errorf("diff --fleets: %s is not a directory, nor a fleet of the estate at %s", arg, ef.estate)
+			}
+			return nil, "", fmt.Errorf("diff --fleets: %w", err)
 		}
 		f, err := estate.LoadFleet(plans[0])
 		return f, plans[0].Name, err

@@ -251,6 +251,11 @@ func TestDiffFleets(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("unknown fleet: exit %d", code)
 	}
+	// A mistyped directory is said to be one, not taken for a fleet name.
+	_, stderr, code = apimlint(t, "diff", "--fleets", estateDir+"/staging", estateDir+"/no-such-dir")
+	if code != exitUsage || !strings.Contains(stderr, "no-such-dir is not a directory") {
+		t.Errorf("missing directory: exit %d: %s", code, stderr)
+	}
 }
 
 // lint --changed PATH FILE... lints the whole fleets that own the files
