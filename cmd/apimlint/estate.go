@@ -54,9 +54,31 @@ func loadFleet(e *lint.Estate, paths []string, config string) (*lint.Fleet, erro
 // lintEstate lints every fleet of an estate on its own and reports them
 // together; the exit code covers all fleets.
 func lintEstate(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Estate, fleets []string, rs []*lint.Rule, verbose bool) int {
-	plans, err := e.SelectFleets(fleets)
+	plans, err := selectPlans(env, e, fleets, verbose)
 	if err != nil {
 		return usageError(env, "%v", err)
+	}
+	// Each fleet is released before the next is loaded: with Go's default
+	// collector peak memory follows the largest fleet, where the one-shot
+	// setting of main (GOGC=200) would let garbage of released fleets pile
+	// up (about 310 MiB against 130 MiB on 10,000 nodes in 400 fleets).
+	if env.getenv("GOGC") == "" {
+		debug.SetGCPercent(100)
+	}
+	linter := lint.Linter{Rules: rs}
+	res, err := linter.LintEstate(context.Background(), e, lint.EstateRunOptions{Fleets: plans})
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	return cf.report(env, rep, res, false)
+}
+
+// selectPlans picks the fleets to lint (--fleet), says how the tree split
+// when verbose, and refuses a selection without node files.
+func selectPlans(env *cliEnv, e *lint.Estate, fleets []string, verbose bool) ([]*lint.FleetPlan, error) {
+	plans, err := e.SelectFleets(fleets)
+	if err != nil {
+		return nil, err
 	}
 	if verbose {
 		fmt.Fprintf(env.stderr, "apimlint: %s holds %d fleets; linting %d, each on its own\n", e.Root, len(e.Fleets), len(plans))
@@ -73,21 +95,9 @@ func lintEstate(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Estate, fle
 		nodes += len(p.Files)
 	}
 	if nodes == 0 {
-		return usageError(env, "no node files (deployment.toml) in %s", e.Root)
+		return nil, fmt.Errorf("no node files (deployment.toml) in %s", e.Root)
 	}
-	// Each fleet is released before the next is loaded: with Go's default
-	// collector peak memory follows the largest fleet, where the one-shot
-	// setting of main (GOGC=200) would let garbage of released fleets pile
-	// up (about 310 MiB against 130 MiB on 10,000 nodes in 400 fleets).
-	if env.getenv("GOGC") == "" {
-		debug.SetGCPercent(100)
-	}
-	linter := lint.Linter{Rules: rs}
-	res, err := linter.LintEstate(context.Background(), e, lint.EstateRunOptions{Fleets: plans})
-	if err != nil {
-		return usageError(env, "%v", err)
-	}
-	return cf.report(env, rep, res, false)
+	return plans, nil
 }
 
 // writeEstateNodes lists every node with its fleet and why the fleet was

@@ -96,26 +96,9 @@ type acceptedUse struct {
 }
 
 func (a *estateAdoption) lint(env *cliEnv, e *lint.Estate, fleets []string, verbose bool) (*lint.Result, error) {
-	plans, err := e.SelectFleets(fleets)
+	plans, err := selectPlans(env, e, fleets, verbose)
 	if err != nil {
 		return nil, err
-	}
-	if verbose {
-		fmt.Fprintf(env.stderr, "apimlint: %s holds %d fleets; linting %d, each on its own\n", e.Root, len(e.Fleets), len(plans))
-		for _, p := range plans {
-			cfg := p.ConfigFile
-			if cfg == "" {
-				cfg = "none"
-			}
-			fmt.Fprintf(env.stderr, "  fleet %s: %s, %d %s, config %s (%s)\n", p.Name, p.Root, len(p.Files), pluralWord(len(p.Files), "node", "nodes"), cfg, p.Why)
-		}
-	}
-	nodes := 0
-	for _, p := range plans {
-		nodes += len(p.Files)
-	}
-	if nodes == 0 {
-		return nil, fmt.Errorf("no node files (deployment.toml) in %s", e.Root)
 	}
 	// As lintEstate: peak memory follows the largest fleet.
 	if env.getenv("GOGC") == "" {

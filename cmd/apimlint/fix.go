@@ -33,14 +33,7 @@ func diffFixes(env *cliEnv, fleet *lint.Fleet, res *lint.Result) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	for _, file := range sortedFiles(plan) {
-		fmt.Fprint(env.stdout, plan.Diff(file))
-	}
-	reportConflicts(env, plan)
-	if len(plan.Files) > 0 {
-		return exitFindings
-	}
-	return exitOK
+	return printFixDiff(env, plan)
 }
 
 // applyFixes writes the fixes, then lints the fleet again and returns the
