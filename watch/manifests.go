@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -42,14 +41,7 @@ func (w *Watcher) lintManifests(ctx context.Context, initial bool, start time.Ti
 		w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%v; keeping the last state", err)})
 		return nil
 	}
-	rs := w.opts.Rules
-	if w.opts.Baseline != nil {
-		dopts, err := drift.OptionsFromConfig(fleet.Config)
-		if err != nil {
-			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s: %v", w.cfgFile, err)})
-		}
-		rs = append(slices.Clip(rs), drift.RuleFor(w.opts.Baseline, dopts))
-	}
+	rs := w.rulesFor(fleet)
 	linter := lint.Linter{Rules: rs}
 	res, err := linter.Run(ctx, fleet)
 	if err != nil {

@@ -575,14 +575,7 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 		}
 	}
 	fleet := w.loader.Fleet()
-	rs := w.opts.Rules
-	if w.opts.Baseline != nil {
-		dopts, err := drift.OptionsFromConfig(fleet.Config)
-		if err != nil {
-			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s: %v", w.cfgFile, err)})
-		}
-		rs = append(slices.Clip(rs), drift.RuleFor(w.opts.Baseline, dopts))
-	}
+	rs := w.rulesFor(fleet)
 	linter := lint.Linter{Rules: rs}
 	res, err := linter.Run(ctx, fleet)
 	if err != nil {
@@ -647,4 +640,18 @@ func changed(a, b map[string][]lint.Finding) []lint.Finding {
 	}
 	lint.SortFindings(out)
 	return out
+}
+
+// rulesFor is the watcher's rules for a fleet, with the drift rule when
+// a baseline is watched (its options from the fleet's config).
+func (w *Watcher) rulesFor(fleet *lint.Fleet) []*lint.Rule {
+	rs := w.opts.Rules
+	if w.opts.Baseline != nil {
+		dopts, err := drift.OptionsFromConfig(fleet.Config)
+		if err != nil {
+			w.emit(Event{Kind: EventError, Message: fmt.Sprintf("%s: %v", w.cfgFile, err)})
+		}
+		rs = append(slices.Clip(rs), drift.RuleFor(w.opts.Baseline, dopts))
+	}
+	return rs
 }
