@@ -52,6 +52,11 @@ func decideRole(n *Node, cfg *Config) {
 		set(nameRole, "name", fmt.Sprintf("directory name token %q", nameTok))
 	default:
 		set(RoleUnknown, "none", "no server_role, no telling keys, no role token in the name")
+		if n.SyntaxError != nil {
+			// The keys after the syntax error were never read: toml-syntax
+			// says what to fix, and the role may well be below it.
+			return
+		}
 		n.Diagnostics = append(n.Diagnostics, Finding{
 			Rule: RuleRoleUnknown, Severity: SeverityWarning, Node: n.Name, File: n.File, Line: 1, Column: 1,
 			Message: fmt.Sprintf("cannot tell the role of node %s: no [server] server_role, no keys that only one role has, "+

@@ -165,20 +165,6 @@ func silentServer(t *testing.T) int {
 	return port
 }
 
-// deadPort returns a port on 127.0.0.1 where nothing listens.
-func deadPort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	if err := ln.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return port
-}
-
 // loopbackOnly is the tests' dialer: localhost is 127.0.0.1, a .invalid
 // name fails its DNS lookup, and anything outside 127.0.0.0/8 fails the test.
 func loopbackOnly(t *testing.T) func(context.Context, string, string) (net.Conn, error) {
