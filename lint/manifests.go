@@ -327,27 +327,7 @@ func manifestDir(dir string) ([]ManifestSource, bool, error) {
 	if !st.IsDir() {
 		return nil, false, nil
 	}
-	var files []string
-	hasTOML := false
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("load %s: %w", p, err)
-		}
-		if d.IsDir() {
-			if p != dir && skipDir(d.Name()) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		switch {
-		case d.Name() == NodeFileName:
-			hasTOML = true
-			return fs.SkipAll
-		case IsManifestPath(p) && d.Type().IsRegular():
-			files = append(files, p)
-		}
-		return nil
-	})
+	files, hasTOML, err := scanManifestDir(dir)
 	if err != nil || hasTOML || len(files) == 0 {
 		return nil, false, err
 	}
@@ -892,10 +872,17 @@ func IsManifestInput(paths []string) bool {
 // holdsOnlyManifests reports whether a directory tree holds YAML files and
 // no deployment.toml.
 func holdsOnlyManifests(dir string) bool {
-	yamls, toml := false, false
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	files, hasTOML, _ := scanManifestDir(dir) // an unreadable tree: LoadPaths reports it
+	return len(files) > 0 && !hasTOML
+}
+
+// scanManifestDir lists the manifest files below dir (hidden directories
+// skipped, as Load does), and says whether it holds a deployment.toml:
+// then it is a TOML fleet, whatever other YAML lies in it.
+func scanManifestDir(dir string) (files []string, hasTOML bool, err error) {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err // LoadPaths reports it
+			return fmt.Errorf("load %s: %w", p, err)
 		}
 		if d.IsDir() {
 			if p != dir && skipDir(d.Name()) {
@@ -905,12 +892,12 @@ func holdsOnlyManifests(dir string) bool {
 		}
 		switch {
 		case d.Name() == NodeFileName:
-			toml = true
+			hasTOML = true
 			return fs.SkipAll
-		case IsManifestPath(p):
-			yamls = true
+		case IsManifestPath(p) && d.Type().IsRegular():
+			files = append(files, p)
 		}
 		return nil
 	})
-	return yamls && !toml
+	return files, hasTOML, err
 }

@@ -229,11 +229,6 @@ func (w *Watcher) finishEstate(e *lint.Estate, next *estateState, names []string
 	sort.Strings(names)
 	stats := &Stats{Nodes: nodes, Summary: lint.Summarize(findings, nodes), Reread: reread, Duration: time.Since(start),
 		Fleets: len(e.Fleets), Relinted: names, Discovered: discovered}
-	for _, f := range findings {
-		if f.Rule == drift.RuleID {
-			stats.DriftKeys++
-		}
-	}
 	w.report(initial, findings, stats)
 }
 
@@ -284,11 +279,16 @@ func sameDiagnostics(a, b []lint.Finding) bool {
 	return true
 }
 
-// report sends the events of one lint of the whole tree: the initial
-// state, or what appeared and what was resolved since the last lint.
+// report sends the events of one lint of the whole tree (one fleet, an
+// estate or manifests): the initial state, or what appeared and what was
+// resolved since the last lint. It counts the findings by rule and the
+// drifted keys into stats.
 func (w *Watcher) report(initial bool, findings []lint.Finding, stats *Stats) {
 	stats.ByRule = map[string]map[string]int{}
 	for _, f := range findings {
+		if f.Rule == drift.RuleID {
+			stats.DriftKeys++
+		}
 		m := stats.ByRule[f.Rule]
 		if m == nil {
 			m = map[string]int{}

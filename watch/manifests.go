@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apimlint/apimlint/drift"
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -48,11 +47,6 @@ func (w *Watcher) lintManifests(ctx context.Context, initial bool, start time.Ti
 		return fmt.Errorf("watch: lint: %w", err)
 	}
 	stats := &Stats{Nodes: len(fleet.Nodes), Summary: res.Summary(), Reread: w.countManifests(), Duration: time.Since(start)}
-	for _, f := range res.Findings {
-		if f.Rule == drift.RuleID {
-			stats.DriftKeys++
-		}
-	}
 	w.report(initial, res.Findings, stats)
 	return nil
 }

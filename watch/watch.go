@@ -581,35 +581,8 @@ func (w *Watcher) lint(ctx context.Context, initial bool) error {
 	if err != nil {
 		return fmt.Errorf("watch: lint: %w", err)
 	}
-	stats := &Stats{Nodes: len(fleet.Nodes), Summary: res.Summary(), Reread: reread, Duration: time.Since(start),
-		ByRule: map[string]map[string]int{}}
-	for _, f := range res.Findings {
-		if f.Rule == drift.RuleID {
-			stats.DriftKeys++
-		}
-		m := stats.ByRule[f.Rule]
-		if m == nil {
-			m = map[string]int{}
-			stats.ByRule[f.Rule] = m
-		}
-		m[f.Severity.String()]++
-	}
-	cur := index(res.Findings)
-	if initial {
-		stats.Findings = res.Findings
-		w.prev = cur
-		w.emit(Event{Kind: EventState, Stats: stats})
-		return nil
-	}
-	now := time.Now()
-	for _, f := range changed(w.prev, cur) {
-		w.emit(Event{Time: now, Kind: EventResolved, Finding: &f})
-	}
-	for _, f := range changed(cur, w.prev) {
-		w.emit(Event{Time: now, Kind: EventNew, Finding: &f})
-	}
-	w.prev = cur
-	w.emit(Event{Time: now, Kind: EventLint, Stats: stats})
+	stats := &Stats{Nodes: len(fleet.Nodes), Summary: res.Summary(), Reread: reread, Duration: time.Since(start)}
+	w.report(initial, res.Findings, stats)
 	return nil
 }
 
