@@ -474,7 +474,16 @@ func (c *countWriter) WriteString(s string) { _, _ = c.Write([]byte(s)) }
 // (the file it names is replaced, as --format F=FILE writes through one),
 // the file keeps its mode (a 0600 baseline stays 0600; a new one is
 // 0644), and temporary files that a killed run left beside it are removed.
-func WriteFile(path string, b *Baseline) (err error) {
+func WriteFile(path string, b *Baseline) error {
+	return writeAtomically(path, func(w io.Writer) error {
+		_, err := b.WriteTo(w)
+		return err
+	})
+}
+
+// writeAtomically is WriteFile's way of replacing a baseline file, for any
+// kind of baseline: write is handed the temporary file.
+func writeAtomically(path string, write func(io.Writer) error) (err error) {
 	target := path
 	if real, rerr := filepath.EvalSymlinks(path); rerr == nil {
 		target = real
@@ -509,7 +518,7 @@ func WriteFile(path string, b *Baseline) (err error) {
 		_ = tmp.Close()
 		return fmt.Errorf("write baseline %s: %w", path, err)
 	}
-	if _, err = b.WriteTo(tmp); err != nil {
+	if err = write(tmp); err != nil {
 		_ = tmp.Close()
 		return fmt.Errorf("write baseline %s: %w", path, err)
 	}

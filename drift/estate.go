@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/apimlint/apimlint/lint"
@@ -122,7 +121,8 @@ func ParseEstate(data []byte) (*EstateBaseline, error) {
 	return eb, nil
 }
 
-// WriteEstateFile writes the estate baseline atomically (see WriteFile).
+// WriteEstateFile writes the estate baseline as WriteFile writes one fleet's:
+// atomically, through a symlink, keeping the file's mode.
 func WriteEstateFile(path string, eb *EstateBaseline) (err error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -131,29 +131,8 @@ func WriteEstateFile(path string, eb *EstateBaseline) (err error) {
 	if err := enc.Encode(eb); err != nil {
 		return fmt.Errorf("write baseline %s: %w", path, err)
 	}
-	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".apimlint-baseline-*.tmp")
-	if err != nil {
-		return fmt.Errorf("write baseline %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(append(data, '\n')); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("write baseline %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("write baseline %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write baseline %s: %w", path, err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write baseline %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeAtomically(path, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
 }
