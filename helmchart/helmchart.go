@@ -186,13 +186,11 @@ func userValues(c Chart) (map[string]any, error) {
 	}
 	for _, s := range c.Set {
 		if err := strvals.ParseInto(s, base); err != nil {
-			// The value may be a password: the message names the key only.
-			key, value, _ := strings.Cut(s, "=")
-			msg := err.Error()
-			if value != "" && strings.Contains(msg, value) {
-				msg = strings.ReplaceAll(msg, value, "…")
-			}
-			return nil, fmt.Errorf("chart %s: --set %s=…: %s", c.Dir, key, msg)
+			// The value may be a password, and the parser's message quotes
+			// pieces of it (what follows a comma is taken for another key):
+			// the key only, and a fixed text.
+			key, _, _ := strings.Cut(s, "=")
+			return nil, fmt.Errorf("chart %s: --set %s=…: cannot parse it as Helm's --set (a comma in a value is written \\,)", c.Dir, key)
 		}
 	}
 	return base, nil

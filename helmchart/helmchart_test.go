@@ -223,6 +223,12 @@ func TestSetErrorHidesValue(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "s3cr3t-Value") || !strings.Contains(err.Error(), "--set wso2.admin[0=…") {
 		t.Fatalf("error %v", err)
 	}
+	// Helm's parser takes what follows an unescaped comma for another key
+	// and quotes it in its error.
+	_, err = helmchart.Render(helmchart.Chart{Dir: gw, Set: []string{"db.password=s3cr,etPart"}})
+	if err == nil || strings.Contains(err.Error(), "etPart") || strings.Contains(err.Error(), "s3cr") {
+		t.Fatalf("error %v", err)
+	}
 }
 
 // TestRenderedFallback: a line the chart holds neither verbatim nor as a

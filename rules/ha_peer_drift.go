@@ -140,9 +140,13 @@ func selfTokens(group []*lint.Node) map[*lint.Node]map[string]bool {
 		}
 		add(n.Name)
 		for _, a := range n.Addresses {
-			// IP addresses share their digits between peers: not names.
+			// IP addresses share their digits between peers: not names,
+			// but each is the node's own as a whole (https://10.20.0.11:9443
+			// on one peer, .12 on the other, in a fleet without host names).
 			if net.ParseIP(a.Host) == nil {
 				add(a.Host)
+			} else {
+				set[strings.ToLower(a.Host)] = true
 			}
 		}
 		sets[n] = set
@@ -165,8 +169,9 @@ func notAlnum(r rune) bool {
 }
 
 // selfRewriter replaces a node's own tokens inside host-like words (runs
-// of letters, digits and - . _ that hold a separator and a letter) with a
-// marker; a bare "1" elsewhere (order = 1) is left alone.
+// of letters, digits and - . _ that hold a separator and a letter), and
+// its own IP addresses as whole words, with a marker; a bare "1"
+// elsewhere (order = 1) is left alone.
 func selfRewriter(own map[string]bool) func(string) string {
 	if len(own) == 0 {
 		return func(s string) string { return s }
@@ -185,6 +190,11 @@ func selfRewriter(own map[string]bool) func(string) string {
 				continue
 			}
 			word := s[i:j]
+			if own[strings.ToLower(word)] { // a whole own IP address
+				sb.WriteString("\x00self")
+				i = j
+				continue
+			}
 			if strings.ContainsAny(word, "-._") && strings.IndexFunc(word, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0 {
 				k := 0
 				for k < len(word) {
