@@ -464,28 +464,8 @@ func (s *Set) ServerRoles() []string {
 
 // Inferred returns what infer.json sets when key has value (nil if
 // nothing). Triggers with a "*" segment (database.*.type) match any name.
-func (s *Set) Inferred(key, value string) map[string]any {
-	segs := Segments(key)
-	for trig, byVal := range s.inferences() {
-		ts := Segments(trig)
-		if len(ts) != len(segs) {
-			continue
-		}
-		ok := true
-		for i := range ts {
-			if ts[i] != "*" && ts[i] != segs[i] {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			if m := byVal[value]; m != nil {
-				return bindCaptures(m, ts, segs)
-			}
-		}
-	}
-	return nil
-}
+// It is InferredBy: triggers are indexed by their last name.
+func (s *Set) Inferred(key, value string) map[string]any { return s.InferredBy(key, value) }
 
 // bindCaptures fills infer.json's $1, $2 … in the keys and values a
 // trigger with "*" segments sets with the names those segments matched:

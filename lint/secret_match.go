@@ -1,6 +1,9 @@
 package lint
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // secretSet finds which of a fleet's plain secret values a text contains
 // in one pass over the text. Checking every secret against every message
@@ -33,7 +36,7 @@ func (s *secretSet) in(text string) []string {
 	var found []int
 	for i := 0; i+3 <= len(text); i++ {
 		for _, j := range s.start[[3]byte{text[i], text[i+1], text[i+2]}] {
-			if strings.HasPrefix(text[i:], s.list[j]) && !containsInt(found, j) {
+			if strings.HasPrefix(text[i:], s.list[j]) && !slices.Contains(found, j) {
 				found = append(found, j)
 			}
 		}
@@ -41,7 +44,7 @@ func (s *secretSet) in(text string) []string {
 	if len(found) == 0 {
 		return nil
 	}
-	insertionSort(found)
+	slices.Sort(found)
 	out := make([]string, len(found))
 	for i, j := range found {
 		out[i] = s.list[j]
@@ -55,22 +58,4 @@ func (s *secretSet) scrub(text string) string {
 		return scrub(text, found)
 	}
 	return text
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
-// insertionSort sorts the few secrets one text holds.
-func insertionSort(xs []int) {
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
-		}
-	}
 }

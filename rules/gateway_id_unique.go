@@ -87,7 +87,7 @@ func runGatewayIDUnique(p *lint.Pass) {
 	// a fleet of gateways without IDs does not print every name per gateway.
 	members := ""
 	if len(unset) > 0 {
-		members = fmt.Sprintf(" (gateways: %s)", nodeNames(gws, 5))
+		members = fmt.Sprintf(" (gateways: %s)", listNames(nodeNameList(gws), 5))
 	}
 	for _, n := range unset {
 		var f lint.Finding
@@ -131,18 +131,6 @@ func everyCandidateReads(v fleetversion.Version, path string) bool {
 		}
 	}
 	return true
-}
-
-// nodeNames lists up to limit names, then how many more.
-func nodeNames(nodes []*lint.Node, limit int) string {
-	names := make([]string, 0, min(len(nodes), limit))
-	for _, n := range nodes[:min(len(nodes), limit)] {
-		names = append(names, n.Name)
-	}
-	if len(nodes) > limit {
-		return fmt.Sprintf("%s and %d more", strings.Join(names, ", "), len(nodes)-limit)
-	}
-	return strings.Join(names, ", ")
 }
 
 // idPicker derives gateway IDs from node names that no gateway of the

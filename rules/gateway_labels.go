@@ -261,7 +261,7 @@ func reportMisfits(p *lint.Pass, e gwEnv, k *lint.Key, gws []*lint.Node, kind, t
 	if len(gws) == 1 {
 		msg = fmt.Sprintf("%s gateway %s serves environment %q %s: it %s", kind, gws[0].Name, e.name, typ, one)
 	} else {
-		msg = fmt.Sprintf("%d %s gateways (%s) serve environment %q %s: they %s", len(gws), kind, nodeNames(gws, 5), e.name, typ, many)
+		msg = fmt.Sprintf("%d %s gateways (%s) serve environment %q %s: they %s", len(gws), kind, listNames(nodeNameList(gws), 5), e.name, typ, many)
 	}
 	f := lint.AtKey(e.node, k, "%s", msg)
 	f.Severity = lint.SeverityWarning

@@ -146,7 +146,7 @@ func selfTokens(group []*lint.Node) map[*lint.Node]map[string]bool {
 			if net.ParseIP(a.Host) == nil {
 				add(a.Host)
 			} else {
-				set[strings.ToLower(a.Host)] = true
+				set[ownIP+strings.ToLower(a.Host)] = true
 			}
 		}
 		sets[n] = set
@@ -163,6 +163,10 @@ func selfTokens(group []*lint.Node) map[*lint.Node]map[string]bool {
 	}
 	return sets
 }
+
+// ownIP marks a node's IP address among its name tokens: replaced only as
+// a whole word, never as the digits inside other words.
+const ownIP = "ip:"
 
 func notAlnum(r rune) bool {
 	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
@@ -190,7 +194,7 @@ func selfRewriter(own map[string]bool) func(string) string {
 				continue
 			}
 			word := s[i:j]
-			if own[strings.ToLower(word)] { // a whole own IP address
+			if own[ownIP+strings.ToLower(word)] { // a whole own IP address
 				sb.WriteString("\x00self")
 				i = j
 				continue
