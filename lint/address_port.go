@@ -50,13 +50,14 @@ func (b *AddressBook) ResolvePort(host string, port int, from *Node) Target {
 		t.NotListening = true
 		return t
 	case TargetCluster:
-		nodes := b.splittable(strings.ToLower(strings.TrimSpace(host)), t)
+		h := strings.ToLower(strings.TrimSpace(host))
+		nodes := b.splittable(h)
 		if len(nodes) < 2 {
 			return t
 		}
 		// Every URL to a shared host asks this per port: the answer is
 		// found once (listener over all the nodes was O(nodes) each time).
-		ls := b.listenersOf("split "+strings.ToLower(strings.TrimSpace(host)), nodes, port)
+		ls := b.listenersOf("split "+h, nodes, port)
 		if len(ls) != 1 {
 			return t
 		}
@@ -74,7 +75,7 @@ func (b *AddressBook) ResolvePort(host string, port int, from *Node) Target {
 // splittable returns the nodes a port may tell apart behind a cluster
 // target: the nodes that answer to the host, or share it as [server]
 // hostname. Declared and learnt load balancers are never split.
-func (b *AddressBook) splittable(h string, t Target) []*Node {
+func (b *AddressBook) splittable(h string) []*Node {
 	if c, ok := b.clusters[h]; ok {
 		if !c.split {
 			return nil
@@ -103,8 +104,8 @@ func (b *AddressBook) splittable(h string, t Target) []*Node {
 // for messages that list who listens where.
 func (b *AddressBook) CoHosted(host string) []*Node {
 	h := strings.ToLower(strings.TrimSpace(host))
-	if c, ok := b.clusters[h]; ok {
-		return b.splittable(h, Target{Nodes: b.fleet.ByRole(c.Role)})
+	if _, ok := b.clusters[h]; ok {
+		return b.splittable(h)
 	}
 	if ns := b.hosts[h]; len(ns) > 1 {
 		return ns
