@@ -270,6 +270,12 @@ func ReadNodeFile(p string) ([]byte, error) { return readNodeFile(p) }
 // the read forever. Opening with O_NONBLOCK never waits for a FIFO's
 // writer; for a regular file it changes nothing.
 func readNodeFile(p string) ([]byte, error) {
+	return readRegularFile(p, maxNodeFile, "a node file")
+}
+
+// readRegularFile reads a regular file of at most limit bytes (a FIFO or
+// a directory is an error, never a wait), for node files and manifests.
+func readRegularFile(p string, limit int64, what string) ([]byte, error) {
 	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
@@ -286,8 +292,8 @@ func readNodeFile(p string) ([]byte, error) {
 		}
 		return nil, &fs.PathError{Op: "read", Path: p, Err: why}
 	}
-	if st.Size() > maxNodeFile {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: fmt.Errorf("%d bytes, more than the %d a node file may have", st.Size(), maxNodeFile)}
+	if st.Size() > limit {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: fmt.Errorf("%d bytes, more than the %d %s may have", st.Size(), limit, what)}
 	}
 	// Read into a buffer of the file's size: io.ReadAll's doubling leaves
 	// a third of the buffer unused on average, held as long as the node.
@@ -302,7 +308,7 @@ func readNodeFile(p string) ([]byte, error) {
 			return nil, err
 		}
 		if len(buf) == cap(buf) {
-			if len(buf) > maxNodeFile {
+			if int64(len(buf)) > limit {
 				return buf, nil // the caller reports the size
 			}
 			buf = slices.Grow(buf, 4096) // the file grew since Stat

@@ -309,9 +309,14 @@ func readManifestFile(p string) ([]byte, error) {
 	if st.Size() > maxManifestBytes {
 		return nil, fmt.Errorf("load %s: more than %d MiB of manifests", p, maxManifestBytes>>20)
 	}
-	data, err := os.ReadFile(p)
+	// Read as node files are: a file swapped for a FIFO since the Stat
+	// is an error, not a wait, and one that grew is still bounded.
+	data, err := readRegularFile(p, maxManifestBytes, "manifest file")
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", p, err)
+	}
+	if len(data) > maxManifestBytes {
+		return nil, fmt.Errorf("load %s: more than %d MiB of manifests", p, maxManifestBytes>>20)
 	}
 	return data, nil
 }
