@@ -107,14 +107,17 @@ func writeEstateNodes(w io.Writer, e *lint.Estate, format string) error {
 		return writeEstateNodesJSON(w, e)
 	}
 	for _, p := range e.Fleets {
-		if _, err := fmt.Fprintf(w, "fleet %s: %s, %d %s (%s)\n", p.Name, p.Root, len(p.Files), pluralWord(len(p.Files), "node", "nodes"), p.Why); err != nil {
-			return err
-		}
 		f, err := e.LoadFleet(p)
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		// The discovery reason quotes what links nodes: hidden like every
+		// output of the fleet's.
+		fw := redactingWriter{w: w, redact: f.Redact}
+		if _, err := fmt.Fprintf(fw, "fleet %s: %s, %d %s (%s)\n", p.Name, p.Root, len(p.Files), pluralWord(len(p.Files), "node", "nodes"), p.Why); err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(fw, 0, 4, 2, ' ', 0)
 		for _, n := range f.Nodes {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", n.Name, n.Role, n.RoleSource, n.File)
 		}
@@ -219,10 +222,12 @@ func writeEstateNodesJSON(w io.Writer, e *lint.Estate) error {
 		if err != nil {
 			return err
 		}
-		fj := estateFleetJSON{Name: p.Name, Root: p.Root, Why: p.Why, Config: p.ConfigFile, Nodes: []estateNodeJSON{}}
+		// Role evidence and discovery reasons quote values from the files:
+		// hidden like every output of a fleet's (as the single-fleet nodes do).
+		fj := estateFleetJSON{Name: p.Name, Root: p.Root, Why: f.Redact(p.Why), Config: p.ConfigFile, Nodes: []estateNodeJSON{}}
 		for _, n := range f.Nodes {
 			fj.Nodes = append(fj.Nodes, estateNodeJSON{Name: n.Name, File: n.File, Role: string(n.Role), RoleSource: n.RoleSource,
-				RoleDetail: n.RoleDetail, Addresses: append([]lint.Address{}, n.Addresses...)})
+				RoleDetail: f.Redact(n.RoleDetail), Addresses: append([]lint.Address{}, n.Addresses...)})
 		}
 		out.Fleets = append(out.Fleets, fj)
 	}
