@@ -163,6 +163,7 @@ type docBuilder struct {
 	intern   pathInterner
 	lastLine int // index into lines of the last position found
 	keys     slab[Key]
+	tables   slab[Table]
 	tnodes   slab[tnode]
 	// depth is how deep the value being read is nested in arrays and
 	// inline tables.
@@ -264,10 +265,13 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	// Lines with an '=' count keys (a base64 secret's padding is on the
 	// same line as its key); commas count the extra values of arrays.
 	// Spare capacity is held as long as the node, so estimate closely.
-	est := linesWith(src, '=') + 8
+	n := countSlots(src)
+	est := n.keys + 8
 	b.doc.Keys = make([]*Key, 0, est)
-	b.values.chunk = make([]Value, 0, est+bytes.Count(src, []byte{','}))
+	b.values.chunk = make([]Value, 0, est+n.elems)
 	b.keys.chunk = make([]Key, 0, est)
+	b.tables.chunk = make([]Table, 0, n.headers+4)
+	b.doc.Tables = make([]*Table, 0, n.headers+4)
 	b.tnodes.chunk = make([]tnode, 0, est/2+8)
 	b.cur = b.root
 	b.p.KeepComments = true
@@ -276,20 +280,36 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	return b.doc
 }
 
-// linesWith counts the lines of src that hold c.
-func linesWith(src []byte, c byte) int {
-	n := 0
+// slotCounts estimates how many keys, array elements and table headers a
+// file holds, to size the slabs before parsing.
+type slotCounts struct{ keys, elems, headers int }
+
+// countSlots reads src line by line: a line starting with '[' is a header;
+// any other line with an '=' holds a key (a base64 secret's padding is on
+// its key's line); commas and '[' on other lines count array elements
+// (an array of n elements has n-1 commas, plus one for its '['). Strings
+// holding these characters only over-estimate, by a slot each.
+func countSlots(src []byte) slotCounts {
+	var n slotCounts
 	for len(src) > 0 {
-		i := bytes.IndexByte(src, c)
-		if i < 0 {
-			break
+		line := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = nil
 		}
-		n++
-		j := bytes.IndexByte(src[i:], '\n')
-		if j < 0 {
-			break
+		line = bytes.TrimLeft(line, " \t")
+		if len(line) == 0 || line[0] == '#' {
+			continue
 		}
-		src = src[i+j+1:]
+		if line[0] == '[' {
+			n.headers++
+			continue
+		}
+		if bytes.IndexByte(line, '=') >= 0 {
+			n.keys++
+		}
+		n.elems += bytes.Count(line, []byte{','}) + bytes.Count(line, []byte{'['})
 	}
 	return n
 }
@@ -451,7 +471,9 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 	}
 	b.cur = t
 	b.inArray = inArray
-	b.doc.Tables = append(b.doc.Tables, &Table{Path: t.path, Pos: pos, Array: array})
+	tb := b.tables.new()
+	*tb = Table{Path: t.path, Pos: pos, Array: array}
+	b.doc.Tables = append(b.doc.Tables, tb)
 }
 
 func (b *docBuilder) keyValue(e *unstable.Node) {
@@ -542,6 +564,17 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		v.Kind = KindArray
 		v.Pos = b.arrayPos(n)
 		it := n.Children()
+		// Sized once: appending one by one reallocates for every array
+		// of more than one element, and the spare capacity is kept.
+		count := 0
+		for c := n.Children(); c.Next(); {
+			if c.Node().Kind != unstable.Comment {
+				count++
+			}
+		}
+		if count > 0 {
+			v.Elems = make([]*Value, 0, count)
+		}
 		i := 0
 		for it.Next() {
 			c := it.Node()
