@@ -201,8 +201,8 @@ func (s *secretScope) build() {
 		}
 		s.direct[k] = true
 		for _, v := range k.Value.Scalars() {
-			if v.Kind == lint.KindString && len(v.Resolved) >= 3 && !wso2.HasPlaceholder(v.Resolved) && !wso2.IsPublicDefaultSecret(v.Resolved) {
-				s.values = append(s.values, v.Resolved)
+			if v.Kind == lint.KindString && len(v.Resolved()) >= 3 && !wso2.HasPlaceholder(v.Resolved()) && !wso2.IsPublicDefaultSecret(v.Resolved()) {
+				s.values = append(s.values, v.Resolved())
 			}
 		}
 	}
@@ -226,7 +226,7 @@ func (s *secretScope) carries(k *lint.Key, depth int) bool {
 		return true
 	}
 	for _, v := range k.Value.Scalars() {
-		for _, ph := range v.Placeholders {
+		for _, ph := range v.Placeholders() {
 			if ph.Kind != wso2.PlaceholderRef {
 				continue
 			}
@@ -238,7 +238,7 @@ func (s *secretScope) carries(k *lint.Key, depth int) bool {
 			continue
 		}
 		for _, sv := range s.values {
-			if containsWord(v.Resolved, sv) {
+			if containsWord(v.Resolved(), sv) {
 				return true
 			}
 		}
@@ -277,16 +277,16 @@ func canon(v *lint.Value) json.RawMessage {
 func appendCanon(b []byte, v *lint.Value) []byte {
 	switch v.Kind {
 	case lint.KindString:
-		return appendJSONString(b, v.Resolved)
+		return appendJSONString(b, v.Resolved())
 	case lint.KindInteger:
 		return strconv.AppendInt(b, v.Int, 10)
 	case lint.KindFloat:
-		return appendFloat(b, v.Float, v.Str)
+		return appendFloat(b, v.Float(), v.Str)
 	case lint.KindBool:
 		return strconv.AppendBool(b, v.Bool)
 	case lint.KindArray:
 		b = append(b, '[')
-		for i, e := range v.Elems {
+		for i, e := range v.Elems() {
 			if i > 0 {
 				b = append(b, ',')
 			}

@@ -13,7 +13,7 @@ func TestReplaceValueAndSetKey(t *testing.T) {
 	if !ok {
 		t.Fatal("ReplaceValue refused")
 	}
-	e2, ok := ReplaceValue(n, n.Get("a.list").Value.Elems[1], `"r"`)
+	e2, ok := ReplaceValue(n, n.Get("a.list").Value.Elems()[1], `"r"`)
 	if !ok {
 		t.Fatal("ReplaceValue refused an element")
 	}

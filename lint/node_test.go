@@ -72,8 +72,8 @@ inline = { a = 1, b.c = "x" }
 		}
 	}
 	tde := n.Get("apim.throttling.throttle_decision_endpoints").Value
-	if len(tde.Elems) != 2 || tde.Elems[1].Pos.Column != 51 || tde.Pos.Column != 31 {
-		t.Errorf("array positions: array at %v, second element at %v", tde.Pos, tde.Elems[1].Pos)
+	if len(tde.Elems()) != 2 || tde.Elems()[1].Pos.Column != 51 || tde.Pos.Column != 31 {
+		t.Errorf("array positions: array at %v, second element at %v", tde.Pos, tde.Elems()[1].Pos)
 	}
 	if got := n.ArrayLen("event_listener"); got != 2 {
 		t.Errorf("ArrayLen(event_listener) = %d", got)

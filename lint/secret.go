@@ -41,7 +41,7 @@ func nodeSecrets(n *Node) []string {
 			continue
 		}
 		for _, v := range k.Value.Scalars() {
-			for _, s := range [2]string{v.Str, v.Resolved} {
+			for _, s := range [2]string{v.Str, v.Resolved()} {
 				if len(s) < 3 || wso2.IsPurePlaceholder(s) || wso2.IsPublicDefaultSecret(s) || slices.Contains(out, s) {
 					continue
 				}
@@ -115,11 +115,11 @@ func propagateSecrets(n *Node) {
 		}
 	values:
 		for _, v := range k.Value.Scalars() {
-			if v.Kind != KindString || len(v.Placeholders) == 0 {
+			if v.Kind != KindString || len(v.Placeholders()) == 0 {
 				continue
 			}
 			for _, sec := range n.secrets {
-				if strings.Contains(v.Resolved, sec) {
+				if strings.Contains(v.Resolved(), sec) {
 					k.MarkSecret()
 					break values
 				}

@@ -40,3 +40,6 @@ func Redact(s string) string { return tomldoc.Redact(s) }
 
 // Shape describes a value without revealing it.
 func Shape(v *Value) string { return tomldoc.Shape(v) }
+
+// StringValue returns a string value with no position, resolved to itself.
+func StringValue(s string) *Value { return tomldoc.StringValue(s) }

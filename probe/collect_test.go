@@ -166,7 +166,7 @@ func FuzzCollectURL(f *testing.F) {
 	n := lint.NewNode("cp-1", "cp-1/deployment.toml", nil, &lint.Config{}, lint.ResolveOptions{})
 	f.Fuzz(func(t *testing.T, s string) {
 		c := &collector{opts: &Options{IncludeLoopback: true}, targets: map[string]*Target{}, skipped: map[string]*Skipped{}}
-		v := &lint.Value{Kind: lint.KindString, Str: s, Resolved: s}
+		v := lint.StringValue(s)
 		c.url(Use{Node: n, Key: &lint.Key{Path: "apim.key_manager.service_url", Value: v}, Value: v})
 		for _, tg := range c.targets {
 			if tg.Port < 1 || tg.Port > 65535 || hostProblem(tg.Host) != "" {

@@ -126,10 +126,10 @@ func runAdminCredentialsShared(p *lint.Pass) {
 // takesAdmin reports whether a value is only a reference to the node's
 // own admin credentials: $ref{super_admin.*} or ${admin.*}.
 func takesAdmin(v *lint.Value) bool {
-	if len(v.Placeholders) == 0 {
+	if len(v.Placeholders()) == 0 {
 		return false
 	}
-	for _, ph := range v.Placeholders {
+	for _, ph := range v.Placeholders() {
 		switch {
 		case ph.Kind == wso2.PlaceholderRef && strings.HasPrefix(ph.Name, "super_admin."):
 		case ph.Kind == wso2.PlaceholderRuntime && strings.HasPrefix(ph.Name, "admin."):
@@ -137,7 +137,7 @@ func takesAdmin(v *lint.Value) bool {
 			return false
 		}
 	}
-	return strings.TrimSpace(v.Str) == v.Placeholders[0].Text
+	return strings.TrimSpace(v.Str) == v.Placeholders()[0].Text
 }
 
 // residentKeyManager reports whether the fleet's key manager is API

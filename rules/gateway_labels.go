@@ -95,7 +95,7 @@ type gwLabel struct {
 func labelsOf(n *lint.Node) (labels []gwLabel, symbolic bool) {
 	k := n.Get(gwLabelsKey)
 	if k == nil {
-		return []gwLabel{{val: &lint.Value{Kind: lint.KindString, Str: "Default", Resolved: "Default"}}}, false
+		return []gwLabel{{val: lint.StringValue("Default")}}, false
 	}
 	for _, v := range k.Value.Scalars() {
 		if v.Symbolic {

@@ -113,8 +113,8 @@ func (d driftIgnore) match(p string) bool {
 // itself ("apim-cp-1" on cp-1, "apim-cp-2" on cp-2) compares equal.
 func driftValue(v *lint.Value, self func(string) string) any {
 	if v.Kind == lint.KindArray {
-		out := make([]any, len(v.Elems))
-		for i, e := range v.Elems {
+		out := make([]any, len(v.Elems()))
+		for i, e := range v.Elems() {
 			out[i] = driftValue(e, self)
 		}
 		return out
@@ -233,7 +233,7 @@ func selfRewriter(own map[string]bool) func(string) string {
 // the references, alike on both sides.
 func secretByReference(group []*lint.Node, path string) bool {
 	for _, n := range group {
-		if k := n.Get(path); k != nil && k.IsSecret() && len(k.Value.Placeholders) > 0 {
+		if k := n.Get(path); k != nil && k.IsSecret() && len(k.Value.Placeholders()) > 0 {
 			return true
 		}
 	}
@@ -244,7 +244,7 @@ func symbolicValue(v *lint.Value) bool {
 	if v.Symbolic {
 		return true
 	}
-	for _, e := range v.Elems {
+	for _, e := range v.Elems() {
 		if symbolicValue(e) {
 			return true
 		}
@@ -881,9 +881,9 @@ func encodeDrift(sb *strings.Builder, v *lint.Value) {
 	switch v.Kind {
 	case lint.KindArray:
 		sb.WriteString("a")
-		sb.WriteString(strconv.Itoa(len(v.Elems)))
+		sb.WriteString(strconv.Itoa(len(v.Elems())))
 		sb.WriteByte('[')
-		for _, e := range v.Elems {
+		for _, e := range v.Elems() {
 			encodeDrift(sb, e)
 		}
 		sb.WriteByte(']')
@@ -902,11 +902,11 @@ func encodeDrift(sb *strings.Builder, v *lint.Value) {
 func sameDrift(a, b *lint.Value) bool {
 	switch {
 	case a.Kind == lint.KindArray:
-		if b.Kind != lint.KindArray || len(a.Elems) != len(b.Elems) {
+		if b.Kind != lint.KindArray || len(a.Elems()) != len(b.Elems()) {
 			return false
 		}
-		for i, e := range a.Elems {
-			if !sameDrift(e, b.Elems[i]) {
+		for i, e := range a.Elems() {
+			if !sameDrift(e, b.Elems()[i]) {
 				return false
 			}
 		}

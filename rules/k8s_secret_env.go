@@ -35,7 +35,7 @@ never prints the value.`,
 					continue
 				}
 				for _, v := range k.Value.Scalars() {
-					for _, ph := range v.Placeholders {
+					for _, ph := range v.Placeholders() {
 						if ph.Kind != wso2.PlaceholderEnv {
 							continue
 						}

@@ -73,7 +73,7 @@ func hdReadKeystore(n *lint.Node, table string, base *hdKeystore) hdKeystore {
 		// A $secret{} or $env{} password is unknown: two aliases may hold
 		// the same value, so only known passwords are compared.
 		// An empty password is a template value left to fill in.
-		return k.Value.Resolved, !k.Value.Symbolic && k.Value.Resolved != "", k
+		return k.Value.Resolved(), !k.Value.Symbolic && k.Value.Resolved() != "", k
 	}
 	ks.password, ks.pwOK, ks.pwKey = read("password")
 	ks.keyPwd, ks.keyOK, ks.keyKey = read("key_password")

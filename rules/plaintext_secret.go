@@ -80,7 +80,7 @@ func plainSecretText(v *lint.Value) bool {
 		return false
 	}
 	rest := v.Str
-	for _, ph := range v.Placeholders {
+	for _, ph := range v.Placeholders() {
 		switch ph.Kind {
 		case wso2.PlaceholderSecret, wso2.PlaceholderEnv, wso2.PlaceholderSys:
 			return false

@@ -27,8 +27,8 @@ func datumOf(v *lint.Value) datum {
 		fillDatum(&d, v)
 		return d
 	}
-	d = datum{src: v, k: kList, elems: make([]datum, len(v.Elems))}
-	for i, e := range v.Elems {
+	d = datum{src: v, k: kList, elems: make([]datum, len(v.Elems()))}
+	for i, e := range v.Elems() {
 		d.elems[i] = datumOf(e)
 	}
 	return d
@@ -45,7 +45,7 @@ func (v *validator) datum(val *lint.Value) *datum {
 	}
 	elems := v.elemBuf[:0]
 	*d = datum{src: val, k: kList}
-	for _, e := range val.Elems {
+	for _, e := range val.Elems() {
 		if e.Kind == lint.KindArray {
 			elems = append(elems, datumOf(e))
 			continue
@@ -68,14 +68,14 @@ func fillDatum(d *datum, v *lint.Value) {
 	d.k, d.s, d.i, d.f, d.b, d.elems, d.src = 0, "", 0, 0, false, nil, v
 	switch v.Kind {
 	case lint.KindString:
-		if v.Symbolic || strings.TrimSpace(v.Resolved) == "" {
+		if v.Symbolic || strings.TrimSpace(v.Resolved()) == "" {
 			return
 		}
-		d.k, d.s = kString, v.Resolved
+		d.k, d.s = kString, v.Resolved()
 	case lint.KindInteger:
 		d.k, d.i = kInt, v.Int
 	case lint.KindFloat:
-		d.k, d.f = kFloat, v.Float
+		d.k, d.f = kFloat, v.Float()
 	case lint.KindBool:
 		d.k, d.b = kBool, v.Bool
 	case lint.KindTable:
@@ -292,7 +292,7 @@ func (v *validator) value(k *lint.Key, t *tnode) {
 	if f.at != nil && f.at != d {
 		if src, _ := f.at.src.(*lint.Value); src != nil {
 			at = src
-			for i, e := range k.Value.Elems {
+			for i, e := range k.Value.Elems() {
 				if e == src {
 					what = fmt.Sprintf("%s[%d]", k.Path, i)
 				}
@@ -307,7 +307,7 @@ func (v *validator) value(k *lint.Key, t *tnode) {
 }
 
 func allTables(v *lint.Value) bool {
-	for _, e := range v.Elems {
+	for _, e := range v.Elems() {
 		if e.Kind != lint.KindTable {
 			return false
 		}
@@ -325,7 +325,7 @@ func (v *validator) shape(k *lint.Key, val *lint.Value) string {
 	case lint.KindString:
 		return k.ShowValue(val) + " (a string)"
 	case lint.KindArray:
-		return fmt.Sprintf("a list of %d", len(val.Elems))
+		return fmt.Sprintf("a list of %d", len(val.Elems()))
 	case lint.KindInteger:
 		return val.Str + " (an integer)"
 	case lint.KindFloat:

@@ -61,12 +61,12 @@ func (k *Key) isSecret() bool {
 		return false
 	}
 	for _, v := range k.Value.Scalars() {
-		for _, ph := range v.Placeholders {
+		for _, ph := range v.Placeholders() {
 			if ph.Kind == wso2.PlaceholderSecret {
 				return true
 			}
 		}
-		if v.Kind == KindString && (wso2.HasURLPassword(v.Str) || wso2.HasURLPassword(v.Resolved)) {
+		if v.Kind == KindString && (wso2.HasURLPassword(v.Str) || wso2.HasURLPassword(v.Resolved())) {
 			return true
 		}
 	}
@@ -102,7 +102,7 @@ func showValue(k *Key, v *Value) string {
 			if wso2.IsPurePlaceholder(v.Str) {
 				return fmt.Sprintf("%q", v.Str)
 			}
-			return Redact(v.Resolved)
+			return Redact(v.Resolved())
 		case KindInteger, KindFloat, KindDateTime:
 			// password = 123456 is as secret as a string.
 			return Redact(v.Str)
@@ -110,10 +110,10 @@ func showValue(k *Key, v *Value) string {
 	}
 	switch v.Kind {
 	case KindString:
-		return fmt.Sprintf("%q", v.Resolved)
+		return fmt.Sprintf("%q", v.Resolved())
 	case KindArray:
-		parts := make([]string, 0, len(v.Elems))
-		for _, e := range v.Elems {
+		parts := make([]string, 0, len(v.Elems()))
+		for _, e := range v.Elems() {
 			parts = append(parts, showValue(k, e))
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
@@ -134,7 +134,7 @@ func Shape(v *Value) string {
 		}
 		return fmt.Sprintf("a string of %d chars", len(v.Str))
 	case KindArray:
-		return fmt.Sprintf("an array of %d", len(v.Elems))
+		return fmt.Sprintf("an array of %d", len(v.Elems()))
 	}
 	return "a " + v.Kind.String()
 }

@@ -37,7 +37,7 @@ traffic_manager_auth_urls = ["ssl://tm-1:9711"]
 	var count func(v *Value)
 	count = func(v *Value) {
 		values++
-		for _, e := range v.Elems {
+		for _, e := range v.Elems() {
 			count(e)
 		}
 	}

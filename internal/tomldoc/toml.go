@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -572,8 +573,9 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 				count++
 			}
 		}
+		var elems []*Value
 		if count > 0 {
-			v.Elems = make([]*Value, 0, count)
+			elems = make([]*Value, 0, count)
 		}
 		i := 0
 		for it.Next() {
@@ -585,7 +587,7 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 				// An array of inline tables: its fields become keys path[i].field.
 				ev := &Value{Kind: KindTable, Pos: b.firstPos(c, v.Pos)}
 				v.nested = true
-				v.Elems = append(v.Elems, ev)
+				elems = append(elems, ev)
 				t := &tnode{kind: tTable, explicit: true, inline: true, path: fmt.Sprintf("%s[%d]", path, i)}
 				b.inlineTable(t, c, inArray)
 			default:
@@ -595,9 +597,12 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 					return nil
 				}
 				v.nested = v.nested || e.Kind == KindArray
-				v.Elems = append(v.Elems, e)
+				elems = append(elems, e)
 			}
 			i++
+		}
+		if elems != nil {
+			v.ext = &valueExt{elems: elems}
 		}
 		v.Raw = "[...]"
 		v.Str = v.Raw
@@ -613,7 +618,6 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 	switch n.Kind {
 	case unstable.String:
 		v.Kind = KindString
-		v.Resolved = v.Str
 	case unstable.Bool:
 		v.Kind = KindBool
 		v.Bool = v.Str == "true"
@@ -638,7 +642,7 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 			b.fail(v.Pos, "float of %d characters is not a valid number", len(v.Raw))
 			return nil
 		}
-		v.Float = f
+		v.Int = int64(math.Float64bits(f))
 	default:
 		v.Kind = KindDateTime
 	}

@@ -2,6 +2,7 @@ package tomldoc
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -44,6 +45,11 @@ const (
 
 // Value is one TOML value with its position and, for strings, the result
 // of placeholder resolution.
+//
+// A node holds a Value per scalar and per array element (about 90 in a
+// gateway's file), so its size is most of the node model's: what only
+// arrays and placeholders need lives behind ext, allocated for those
+// values alone, and a float shares its word with Int.
 type Value struct {
 	// The small fields come first so that they share one word.
 	Kind ValueKind
@@ -55,20 +61,95 @@ type Value struct {
 	Resolution ResolveState
 	nested     bool // KindArray with arrays or tables inside
 
-	Raw   string // the value as written in the file
-	Str   string // decoded string (KindString), else the raw text
-	Int   int64
-	Float float64
-	Elems []*Value // KindArray
-	Pos   Position
+	Raw string // the value as written in the file
+	Str string // decoded string (KindString), else the raw text
+	// Int is the integer of a KindInteger value. A KindFloat value keeps
+	// its float's bits here: read it with Float.
+	Int int64
+	Pos Position
 
-	// Resolved is the string after placeholder resolution. Placeholders that
-	// cannot be known statically ($env{}, $sys{}, $secret{}, unknown ${})
-	// stay in it as written, and Symbolic is set.
-	Resolved     string
-	Placeholders []wso2.Placeholder
-
+	ext  *valueExt
 	self [1]*Value // Scalars of a scalar, without allocating on every call
+}
+
+// valueExt holds what few values have: an array's elements, and the
+// result of resolving placeholders when it differs from Str.
+type valueExt struct {
+	elems        []*Value
+	resolved     string
+	hasResolved  bool
+	placeholders []wso2.Placeholder
+}
+
+func (v *Value) extension() *valueExt {
+	if v.ext == nil {
+		v.ext = &valueExt{}
+	}
+	return v.ext
+}
+
+// StringValue returns a string value with no position, resolved to itself.
+func StringValue(s string) *Value {
+	v := &Value{Kind: KindString, Str: s, Raw: QuoteTOML(s), Resolution: Resolved}
+	v.self[0] = v
+	return v
+}
+
+// Elems returns an array's elements (nil for other kinds). Callers only
+// read the slice.
+func (v *Value) Elems() []*Value {
+	if v == nil || v.ext == nil {
+		return nil
+	}
+	return v.ext.elems
+}
+
+// Float returns a KindFloat value's number, and 0 for other kinds.
+func (v *Value) Float() float64 {
+	if v == nil || v.Kind != KindFloat {
+		return 0
+	}
+	return math.Float64frombits(uint64(v.Int))
+}
+
+// Resolved returns a string after placeholder resolution: placeholders
+// that cannot be known statically ($env{}, $sys{}, $secret{}, unknown
+// ${}) stay in it as written, and Symbolic is set. It is Str until the
+// value is resolved, and empty for values that are not strings.
+func (v *Value) Resolved() string {
+	if v == nil {
+		return ""
+	}
+	if v.ext != nil && v.ext.hasResolved {
+		return v.ext.resolved
+	}
+	if v.Kind == KindString {
+		return v.Str
+	}
+	return ""
+}
+
+// Placeholders returns the placeholders of a resolved string, with what
+// resolution learnt of each (Known).
+func (v *Value) Placeholders() []wso2.Placeholder {
+	if v == nil || v.ext == nil {
+		return nil
+	}
+	return v.ext.placeholders
+}
+
+// SetResolved records the result of resolving a string's placeholders
+// (package lint/placeholder resolves). A result equal to Str with no
+// placeholders takes no memory.
+func (v *Value) SetResolved(resolved string, placeholders []wso2.Placeholder) {
+	if resolved == v.Str && len(placeholders) == 0 {
+		if v.ext != nil {
+			v.ext.resolved, v.ext.hasResolved, v.ext.placeholders = "", false, nil
+		}
+		return
+	}
+	e := v.extension()
+	e.resolved, e.hasResolved, e.placeholders = resolved, true, placeholders
 }
 
 // Text returns the value as a string after resolution: the resolved string
@@ -78,7 +159,7 @@ func (v *Value) Text() string {
 		return ""
 	}
 	if v.Kind == KindString {
-		return v.Resolved
+		return v.Resolved()
 	}
 	return v.Str
 }
@@ -92,8 +173,8 @@ func (v *Value) Strings() []string {
 	if v.Kind != KindArray {
 		return []string{v.Text()}
 	}
-	out := make([]string, 0, len(v.Elems))
-	for _, e := range v.Elems {
+	out := make([]string, 0, len(v.Elems()))
+	for _, e := range v.Elems() {
 		if e.Kind != KindArray && e.Kind != KindTable {
 			out = append(out, e.Text())
 		}
@@ -113,10 +194,10 @@ func (v *Value) Scalars() []*Value {
 		return []*Value{v}
 	}
 	if !v.nested {
-		return v.Elems // callers only read it
+		return v.Elems() // callers only read it
 	}
-	out := make([]*Value, 0, len(v.Elems))
-	for _, e := range v.Elems {
+	out := make([]*Value, 0, len(v.Elems()))
+	for _, e := range v.Elems() {
 		if e.Kind != KindArray && e.Kind != KindTable {
 			out = append(out, e)
 		}
@@ -129,16 +210,16 @@ func (v *Value) Scalars() []*Value {
 func (v *Value) Interface() any {
 	switch v.Kind {
 	case KindString:
-		return v.Resolved
+		return v.Resolved()
 	case KindInteger:
 		return v.Int
 	case KindFloat:
-		return v.Float
+		return v.Float()
 	case KindBool:
 		return v.Bool
 	case KindArray:
-		out := make([]any, len(v.Elems))
-		for i, e := range v.Elems {
+		out := make([]any, len(v.Elems()))
+		for i, e := range v.Elems() {
 			out[i] = e.Interface()
 		}
 		return out
@@ -162,7 +243,7 @@ func (v *Value) Int64() (int64, bool) {
 		if v.Symbolic {
 			return 0, false
 		}
-		n, err := strconv.ParseInt(strings.TrimSpace(v.Resolved), 10, 64)
+		n, err := strconv.ParseInt(strings.TrimSpace(v.Resolved()), 10, 64)
 		return n, err == nil
 	}
 	return 0, false
@@ -177,7 +258,7 @@ func (v *Value) Truthy() (value, ok bool) {
 	case KindBool:
 		return v.Bool, true
 	case KindString:
-		switch strings.ToLower(strings.TrimSpace(v.Resolved)) {
+		switch strings.ToLower(strings.TrimSpace(v.Resolved())) {
 		case "true":
 			return true, true
 		case "false":

@@ -98,8 +98,8 @@ func (r *resolver) runtimeProps() map[string]string {
 			// hostname = "$ref{super_admin.password}": the password must
 			// not spread into every ${carbon.host} URL (probe lists them).
 			host = ""
-		case !v.Symbolic && v.Resolved != "":
-			host = v.Resolved
+		case !v.Symbolic && v.Resolved() != "":
+			host = v.Resolved()
 		}
 	}
 	p := map[string]string{
@@ -123,7 +123,7 @@ func (r *resolver) runtimeProps() map[string]string {
 		case v.Kind == tomldoc.KindString:
 			r.resolveValue(r.n.Get("super_admin."+name), v)
 			if !v.Symbolic {
-				p["admin."+name] = v.Resolved
+				p["admin."+name] = v.Resolved()
 			}
 		default:
 			p["admin."+name] = v.Str
@@ -138,7 +138,7 @@ func (r *resolver) fromSecret(v *tomldoc.Value, depth int) bool {
 	if v == nil || depth > 8 {
 		return false
 	}
-	for _, ph := range v.Placeholders {
+	for _, ph := range v.Placeholders() {
 		switch {
 		case !ph.Known:
 		case ph.Kind == wso2.PlaceholderRuntime && ph.Name == "admin.password":
@@ -157,7 +157,7 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 		return
 	}
 	if v.Kind == tomldoc.KindArray {
-		for _, e := range v.Elems {
+		for _, e := range v.Elems() {
 			r.resolveValue(k, e)
 		}
 		return
@@ -166,7 +166,7 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 		return
 	}
 	if strings.IndexByte(v.Str, '$') < 0 {
-		v.Resolved = v.Str
+		v.SetResolved(v.Str, nil)
 		v.Resolution = tomldoc.Resolved
 		return
 	}
@@ -176,7 +176,7 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 	v.Resolution = tomldoc.Resolving
 	phs := wso2.ScanPlaceholders(v.Str)
 	if len(phs) == 0 {
-		v.Resolved = v.Str
+		v.SetResolved(v.Str, nil)
 		v.Resolution = tomldoc.Resolved
 		return
 	}
@@ -205,9 +205,8 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 		}
 	}
 	sb.WriteString(v.Str[last:])
-	v.Resolved = sb.String()
+	v.SetResolved(sb.String(), phs)
 	v.Symbolic = symbolic
-	v.Placeholders = phs
 	v.Resolution = tomldoc.Resolved
 }
 
@@ -218,9 +217,8 @@ func (r *resolver) tooLong(k *tomldoc.Key, v *tomldoc.Value, phs []wso2.Placehol
 	for i := range phs {
 		phs[i].Known = false
 	}
-	v.Resolved = v.Str
+	v.SetResolved(v.Str, phs)
 	v.Symbolic = true
-	v.Placeholders = phs
 	v.Resolution = tomldoc.Resolved
 	r.problems = append(r.problems, Problem{Key: k, Pos: v.Pos,
 		Message: fmt.Sprintf("the placeholders of %s expand it to more than %d bytes; apimlint leaves it unresolved (WSO2 would build a value of that size at every start)", k.Path, MaxResolved)})
@@ -306,9 +304,9 @@ func (r *resolver) ref(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeholder) (
 	}
 	r.resolveValue(target, tv)
 	if !tv.Symbolic {
-		return tv.Resolved, phKnown
+		return tv.Resolved(), phKnown
 	}
-	for _, tp := range tv.Placeholders {
+	for _, tp := range tv.Placeholders() {
 		if !tp.Known && (tp.Kind == wso2.PlaceholderRef || tp.Kind == wso2.PlaceholderConf) {
 			if tp.Kind == wso2.PlaceholderRef && tp.Name == k.Path {
 				// A two-key cycle: the other key reported closing it; this
@@ -318,7 +316,7 @@ func (r *resolver) ref(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeholder) (
 			return "", phUnresolved // the broken link is reported where it is
 		}
 	}
-	return tv.Resolved, phSymbolic
+	return tv.Resolved(), phSymbolic
 }
 
 func (r *resolver) report(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeholder, format string, args ...any) {

@@ -34,13 +34,13 @@ missing = "$ref{nowhere.key}"
 `, 2)
 	problems := Resolve(f, Options{Env: map[string]string{"HUB": "from-env"}})
 	get := func(p string) *tomldoc.Value { return f.Get(p).Value }
-	if got := get("apim.event_hub.service_url").Resolved; got != "https://cp-1.example.com:9445/services/" {
+	if got := get("apim.event_hub.service_url").Resolved(); got != "https://cp-1.example.com:9445/services/" {
 		t.Errorf("service_url resolved to %q", got)
 	}
-	if got := get("apim.event_hub.event_listening_endpoints").Elems[0].Resolved; got != "tcp://cp-1.example.com:5672" {
+	if got := get("apim.event_hub.event_listening_endpoints").Elems()[0].Resolved(); got != "tcp://cp-1.example.com:5672" {
 		t.Errorf("$ref resolved to %q", got)
 	}
-	if v := get("apim.event_hub.env"); v.Resolved != "from-env" || v.Symbolic {
+	if v := get("apim.event_hub.env"); v.Resolved() != "from-env" || v.Symbolic {
 		t.Errorf("$env: %+v", v)
 	}
 	if v := get("apim.event_hub.secret"); !v.Symbolic {
@@ -60,8 +60,8 @@ missing = "$ref{nowhere.key}"
 func TestPeekLeavesNoProblemBehind(t *testing.T) {
 	f := file(t, "[server]\noffset = \"$ref{base.offset}\"\n[base]\noffset = 3\n", 0)
 	Peek(f, f.Get("server.offset"))
-	if v := f.Get("server.offset").Value; v.Resolved != "3" || v.Resolution != tomldoc.Unresolved {
-		t.Errorf("after Peek: %q %v", v.Resolved, v.Resolution)
+	if v := f.Get("server.offset").Value; v.Resolved() != "3" || v.Resolution != tomldoc.Unresolved {
+		t.Errorf("after Peek: %q %v", v.Resolved(), v.Resolution)
 	}
 	if len(Resolve(f, Options{})) != 0 {
 		t.Error("a good $ref reported")
@@ -83,11 +83,11 @@ func TestResolveBoundsExpansion(t *testing.T) {
 		t.Fatalf("problems = %+v, want one about x.k14 growing too long", problems)
 	}
 	for _, k := range f.Keys {
-		if len(k.Value.Resolved) > MaxResolved {
-			t.Errorf("%s resolved to %d bytes", k.Path, len(k.Value.Resolved))
+		if len(k.Value.Resolved()) > MaxResolved {
+			t.Errorf("%s resolved to %d bytes", k.Path, len(k.Value.Resolved()))
 		}
 	}
-	if got := f.Get("x.k13").Value.Resolved; len(got) != 8<<13 {
+	if got := f.Get("x.k13").Value.Resolved(); len(got) != 8<<13 {
 		t.Errorf("x.k13 resolved to %d bytes, want %d", len(got), 8<<13)
 	}
 }
@@ -97,8 +97,8 @@ func TestResolveBoundsExpansion(t *testing.T) {
 func TestHostnameOfItself(t *testing.T) {
 	f := parseFile(t, "[server]\nhostname = \""+strings.Repeat("${carbon.host}", 5000)+"\"\n")
 	Resolve(f, Options{})
-	if v := f.Get("server.hostname").Value; len(v.Resolved) > max(MaxResolved, len(v.Str)) {
-		got := len(v.Resolved)
+	if v := f.Get("server.hostname").Value; len(v.Resolved()) > max(MaxResolved, len(v.Str)) {
+		got := len(v.Resolved())
 		t.Fatalf("hostname resolved to %d bytes", got)
 	}
 }
@@ -115,8 +115,8 @@ func FuzzResolve(f *testing.F) {
 		Resolve(file, Options{Env: map[string]string{"X": strings.Repeat("e", 1000)}})
 		for _, k := range file.Keys {
 			for _, v := range k.Value.Scalars() {
-				if len(v.Resolved) > max(MaxResolved, len(v.Str)) {
-					t.Fatalf("%s resolved to %d bytes (written %d)", k.Path, len(v.Resolved), len(v.Str))
+				if len(v.Resolved()) > max(MaxResolved, len(v.Str)) {
+					t.Fatalf("%s resolved to %d bytes (written %d)", k.Path, len(v.Resolved()), len(v.Str))
 				}
 			}
 		}
