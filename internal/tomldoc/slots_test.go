@@ -1,6 +1,9 @@
 package tomldoc
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 // The slabs are sized from countSlots; an estimate below the real count
 // allocates an overflow chunk per file (on 3,000 generated nodes that was
@@ -57,5 +60,32 @@ traffic_manager_auth_urls = ["ssl://tm-1:9711"]
 	// Not wildly above either: spare slots are held as long as the node.
 	if n.keys+n.elems > 2*values {
 		t.Errorf("estimated %d values for %d", n.keys+n.elems, values)
+	}
+}
+
+// A Scratch reuses the table tree's memory from file to file; what it
+// keeps must not point at the keys of a file already read, or every
+// loader goroutine would keep its last file alive.
+func TestScratchKeepsNoKeysOfTheLastFile(t *testing.T) {
+	sc := NewScratch()
+	big := []byte("[a]\nk = 1\n")
+	for i := range 40 {
+		big = append(big, []byte("[t"+strconv.Itoa(i)+"]\nk = 1\nl = \"x\"\n")...)
+	}
+	for _, src := range [][]byte{big, []byte("[s]\nk = 2\n"), big} {
+		doc := Parse("f.toml", src, sc)
+		if doc.Err != nil {
+			t.Fatal(doc.Err)
+		}
+		for i, n := range sc.tnodes[:cap(sc.tnodes)] {
+			if n.children != nil || n.path != "" || n.index != nil {
+				t.Fatalf("scratch tree node %d still holds %q", i, n.path)
+			}
+		}
+		for i, c := range sc.children[:cap(sc.children)] {
+			if c.key != nil || c.node != nil {
+				t.Fatalf("scratch child %d still points at the file", i)
+			}
+		}
 	}
 }

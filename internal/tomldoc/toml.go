@@ -135,10 +135,14 @@ func (t *tnode) addChild(c tchild) {
 
 // slab hands out values from chunks, to spare the allocator one call per
 // value on the hot path; chunks never move, so pointers stay valid.
-type slab[T any] struct{ chunk []T }
+type slab[T any] struct {
+	chunk   []T
+	spilled bool // the first chunk filled up and was replaced
+}
 
 func (s *slab[T]) new() *T {
 	if len(s.chunk) == cap(s.chunk) {
+		s.spilled = true
 		// The first chunk is sized from the source; an overflow is
 		// usually a few items, and what a chunk leaves unused is held as
 		// long as the document.
@@ -166,6 +170,7 @@ type docBuilder struct {
 	keys     slab[Key]
 	tables   slab[Table]
 	tnodes   slab[tnode]
+	children []tchild // arena for tables' first children
 	// depth is how deep the value being read is nested in arrays and
 	// inline tables.
 	depth int
@@ -201,9 +206,15 @@ func (b *docBuilder) newTnode(t tnode) *tnode {
 	n := b.tnodes.new()
 	*n = t
 	if n.kind == tTable && n.children == nil {
-		// Most tables hold a handful of keys: one allocation instead of a
-		// chain of doublings.
-		n.children = make([]tchild, 0, 6)
+		// Most tables hold a handful of keys: six slots cut from the
+		// scratch's arena; a table that outgrows them reallocates.
+		const room = 6
+		if len(b.children)+room > cap(b.children) {
+			b.children = make([]tchild, 0, max(256, 2*cap(b.children)))
+		}
+		at := len(b.children)
+		b.children = b.children[:at+room]
+		n.children = b.children[at:at:at+room]
 	}
 	return n
 }
@@ -233,10 +244,14 @@ func (pi pathInterner) join(prefix, seg string) string {
 }
 
 // Scratch is what one loader goroutine reuses from file to file: the
-// parser (its node arena) and the path interner.
+// parser (its node arena), the path interner, and the memory of the table
+// tree that places keys while a file is read (garbage once it is read:
+// about a fifth of what loading a fleet allocated).
 type Scratch struct {
-	parser unstable.Parser
-	intern pathInterner
+	parser   unstable.Parser
+	intern   pathInterner
+	tnodes   []tnode
+	children []tchild
 }
 
 func NewScratch() *Scratch { return &Scratch{intern: pathInterner{}} }
@@ -273,11 +288,25 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	b.keys.chunk = make([]Key, 0, est)
 	b.tables.chunk = make([]Table, 0, n.headers+4)
 	b.doc.Tables = make([]*Table, 0, n.headers+4)
-	b.tnodes.chunk = make([]tnode, 0, est/2+8)
+	if want := est/2 + 8; cap(scratch.tnodes) >= want {
+		b.tnodes.chunk = scratch.tnodes[:0]
+	} else {
+		b.tnodes.chunk = make([]tnode, 0, want)
+	}
+	b.children = scratch.children[:0]
+	first := b.tnodes.chunk
 	b.cur = b.root
 	b.p.KeepComments = true
 	b.p.Reset(src)
 	b.run()
+	// The tree points at this file's keys: cleared, so that the scratch
+	// does not keep the file alive, and handed back for the next file.
+	if b.tnodes.spilled {
+		clear(first[:cap(first)])
+	}
+	clear(b.tnodes.chunk)
+	clear(b.children)
+	scratch.tnodes, scratch.children = first[:0], b.children[:0]
 	return b.doc
 }
 
