@@ -268,17 +268,19 @@ var errTreeFormat = errors.New("not an apimlint schema tree")
 // decodeTree reads an encoded tree. Errors name the line.
 func decodeTree(data []byte) (*decodedTree, error) {
 	d := &decodedTree{roles: map[wso2.Role]*tnode{}}
-	lines := bytes.Split(data, []byte("\n"))
-	if len(lines) < 3 || string(lines[0]) != treeMagic {
+	// One string for the whole file: lines, tokens and most unquoted
+	// strings are slices of it.
+	lines := strings.Split(string(data), "\n")
+	if len(lines) < 3 || lines[0] != treeMagic {
 		return nil, errTreeFormat
 	}
-	src, ok := strings.CutPrefix(string(lines[1]), "sources ")
+	src, ok := strings.CutPrefix(lines[1], "sources ")
 	if !ok {
 		return nil, fmt.Errorf("line 2: %w", errTreeFormat)
 	}
 	d.sources = src
 	var nc, nn, nf int
-	if _, err := fmt.Sscanf(string(lines[2]), "counts %d %d %d", &nc, &nn, &nf); err != nil {
+	if _, err := fmt.Sscanf(lines[2], "counts %d %d %d", &nc, &nn, &nf); err != nil {
 		return nil, fmt.Errorf("line 3: %w", err)
 	}
 	if min(nc, nn, nf) < 0 || max(nc, nn, nf) > 1<<20 {
@@ -296,13 +298,14 @@ func decodeTree(data []byte) (*decodedTree, error) {
 		}
 		cur = nil
 	}
-	for i, raw := range lines[3:] {
+	var toks []string
+	for i, line := range lines[3:] {
 		lineNo := i + 4
-		line := string(raw)
 		if line == "" {
 			continue
 		}
-		toks, err := splitTokens(line)
+		var err error
+		toks, err = splitTokens(toks[:0], line)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", lineNo, err)
 		}
@@ -529,7 +532,8 @@ func (d *decodedTree) decodeConstraint(c *constraint, toks []string, earlier []c
 		case "shown":
 			c.shown, err = strconv.Unquote(v)
 		case "at":
-			loc := cueLocator{role: wso2.Role(v), steps: toks[i+2:]}
+			// toks is reused for the next line: the steps are copied.
+			loc := cueLocator{role: wso2.Role(v), steps: append([]string(nil), toks[i+2:]...)}
 			if d.cueAt == nil {
 				d.cueAt = map[*constraint]cueLocator{}
 			}
@@ -575,9 +579,9 @@ func decodeLit(v string) (datum, error) {
 	return datum{}, fmt.Errorf("unknown literal kind %q", kind)
 }
 
-// splitTokens splits a line at spaces outside quoted strings.
-func splitTokens(line string) ([]string, error) {
-	toks := make([]string, 0, 8)
+// splitTokens appends the parts of a line between spaces outside quoted
+// strings to toks.
+func splitTokens(toks []string, line string) ([]string, error) {
 	for line != "" {
 		if line[0] == ' ' {
 			line = line[1:]

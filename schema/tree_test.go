@@ -274,3 +274,26 @@ func FuzzDecodeTree(f *testing.F) {
 		_, _ = decodeTree(data)
 	})
 }
+
+// BenchmarkBuiltin measures what Builtin does once per process: read the
+// compiled schema from builtin.tree.
+func BenchmarkBuiltin(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := newBuiltin()
+		if err != nil || s.lazy == nil {
+			b.Fatalf("builtin.tree is stale (%v): %s", err, regenerate)
+		}
+	}
+}
+
+// BenchmarkBuiltinFromCUE measures what Builtin did before builtin.tree,
+// and still does when it is stale: compile the CUE sources.
+func BenchmarkBuiltinFromCUE(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(BuiltinSources()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
