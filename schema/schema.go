@@ -3,10 +3,11 @@
 // the binary and optionally extended by the fleet's own CUE policies.
 //
 // CUE is the single source of truth, but it is not evaluated per node: the
-// definitions are compiled once into a tree of Go checks (types, enums,
-// regular expressions, bounds, required fields), and only constraints the
-// compiler does not understand are handed back to CUE, with their verdicts
-// memoised. Node files are never decoded by CUE: the validator walks the keys
+// definitions are compiled into a tree of Go checks (types, enums, regular
+// expressions, bounds, required fields), and only constraints the compiler
+// does not understand are handed back to CUE, with their verdicts memoised.
+// The built-in definitions are compiled when apimlint is built (see
+// tree.go), so linting without policies evaluates no CUE. Node files are never decoded by CUE: the validator walks the keys
 // apimlint already parsed, so every finding carries the key's position.
 package schema
 
