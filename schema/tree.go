@@ -48,6 +48,10 @@ import (
 //	f "NAME" NODE [required] [why="…"]     (a field of the n line above)
 //	root ROLE NODE
 //
+// When builtin.tree is missing the package does not build, and so neither
+// does the generator: create it empty (Builtin then compiles the CUE) and
+// run go generate.
+//
 // at= (last on its line) locates a constraint left to CUE in the tree the
 // CUE compiles to: quoted steps are field names, bare ones are pattern,
 // elem, leaf, argN and celem (a list constraint's element).
