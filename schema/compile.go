@@ -259,5 +259,5 @@ func literal(v cue.Value) (datum, bool) {
 }
 
 func (c *compiler) fallback(v cue.Value) *constraint {
-	return &constraint{op: cCUE, cue: v, owner: c.s}
+	return &constraint{op: cCUE, cue: v, owner: c.s, shown: fmt.Sprint(v)}
 }

@@ -56,6 +56,11 @@ type constraint struct {
 	cue   cue.Value      // cCUE, cBottom (its error)
 	desc  string         // from @desc, when given
 	owner *Schema        // for cCUE evaluation
+	// shown is how a cCUE constraint's CUE value prints, rendered when
+	// compiling: formatting a CUE value evaluates it, which is not safe
+	// while nodes are validated in parallel, and a schema decoded from
+	// builtin.tree has no CUE value until one is needed.
+	shown string
 }
 
 // datum is a TOML value as the validator sees it: resolved, with WSO2's
@@ -338,7 +343,7 @@ func (c *constraint) describe() string {
 	case cAnd:
 		return c.describeAnd()
 	case cCUE:
-		return fmt.Sprintf("a value satisfying %v", c.cue)
+		return "a value satisfying " + c.shown
 	}
 	return "a valid value"
 }

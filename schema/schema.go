@@ -3,10 +3,11 @@
 // the binary and optionally extended by the fleet's own CUE policies.
 //
 // CUE is the single source of truth, but it is not evaluated per node: the
-// definitions are compiled once into a tree of Go checks (types, enums,
-// regular expressions, bounds, required fields), and only constraints the
-// compiler does not understand are handed back to CUE, with their verdicts
-// memoised. Node files are never decoded by CUE: the validator walks the keys
+// definitions are compiled into a tree of Go checks (types, enums, regular
+// expressions, bounds, required fields), and only constraints the compiler
+// does not understand are handed back to CUE, with their verdicts memoised.
+// The built-in definitions are compiled when apimlint is built (see
+// tree.go), so linting without policies evaluates no CUE. Node files are never decoded by CUE: the validator walks the keys
 // apimlint already parsed, so every finding carries the key's position.
 package schema
 
@@ -96,6 +97,11 @@ type Schema struct {
 	// dynamic lists, per role, the tables where a user policy uses a
 	// construct only CUE can evaluate (see policy_eval.go).
 	dynamic map[lint.Role][][]string
+
+	// lazy is set on a schema decoded from builtin.tree, which has no CUE
+	// values of its own (defs, root and ctx stay empty): Print and cCUE
+	// checks go to the schema compiled from CUE on first need.
+	lazy *lazyCUE
 }
 
 var (
@@ -104,10 +110,11 @@ var (
 	builtinErr  error
 )
 
-// Builtin returns the built-in schemas, compiled once.
+// Builtin returns the built-in schemas, compiled once: read from the form
+// `go generate` compiled them to (builtin.tree), without evaluating CUE.
 func Builtin() (*Schema, error) {
 	builtinOnce.Do(func() {
-		builtin, builtinErr = Compile(BuiltinSources())
+		builtin, builtinErr = newBuiltin()
 	})
 	return builtin, builtinErr
 }
@@ -196,6 +203,13 @@ func (s *Schema) Print(r wso2.Role) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("role %s has no schema (roles with one: %s)", r, strings.Join(SchemaRoles(), ", "))
 	}
+	if s.lazy != nil {
+		full, err := s.lazy.schema()
+		if err != nil {
+			return "", fmt.Errorf("print %s: %w", def, err)
+		}
+		return full.Print(r)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	syn := s.root.Syntax(cue.Docs(true), cue.Attributes(true), cue.Optional(true), cue.Definitions(true))
@@ -219,6 +233,13 @@ func SchemaRoles() []string {
 // evalCUE decides a constraint the compiler left to CUE, trying the value
 // and the number or boolean a string holds.
 func (s *Schema) evalCUE(c *constraint, d *datum) bool {
+	if s.lazy != nil {
+		full, twin := s.lazy.twin(c)
+		if twin == nil {
+			return false // cannot happen while builtin.tree is fresh (TestBuiltinTreeFresh)
+		}
+		return full.evalCUE(twin, d)
+	}
 	key := memoKey{c, fmt.Sprintf("%d:%s:%v", d.k, d.text(), d.goValue())}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -59,7 +59,8 @@ func TestSuggest(t *testing.T) {
 // check must accept exactly what CUE accepts, given WSO2's reading of
 // strings as numbers and booleans (and of numbers and booleans as text).
 func TestCompiledAgreesWithCUE(t *testing.T) {
-	s, err := Builtin()
+	s, err := Compile(BuiltinSources()) // Builtin's has no CUE values to compare with
+
 	if err != nil {
 		t.Fatal(err)
 	}
