@@ -60,7 +60,21 @@ var placeholderPrefixes = []struct {
 // the known forms, or an unterminated one, is plain text.
 func ScanPlaceholders(s string) []Placeholder {
 	var out []Placeholder
-	for i := 0; i < len(s); i++ {
+	for i := 0; ; {
+		ph, ok := nextPlaceholder(s, i)
+		if !ok {
+			return out
+		}
+		out = append(out, ph)
+		i = ph.Start + len(ph.Text)
+	}
+}
+
+// nextPlaceholder finds the first placeholder of s at or after from,
+// without allocating: HasPlaceholder and IsPurePlaceholder run on every
+// secret and URL of every node.
+func nextPlaceholder(s string, from int) (Placeholder, bool) {
+	for i := from; i < len(s); i++ {
 		if s[i] != '$' {
 			continue
 		}
@@ -74,17 +88,19 @@ func ScanPlaceholders(s string) []Placeholder {
 			}
 			name := s[i+len(p.prefix) : i+len(p.prefix)+end]
 			text := s[i : i+len(p.prefix)+end+1]
-			out = append(out, Placeholder{Kind: p.kind, Name: strings.TrimSpace(name), Text: text, Start: i})
-			i += len(text) - 1
-			break
+			return Placeholder{Kind: p.kind, Name: strings.TrimSpace(name), Text: text, Start: i}, true
 		}
 	}
-	return out
+	return Placeholder{}, false
 }
 
 // HasPlaceholder reports whether s holds any placeholder.
 func HasPlaceholder(s string) bool {
-	return strings.IndexByte(s, '$') >= 0 && len(ScanPlaceholders(s)) > 0
+	if strings.IndexByte(s, '$') < 0 {
+		return false
+	}
+	_, ok := nextPlaceholder(s, 0)
+	return ok
 }
 
 // IsPurePlaceholder reports whether s is one $secret/$env/$sys/$ref/${}
@@ -96,6 +112,6 @@ func IsPurePlaceholder(s string) bool {
 	if len(s) < 4 || s[0] != '$' || s[len(s)-1] != '}' {
 		return false
 	}
-	phs := ScanPlaceholders(s)
-	return len(phs) == 1 && phs[0].Text == s
+	ph, ok := nextPlaceholder(s, 0)
+	return ok && ph.Text == s
 }
