@@ -15,6 +15,7 @@ func resetForLoad() {
 // BenchmarkLoad measures reading the embedded catalogue, which every
 // process that lints pays once.
 func BenchmarkLoad(b *testing.B) {
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		resetForLoad()
 		load()
