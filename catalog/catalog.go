@@ -11,12 +11,9 @@ package catalog
 //go:generate go run ../internal/catalog/gen
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strconv"
@@ -28,8 +25,13 @@ import (
 	"github.com/apimlint/apimlint/internal/tomldoc"
 )
 
-//go:embed catalog.json.gz
-var embedded []byte
+// embedded is the catalogue in its binary form (wire.EncodeBinary). A
+// string, so that every name, path and default the catalogue hands out is
+// a substring of it: read-only data in the binary, never copied, never
+// scanned by the garbage collector.
+//
+//go:embed catalog.bin
+var embedded string
 
 // Distributions from 4.5.0 on; earlier versions have one, DistAll.
 const (
@@ -56,6 +58,7 @@ type Key struct {
 	MapsTo []string // key-mappings: the internal keys it becomes
 	Reads  []Read
 	from   int
+	sets   uint32 // bit i: the set with index i has this key
 	// rawDefault is the default.json value as JSON ("" for none), decoded
 	// on demand: few keys' defaults are ever asked for.
 	rawDefault string
@@ -98,14 +101,17 @@ func (k *Key) ProxyOnly() bool { return k.from == wire.FromProxy }
 type Set struct {
 	Version, Dist string
 	Provenance    []wire.Provenance
-	idx           int    // the set's index: its bit in trie.in, its slot in trie.ends
-	list          []*Key // the set's keys, sorted by path
-	root          *trie  // shared by all sets
-	open          map[string]bool
+	idx           int      // the set's index: its bit in trie.in and Key.sets
+	root          *trie    // shared by all sets
+	open          []string // sorted
+	// list is the set's keys, sorted by path, listed on first use: only
+	// Key, Keys and the history of renames walk them.
+	listOnce sync.Once
+	list     []*Key
 	// infer is infer.json, decoded on first use: only rules about
 	// server_role and effective values ask for it.
 	inferOnce sync.Once
-	inferRaw  json.RawMessage
+	inferRaw  string
 	infer     map[string]map[string]map[string]any
 	// lookups memoises Lookup: every node of a fleet asks for the same
 	// paths. It is bounded, so a long-running watcher does not grow it.
@@ -119,36 +125,34 @@ const lookupMemoMax = 1 << 16
 // the user's a.list[0].field and the catalogue's a.list[].field meet at
 // a/list/field. One trie serves all sets: most keys are read by every
 // version, and the catalogue stays small in memory (it is live for the
-// whole run, so every garbage collection walks it).
+// whole run, so every garbage collection walks it). The generator lays it
+// out (wire.EncodeBinary); load only points its nodes at each other.
 type trie struct {
-	kids map[string]*trie
+	name string
+	kids []trie // the named children, sorted by name
 	star *trie  // a "*" segment: any name
 	in   uint32 // the sets with a key at or below this node, by bit
-	ends []end  // the keys that end here, per set
+	ends []*Key // the keys of every set that end here, by path
 }
 
-// end is a key of one set ending at a trie node.
-type end struct {
-	set int
-	key *Key
-}
-
-func (t *trie) child(name string) *trie {
-	if name == "*" {
-		if t.star == nil {
-			t.star = &trie{}
+// kid returns the child named name, nil if none.
+func (t *trie) kid(name string) *trie {
+	if t == nil {
+		return nil
+	}
+	lo, hi := 0, len(t.kids)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if t.kids[m].name < name {
+			lo = m + 1
+		} else {
+			hi = m
 		}
-		return t.star
 	}
-	if t.kids == nil {
-		t.kids = map[string]*trie{}
+	if lo < len(t.kids) && t.kids[lo].name == name {
+		return &t.kids[lo]
 	}
-	c := t.kids[name]
-	if c == nil {
-		c = &trie{}
-		t.kids[name] = c
-	}
-	return c
+	return nil
 }
 
 // has reports whether set i has a key at or below t.
@@ -156,9 +160,9 @@ func (t *trie) has(i int) bool { return t != nil && t.in&(1<<i) != 0 }
 
 // keysOf appends the keys of set i that end at t.
 func (t *trie) keysOf(i int, out []*Key) []*Key {
-	for _, e := range t.ends {
-		if e.set == i {
-			out = append(out, e.key)
+	for _, k := range t.ends {
+		if k.sets&(1<<i) != 0 {
+			out = append(out, k)
 		}
 	}
 	return out
@@ -170,104 +174,123 @@ var (
 	bySet    map[string]*Set
 	versions []string            // oldest first
 	dists    map[string][]string // version -> its distributions
+	allKeys  []Key               // every set's keys, identical ones once, sorted by path
 	loadErr  error
 )
 
 func load() {
 	loadOnce.Do(func() {
-		// The wire format, with infer.json left raw (see Set.inferRaw).
-		var f struct {
-			wire.File
-			Sets []struct {
-				wire.Set
-				Infer json.RawMessage `json:"infer"`
-			} `json:"sets"`
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(embedded))
-		if err != nil {
+		if err := loadFrom(embedded); err != nil {
 			loadErr = fmt.Errorf("catalog: %w", err)
-			return
-		}
-		data, err := io.ReadAll(zr)
-		if err != nil {
-			loadErr = fmt.Errorf("catalog: %w", err)
-			return
-		}
-		if err := json.Unmarshal(data, &f); err != nil {
-			loadErr = fmt.Errorf("catalog: %w", err)
-			return
-		}
-		segs := make([][]string, len(f.Paths)) // each path split once for all sets
-		for i, p := range f.Paths {
-			segs[i] = Segments(p)
-		}
-		pathIndex := make(map[string]int, len(f.Paths))
-		for i, p := range f.Paths {
-			pathIndex[p] = i
-		}
-		bySet = map[string]*Set{}
-		root := &trie{}
-		variants := map[string]*Key{} // identical keys of several sets are stored once
-		for si, ws := range f.Sets {
-			if si >= 32 {
-				loadErr = fmt.Errorf("catalog: %d sets, at most 32 fit the trie's set masks", len(f.Sets))
-				return
-			}
-			s := &Set{Version: ws.Version, Dist: ws.Dist, Provenance: ws.Sources, idx: si, root: root,
-				open: map[string]bool{}, inferRaw: ws.Infer}
-			for _, t := range ws.Open {
-				s.open[t] = true
-			}
-			s.list = make([]*Key, 0, strings.Count(ws.Keys, "\n"))
-			for rest := ws.Keys; rest != ""; {
-				var line string
-				line, rest, _ = strings.Cut(rest, "\n")
-				// A line names its path by index, so equal lines are the
-				// same key read the same way: decode each once.
-				k := variants[line]
-				if k == nil {
-					wks, err := wire.DecodeKeys(line+"\n", f.Paths)
-					if err != nil {
-						loadErr = fmt.Errorf("catalog: %s/%s: %w", ws.Version, ws.Dist, err)
-						return
-					}
-					wk := wks[0]
-					// Clones: substrings would keep the whole set's text alive.
-					k = &Key{Path: wk.Path, Unit: strings.Clone(wk.Unit), from: wk.From, rawDefault: strings.Clone(wk.Default)}
-					for _, m := range wk.MapsTo {
-						k.MapsTo = append(k.MapsTo, strings.Clone(m))
-					}
-					if len(wk.Reads) > 0 {
-						k.Reads = make([]Read, 0, len(wk.Reads))
-					}
-					for _, r := range wk.Reads {
-						if r.T >= 0 && r.T < len(f.Templates) {
-							k.Reads = append(k.Reads, Read{Template: f.Templates[r.T], Line: r.L})
-						}
-					}
-					variants[strings.Clone(line)] = k
-				}
-				s.list = append(s.list, k)
-				t := root
-				t.in |= 1 << si
-				for _, seg := range segs[pathIndex[k.Path]] {
-					t = t.child(seg)
-					t.in |= 1 << si
-				}
-				t.ends = append(t.ends, end{si, k})
-			}
-			sort.Slice(s.list, func(i, j int) bool { return s.list[i].Path < s.list[j].Path })
-			sets = append(sets, s)
-			bySet[s.Version+"/"+s.Dist] = s
-		}
-		dists = map[string][]string{}
-		for _, s := range sets {
-			if len(versions) == 0 || versions[len(versions)-1] != s.Version {
-				versions = append(versions, s.Version)
-			}
-			dists[s.Version] = append(dists[s.Version], s.Dist)
 		}
 	})
+}
+
+// loadFrom builds the catalogue from its binary form: the keys in one
+// array, the trie in another, each node's keys a window of a third.
+func loadFrom(data string) error {
+	tb, err := wire.DecodeBinary(data)
+	if err != nil {
+		return err
+	}
+	nodes := make([]trie, len(tb.Nodes))
+	parent := make([]int32, len(tb.Nodes))
+	for i, n := range tb.Nodes {
+		t := &nodes[i]
+		t.name = n.Name
+		if n.NKids > 0 {
+			t.kids = nodes[n.Kids : n.Kids+n.NKids : n.Kids+n.NKids]
+			for c := n.Kids; c < n.Kids+n.NKids; c++ {
+				parent[c] = int32(i)
+			}
+		}
+		if n.Star > 0 {
+			t.star = &nodes[n.Star]
+			parent[n.Star] = int32(i)
+		}
+	}
+	keys := make([]Key, len(tb.Keys))
+	reads := make([]Read, len(tb.Reads))
+	for i, r := range tb.Reads {
+		reads[i] = Read{Template: tb.Templates[r.T], Line: r.L}
+	}
+	nEnds := make([]int, len(nodes)+1) // keys ending at each node, then where they start
+	for i, wk := range tb.Keys {
+		k := &keys[i]
+		// Field by field: the array is fresh, and a composite literal
+		// would be copied in with a bulk write barrier.
+		k.Path, k.Unit, k.rawDefault = tb.Paths[wk.Path], tb.String(wk.Unit), tb.String(wk.Default)
+		k.from, k.sets = int(wk.From), wk.Sets
+		if lo, hi := wk.MapsTo[0], wk.MapsTo[1]; hi > lo {
+			k.MapsTo = tb.MapsTo[lo:hi:hi]
+		}
+		if lo, hi := wk.Reads[0], wk.Reads[1]; hi > lo {
+			k.Reads = reads[lo:hi:hi]
+		}
+		nEnds[tb.PathNode[wk.Path]+1]++
+	}
+	for i := 1; i < len(nEnds); i++ {
+		nEnds[i] += nEnds[i-1]
+	}
+	ends := make([]*Key, len(keys))
+	next := slices.Clone(nEnds[:len(nodes)])
+	for i := range keys { // in path order: each node's keys stay sorted
+		n := tb.PathNode[tb.Keys[i].Path]
+		ends[next[n]] = &keys[i]
+		next[n]++
+	}
+	for i := range nodes {
+		t := &nodes[i]
+		if lo, hi := nEnds[i], nEnds[i+1]; hi > lo {
+			t.ends = ends[lo:hi:hi]
+			for _, k := range t.ends {
+				t.in |= k.sets
+			}
+		}
+	}
+	for i := len(nodes) - 1; i > 0; i-- { // breadth-first: children after parents
+		nodes[parent[i]].in |= nodes[i].in
+	}
+
+	root := &nodes[0]
+	var all []*Set
+	by := make(map[string]*Set, len(tb.Sets))
+	for si, ws := range tb.Sets {
+		slices.Sort(ws.Open)
+		s := &Set{Version: ws.Version, Dist: ws.Dist, Provenance: ws.Sources, idx: si, root: root,
+			open: ws.Open, inferRaw: ws.Infer}
+		all = append(all, s)
+		by[s.Version+"/"+s.Dist] = s
+	}
+	sets, bySet, allKeys = all, by, keys
+	dists = map[string][]string{}
+	for _, s := range sets {
+		if len(versions) == 0 || versions[len(versions)-1] != s.Version {
+			versions = append(versions, s.Version)
+		}
+		dists[s.Version] = append(dists[s.Version], s.Dist)
+	}
+	return nil
+}
+
+// keys lists the set's keys, sorted by path.
+func (s *Set) keys() []*Key {
+	s.listOnce.Do(func() {
+		bit := uint32(1) << s.idx
+		n := 0
+		for i := range allKeys {
+			if allKeys[i].sets&bit != 0 {
+				n++
+			}
+		}
+		s.list = make([]*Key, 0, n)
+		for i := range allKeys {
+			if allKeys[i].sets&bit != 0 {
+				s.list = append(s.list, &allKeys[i])
+			}
+		}
+	})
+	return s.list
 }
 
 // Err reports a catalogue that could not be read (a broken build).
@@ -366,7 +389,7 @@ func (s *Set) Lookup(path string) Match {
 
 func (s *Set) lookup(path string) Match {
 	segs := Segments(path)
-	m := Match{Closed: len(segs) > 0 && !s.open[segs[0]]}
+	m := Match{Closed: len(segs) > 0 && !s.Open(segs[0])}
 	si := s.idx
 	var walk func(t *trie, i int) bool
 	walk = func(t *trie, i int) bool {
@@ -378,7 +401,7 @@ func (s *Set) lookup(path string) Match {
 			return true
 		}
 		found := false
-		if c := t.kids[segs[i]]; c.has(si) && walk(c, i+1) {
+		if c := t.kid(segs[i]); c.has(si) && walk(c, i+1) {
 			found = true
 		}
 		if t.star.has(si) {
@@ -400,22 +423,23 @@ func (s *Set) lookup(path string) Match {
 
 // Key returns a catalogue key by its exact catalogue path.
 func (s *Set) Key(path string) *Key {
-	i := sort.Search(len(s.list), func(i int) bool { return s.list[i].Path >= path })
-	if i < len(s.list) && s.list[i].Path == path {
-		return s.list[i]
+	list := s.keys()
+	i := sort.Search(len(list), func(i int) bool { return list[i].Path >= path })
+	if i < len(list) && list[i].Path == path {
+		return list[i]
 	}
 	return nil
 }
 
 // Keys returns the set's keys, sorted by path.
-func (s *Set) Keys() []*Key { return slices.Clone(s.list) }
+func (s *Set) Keys() []*Key { return slices.Clone(s.keys()) }
 
 // Children lists the names the catalogue knows directly under a table
 // (for did-you-mean); "*" when the table is open.
 func (s *Set) Children(table string) []string {
 	t := s.root
 	for _, seg := range Segments(table) {
-		c := t.kids[seg]
+		c := t.kid(seg)
 		if !c.has(s.idx) {
 			c = t.star
 		}
@@ -425,12 +449,11 @@ func (s *Set) Children(table string) []string {
 		t = c
 	}
 	out := make([]string, 0, len(t.kids)+1)
-	for n, c := range t.kids {
-		if c.has(s.idx) {
-			out = append(out, n)
+	for i := range t.kids { // sorted by name
+		if t.kids[i].has(s.idx) {
+			out = append(out, t.kids[i].name)
 		}
 	}
-	sort.Strings(out)
 	if t.star.has(s.idx) {
 		out = append(out, "*")
 	}
@@ -439,7 +462,10 @@ func (s *Set) Children(table string) []string {
 
 // Open reports whether the catalogue leaves a top-level table open for
 // this set (it cannot tell its keys).
-func (s *Set) Open(table string) bool { return s.open[table] }
+func (s *Set) Open(table string) bool {
+	_, ok := slices.BinarySearch(s.open, table)
+	return ok
+}
 
 // Default returns the default of a key, if the version has one.
 func (s *Set) Default(path string) (any, bool) {
@@ -499,8 +525,8 @@ func bindCaptures(m map[string]any, trig, segs []string) map[string]any {
 
 func (s *Set) inferences() map[string]map[string]map[string]any {
 	s.inferOnce.Do(func() {
-		if len(s.inferRaw) > 0 {
-			_ = json.Unmarshal(s.inferRaw, &s.infer) // written by the generator from valid JSON
+		if s.inferRaw != "" {
+			_ = json.Unmarshal([]byte(s.inferRaw), &s.infer) // written by the generator from valid JSON
 		}
 	})
 	return s.infer

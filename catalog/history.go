@@ -43,7 +43,7 @@ func (vs versionSets) known(path string) bool {
 func (vs versionSets) paths() map[string]bool {
 	m := map[string]bool{}
 	for _, s := range vs {
-		for _, k := range s.list {
+		for _, k := range s.keys() {
 			m[k.Path] = true
 		}
 	}

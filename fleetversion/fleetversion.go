@@ -178,22 +178,33 @@ func Of(cfg *lint.Config, n *lint.Node) Version {
 	return v
 }
 
-// dists are the distributions a node of this role may run.
+// dists are the distributions a node of this role may run. The lists are
+// shared by every node (their capacity is cut, so an append copies).
 func dists(n *lint.Node) []string {
 	d := catalog.DistForRole(string(n.Role))
 	if d == "" {
 		return nil
 	}
-	out := []string{d}
+	lists := distLists[d]
 	if d != catalog.DistAllInOne {
 		// server_role = gateway-worker and the like: only the all-in-one
 		// pack infers those profiles, so the node may run it.
 		if r, ok := n.String("server.server_role"); ok && r != "" && r != "default" {
-			out = append(out, catalog.DistAllInOne)
+			return lists[1]
 		}
 	}
-	return out
+	return lists[0]
 }
+
+// distLists holds, per distribution, the lists dists returns: the
+// distribution alone, and with the all-in-one pack.
+var distLists = func() map[string][2][]string {
+	m := map[string][2][]string{}
+	for _, d := range []string{catalog.DistControlPlane, catalog.DistGateway, catalog.DistTrafficManger, catalog.DistAllInOne} {
+		m[d] = [2][]string{{d}, {d, catalog.DistAllInOne}}
+	}
+	return m
+}()
 
 // inferMemo keeps inference results by the node's key paths: nodes of
 // one role in a fleet mostly set the same keys. Bounded like the others.
@@ -208,13 +219,7 @@ type inference struct {
 }
 
 func inferMemoised(n *lint.Node) ([]string, string) {
-	var h maphash.Hash
-	h.SetSeed(memoSeed)
-	for _, k := range n.Keys {
-		h.WriteString(k.Path)
-		h.WriteByte(0)
-	}
-	key := h.Sum64()
+	key := keyPathsHash(n)
 	if r, ok := inferMemo.Load(key); ok {
 		r := r.(inference)
 		return r.cands, r.why
@@ -226,6 +231,17 @@ func inferMemoised(n *lint.Node) ([]string, string) {
 		}
 	}
 	return cands, why
+}
+
+// keyPathsHash hashes a node's key paths in order: each path on its own
+// (one call into the runtime's string hash, no copying into a buffer),
+// mixed with its position.
+func keyPathsHash(n *lint.Node) uint64 {
+	h := uint64(len(n.Keys))
+	for _, k := range n.Keys {
+		h = (h ^ maphash.String(memoSeed, k.Path)) * 0x100000001b3 // FNV's prime: a multiply that spreads every bit
+	}
+	return h
 }
 
 // infer picks the versions whose templates explain the node's keys best:

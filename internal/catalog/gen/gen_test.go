@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/apimlint/apimlint/internal/catalog/wire"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // metadata is ../shared/wso2-metadata beside the repository root.
@@ -89,7 +92,7 @@ func TestBuild(t *testing.T) {
 	}
 }
 
-// TestCommittedCatalogueIsFresh fails when catalog/catalog.json.gz is not
+// TestCommittedCatalogueIsFresh fails when catalog/catalog.bin is not
 // what the generator makes from the metadata: run go generate ./catalog.
 func TestCommittedCatalogueIsFresh(t *testing.T) {
 	f := buildOrSkip(t)
@@ -97,12 +100,46 @@ func TestCommittedCatalogueIsFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := os.ReadFile(filepath.Join("..", "..", "..", "catalog", "catalog.json.gz"))
+	want, err := os.ReadFile(filepath.Join("..", "..", "..", "catalog", "catalog.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Error("catalog/catalog.json.gz is stale: run go generate ./catalog")
+		t.Error("catalog/catalog.bin is stale: run go generate ./catalog")
+	}
+}
+
+// TestBinaryHoldsTheWholeCatalogue: the binary form decodes to exactly
+// what the generator built (the JSON form the catalogue once embedded).
+func TestBinaryHoldsTheWholeCatalogue(t *testing.T) {
+	f := buildOrSkip(t)
+	data, err := encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := wire.DecodeBinary(string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := tb.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// EquateEmpty: a set without infer.json or mappings has an empty map
+	// here and none in the file, as the JSON form's omitempty had it.
+	if diff := cmp.Diff(f, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("decoded catalogue (-built +decoded):\n%s", diff)
+	}
+	wantJSON, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotJSON, err := json.Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(wantJSON, gotJSON) {
+		t.Error("the decoded catalogue's JSON form differs from the built one's")
 	}
 }
 

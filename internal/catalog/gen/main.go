@@ -1,4 +1,4 @@
-// Command gen builds apimlint's embedded key catalogue (catalog/catalog.json.gz)
+// Command gen builds apimlint's embedded key catalogue (catalog/catalog.bin)
 // from WSO2's config-mapper metadata: for every API Manager version and
 // distribution, the keys its Jinja templates read, its defaults, key
 // mappings, inferences and unit-resolved keys. Run it with
@@ -8,9 +8,6 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -19,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/internal/catalog/wire"
+	"github.com/apimlint/apimlint/internal/tomldoc"
 )
 
 func main() {
@@ -28,7 +26,7 @@ func main() {
 		os.Exit(2)
 	}
 	meta := flag.String("metadata", filepath.Join(root, "..", "shared", "wso2-metadata"), "the WSO2 config-mapper metadata folder (with MANIFEST.tsv)")
-	out := flag.String("out", filepath.Join(root, "catalog", "catalog.json.gz"), "the catalogue file to write")
+	out := flag.String("out", filepath.Join(root, "catalog", "catalog.bin"), "the catalogue file to write")
 	flag.Parse()
 	f, err := build(*meta)
 	if err != nil {
@@ -69,26 +67,22 @@ func repoRoot() (string, error) {
 	}
 }
 
-// encode writes the catalogue as gzipped JSON, deterministically (gzip
-// with no name or time, maps in key order), so that regenerating from the
-// same metadata gives the same bytes.
+// encode writes the catalogue in its binary form (see wire.EncodeBinary),
+// deterministically, so that regenerating from the same metadata gives the
+// same bytes. Its trie splits paths as package catalog does (Segments).
 func encode(f *wire.File) ([]byte, error) {
-	js, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
+	return wire.EncodeBinary(f, segments)
+}
+
+// segments is catalog.Segments (which the generator cannot import: the
+// catalogue package embeds what the generator writes).
+func segments(p string) []string {
+	segs := tomldoc.AppendSegments(nil, p)
+	out := make([]string, len(segs))
+	for i, sg := range segs {
+		out[i] = sg.Name
 	}
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(js); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return out
 }
 
 // manifestRow is one row of MANIFEST.tsv.

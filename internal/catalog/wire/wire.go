@@ -1,10 +1,12 @@
 // Package wire is the format of apimlint's embedded key catalogue, shared
 // by its generator (internal/catalog/gen) and its reader (package catalog).
 //
-// Every process that lints reads the whole catalogue, so the format is
-// made to load fast: key paths are stored once for all sets (most keys
-// are read by every version), and each set's keys are one string of
-// tab-separated lines, parsed by hand rather than by reflection.
+// Every process that lints reads the whole catalogue, so the embedded
+// form is binary (EncodeBinary, DecodeBinary): a string table, varints and
+// a ready-made trie, read without reflection or copying. File is the
+// catalogue as the generator builds it (and as it was once embedded, as
+// JSON): key paths stored once for all sets (most keys are read by every
+// version), each set's keys one string of tab-separated lines.
 package wire
 
 import (
