@@ -328,21 +328,26 @@ func countSlots(src []byte) slotCounts {
 		} else {
 			src = nil
 		}
-		line = bytes.TrimLeft(line, " \t")
-		if len(line) == 0 || line[0] == '#' {
+		i := 0
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i == len(line) || line[i] == '#' {
 			continue
 		}
-		if line[0] == '[' {
+		if line[i] == '[' {
 			n.headers++
 			continue
 		}
 		if bytes.IndexByte(line, '=') >= 0 {
 			n.keys++
 		}
-		n.elems += bytes.Count(line, []byte{','}) + bytes.Count(line, []byte{'['})
+		n.elems += bytes.Count(line, comma) + bytes.Count(line, openBracket)
 	}
 	return n
 }
+
+var comma, openBracket = []byte{','}, []byte{'['}
 
 func (b *docBuilder) pos(r unstable.Range) Position {
 	off := int(r.Offset)
