@@ -415,7 +415,7 @@ func (b *docBuilder) offsetOf(h []byte) int {
 
 func (b *docBuilder) comment(n *unstable.Node, trailing bool) {
 	b.doc.Comments = append(b.doc.Comments, Comment{
-		Text:     strings.TrimPrefix(string(n.Data), "#"),
+		Text:     strings.TrimPrefix(b.str(n.Data), "#"), // shares the source, as values do
 		Pos:      b.pos(n.Raw),
 		Trailing: trailing,
 	})
