@@ -46,3 +46,30 @@ func FuzzSecretSet(f *testing.F) {
 		}
 	})
 }
+
+// Cipher-tool secrets start with every kind of three bytes; the filter in
+// front of the index must let each through, whatever size it grew to.
+func TestSecretSetFindsSecretsOfManyStarts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for _, n := range []int{1, 50, 5000} {
+		secrets := make([]string, n)
+		for i := range secrets {
+			b := make([]byte, 24)
+			for j := range b {
+				b[j] = alphabet[rng.IntN(len(alphabet))]
+			}
+			secrets[i] = string(b) + "=="
+		}
+		set := newSecretSet(secrets)
+		for i, sec := range secrets {
+			text := fmt.Sprintf("value %d of key password is %s, not shown", i, sec)
+			if got := set.in(text); len(got) != 1 || got[0] != sec {
+				t.Fatalf("%d secrets: in(%q) = %q, want the secret", n, text, got)
+			}
+		}
+		if got := set.in("a message that names no secret at all, with words and numbers 12345"); got != nil {
+			t.Errorf("%d secrets: found %q in a text that holds none", n, got)
+		}
+	}
+}
