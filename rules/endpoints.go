@@ -768,28 +768,51 @@ func epSkip(n *lint.Node) bool {
 // URLs: ssl:// on the JMS-TLS port when the key uses TLS, so that a hint
 // never suggests downgrading a TLS fleet to plain tcp://.
 func epJMSURL(m *lint.Node, k *lint.Key) string {
-	return fmt.Sprintf("%s (%s)", m.Name, epJMSAddr(m, k))
+	return epJMSURLStyled(m, epStyleOf(k))
+}
+
+func epJMSURLStyled(m *lint.Node, st epURLStyle) string {
+	return fmt.Sprintf("%s (%s)", m.Name, epJMSAddrStyled(m, st))
 }
 
 // epJMSAddr is m's JMS broker URL in the scheme k already uses: ssl:// on
 // the TLS port when k holds an ssl:// URL, else tcp://.
 func epJMSAddr(m *lint.Node, k *lint.Key) string {
+	return epJMSAddrStyled(m, epStyleOf(k))
+}
+
+// epURLStyle is how a key writes its URLs, read once for a finding that
+// names several brokers.
+type epURLStyle struct {
+	known bool   // k holds a URL that parses
+	ssl   bool   // its scheme is ssl
+	kind  string // how its host is written (epHostKind)
+}
+
+func epStyleOf(k *lint.Key) epURLStyle {
+	if k == nil {
+		return epURLStyle{}
+	}
+	for _, v := range k.Value.Scalars() {
+		ep, err := wso2.ParseEndpoint(v.Text())
+		if err != nil {
+			continue
+		}
+		return epURLStyle{known: true, ssl: ep.Scheme == "ssl", kind: epHostKind(ep.Host)}
+	}
+	return epURLStyle{}
+}
+
+func epJMSAddrStyled(m *lint.Node, st epURLStyle) string {
 	host, scheme, port := epBestAddress(m), "tcp", m.Port(wso2.PortJMS)
-	if k != nil {
-		for _, v := range k.Value.Scalars() {
-			ep, err := wso2.ParseEndpoint(v.Text())
-			if err != nil {
-				continue
-			}
-			if ep.Scheme == "ssl" {
-				scheme, port = "ssl", m.Port(wso2.PortJMSTLS)
-			}
-			// Name m the way the key names hosts: an FQDN where it writes
-			// FQDNs (TLS certificates carry those), an IP where it writes IPs.
-			if h := epAddrOfKind(m, epHostKind(ep.Host)); h != "" {
-				host = h
-			}
-			break
+	if st.known {
+		if st.ssl {
+			scheme, port = "ssl", m.Port(wso2.PortJMSTLS)
+		}
+		// Name m the way the key names hosts: an FQDN where it writes
+		// FQDNs (TLS certificates carry those), an IP where it writes IPs.
+		if h := epAddrOfKind(m, st.kind); h != "" {
+			host = h
 		}
 	}
 	return fmt.Sprintf("%s://%s:%d", scheme, host, port)

@@ -105,9 +105,10 @@ func runEventHubEndpoints(p *lint.Pass) {
 				lost = append(lost, m.Name)
 			}
 		}
+		style := epStyleOf(k)
 		fr := lint.AtKey(n, k, "%s listens to %s only, not to %s", n.Name, epNames(heard.order),
 			epDescribe(miss, count, func(m *lint.Node) string {
-				return epJMSURL(m, k)
+				return epJMSURLStyled(m, style)
 			}))
 		if len(lost) > 0 {
 			verb := "publishes"

@@ -59,9 +59,10 @@ func runThrottleDecisionEndpoints(p *lint.Pass) {
 		if count == 0 {
 			continue
 		}
+		style := epStyleOf(k)
 		fr := lint.AtKey(n, k, "%s hears throttling decisions from %s only, not from %s: decisions stop reaching it when those are down",
 			n.Name, epNames(heard.order), epDescribe(miss, count, func(m *lint.Node) string {
-				return epJMSURL(m, k)
+				return epJMSURLStyled(m, style)
 			}))
 		fr.Severity = lint.SeverityWarning
 		p.Report(fr)
