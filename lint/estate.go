@@ -49,7 +49,8 @@ type FleetPlan struct {
 	// fleet because their nodes name each other's hosts; Why says how.
 	Joined []string `json:"joined,omitempty"`
 
-	rels []string // files' slash paths below Root
+	rels  []string    // files' slash paths below Root
+	entry *FleetEntry // the [[fleet]] entry that lists the fleet, if any
 }
 
 // Estate is a tree of fleets.
@@ -91,6 +92,36 @@ type EstateFleet struct {
 type FleetEntry struct {
 	Path string `toml:"path"`
 	Name string `toml:"name"`
+	// Version and Complete are the fleet's [fleet] settings: a root
+	// config cannot hold [fleet] beside [[fleet]], so each entry says them
+	// for its own fleets (every fleet a glob matches). Set, they override
+	// the config in force for the fleet.
+	Version  string `toml:"version"`
+	Complete *bool  `toml:"complete"`
+}
+
+// hasSettings reports whether the entry sets any [fleet] setting.
+func (en *FleetEntry) hasSettings() bool {
+	return en != nil && (en.Version != "" || en.Complete != nil)
+}
+
+// apply returns cfg with the entry's [fleet] settings, as a copy: the
+// config itself is shared by the other fleets it is in force for.
+func (en *FleetEntry) apply(cfg *Config) *Config {
+	if !en.hasSettings() {
+		return cfg
+	}
+	c := Config{}
+	if cfg != nil {
+		c = *cfg
+	}
+	if en.Version != "" {
+		c.Fleet.Version = en.Version
+	}
+	if en.Complete != nil {
+		c.Fleet.Complete = *en.Complete
+	}
+	return &c
 }
 
 // LoadEstate discovers the fleets below one directory and loads them all.
@@ -168,6 +199,7 @@ func (e *Estate) LoadFleet(p *FleetPlan) (*Fleet, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg = p.entry.apply(cfg)
 	if p == e.Fleets[0] {
 		diag = append(diag, e.Diagnostics...)
 	}
@@ -327,7 +359,9 @@ func DiscoverEstate(root string, opts LoadOptions) (*Estate, error) {
 		if name == "" {
 			name = e.defaultName(r)
 		}
-		e.Fleets = append(e.Fleets, e.plan(name, r, fr.why, byRoot[r]))
+		p := e.plan(name, r, fr.why, byRoot[r])
+		p.entry = fr.entry
+		e.Fleets = append(e.Fleets, p)
 	}
 	if len(free) > 0 {
 		found, err := e.discover(free, fixed)
@@ -351,8 +385,9 @@ func DiscoverEstate(root string, opts LoadOptions) (*Estate, error) {
 }
 
 type fixedRoot struct {
-	name string
-	why  string
+	name  string
+	why   string
+	entry *FleetEntry // the [[fleet]] entry that fixed it, if any
 }
 
 func isFile(p string) bool {
@@ -396,7 +431,7 @@ func (e *Estate) applyEntries(root, cfgFile string, entries []FleetEntry, srcs [
 			if en.Path == "." && len(e.rootCfg.Fleets) == 0 {
 				why = WhyConfig + ": " + cfgFile
 			}
-			fixed[d] = fixedRoot{name: name, why: why}
+			fixed[d] = fixedRoot{name: name, why: why, entry: &entries[i]}
 		}
 		if matched == 0 && cfgFile != "" {
 			data, _ := os.ReadFile(cfgFile)
