@@ -28,8 +28,13 @@ import (
 //   - exactly one sibling folder B answers to, by a [server] hostname,
 //     [server] node_ip or a [[node]] addresses entry (not by a directory
 //     name alone, which many deployments share: cp, gateway, tm),
-// joins A and B. Folders joined this way, directly or through others,
-// are one deployment; the rest stay split by folder. Loopback hosts,
+// joins A and B, unless A is a whole deployment on its own (it holds a
+// control plane and a gateway, or an all-in-one) and no node of B names a
+// host only A answers to: an HA pair names each other both ways, where a
+// copied environment that names another's host by mistake, or a shared
+// service, is named one way. Folders joined this way, directly or through
+// others, are one deployment; the rest stay split by folder. Only folders
+// that are one fleet on their own are joined (see dirTree.decide). Loopback hosts,
 // placeholders, documentation hosts and database URLs are never evidence,
 // and neither is a host the naming folder's own address book resolves to
 // one of its nodes, a cluster hostname they share or a declared load
@@ -90,8 +95,8 @@ func crossJoin(units []crossUnit) (find func(int) int, why map[int][]string) {
 			}
 		}
 	}
-	reasons := map[[2]int]string{}
-	var pairs [][2]int
+	// The references, by direction: from the naming unit to the answering.
+	named := map[[2]int]string{}
 	for u, un := range units {
 		for _, m := range un.members {
 			for _, nh := range m.names {
@@ -102,9 +107,8 @@ func crossJoin(units []crossUnit) (find func(int) int, why map[int][]string) {
 				if len(owners) == 0 || owners[len(owners)-1].unit != owners[0].unit {
 					continue // no folder, or several, answer to it
 				}
-				o := owners[0]
-				pair := [2]int{min(u, o.unit), max(u, o.unit)}
-				if _, seen := reasons[pair]; !seen {
+				dir := [2]int{u, owners[0].unit}
+				if _, seen := named[dir]; !seen {
 					var who []string
 					for _, x := range owners {
 						who = append(who, x.node.dir)
@@ -113,11 +117,43 @@ func crossJoin(units []crossUnit) (find func(int) int, why map[int][]string) {
 					if len(who) > 1 {
 						verb = "answer"
 					}
-					reasons[pair] = fmt.Sprintf("%s names %s in %s, and only %s %s to it", m.dir, nh.host, nh.key, listCapped(who), verb)
-					pairs = append(pairs, pair)
+					named[dir] = fmt.Sprintf("%s names %s in %s, and only %s %s to it", m.dir, nh.host, nh.key, listCapped(who), verb)
 				}
 			}
 		}
+	}
+	// A folder that is a whole deployment on its own (a control plane and
+	// a gateway) is joined only when the reference goes both ways: an HA
+	// pair names each other, where a copied environment that names
+	// another's host by mistake (or a shared service) names it one way.
+	whole := make([]bool, len(units))
+	for u, un := range units {
+		rs := roleSet(un.members)
+		whole[u] = rs[RoleControlPlane] && rs[RoleGateway]
+	}
+	eligible := func(a, b int) bool {
+		if _, ok := named[[2]int{a, b}]; !ok {
+			return false
+		}
+		_, back := named[[2]int{b, a}]
+		return !whole[a] || back
+	}
+	reasons := map[[2]int]string{}
+	var pairs [][2]int
+	for dir := range named {
+		pair := [2]int{min(dir[0], dir[1]), max(dir[0], dir[1])}
+		if _, seen := reasons[pair]; seen {
+			continue
+		}
+		switch lo, hi := pair[0], pair[1]; {
+		case eligible(lo, hi):
+			reasons[pair] = named[[2]int{lo, hi}]
+		case eligible(hi, lo):
+			reasons[pair] = named[[2]int{hi, lo}]
+		default:
+			continue
+		}
+		pairs = append(pairs, pair)
 	}
 	sort.Slice(pairs, func(i, j int) bool {
 		if pairs[i][0] != pairs[j][0] {

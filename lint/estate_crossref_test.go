@@ -150,3 +150,57 @@ func TestEstateCrossReferenceIntoSplitFolder(t *testing.T) {
 		t.Errorf("fleets (-want +got):\n%s", diff)
 	}
 }
+
+// A copied environment whose gateway names the other environment's
+// control plane (a copy-paste mistake) stays split: a folder that is a
+// whole deployment joins only by references both ways.
+func TestEstateStrayReferenceBetweenEnvironments(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, "../testdata/clean-ha", filepath.Join(root, "prod"), nil)
+	copyTree(t, "../testdata/clean-ha", filepath.Join(root, "staging"), func(s string) string {
+		return strings.NewReplacer("apim-", "stg-", "db.apim.internal", "db.stg.internal", "10.0.1.", "10.9.1.").Replace(s)
+	})
+	for _, n := range []string{"cp-1", "cp-2", "gw-1", "gw-2", "tm-1", "tm-2"} {
+		if err := os.Rename(filepath.Join(root, "staging", "apim-"+n), filepath.Join(root, "staging", "stg-"+n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gw := filepath.Join(root, "staging", "stg-gw-1", "deployment.toml")
+	data, err := os.ReadFile(gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// prod's apim-cp-1 has node_ip 10.0.1.10.
+	stray := strings.Replace(string(data), "ssl://stg-cp-1:8672", "ssl://10.0.1.10:8672", 1)
+	if stray == string(data) {
+		t.Fatal("the fixture no longer names stg-cp-1:8672")
+	}
+	if err := os.WriteFile(gw, []byte(stray), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := lint.DiscoverEstate(root, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]int{"prod": 6, "staging": 6}, fleetRootsRel(t, e)); diff != "" {
+		t.Errorf("fleets (-want +got):\n%s", diff)
+	}
+}
+
+// A whole stack per VM (control plane, traffic manager and gateway on
+// each of vm-a and vm-b) is one fleet: the VMs name each other both ways.
+func TestEstateWholeStackPerVM(t *testing.T) {
+	root := t.TempDir()
+	live := filepath.Join(coHostedStyles[0].dir, "env", "live")
+	copyTree(t, filepath.Join(live, "vm-a"), filepath.Join(root, "vm-a"), nil)
+	copyTree(t, filepath.Join(live, "vm-b"), filepath.Join(root, "vm-b"), nil)
+	copyTree(t, filepath.Join(live, "gw-1"), filepath.Join(root, "vm-a", "gw"), nil)
+	copyTree(t, filepath.Join(live, "gw-2"), filepath.Join(root, "vm-b", "gw"), nil)
+	e, err := lint.DiscoverEstate(root, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]int{".": 6}, fleetRootsRel(t, e)); diff != "" {
+		t.Errorf("fleets (-want +got):\n%s", diff)
+	}
+}
