@@ -33,6 +33,7 @@ type Estate struct {
 // Add draws one fleet's lint result into the estate's picture.
 func (e *Estate) Add(fleet string, res *lint.Result, opts Options) {
 	g := Build(res, opts)
+	detach(g)
 	e.Fleets = append(e.Fleets, &FleetGraph{Fleet: fleet, Graph: g})
 	e.Summary.Error += g.Summary.Error
 	e.Summary.Warning += g.Summary.Warning
@@ -52,12 +53,7 @@ func WriteEstate(w io.Writer, e *Estate, format string) error {
 	case "mermaid":
 		writeEstateMermaid(bw, e)
 	case "json":
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
-			Version int `json:"version"`
-			*Estate
-		}{JSONVersion, e}); err != nil {
+		if err := writeEstateJSON(bw, e); err != nil {
 			return err
 		}
 	case "svg":
@@ -82,6 +78,37 @@ func fleetDetail(f *FleetGraph) string {
 		noun = "node"
 	}
 	return fmt.Sprintf("%s, %d %s", f.Name, f.Summary.Nodes, noun)
+}
+
+// writeEstateJSON writes the document a json.Encoder with two-space
+// indent would, a fleet at a time: the whole document of a large estate
+// is never held in memory.
+func writeEstateJSON(bw *bufio.Writer, e *Estate) error {
+	name, err := json.Marshal(e.Name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"name\": %s,\n  \"fleets\": [", JSONVersion, name)
+	for i, f := range e.Fleets {
+		b, err := json.MarshalIndent(f, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n    "
+		if i == 0 {
+			sep = "\n    "
+		}
+		fmt.Fprintf(bw, "%s%s", sep, b)
+	}
+	if len(e.Fleets) > 0 {
+		fmt.Fprint(bw, "\n  ")
+	}
+	sum, err := json.MarshalIndent(e.Summary, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(bw, "],\n  \"summary\": %s\n}\n", sum)
+	return nil
 }
 
 func writeEstateDOT(bw *bufio.Writer, e *Estate) {
@@ -182,4 +209,29 @@ func summaryText(s lint.Summary) string {
 		return "no findings"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// detach copies the strings a graph took from its fleet's files into
+// memory of their own, so that an estate's picture does not keep every
+// fleet's files alive once the fleet is released.
+func detach(g *Graph) {
+	c := strings.Clone
+	for _, n := range g.Nodes {
+		n.Name, n.File, n.Reason, n.Role = c(n.Name), c(n.File), c(n.Reason), c(n.Role)
+		for i := range n.Members {
+			n.Members[i] = c(n.Members[i])
+		}
+	}
+	for _, e := range g.Edges {
+		for i := range e.Via {
+			v := &e.Via[i]
+			v.Node, v.Key, v.File, v.Scheme, v.Host = c(v.Node), c(v.Key), c(v.File), c(v.Scheme), c(v.Host)
+		}
+	}
+	g.Name = c(g.Name)
+	byName := make(map[string]string, len(g.byName))
+	for k, v := range g.byName {
+		byName[c(k)] = v
+	}
+	g.byName = byName
 }

@@ -225,3 +225,22 @@ func TestEstateChartsParse(t *testing.T) {
 		t.Skip("neither Graphviz's dot nor Mermaid (APIMLINT_MERMAID_MODULES) is here")
 	}
 }
+
+// The estate's JSON, written a fleet at a time, is the document
+// encoding/json writes of it whole (and of an estate without fleets).
+func TestEstateJSONIsOneDocument(t *testing.T) {
+	for _, pic := range []*graph.Estate{lintEstatePicture(t), {Name: "empty", Fleets: []*graph.FleetGraph{}}} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			Version int `json:"version"`
+			*graph.Estate
+		}{graph.JSONVersion, pic}); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), renderEstate(t, pic, "json")); diff != "" {
+			t.Errorf("%s (-encoding/json +WriteEstate):\n%s", pic.Name, diff)
+		}
+	}
+}
