@@ -16,9 +16,18 @@ func WriteDOT(w io.Writer, g *Graph) error {
 	fmt.Fprint(bw, "  graph [rankdir=TB, newrank=true, fontname=\"Helvetica\", fontsize=11, nodesep=0.4, ranksep=0.9];\n")
 	fmt.Fprint(bw, "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, penwidth=1.2];\n")
 	fmt.Fprint(bw, "  edge [fontname=\"Helvetica\", fontsize=8, arrowsize=0.7];\n")
+	writeDOTBody(bw, g, "", "  ")
+	fmt.Fprint(bw, "}\n")
+	return bw.Flush()
+}
+
+// writeDOTBody writes the graph's clusters, nodes and edges, every line
+// indented by in and every identifier prefixed by prefix (so that the
+// fleets of an estate share one DOT graph).
+func writeDOTBody(bw *bufio.Writer, g *Graph, prefix, in string) {
 	grps := groupsOf(g)
 	for i, grp := range grps {
-		fmt.Fprintf(bw, "  subgraph cluster_%d {\n    label=%s; style=\"rounded,dashed\"; color=\"#c0c4cc\";\n", i, dotQuote(grp.name))
+		fmt.Fprintf(bw, "%ssubgraph cluster_%s%d {\n%s  label=%s; style=\"rounded,dashed\"; color=\"#c0c4cc\";\n", in, prefix, i, in, dotQuote(grp.name))
 		for _, n := range grp.nodes {
 			label := n.Name + "\n" + n.Note()
 			if fl := findingLine(n); fl != "" {
@@ -37,18 +46,18 @@ func WriteDOT(w io.Writer, g *Graph) error {
 			if n.Kind == KindDatabase {
 				attrs = append(attrs, "shape=cylinder", "style=filled")
 			}
-			fmt.Fprintf(bw, "    %s [%s];\n", n.ID, strings.Join(attrs, ", "))
+			fmt.Fprintf(bw, "%s  %s%s [%s];\n", in, prefix, n.ID, strings.Join(attrs, ", "))
 		}
-		fmt.Fprint(bw, "    {rank=same;")
+		fmt.Fprint(bw, in+"  {rank=same;")
 		for _, n := range grp.nodes {
-			fmt.Fprintf(bw, " %s;", n.ID)
+			fmt.Fprintf(bw, " %s%s;", prefix, n.ID)
 		}
-		fmt.Fprint(bw, "}\n  }\n")
+		fmt.Fprint(bw, "}\n"+in+"}\n")
 	}
 	// Invisible edges keep the groups in the SVG's order, top to bottom.
 	for i := 1; i < len(grps); i++ {
 		if layerOf(grps[i].name) != layerOf(grps[i-1].name) {
-			fmt.Fprintf(bw, "  %s -> %s [style=invis, weight=0];\n", grps[i-1].nodes[0].ID, grps[i].nodes[0].ID)
+			fmt.Fprintf(bw, "%s%s%s -> %s%s [style=invis, weight=0];\n", in, prefix, grps[i-1].nodes[0].ID, prefix, grps[i].nodes[0].ID)
 		}
 	}
 	for _, e := range g.Edges {
@@ -64,10 +73,8 @@ func WriteDOT(w io.Writer, g *Graph) error {
 				attrs = append(attrs, "style=dashed")
 			}
 		}
-		fmt.Fprintf(bw, "  %s -> %s [%s];\n", e.From, e.To, strings.Join(attrs, ", "))
+		fmt.Fprintf(bw, "%s%s%s -> %s%s [%s];\n", in, prefix, e.From, prefix, e.To, strings.Join(attrs, ", "))
 	}
-	fmt.Fprint(bw, "}\n")
-	return bw.Flush()
 }
 
 // shortEdgeText is an edge's label for drawings that lay labels out

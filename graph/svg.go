@@ -119,7 +119,8 @@ func WriteSVG(w io.Writer, g *Graph) error {
 }
 
 // writeSVG draws the graph; idPrefix prefixes element IDs (for embedding).
-func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
+// It returns the picture's width and height.
+func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) (float64, float64) {
 	// Rows.
 	var rows [][]*svgBox
 	var rowLayer []int
@@ -460,6 +461,7 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) {
 		p("</g>\n")
 	}
 	p("</svg>\n")
+	return width, height
 }
 
 func writeBox(p func(string, ...any), b *svgBox, idPrefix string) {

@@ -44,8 +44,13 @@ type FleetPlan struct {
 	Files []string `json:"files"`
 	// ConfigFile is the .apimlint.toml in force for the fleet ("": none).
 	ConfigFile string `json:"config,omitempty"`
+	// Joined lists the sibling folders (slash paths below the estate
+	// root) that hold nodes of the same roles but were joined into this
+	// fleet because their nodes name each other's hosts; Why says how.
+	Joined []string `json:"joined,omitempty"`
 
-	rels []string // files' slash paths below Root
+	rels  []string    // files' slash paths below Root
+	entry *FleetEntry // the [[fleet]] entry that lists the fleet, if any
 }
 
 // Estate is a tree of fleets.
@@ -87,6 +92,36 @@ type EstateFleet struct {
 type FleetEntry struct {
 	Path string `toml:"path"`
 	Name string `toml:"name"`
+	// Version and Complete are the fleet's [fleet] settings: a root
+	// config cannot hold [fleet] beside [[fleet]], so each entry says them
+	// for its own fleets (every fleet a glob matches). Set, they override
+	// the config in force for the fleet.
+	Version  string `toml:"version"`
+	Complete *bool  `toml:"complete"`
+}
+
+// hasSettings reports whether the entry sets any [fleet] setting.
+func (en *FleetEntry) hasSettings() bool {
+	return en != nil && (en.Version != "" || en.Complete != nil)
+}
+
+// apply returns cfg with the entry's [fleet] settings, as a copy: the
+// config itself is shared by the other fleets it is in force for.
+func (en *FleetEntry) apply(cfg *Config) *Config {
+	if !en.hasSettings() {
+		return cfg
+	}
+	c := Config{}
+	if cfg != nil {
+		c = *cfg
+	}
+	if en.Version != "" {
+		c.Fleet.Version = en.Version
+	}
+	if en.Complete != nil {
+		c.Fleet.Complete = *en.Complete
+	}
+	return &c
 }
 
 // LoadEstate discovers the fleets below one directory and loads them all.
@@ -164,6 +199,7 @@ func (e *Estate) LoadFleet(p *FleetPlan) (*Fleet, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg = p.entry.apply(cfg)
 	if p == e.Fleets[0] {
 		diag = append(diag, e.Diagnostics...)
 	}
@@ -231,7 +267,9 @@ func (e *Estate) readConfig(file string) (*parsedConfig, error) {
 //  2. Without config, folders decide first and evidence second: sibling
 //     folders that hold nodes of the same roles are separate deployments
 //     (so copied environments with identical host names still split by
-//     folder); sibling folders of distinct roles (cp/, gw/, tm/) are one.
+//     folder), unless their nodes name hosts only a sibling folder answers
+//     to (a folder per VM; see estate_crossref.go); sibling folders of
+//     distinct roles (cp/, gw/, tm/) are one.
 //     Nodes side by side in one folder are one fleet when they reference
 //     each other (event hub, TM, KM URLs, event_duplicate_url) or share
 //     apim_db/shared_db; a node linked to none is a fleet of one.
@@ -321,7 +359,9 @@ func DiscoverEstate(root string, opts LoadOptions) (*Estate, error) {
 		if name == "" {
 			name = e.defaultName(r)
 		}
-		e.Fleets = append(e.Fleets, e.plan(name, r, fr.why, byRoot[r]))
+		p := e.plan(name, r, fr.why, byRoot[r])
+		p.entry = fr.entry
+		e.Fleets = append(e.Fleets, p)
 	}
 	if len(free) > 0 {
 		found, err := e.discover(free, fixed)
@@ -345,8 +385,9 @@ func DiscoverEstate(root string, opts LoadOptions) (*Estate, error) {
 }
 
 type fixedRoot struct {
-	name string
-	why  string
+	name  string
+	why   string
+	entry *FleetEntry // the [[fleet]] entry that fixed it, if any
 }
 
 func isFile(p string) bool {
@@ -390,7 +431,7 @@ func (e *Estate) applyEntries(root, cfgFile string, entries []FleetEntry, srcs [
 			if en.Path == "." && len(e.rootCfg.Fleets) == 0 {
 				why = WhyConfig + ": " + cfgFile
 			}
-			fixed[d] = fixedRoot{name: name, why: why}
+			fixed[d] = fixedRoot{name: name, why: why, entry: &entries[i]}
 		}
 		if matched == 0 && cfgFile != "" {
 			data, _ := os.ReadFile(cfgFile)
@@ -487,6 +528,14 @@ type evidence struct {
 	dir  string // slash node directory below the estate root (repository/conf dropped)
 	role Role
 	dbs  []string // shared database identities (apim_db, shared_db)
+	// answers are the hosts the node answers to by [server] hostname,
+	// node_ip or [[node]] addresses; dirNames those it answers to by its
+	// directory name alone; names the hosts its endpoint keys name that no
+	// node of its folder of siblings answers to. They are the evidence of
+	// cross-folder references (estate_crossref.go).
+	answers  []string
+	dirNames []string
+	names    []namedHost
 }
 
 // discover splits the files no config places into fleets.
@@ -528,6 +577,7 @@ type group struct {
 	members []*evidence
 	why     string
 	suffix  string // set when several fleets share the root directory
+	joined  []string
 }
 
 func (e *Estate) groupPlan(g group) *FleetPlan {
@@ -536,7 +586,9 @@ func (e *Estate) groupPlan(g group) *FleetPlan {
 		srcs[i] = m.src
 	}
 	name := e.defaultName(g.rel) + g.suffix
-	return e.plan(name, g.rel, WhyDiscovered+": "+g.why, srcs)
+	p := e.plan(name, g.rel, WhyDiscovered+": "+g.why, srcs)
+	p.Joined = g.joined
+	return p
 }
 
 // parseSources parses node files in parallel, named below root.
@@ -585,10 +637,13 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 			ev[i] = evidenceOf(set[i], n)
 			byFile[n.File] = ev[i]
 		}
-		if len(nodes) > 1 {
+		if len(nodes) > 0 {
 			f := NewFleet(joinRoot(root, k), nodes, cfg)
 			for _, l := range f.Links() {
 				if l.Target.Kind != TargetNode {
+					if from := byFile[l.From.File]; from != nil {
+						from.noteNamed(l)
+					}
 					continue
 				}
 				from := byFile[l.From.File]
@@ -619,6 +674,14 @@ func nodeDir(rel string) string { return wso2.NodeDir(rel) }
 // is dropped, and loaded again with its fleet.
 func evidenceOf(s source, n *Node) *evidence {
 	ev := &evidence{src: s, dir: wso2.NodeDir(s.rel), role: n.Role}
+	for _, a := range n.Addresses {
+		h := strings.Clone(a.Host)
+		if a.Source == "directory name" {
+			ev.dirNames = append(ev.dirNames, h)
+		} else {
+			ev.answers = append(ev.answers, h)
+		}
+	}
 	for _, key := range []string{"database.apim_db.url", "database.shared_db.url"} {
 		url, ok := n.String(key)
 		if !ok || HasPlaceholder(url) {
@@ -732,7 +795,7 @@ func (t *dirTree) decide(dir string) []group {
 		seen := map[Role]string{}
 		shared := ""
 		for _, c := range append(append([]string(nil), groups...), singles...) {
-			for r := range roleSet(t.below(c)) {
+			for _, r := range sortedRoles(roleSet(t.below(c))) {
 				if o, ok := seen[r]; ok && shared == "" {
 					shared = fmt.Sprintf("%s and %s both hold %s nodes", o, c, roleLabel(r))
 				}
@@ -742,9 +805,57 @@ func (t *dirTree) decide(dir string) []group {
 		if shared == "" {
 			return []group{{rel: dir, members: all, why: "sub-folders of distinct roles form one deployment"}}
 		}
-		var out []group
+		// Unless their nodes name each other's hosts across folders
+		// (estate_crossref.go): then the folders are one deployment's
+		// (a folder per VM), and the rest stay split. Only folders that
+		// are one fleet on their own can be joined: a reference into a
+		// folder of many fleets names one of them, not the folder.
+		decided := map[string][]group{}
+		var units []crossUnit
+		for _, x := range t.nodes[dir] {
+			units = append(units, crossUnit{rel: x.dir, members: []*evidence{x}})
+		}
+		for _, c := range kids {
+			decided[c] = t.decide(c)
+			if len(decided[c]) == 1 {
+				units = append(units, crossUnit{rel: c, members: t.below(c)})
+			}
+		}
+		joined, rest, ok := crossGroups(dir, shared, units, len(units) == len(kids)+len(t.nodes[dir]))
+		if ok && len(rest) == 0 && len(joined) == 1 && joined[0].suffix == "" {
+			return joined
+		}
+		loose := t.nodes[dir]
+		if ok {
+			left := map[string]bool{}
+			for _, u := range rest {
+				left[u.rel] = true
+			}
+			for _, c := range kids {
+				if len(decided[c]) != 1 {
+					left[c] = true
+				}
+			}
+			keep := func(dirs []string) []string {
+				var out []string
+				for _, d := range dirs {
+					if left[d] {
+						out = append(out, d)
+					}
+				}
+				return out
+			}
+			groups, singles = keep(groups), keep(singles)
+			loose = nil
+			for _, x := range t.nodes[dir] {
+				if left[x.dir] {
+					loose = append(loose, x)
+				}
+			}
+		}
+		out := joined
 		for _, g := range groups {
-			gs := t.decide(g)
+			gs := decided[g]
 			for i := range gs {
 				if gs[i].rel == g {
 					gs[i].why = "sibling folders hold nodes of the same roles (" + shared + "); " + gs[i].why
@@ -752,12 +863,11 @@ func (t *dirTree) decide(dir string) []group {
 			}
 			out = append(out, gs...)
 		}
-		var loose []*evidence
-		loose = append(loose, t.nodes[dir]...)
+		loose = append([]*evidence(nil), loose...)
 		for _, s := range singles {
 			loose = append(loose, t.below(s)...)
 		}
-		return append(out, t.linkGroups(dir, loose, false)...)
+		return renumberAt(dir, append(out, t.linkGroups(dir, loose, false)...))
 	}
 	return t.linkGroups(dir, all, true)
 }

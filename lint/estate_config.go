@@ -18,15 +18,48 @@ func splitFleetEntries(file string, data []byte) ([]FleetEntry, []byte, []Findin
 	lines := bytes.Split(data, []byte("\n"))
 	in := make([]bool, len(lines))
 	inFleet, found := false, false
+	arrayLine, tableLine := 0, 0 // first [[fleet]], first [fleet] (or a key of it)
+	header := false
 	for i, l := range lines {
 		if h := tableHeader(l); h != "" {
-			inFleet = h == "[[fleet]]"
+			header = true
+			switch {
+			case h == "[[fleet]]":
+				inFleet = true
+				arrayLine = firstLine(arrayLine, i+1)
+			case inFleet && strings.HasPrefix(h, "[fleet."):
+				// A sub-table of the last [[fleet]] entry: part of it.
+			default:
+				inFleet = false
+				if h == "[fleet]" || strings.HasPrefix(h, "[fleet.") {
+					tableLine = firstLine(tableLine, i+1)
+				}
+			}
 			found = found || inFleet
+		} else if !header && assignsFleetTable(l) {
+			tableLine = firstLine(tableLine, i+1)
 		}
 		in[i] = inFleet
 	}
 	if !found {
 		return nil, data, nil
+	}
+	var out []Finding
+	report := func(line, col int, key, format string, args ...any) {
+		out = append(out, Finding{Rule: RuleConfigID, Severity: SeverityError, File: file,
+			Line: max(line, 1), Column: max(col, 1), Key: key, Message: fmt.Sprintf(format, args...)})
+	}
+	if tableLine > 0 {
+		// Invalid TOML that reading the entries apart would hide: say so
+		// where the second of the two is written. Both are still read, so
+		// that the rest of the run goes on as the file means it.
+		if tableLine > arrayLine {
+			report(tableLine, 1, "fleet", "[fleet] cannot be written beside [[fleet]] (line %d): in TOML \"fleet\" is a table or an array of tables, not both; "+
+				"give each [[fleet]] entry its own version or complete, or move [fleet] into the fleet directory's own %s", arrayLine, ConfigFileName)
+		} else {
+			report(arrayLine, 1, "fleet", "[[fleet]] cannot be written beside [fleet] (line %d): in TOML \"fleet\" is a table or an array of tables, not both; "+
+				"give each [[fleet]] entry its own version or complete, or move [fleet] into the fleet directory's own %s", tableLine, ConfigFileName)
+		}
 	}
 	var rest, entries bytes.Buffer
 	for i, l := range lines {
@@ -43,11 +76,6 @@ func splitFleetEntries(file string, data []byte) ([]FleetEntry, []byte, []Findin
 	var doc struct {
 		Fleet []FleetEntry `toml:"fleet"`
 	}
-	var out []Finding
-	report := func(line, col int, key, format string, args ...any) {
-		out = append(out, Finding{Rule: RuleConfigID, Severity: SeverityError, File: file,
-			Line: max(line, 1), Column: max(col, 1), Key: key, Message: fmt.Sprintf(format, args...)})
-	}
 	dec := toml.NewDecoder(bytes.NewReader(entries.Bytes()))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&doc)
@@ -57,7 +85,7 @@ func splitFleetEntries(file string, data []byte) ([]FleetEntry, []byte, []Findin
 	case errors.As(err, &strict):
 		for _, e := range strict.Errors {
 			line, col := e.Position()
-			report(line, col, strings.Join(e.Key(), "."), "unknown key %s in [[fleet]] (want path, name)", strings.Join(e.Key(), "."))
+			report(line, col, strings.Join(e.Key(), "."), "unknown key %s in [[fleet]] (want path, name, version, complete)", strings.Join(e.Key(), "."))
 		}
 		doc.Fleet = nil
 		_ = toml.Unmarshal(entries.Bytes(), &doc)
@@ -80,4 +108,23 @@ func splitFleetEntries(file string, data []byte) ([]FleetEntry, []byte, []Findin
 		kept = append(kept, f)
 	}
 	return kept, rest.Bytes(), out
+}
+
+func firstLine(have, line int) int {
+	if have == 0 {
+		return line
+	}
+	return have
+}
+
+// assignsFleetTable reports whether a line before any table header
+// defines the table fleet by a dotted key (fleet.version = …) or an
+// inline table (fleet = {…}).
+func assignsFleetTable(line []byte) bool {
+	k, _, ok := strings.Cut(strings.TrimSpace(string(line)), "=")
+	if !ok || strings.HasPrefix(strings.TrimSpace(string(line)), "#") {
+		return false
+	}
+	k = strings.ReplaceAll(strings.TrimSpace(k), " ", "")
+	return k == "fleet" || strings.HasPrefix(k, "fleet.")
 }

@@ -175,6 +175,7 @@ func runNodes(env *cliEnv, args []string) int {
 	if len(paths) == 0 && len(charts) == 0 {
 		return usageError(env, "nodes needs a PATH")
 	}
+	joinedWhy := "" // why sibling folders of the same roles are this one fleet
 	if len(charts) > 0 || lint.IsManifestInput(paths) {
 		// Kubernetes manifests are one fleet: no estate discovery.
 	} else if estate, err := discoverEstate(paths, *config, nil); err != nil {
@@ -184,6 +185,8 @@ func runNodes(env *cliEnv, args []string) int {
 			return usageError(env, "%v", err)
 		}
 		return exitOK
+	} else if estate != nil && len(estate.Fleets) == 1 && len(estate.Fleets[0].Joined) > 0 {
+		joinedWhy = estate.Fleets[0].Why
 	}
 	opts := lint.LoadOptions{ConfigFile: *config, StdinName: hf.stdinName}
 	var fleet *lint.Fleet
@@ -209,7 +212,8 @@ func runNodes(env *cliEnv, args []string) int {
 			Nodes    []nodeJSON    `json:"nodes"`
 			Clusters []clusterJSON `json:"clusters"`
 			Absent   []string      `json:"absentRoles"`
-		}{Root: fleet.Root, Nodes: []nodeJSON{}, Clusters: []clusterJSON{}, Absent: absentRoles(fleet)}
+			Why      string        `json:"why,omitempty"`
+		}{Root: fleet.Root, Nodes: []nodeJSON{}, Clusters: []clusterJSON{}, Absent: absentRoles(fleet), Why: joinedWhy}
 		for _, n := range fleet.Nodes {
 			v := fleetversion.For(fleet, n)
 			out.Nodes = append(out.Nodes, nodeJSON{Name: n.Name, File: n.File, Role: string(n.Role), RoleSource: n.RoleSource,
@@ -246,6 +250,9 @@ func runNodes(env *cliEnv, args []string) int {
 		}
 		if a := absentRoles(fleet); len(a) > 0 {
 			fmt.Fprintf(w, "absent roles: %s\n", strings.Join(a, ", "))
+		}
+		if joinedWhy != "" {
+			fmt.Fprintf(w, "one fleet: %s\n", joinedWhy)
 		}
 	default:
 		return usageError(env, "--format: unknown format %q (want text or json)", *format)
