@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // TargetKind says what a host in a URL names.
@@ -91,7 +93,7 @@ func NewAddressBook(f *Fleet) *AddressBook {
 			if !ok || lb.Host == "" {
 				continue
 			}
-			h := strings.ToLower(lb.Host)
+			h := wso2.CanonicalHost(lb.Host)
 			b.clusters[h] = &Cluster{Host: h, Role: r, Ports: lb.Ports, Source: "[[loadbalancer]] in " + ConfigFileName}
 		}
 	}
@@ -137,7 +139,7 @@ func NewAddressBook(f *Fleet) *AddressBook {
 	b.learn()
 	b.byServerHost = map[string][]*Node{}
 	for _, n := range f.Nodes {
-		h := strings.ToLower(n.ServerHostname())
+		h := wso2.CanonicalHost(n.ServerHostname())
 		b.byServerHost[h] = append(b.byServerHost[h], n)
 	}
 	return b
@@ -155,7 +157,7 @@ func (n *Node) removeAddress(host string) {
 
 // Resolve says what host names, as seen from node from (whose localhost is itself).
 func (b *AddressBook) Resolve(host string, from *Node) Target {
-	h := strings.ToLower(strings.TrimSpace(host))
+	h := wso2.CanonicalHost(host)
 	if IsLoopback(h) {
 		return Target{Kind: TargetSelf, Nodes: []*Node{from}, Reason: "loopback address"}
 	}

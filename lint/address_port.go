@@ -50,7 +50,7 @@ func (b *AddressBook) ResolvePort(host string, port int, from *Node) Target {
 		t.NotListening = true
 		return t
 	case TargetCluster:
-		h := strings.ToLower(strings.TrimSpace(host))
+		h := wso2.CanonicalHost(host)
 		nodes := b.splittable(h)
 		if len(nodes) < 2 {
 			return t
@@ -103,7 +103,7 @@ func (b *AddressBook) splittable(h string) []*Node {
 // CoHosted returns the nodes that answer to host when there are several,
 // for messages that list who listens where.
 func (b *AddressBook) CoHosted(host string) []*Node {
-	h := strings.ToLower(strings.TrimSpace(host))
+	h := wso2.CanonicalHost(host)
 	if _, ok := b.clusters[h]; ok {
 		return b.splittable(h)
 	}

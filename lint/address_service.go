@@ -52,7 +52,7 @@ func describeKeyPath(n *Node, path string) string {
 // names as its role: then a URL of n to it has nothing to be checked
 // against but itself.
 func (b *AddressBook) LearntOnlyFrom(host string, n *Node) bool {
-	c, ok := b.clusters[strings.ToLower(strings.TrimSpace(host))]
+	c, ok := b.clusters[wso2.CanonicalHost(host)]
 	if !ok || !c.Learnt {
 		return false
 	}
@@ -67,7 +67,7 @@ func (b *AddressBook) LearntOnlyFrom(host string, n *Node) bool {
 // Naming returns the endpoint keys that name host, when no node answers to
 // it by its own files (a learnt Service included), in node order.
 func (b *AddressBook) Naming(host string) []Naming {
-	return b.naming[strings.ToLower(strings.TrimSpace(host))]
+	return b.naming[wso2.CanonicalHost(host)]
 }
 
 // namingKeys are the endpoint keys that name a role's front door: the

@@ -3,6 +3,8 @@ package lint
 import (
 	"sort"
 	"strings"
+
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // Node is one server of the fleet: its file, role, keys and addresses.
@@ -164,7 +166,7 @@ func isBelow(path, prefix string) bool {
 
 // Answers reports whether host is one of the node's addresses.
 func (n *Node) Answers(host string) bool {
-	host = strings.ToLower(host)
+	host = wso2.CanonicalHost(host)
 	for _, a := range n.Addresses {
 		if strings.EqualFold(a.Host, host) {
 			return true
@@ -182,7 +184,7 @@ func (n *Node) ServerHostname() string {
 }
 
 func (n *Node) addAddress(host, source string) {
-	host = strings.ToLower(strings.TrimSpace(host))
+	host = wso2.CanonicalHost(host)
 	if host == "" {
 		return
 	}

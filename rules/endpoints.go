@@ -563,7 +563,7 @@ func epListTargets(f *lint.Fleet, t epTarget, scheme string) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(nodes)-max))
 			break
 		}
-		s := fmt.Sprintf("%s:%d", epBestAddress(n), t.svc.port(n, scheme))
+		s := fmt.Sprintf("%s:%d", wso2.URLHost(epBestAddress(n)), t.svc.port(n, scheme))
 		if !seen[s] {
 			seen[s] = true
 			parts = append(parts, s)
@@ -815,7 +815,7 @@ func epJMSAddrStyled(m *lint.Node, st epURLStyle) string {
 			host = h
 		}
 	}
-	return fmt.Sprintf("%s://%s:%d", scheme, host, port)
+	return fmt.Sprintf("%s://%s:%d", scheme, wso2.URLHost(host), port)
 }
 
 // epHostKind says how a host is written: "ip", "fqdn" or "short".

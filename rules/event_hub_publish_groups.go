@@ -107,7 +107,7 @@ func runEventHubPublishGroups(p *lint.Pass) {
 		}
 		fr := lint.AtTable(n, "apim.event_hub.publish.url_group[0]", "%s publishes events to %s only; %s never receive them: add a url_group for each, e.g. %s",
 			n.Name, epNames(covered.order), epDescribe(miss, count, func(m *lint.Node) string { return m.Name }),
-			fmt.Sprintf(`urls = ["tcp://%s:%d"], auth_urls = ["ssl://%s:%d"]`, epBestAddress(miss[0]), miss[0].Port(wso2.PortBinary), epBestAddress(miss[0]), miss[0].Port(wso2.PortBinaryTLS)))
+			fmt.Sprintf(`urls = ["tcp://%s:%d"], auth_urls = ["ssl://%s:%d"]`, wso2.URLHost(epBestAddress(miss[0])), miss[0].Port(wso2.PortBinary), wso2.URLHost(epBestAddress(miss[0])), miss[0].Port(wso2.PortBinaryTLS)))
 		fr.Key = "apim.event_hub.publish.url_group"
 		for _, m := range miss {
 			fr.Related = append(fr.Related, lint.RelatedNode(m, "control plane %s is not published to", m.Name))

@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
@@ -117,7 +116,7 @@ func jmsTLSCounterpart(t lint.Target, e wso2.Endpoint, port int) string {
 	if !ok {
 		return ""
 	}
-	u := fmt.Sprintf("ssl://%s:%d", hdHostForURL(e.Host), tls+offset)
+	u := fmt.Sprintf("ssl://%s:%d", wso2.URLHost(e.Host), tls+offset)
 	if tls == wso2.PortBinaryTLS {
 		u += " (the binary receiver's auth URL)"
 	}
@@ -136,11 +135,4 @@ func jmsGuessOffset(port int) (tls, offset int, ok bool) {
 		}
 	}
 	return tls, offset, found == 1
-}
-
-func hdHostForURL(h string) string {
-	if strings.Contains(h, ":") && !strings.HasPrefix(h, "[") {
-		return "[" + h + "]"
-	}
-	return h
 }

@@ -155,8 +155,8 @@ func groupFix(n *lint.Node, table string, miss []*lint.Node, style *lint.Key, ur
 			host = h
 		}
 		e, ok := lint.AppendArrayTable(n, table, [][2]string{
-			{urlsKey, "[" + lint.QuoteTOML(fmt.Sprintf("tcp://%s:%d", host, m.Port(wso2.PortBinary))) + "]"},
-			{authKey, "[" + lint.QuoteTOML(fmt.Sprintf("ssl://%s:%d", host, m.Port(wso2.PortBinaryTLS))) + "]"},
+			{urlsKey, "[" + lint.QuoteTOML(fmt.Sprintf("tcp://%s:%d", wso2.URLHost(host), m.Port(wso2.PortBinary))) + "]"},
+			{authKey, "[" + lint.QuoteTOML(fmt.Sprintf("ssl://%s:%d", wso2.URLHost(host), m.Port(wso2.PortBinaryTLS))) + "]"},
 		})
 		if !ok {
 			return nil
@@ -174,7 +174,8 @@ type tmGroupOf struct {
 }
 
 func epTMGroupURL(m *lint.Node) string {
-	return fmt.Sprintf("%s (tcp://%s:%d, ssl://%s:%d)", m.Name, epBestAddress(m), m.Port(wso2.PortBinary), epBestAddress(m), m.Port(wso2.PortBinaryTLS))
+	host := wso2.URLHost(epBestAddress(m))
+	return fmt.Sprintf("%s (tcp://%s:%d, ssl://%s:%d)", m.Name, host, m.Port(wso2.PortBinary), host, m.Port(wso2.PortBinaryTLS))
 }
 
 // tmURLGroupCount is n.ArrayLen("apim.throttling.url_group") without

@@ -2,6 +2,7 @@ package wso2
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -91,7 +92,7 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	}
 	e.Host = strings.ToLower(host)
 	if strings.HasPrefix(e.Host, "[") && strings.HasSuffix(e.Host, "]") && strings.Count(e.Host, ":") >= 2 {
-		e.Host = e.Host[1 : len(e.Host)-1] // IPv6 literal
+		e.Host = CanonicalHost(e.Host[1 : len(e.Host)-1]) // IPv6 literal
 	}
 	if HasPlaceholder(host) {
 		e.Symbolic = true
@@ -292,4 +293,25 @@ func redactParams(s string) string {
 	}
 	sb.WriteString(s[last:])
 	return sb.String()
+}
+
+// CanonicalHost is the form of a host name or IP address that two
+// spellings of one host share: lower case, and an IPv6 address in its
+// shortest form (2001:DB8:10:0:0:0:0:42 and 2001:db8:10::42 are one node).
+func CanonicalHost(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	if strings.Count(h, ":") >= 2 {
+		if a, err := netip.ParseAddr(h); err == nil {
+			return a.String()
+		}
+	}
+	return h
+}
+
+// URLHost writes a host for a URL: an IPv6 address in brackets.
+func URLHost(h string) string {
+	if strings.Count(h, ":") >= 2 && !strings.HasPrefix(h, "[") {
+		return "[" + h + "]"
+	}
+	return h
 }

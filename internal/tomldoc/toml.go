@@ -66,7 +66,11 @@ const (
 type tnode struct {
 	kind     tkind
 	explicit bool // defined by its own [header] or as a value
-	inline   bool // created by an inline table or a dotted key: closed to headers
+	inline   bool // created by an inline table or a dotted key: no [header] of its own
+	// closed: an inline table or a table inside one. TOML 1.0 lets a
+	// [header] define sub-tables of a table made by dotted keys, but
+	// nothing may add to an inline table once it is written.
+	closed   bool
 	line     int
 	path     string
 	children []tchild // few per table: a slice beats a map here
@@ -100,6 +104,16 @@ func (b *docBuilder) child(t *tnode, seg string) *tnode {
 		return &b.scratch
 	}
 	return c.node
+}
+
+// close marks an inline table and the tables inside it as closed.
+func (t *tnode) close() {
+	t.closed = true
+	for _, c := range t.children {
+		if c.node != nil {
+			c.node.close()
+		}
+	}
 }
 
 // find returns the index of seg among t's children, or -1.
@@ -214,7 +228,7 @@ func (b *docBuilder) newTnode(t tnode) *tnode {
 		}
 		at := len(b.children)
 		b.children = b.children[:at+room]
-		n.children = b.children[at:at:at+room]
+		n.children = b.children[at : at : at+room]
 	}
 	return n
 }
@@ -497,8 +511,8 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 				}
 				c.explicit = true
 				c.line = pos.Line
-			} else if c.inline {
-				b.fail(pos, "table %s was defined with dotted keys or inline at line %d and cannot be extended by a header", c.path, c.line)
+			} else if c.closed {
+				b.fail(pos, "table %s is an inline table (line %d) and cannot be extended by a header", c.path, c.line)
 				return
 			}
 			t = c
@@ -534,6 +548,7 @@ func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.
 				it := b.newTnode(tnode{kind: tTable, explicit: true, inline: true, line: pos.Line, path: path})
 				t.add(seg, it)
 				b.inlineTable(it, vn, inArray)
+				it.close()
 				return
 			}
 			v := b.value(vn, path, inArray)
@@ -553,6 +568,9 @@ func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.
 		switch {
 		case c.kind == tValue:
 			b.fail(pos, "key %s is already a value (line %d)", c.path, c.line)
+			return
+		case c.closed:
+			b.fail(pos, "key %s is an inline table (line %d) and cannot be extended with dotted keys", c.path, c.line)
 			return
 		case c.kind == tArrayTable:
 			b.fail(pos, "key %s is an array of tables (line %d) and cannot take dotted keys", c.path, c.line)
@@ -622,8 +640,10 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 				ev := &Value{Kind: KindTable, Pos: b.firstPos(c, v.Pos)}
 				v.nested = true
 				elems = append(elems, ev)
+				// WSO2 reads both spellings of an array of tables into
+				// the same list of maps, and resolves no $ref{} in it.
 				t := &tnode{kind: tTable, explicit: true, inline: true, path: fmt.Sprintf("%s[%d]", path, i)}
-				b.inlineTable(t, c, inArray)
+				b.inlineTable(t, c, true)
 			default:
 				// Element paths only matter for inline tables inside nested arrays.
 				e := b.value(c, path, inArray)

@@ -78,3 +78,55 @@ func TestManyKeysStillCaught(t *testing.T) {
 		t.Errorf("a sub-table after 100 keys: %v, %d keys", doc.Err, len(doc.Keys))
 	}
 }
+
+// TestTablesOfDottedKeysAndInlineTables follows TOML 1.0: a [header] may
+// define a sub-table of a table made by dotted keys, but not that table
+// itself; an inline table takes nothing after it is written.
+func TestTablesOfDottedKeysAndInlineTables(t *testing.T) {
+	valid := []string{
+		"apim.devportal.url = \"https://dp\"\n[apim.key_manager]\nservice_url = \"https://km\"\n",
+		"[fruit]\napple.color = \"red\"\napple.taste.sweet = true\n[fruit.apple.texture]\nsmooth = true\n",
+	}
+	for _, src := range valid {
+		if doc := Parse("n/deployment.toml", []byte(src), nil); doc.Err != nil {
+			t.Errorf("valid TOML %q: %v", src, doc.Err)
+		}
+	}
+	invalid := []struct {
+		src  string
+		line int
+	}{
+		{"[fruit]\napple.color = \"red\"\n[fruit.apple]\n", 3},
+		{"[fruit]\napple.taste.sweet = true\n[fruit.apple.taste]\n", 3},
+		{"a = {b = 1}\na.c = 2\n", 2},
+		{"a = {b = 1}\n[a.c]\n", 2},
+		{"a = {b = {c = 1}}\n[a.b.d]\n", 2},
+		{"a.b = 1\n[a]\n", 2},
+	}
+	for _, c := range invalid {
+		doc := Parse("n/deployment.toml", []byte(c.src), nil)
+		if doc.Err == nil || doc.Err.Pos.Line != c.line {
+			t.Errorf("invalid TOML %q: error %v, want one on line %d", c.src, doc.Err, c.line)
+		}
+	}
+}
+
+// TestArrayOfInlineTablesIsAnArrayOfTables: WSO2 reads
+// `environment = [{…}]` as it reads [[environment]], so keys in either
+// are InArrayTable (where it resolves no $ref{}).
+func TestArrayOfInlineTablesIsAnArrayOfTables(t *testing.T) {
+	for _, src := range []string{
+		"[apim.gateway]\nenvironment = [{name = \"x\", service_url = \"$ref{a.b}\"}]\n",
+		"[[apim.gateway.environment]]\nname = \"x\"\nservice_url = \"$ref{a.b}\"\n",
+	} {
+		doc := Parse("n/deployment.toml", []byte(src), nil)
+		if doc.Err != nil {
+			t.Fatal(doc.Err)
+		}
+		for _, k := range doc.Keys {
+			if strings.HasSuffix(k.Path, "service_url") && !k.InArrayTable {
+				t.Errorf("%q: %s is not marked as in an array of tables", src, k.Path)
+			}
+		}
+	}
+}
