@@ -66,9 +66,9 @@ type Estate struct {
 	opts     LoadOptions
 	rootCfg  *Config
 	cfgCache map[string]*parsedConfig
-	// preloaded are the parsed nodes of preloadedFor, a fleet that is the
-	// whole tree, read once by discovery and handed to LoadFleet once.
-	preloaded    []*Node
+	// preloaded is the fleet of preloadedFor, a fleet that is the whole
+	// tree, read once by discovery and handed to LoadFleet once.
+	preloaded    *Fleet
 	preloadedFor *FleetPlan
 	cfgUsed      map[string]bool
 	mu           sync.Mutex
@@ -204,14 +204,20 @@ func (e *Estate) LoadFleet(p *FleetPlan) (*Fleet, error) {
 		diag = append(diag, e.Diagnostics...)
 	}
 	e.mu.Lock()
-	nodes := e.preloaded
-	reuse := p == e.preloadedFor && nodes != nil
+	pre := e.preloaded
+	reuse := p == e.preloadedFor && pre != nil
 	if reuse {
 		e.preloaded, e.preloadedFor = nil, nil
 	}
 	e.mu.Unlock()
 	if reuse && (cfg == nil || cfg == e.rootCfg) {
-		f := NewFleet(p.Root, nodes, cfg)
+		if pre.Root == p.Root && cfg == e.rootCfg {
+			// Built by discovery from the same nodes, root and config:
+			// its address book and links are this fleet's.
+			pre.Diagnostics = diag
+			return pre, nil
+		}
+		f := NewFleet(p.Root, pre.Nodes, cfg)
 		f.Diagnostics = diag
 		return f, nil
 	}
@@ -563,9 +569,9 @@ func (e *Estate) discover(free []source, fixed map[string]fixedRoot) ([]*FleetPl
 	for _, g := range groups {
 		out = append(out, e.groupPlan(g))
 	}
-	if len(out) == 1 && len(fixed) == 0 && kept != nil && len(groups[0].members) == len(kept) && groups[0].rel == "." {
-		// The whole tree is one fleet of siblings: keep its parsed nodes
-		// for LoadFleet.
+	if len(out) == 1 && len(fixed) == 0 && kept != nil && len(groups[0].members) == len(kept.Nodes) && groups[0].rel == "." {
+		// The whole tree is one fleet of siblings: keep its parsed nodes,
+		// and the fleet discovery built of them, for LoadFleet.
 		e.preloaded, e.preloadedFor = kept, out[0]
 	}
 	return out, nil
@@ -605,7 +611,7 @@ func parseSources(root string, srcs []source, cfg *Config, ropts ResolveOptions)
 // When all files are siblings (the tree is one folder of nodes, the
 // common single fleet), their parsed nodes come back too, so that loading
 // that fleet does not parse them again.
-func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOptions) ([]*evidence, []siblingLink, []*Node, error) {
+func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOptions) ([]*evidence, []siblingLink, *Fleet, error) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
@@ -621,15 +627,12 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 	sort.Strings(keys)
 	var out []*evidence
 	var links []siblingLink
-	var kept []*Node
+	var kept *Fleet
 	for _, k := range keys {
 		set := bySet[k]
 		nodes, err := parseSources(root, set, cfg, ropts)
 		if err != nil {
 			return nil, nil, nil, err
-		}
-		if len(keys) == 1 {
-			kept = nodes
 		}
 		ev := make([]*evidence, len(nodes))
 		byFile := make(map[string]*evidence, len(nodes))
@@ -639,6 +642,11 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 		}
 		if len(nodes) > 0 {
 			f := NewFleet(joinRoot(root, k), nodes, cfg)
+			if len(keys) == 1 {
+				// The fleet built to find the links is the whole tree's:
+				// loading it may take it as it is, links and all.
+				kept = f
+			}
 			for _, l := range f.Links() {
 				if l.Target.Kind != TargetNode {
 					if from := byFile[l.From.File]; from != nil {
@@ -649,8 +657,7 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 				from := byFile[l.From.File]
 				for _, to := range l.Target.Nodes {
 					if t := byFile[to.File]; t != nil && t != from && from != nil {
-						links = append(links, siblingLink{a: from, b: t,
-							why: fmt.Sprintf("%s names %s (%s) in %s", from.dir, strings.Clone(l.Host), t.dir, l.Key)})
+						links = append(links, siblingLink{a: from, b: t, host: strings.Clone(l.Host), key: l.Key})
 					}
 				}
 			}
@@ -661,9 +668,15 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 }
 
 // siblingLink is a URL of one node that names another in its folder.
+// Its reason is written only for the few links that join groups: a fleet
+// of thousands of gateways has tens of thousands of links.
 type siblingLink struct {
-	a, b *evidence
-	why  string
+	a, b      *evidence
+	host, key string
+}
+
+func (l siblingLink) why() string {
+	return fmt.Sprintf("%s names %s (%s) in %s", l.a.dir, l.host, l.b.dir, l.key)
 }
 
 // nodeDir is a node file's directory with a trailing repository/conf
@@ -903,12 +916,12 @@ func (t *dirTree) linkGroups(dir string, nodes []*evidence, whole bool) []group 
 		return i
 	}
 	why := make([]string, len(nodes))
-	union := func(a, b int, reason string) {
+	union := func(a, b int, reason func() string) {
 		ra, rb := find(a), find(b)
 		if ra != rb {
 			parent[ra] = rb
 			if why[rb] == "" {
-				why[rb] = reason
+				why[rb] = reason()
 			}
 		}
 	}
@@ -916,7 +929,7 @@ func (t *dirTree) linkGroups(dir string, nodes []*evidence, whole bool) []group 
 	for i, n := range nodes {
 		for _, d := range n.dbs {
 			if j, ok := byDB[d]; ok {
-				union(i, j, fmt.Sprintf("%s and %s share a database", nodes[j].dir, n.dir))
+				union(i, j, func() string { return fmt.Sprintf("%s and %s share a database", nodes[j].dir, n.dir) })
 			} else {
 				byDB[d] = i
 			}
