@@ -177,8 +177,14 @@ func ErrorFindings(err error) []lint.Finding {
 	var out []lint.Finding
 	for _, e := range errors.Errors(err) {
 		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		if msg == "" {
+			// An error of ours (a policy in another package), which CUE's
+			// errors wrap without a message of their own.
+			msg = e.Error()
+		}
 		f := lint.Finding{Rule: RuleType, Severity: lint.SeverityError, Line: 1, Column: 1,
-			Message: "schema policy does not compile: " + fmt.Sprintf(format, args...)}
+			Message: "schema policy does not compile: " + msg}
 		if ps := errors.Positions(e); len(ps) > 0 && ps[0].IsValid() {
 			p := ps[0].Position()
 			f.File, f.Line, f.Column = p.Filename, p.Line, p.Column
