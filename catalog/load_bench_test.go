@@ -3,6 +3,8 @@ package catalog
 import (
 	"sync"
 	"testing"
+
+	"github.com/apimlint/apimlint/internal/benchcpu"
 )
 
 // resetForLoad forgets the loaded catalogue, so that the next call loads
@@ -15,7 +17,7 @@ func resetForLoad() {
 // BenchmarkLoad measures reading the embedded catalogue, which every
 // process that lints pays once.
 func BenchmarkLoad(b *testing.B) {
-	defer reportCPU(b, processCPU())
+	defer benchcpu.Report(b, benchcpu.Now())
 	for b.Loop() {
 		resetForLoad()
 		load()

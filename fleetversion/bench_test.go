@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/apimlint/apimlint/catalog"
+	"github.com/apimlint/apimlint/internal/benchcpu"
 	"github.com/apimlint/apimlint/internal/fleetgen"
 	"github.com/apimlint/apimlint/lint"
 )
@@ -40,14 +41,14 @@ func BenchmarkAllCold(b *testing.B) {
 	}{{"sized3000", fleetgen.Sized(3000)}, {"wide3000", fleetgen.Wide(3000)}} {
 		b.Run(c.name, func(b *testing.B) {
 			f := benchFleet(b, c.spec)
-			start := processCPU()
+			start := benchcpu.Now()
 			for b.Loop() {
 				resetMemos()
 				if len(All(f)) != len(f.Nodes) {
 					b.Fatal("a node without a version")
 				}
 			}
-			reportCPU(b, start)
+			benchcpu.Report(b, start)
 		})
 	}
 }

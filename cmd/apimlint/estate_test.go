@@ -24,20 +24,7 @@ func TestGoldenEstate(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			out = strings.ReplaceAll(out, repoTestdata+"/", "")
-			golden := filepath.Join(repoTestdata, "golden", "estate."+format)
-			if *update {
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/apimlint -run TestGoldenEstate -update)", err)
-			}
-			if string(want) != out {
-				t.Errorf("output differs from %s (go test ./cmd/apimlint -run TestGoldenEstate -update rewrites it):\n%s", golden, diffLines(string(want), out))
-			}
+			checkGolden(t, "estate."+format, out, "TestGoldenEstate")
 		})
 	}
 }

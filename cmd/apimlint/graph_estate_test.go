@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,20 +17,7 @@ func TestGoldenGraphEstate(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			out = strings.ReplaceAll(out, repoTestdata+"/", "")
-			golden := filepath.Join(repoTestdata, "golden", "estate-graph."+ext)
-			if *update {
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/apimlint -run TestGoldenGraphEstate -update)", err)
-			}
-			if string(want) != out {
-				t.Errorf("output differs from %s (go test ./cmd/apimlint -run TestGoldenGraphEstate -update rewrites it):\n%s", golden, diffLines(string(want), out))
-			}
+			checkGolden(t, "estate-graph."+ext, out, "TestGoldenGraphEstate")
 		})
 	}
 }

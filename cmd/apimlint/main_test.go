@@ -235,23 +235,7 @@ func TestGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			out, _, _ := apimlint(t, "--fail-on", "none", repoTestdata+"/"+name)
 			out = strings.ReplaceAll(out, repoTestdata+"/", "")
-			golden := filepath.Join(repoTestdata, "golden", name+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/apimlint -run TestGolden -update)", err)
-			}
-			if string(want) != out {
-				t.Errorf("output differs from %s (go test ./cmd/apimlint -run TestGolden -update rewrites it):\n%s", golden, diffLines(string(want), out))
-			}
+			checkGolden(t, name+".txt", out, "TestGolden")
 		})
 	}
 }
