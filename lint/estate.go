@@ -213,7 +213,7 @@ func (e *Estate) LoadFleet(p *FleetPlan) (*Fleet, error) {
 	if reuse && (cfg == nil || cfg == e.rootCfg) {
 		if pre.Root == p.Root && cfg == e.rootCfg {
 			// Built by discovery from the same nodes, root and config:
-			// its address book and links are this fleet's.
+			// its address book is this fleet's.
 			pre.Diagnostics = diag
 			return pre, nil
 		}
@@ -644,7 +644,7 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 			f := NewFleet(joinRoot(root, k), nodes, cfg)
 			if len(keys) == 1 {
 				// The fleet built to find the links is the whole tree's:
-				// loading it may take it as it is, links and all.
+				// loading it may take it as it is, address book and all.
 				kept = f
 			}
 			for _, l := range f.Links() {

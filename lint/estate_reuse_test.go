@@ -9,7 +9,7 @@ import (
 
 // A tree that is one fleet of siblings is parsed once: discovery builds
 // the fleet to find its links, and LoadFleet hands that fleet back, so
-// that its address book and links are not built again. Its links and
+// that its address book is not built again. Its links and
 // load diagnostics are those of loading the tree on its own (the rules
 // live above this package: TestEstateCorpusFleets compares with every
 // rule).

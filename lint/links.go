@@ -1,9 +1,11 @@
 package lint
 
 import (
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apimlint/apimlint/wso2"
 )
@@ -116,14 +118,51 @@ type Link struct {
 // Links lists every link the fleet's files make, in node order, then file
 // order. Values that still hold a placeholder ($env{}, ${…}) are left
 // out: nothing can be said about where they point.
-func (f *Fleet) Links() []Link {
+//
+// A large fleet's nodes are split into a run of nodes per CPU, each with
+// a cache of its own (the address book is safe for concurrent use), and
+// the runs' links joined in node order: discovery finds the links of a
+// whole fleet before anything else can start.
+func (f *Fleet) Links() []Link { return f.linksIn(runtime.GOMAXPROCS(0)) }
+
+func (f *Fleet) linksIn(cpus int) []Link {
+	workers := min(cpus, len(f.Nodes)/linksPerWorker)
+	if workers <= 1 {
+		return f.linksOf(f.Nodes)
+	}
+	parts := make([][]Link, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(f.Nodes)/workers, (w+1)*len(f.Nodes)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[w] = f.linksOf(f.Nodes[lo:hi])
+		}()
+	}
+	wg.Wait()
 	size := 0
-	for _, n := range f.Nodes {
+	for _, p := range parts {
+		size += len(p)
+	}
+	out := make([]Link, 0, size)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// linksPerWorker is the fewest nodes worth a goroutine of their own.
+const linksPerWorker = 256
+
+func (f *Fleet) linksOf(nodes []*Node) []Link {
+	size := 0
+	for _, n := range nodes {
 		size += len(n.refs) + 2 // the endpoint hosts, and a database or two
 	}
 	c := linkCache{parsed: map[string]parsedURL{}, kinds: map[string]LinkKind{}}
 	out := make([]Link, 0, size)
-	for _, n := range f.Nodes {
+	for _, n := range nodes {
 		out = f.nodeLinks(out, n, &c)
 	}
 	return out

@@ -1,8 +1,12 @@
 package lint
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/apimlint/apimlint/internal/fleetgen"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestLinks(t *testing.T) {
@@ -115,5 +119,32 @@ func TestLinksCoHosted(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no throttle decision link from b1-edge")
+	}
+}
+
+// A large fleet's links are found a run of nodes per CPU; they must be
+// those of one pass over the nodes, in the same order.
+func TestLinksInParallelAreLinksInOrder(t *testing.T) {
+	f, err := LoadFS(fleetgen.MapFS(fleetgen.Wide(4*linksPerWorker+37)), ".", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	show := func(ls []Link) []string {
+		out := make([]string, len(ls))
+		for i, l := range ls {
+			var to []string
+			for _, n := range l.Target.Nodes {
+				to = append(to, n.Name)
+			}
+			out[i] = fmt.Sprintf("%s %s %s %v %s:%d %d %v %v", l.Kind, l.From.Name, l.Key, l.Pos, l.Host, l.Port, l.Target.Kind, to, l.Cluster != nil)
+		}
+		return out
+	}
+	got, want := show(f.linksIn(4)), show(f.linksOf(f.Nodes))
+	if len(want) < 1000 {
+		t.Fatalf("only %d links: the fleet is too small to test", len(want))
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("links differ from one pass (-one pass +parallel):\n%s", d)
 	}
 }
