@@ -429,13 +429,13 @@ func parseIntLoose(s string) (int64, bool) {
 
 func (n *Node) ownAddresses(nc NodeConfig) {
 	base := path.Base(n.Name)
-	n.addAddress(base, "directory name")
+	n.addAddress(base, SourceDirName)
 	// A node kept as host/wso2am-acp-4.6.0/repository/conf is named by its
 	// pack, which every node of the role shares: the host is the
 	// directory above it.
 	if wso2.IsPackDir(base) {
 		if parent := path.Base(path.Dir(n.Name)); parent != "." && parent != "/" && !wso2.IsPackDir(parent) {
-			n.addAddress(parent, "directory name")
+			n.addAddress(parent, SourceDirName)
 		}
 	}
 	if h, ok := n.String("server.hostname"); ok && h != "" && !IsLoopback(h) && !HasPlaceholder(h) && !derivedFromSecret(n, n.Get("server.hostname")) {

@@ -46,6 +46,11 @@ type Node struct {
 	secrets []string // plain secret values, for the engine's scrub
 }
 
+// SourceDirName is the Source of an address taken from the node's
+// directory name: a guess, which rules and discovery weigh less than a
+// name the node's file states.
+const SourceDirName = "directory name"
+
 // Address is a host name a node answers to, and why apimlint believes so.
 type Address struct {
 	Host   string `json:"host"`

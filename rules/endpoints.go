@@ -539,7 +539,7 @@ func epJoinInts(xs []int) string {
 // declared or hostname address, else its directory name.
 func epBestAddress(n *lint.Node) string {
 	for _, a := range n.Addresses {
-		if a.Source != "directory name" {
+		if a.Source != lint.SourceDirName {
 			return a.Host
 		}
 	}
@@ -833,7 +833,7 @@ func epHostKind(h string) string {
 // its directory's name, or "".
 func epAddrOfKind(m *lint.Node, kind string) string {
 	for _, a := range m.Addresses {
-		if a.Source != "directory name" && epHostKind(a.Host) == kind {
+		if a.Source != lint.SourceDirName && epHostKind(a.Host) == kind {
 			return a.Host
 		}
 	}
