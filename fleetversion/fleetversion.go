@@ -164,12 +164,16 @@ func Of(cfg *lint.Config, n *lint.Node) Version {
 	}
 	if declared != "" {
 		v.Declared, v.Source = declared, source
+		where := source
+		if source == SourceFleet && cfg.Fleet.VersionFrom != "" {
+			where = cfg.Fleet.VersionFrom
+		}
 		if nv := Normalize(declared); known(nv) {
 			v.Candidates = []string{nv}
-			v.Why = "declared in .apimlint.toml " + source
+			v.Why = "declared in .apimlint.toml " + where
 		} else {
 			v.Why = fmt.Sprintf("declared in .apimlint.toml %s, but the catalogue knows only %s: keys are not checked against WSO2's templates",
-				source, strings.Join(catalog.Versions(), ", "))
+				where, strings.Join(catalog.Versions(), ", "))
 		}
 		return v
 	}

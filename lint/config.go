@@ -46,6 +46,10 @@ type FleetConfig struct {
 	// Version is the API Manager version of the fleet ("4.6.0"); empty
 	// when apimlint is to infer it from the keys (package fleetversion).
 	Version string `toml:"version"`
+	// VersionFrom names where Version was declared when it was not the
+	// fleet's own [fleet] table: the root config's [[fleet]] entry, for
+	// the explanations of apimlint nodes.
+	VersionFrom string `toml:"-" json:"-"`
 }
 
 // RulesConfig enables, disables and re-grades rules.

@@ -117,6 +117,7 @@ func (en *FleetEntry) apply(cfg *Config) *Config {
 	}
 	if en.Version != "" {
 		c.Fleet.Version = en.Version
+		c.Fleet.VersionFrom = fmt.Sprintf("[[fleet]] path = %q, version", en.Path)
 	}
 	if en.Complete != nil {
 		c.Fleet.Complete = *en.Complete

@@ -102,6 +102,9 @@ func TestEstateFleetEntrySettings(t *testing.T) {
 		if want.version != "" && (v.Source != fleetversion.SourceFleet || v.String() != want.version) {
 			t.Errorf("%s: version %s from %s, want %s declared", name, v.String(), v.Source, want.version)
 		}
+		if want.version != "" && !strings.Contains(v.Why, "[[fleet]] path = ") {
+			t.Errorf("%s: version explained as %q, which does not name the [[fleet]] entry", name, v.Why)
+		}
 		if want.version == "" && v.Source == fleetversion.SourceFleet {
 			t.Errorf("%s: version %s declared by another fleet's entry", name, v.String())
 		}
