@@ -598,11 +598,11 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 			t.what, epShowURL(ep.Raw), epRoleLabel(t.role), ep.Host, epListTargets(f, t, ep.Scheme)))
 		return
 	}
-	if other := epNamedElsewhere(f, h, t); other != "" {
+	if c := epConflicting(f, h, t); len(c) > 0 {
 		// Declaring it as this role's load balancer would bless one of
 		// two URLs that cannot both be right.
 		fr := lint.AtValue(n, k, v, "%s %s: %s matches no node of this fleet, and the fleet also names it where %s is expected (%s): one host cannot be both, so one of these URLs is wrong%s",
-			t.what, epShowURL(ep.Raw), ep.Host, other, epNamedWhere(f, h, t), epListTargets(f, t, ep.Scheme))
+			t.what, epShowURL(ep.Raw), ep.Host, epRoleNoun(c[0].Role), epNamedWhere(c), epListTargets(f, t, ep.Scheme))
 		fr.Severity = lint.SeverityWarning
 		p.Report(fr)
 		return
@@ -646,19 +646,8 @@ func epConflicting(f *lint.Fleet, h epHit, t epTarget) []lint.Naming {
 	return out
 }
 
-// epNamedElsewhere names the role other keys expect at the hit's host,
-// when it conflicts with t's, or "".
-func epNamedElsewhere(f *lint.Fleet, h epHit, t epTarget) string {
-	c := epConflicting(f, h, t)
-	if len(c) == 0 {
-		return ""
-	}
-	return epRoleNoun(c[0].Role)
-}
-
-// epNamedWhere lists the conflicting keys, at most three.
-func epNamedWhere(f *lint.Fleet, h epHit, t epTarget) string {
-	c := epConflicting(f, h, t)
+// epNamedWhere lists conflicting keys, at most three.
+func epNamedWhere(c []lint.Naming) string {
 	var parts []string
 	for i, nm := range c {
 		if i == 3 {
