@@ -63,7 +63,10 @@ func Diff(a, b *lint.Node, opts DiffOptions) []KeyDiff {
 	if err != nil {
 		salt = "apimlint-diff" // only hides values held in memory
 	}
-	ma, mb := entries(a, salt), entries(b, salt)
+	// One secret scope per node: deciding whether a key carries a secret
+	// reads the whole node, and a diff asks it of every differing key.
+	secA, secB := newSecretScope(a), newSecretScope(b)
+	ma, mb := entries(a, secA, salt), entries(b, secB, salt)
 	var rep diffReporter
 	ignore := cmpopts.IgnoreMapEntries(func(k string, _ entry) bool { return MatchKey(opts.Ignore, k) })
 	if cmp.Equal(ma, mb, ignore, cmp.Reporter(&rep)) {
@@ -76,18 +79,18 @@ func Diff(a, b *lint.Node, opts DiffOptions) []KeyDiff {
 	out := make([]KeyDiff, 0, len(rep.keys))
 	for _, k := range rep.keys {
 		ka, kb := a.Get(k), b.Get(k)
-		d := KeyDiff{Key: k, Kind: Changed, A: side(a, ka), B: side(b, kb)}
+		d := KeyDiff{Key: k, Kind: Changed, A: side(a, ka, secA), B: side(b, kb, secB)}
 		switch {
 		case ka == nil:
 			d.Kind = Added
-			s, same := implicitSide(res, a, b, kb, k)
+			s, same := implicitSide(res, a, kb, secB, k)
 			if same {
 				continue
 			}
 			d.A = s
 		case kb == nil:
 			d.Kind = Removed
-			s, same := implicitSide(res, b, a, ka, k)
+			s, same := implicitSide(res, b, ka, secA, k)
 			if same {
 				continue
 			}
@@ -99,8 +102,7 @@ func Diff(a, b *lint.Node, opts DiffOptions) []KeyDiff {
 	return out
 }
 
-func entries(n *lint.Node, salt string) map[string]entry {
-	sec := newSecretScope(n)
+func entries(n *lint.Node, sec *secretScope, salt string) map[string]entry {
 	m := make(map[string]entry, len(n.Keys))
 	for _, k := range n.Keys {
 		c := string(canon(k.Value))
@@ -113,9 +115,10 @@ func entries(n *lint.Node, salt string) map[string]entry {
 }
 
 // implicitSide is the side of node n, which does not write key, against
-// the key other writes: nil when n runs with no value drift can compare,
-// same when it runs with the written value.
-func implicitSide(res *effective.Resolver, n, other *lint.Node, written *lint.Key, key string) (s *Side, same bool) {
+// the key the other node writes (whose secret scope is otherSec): nil when
+// n runs with no value drift can compare, same when it runs with the
+// written value.
+func implicitSide(res *effective.Resolver, n *lint.Node, written *lint.Key, otherSec *secretScope, key string) (s *Side, same bool) {
 	if res == nil {
 		return nil, false
 	}
@@ -126,11 +129,11 @@ func implicitSide(res *effective.Resolver, n, other *lint.Node, written *lint.Ke
 	if sameAsImplicit(res, n, key, written.Value, imp) {
 		return nil, true
 	}
-	secret := lint.IsSecretPath(key) || newSecretScope(other).isSecret(written)
+	secret := lint.IsSecretPath(key) || otherSec.isSecret(written)
 	return &Side{Node: n.Name, File: n.File, Value: showImplicit(imp, secret), Source: imp.Source, From: imp.From}, false
 }
 
-func side(n *lint.Node, k *lint.Key) *Side {
+func side(n *lint.Node, k *lint.Key, sec *secretScope) *Side {
 	if k == nil {
 		return nil
 	}
@@ -139,7 +142,7 @@ func side(n *lint.Node, k *lint.Key) *Side {
 		pos.File = n.File
 	}
 	return &Side{Node: n.Name, File: pos.File, Line: pos.Line, Column: pos.Column,
-		Value: show(k, newSecretScope(n).isSecret(k))}
+		Value: show(k, sec.isSecret(k))}
 }
 
 // diffReporter collects the map keys under which go-cmp found a difference.
