@@ -25,15 +25,6 @@ port to write. URLs to localhost or to the node's own names are fine.`,
 	Run:     runRemotePortPlaceholder,
 })
 
-// epPortProps are the ${} properties that hold a port, by default port.
-var epPortProps = map[string]int{
-	"mgt.transport.https.port": wso2.PortMgtHTTPS,
-	"carbon.management.port":   wso2.PortMgtHTTPS,
-	"mgt.transport.http.port":  wso2.PortMgtHTTP,
-	"http.nio.port":            wso2.PortNIOHTTP,
-	"https.nio.port":           wso2.PortNIOHTTPS,
-}
-
 func runRemotePortPlaceholder(p *lint.Pass) {
 	f := p.Fleet
 	for _, n := range f.Nodes {
@@ -50,7 +41,7 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 					continue
 				}
 				prop := strings.TrimSpace(raw.PortText[2 : len(raw.PortText)-1])
-				base, ok := epPortProps[prop]
+				base, ok := wso2.RuntimePortProperties[prop]
 				if !ok || wso2.HasPlaceholder(raw.Host) {
 					continue
 				}

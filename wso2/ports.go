@@ -97,3 +97,14 @@ func TLSCounterpart(base int) (int, bool) {
 	}
 	return s.TLS, true
 }
+
+// RuntimePortProperties are the ${} runtime properties that hold a port of
+// the node itself, by their default port: a server at offset n resolves
+// each to its default plus n.
+var RuntimePortProperties = map[string]int{
+	"mgt.transport.https.port": PortMgtHTTPS,
+	"carbon.management.port":   PortMgtHTTPS,
+	"mgt.transport.http.port":  PortMgtHTTP,
+	"http.nio.port":            PortNIOHTTP,
+	"https.nio.port":           PortNIOHTTPS,
+}

@@ -103,13 +103,11 @@ func (r *resolver) runtimeProps() map[string]string {
 		}
 	}
 	p := map[string]string{
-		"carbon.protocol":          "https",
-		"carbon.management.port":   strconv.Itoa(wso2.PortMgtHTTPS + off),
-		"mgt.transport.https.port": strconv.Itoa(wso2.PortMgtHTTPS + off),
-		"mgt.transport.http.port":  strconv.Itoa(wso2.PortMgtHTTP + off),
-		"http.nio.port":            strconv.Itoa(wso2.PortNIOHTTP + off),
-		"https.nio.port":           strconv.Itoa(wso2.PortNIOHTTPS + off),
-		"carbon.context":           "/",
+		"carbon.protocol": "https",
+		"carbon.context":  "/",
+	}
+	for name, port := range wso2.RuntimePortProperties {
+		p[name] = strconv.Itoa(port + off)
 	}
 	if host != "" {
 		p["carbon.host"] = host
