@@ -655,10 +655,30 @@ func (b *AddressBook) learnTokens(refs []ref) {
 	}
 	sort.Strings(hosts)
 	for _, h := range hosts {
-		if ns := matches[h]; len(ns) == 1 {
+		if ns := matches[h]; len(ns) == 1 && !inOtherDomain(ns[0], h) {
 			b.assign(ns[0], h, reasons[h])
 		}
 	}
+}
+
+// inOtherDomain reports whether host is one of n's own stated names in
+// another domain (tm-2.prod.example.com against n's hostname
+// tm-2.dev.example.com): the same node name in another environment, which
+// the tokens of n's name cannot tell from n itself.
+func inOtherDomain(n *Node, host string) bool {
+	label, domain, ok := strings.Cut(host, ".")
+	if !ok || isIPv4(host) {
+		return false
+	}
+	for _, a := range n.Addresses {
+		if a.Source == SourceDirName {
+			continue
+		}
+		if al, ad, ok := strings.Cut(a.Host, "."); ok && al == label && ad != domain && !isIPv4(a.Host) {
+			return true
+		}
+	}
+	return false
 }
 
 // LoadBalancer returns the cluster declared or found for host, if any.
