@@ -172,27 +172,29 @@ func relSlash(root, p string) string {
 // ownersOfChanged turns `lint --changed PATH FILE...` into the fleets of
 // the estate at PATH that own the FILEs: node files, or a .apimlint.toml
 // (every fleet it is in force for). It returns the paths and fleet names
-// to lint, and an exit code >= 0 when there is nothing to lint.
-func ownersOfChanged(env *cliEnv, paths, fleets []string, config string) ([]string, []string, int) {
+// to lint, the estate it discovered (linting takes it as it is, instead of
+// parsing the tree again), and an exit code >= 0 when there is nothing to
+// lint.
+func ownersOfChanged(env *cliEnv, paths, fleets []string, config string) ([]string, []string, *lint.Estate, int) {
 	if len(paths) == 0 {
-		return nil, nil, usageError(env, "--changed needs PATH (the estate) and the changed files")
+		return nil, nil, nil, usageError(env, "--changed needs PATH (the estate) and the changed files")
 	}
 	root := paths[0]
 	e, err := lint.DiscoverEstate(root, lint.LoadOptions{ConfigFile: config})
 	if err != nil {
-		return nil, nil, usageError(env, "%v", err)
+		return nil, nil, nil, usageError(env, "%v", err)
 	}
 	owners := e.FleetsOwning(paths[1:])
 	if len(owners) == 0 {
-		return nil, nil, exitOK // no node file of any fleet changed
+		return nil, nil, nil, exitOK // no node file of any fleet changed
 	}
 	if !e.Split {
-		return []string{root}, fleets, -1
+		return []string{root}, fleets, e, -1
 	}
 	for _, p := range owners {
 		fleets = append(fleets, p.Name)
 	}
-	return []string{root}, fleets, -1
+	return []string{root}, fleets, e, -1
 }
 
 type estateNodeJSON struct {

@@ -108,9 +108,10 @@ func runLint(env *cliEnv, args []string) int {
 	if err != nil {
 		return flagError(err)
 	}
+	var discovered *lint.Estate // by --changed, to be linted as it is
 	if *changed {
 		var code int
-		if paths, fleetNames, code = ownersOfChanged(env, paths, fleetNames, cf.config); code >= 0 {
+		if paths, fleetNames, discovered, code = ownersOfChanged(env, paths, fleetNames, cf.config); code >= 0 {
 			return code
 		}
 	}
@@ -149,10 +150,12 @@ func runLint(env *cliEnv, args []string) int {
 		// Kubernetes manifests are one fleet (with any TOML folders given with them).
 		fleet, err = loadLintPaths(paths, loadOpts)
 	} else {
-		var estate *lint.Estate
-		estate, err = discoverEstate(paths, cf.config, fleetNames)
-		if err != nil {
-			return usageError(env, "%v", err)
+		estate := discovered
+		if estate == nil {
+			estate, err = discoverEstate(paths, cf.config, fleetNames)
+			if err != nil {
+				return usageError(env, "%v", err)
+			}
 		}
 		if splitEstate(estate, fleetNames) {
 			if ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != "" || estateNamesAccepted(estate) {
