@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -648,24 +649,65 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 				// loading it may take it as it is, address book and all.
 				kept = f
 			}
-			for _, l := range f.Links() {
-				if l.Target.Kind != TargetNode {
-					if from := byFile[l.From.File]; from != nil {
-						from.noteNamed(l)
-					}
-					continue
-				}
-				from := byFile[l.From.File]
-				for _, to := range l.Target.Nodes {
-					if t := byFile[to.File]; t != nil && t != from && from != nil {
-						links = append(links, siblingLink{a: from, b: t, host: strings.Clone(l.Host), key: l.Key})
-					}
-				}
-			}
+			links = append(links, siblingLinks(f, byFile)...)
 		}
 		out = append(out, ev...)
 	}
 	return out, links, kept, nil
+}
+
+// siblingLinks reads the links of a folder of siblings put together as a
+// fleet: the hosts no sibling answers to are noted on the naming node's
+// evidence, and the links from one sibling to another are returned, in
+// node order, then file order. Only the first link between two siblings
+// (either way) is kept: discovery joins groups by the first link that
+// connects them, and a later link between the same two never does. A
+// fleet of thousands of gateways makes hundreds of thousands of links
+// between a few thousand pairs.
+func siblingLinks(f *Fleet, byFile map[string]*evidence) []siblingLink {
+	runs := f.linkRuns(runtime.GOMAXPROCS(0))
+	parts := make([][]siblingLink, len(runs))
+	f.eachNodeLinks(runs, func(w int, n *Node, links []Link) {
+		from := byFile[n.File]
+		if from == nil {
+			return
+		}
+		start := len(parts[w])
+	links:
+		for _, l := range links {
+			if l.Target.Kind != TargetNode {
+				from.noteNamed(l)
+				continue
+			}
+			for _, to := range l.Target.Nodes {
+				t := byFile[to.File]
+				if t == nil || t == from {
+					continue
+				}
+				if mine := parts[w][start:]; len(mine) <= 64 {
+					for _, seen := range mine {
+						if seen.b == t {
+							continue links
+						}
+					}
+				}
+				parts[w] = append(parts[w], siblingLink{a: from, b: t, host: strings.Clone(l.Host), key: l.Key})
+			}
+		}
+	})
+	type pair struct{ a, b *evidence }
+	seen := map[pair]bool{}
+	var out []siblingLink
+	for _, p := range parts {
+		for _, l := range p {
+			if seen[pair{l.a, l.b}] || seen[pair{l.b, l.a}] {
+				continue
+			}
+			seen[pair{l.a, l.b}] = true
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // siblingLink is a URL of one node that names another in its folder.

@@ -126,21 +126,19 @@ type Link struct {
 func (f *Fleet) Links() []Link { return f.linksIn(runtime.GOMAXPROCS(0)) }
 
 func (f *Fleet) linksIn(cpus int) []Link {
-	workers := min(cpus, len(f.Nodes)/linksPerWorker)
-	if workers <= 1 {
-		return f.linksOf(f.Nodes)
+	runs := f.linkRuns(cpus)
+	parts := make([][]Link, len(runs))
+	for w, r := range runs {
+		size := 0
+		for _, n := range f.Nodes[r[0]:r[1]] {
+			size += len(n.refs) + 2 // the endpoint hosts, and a database or two
+		}
+		parts[w] = make([]Link, 0, size)
 	}
-	parts := make([][]Link, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*len(f.Nodes)/workers, (w+1)*len(f.Nodes)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			parts[w] = f.linksOf(f.Nodes[lo:hi])
-		}()
+	f.eachNodeLinks(runs, func(w int, _ *Node, links []Link) { parts[w] = append(parts[w], links...) })
+	if len(parts) == 1 {
+		return parts[0]
 	}
-	wg.Wait()
 	size := 0
 	for _, p := range parts {
 		size += len(p)
@@ -155,17 +153,40 @@ func (f *Fleet) linksIn(cpus int) []Link {
 // linksPerWorker is the fewest nodes worth a goroutine of their own.
 const linksPerWorker = 256
 
-func (f *Fleet) linksOf(nodes []*Node) []Link {
-	size := 0
-	for _, n := range nodes {
-		size += len(n.refs) + 2 // the endpoint hosts, and a database or two
+// linkRuns splits the fleet's nodes into runs [lo, hi), one per worker.
+func (f *Fleet) linkRuns(cpus int) [][2]int {
+	workers := max(1, min(cpus, len(f.Nodes)/linksPerWorker))
+	runs := make([][2]int, workers)
+	for w := range runs {
+		runs[w] = [2]int{w * len(f.Nodes) / workers, (w + 1) * len(f.Nodes) / workers}
 	}
-	c := linkCache{parsed: map[string]parsedURL{}, kinds: map[string]LinkKind{}}
-	out := make([]Link, 0, size)
-	for _, n := range nodes {
-		out = f.nodeLinks(out, n, &c)
+	return runs
+}
+
+// eachNodeLinks hands visit the links of every node, a node at a time:
+// run w (of linkRuns) is walked in node order by a goroutine of its own,
+// which calls visit with w, so visit needs no lock for what it keeps per
+// run. The slice is reused for the next node: visit must not keep it.
+// Discovery reads the links of thousands of nodes this way without
+// holding them all.
+func (f *Fleet) eachNodeLinks(runs [][2]int, visit func(w int, n *Node, links []Link)) {
+	walk := func(w int) {
+		c := linkCache{parsed: map[string]parsedURL{}, kinds: map[string]LinkKind{}}
+		var buf []Link
+		for _, n := range f.Nodes[runs[w][0]:runs[w][1]] {
+			buf = f.nodeLinks(buf[:0], n, &c)
+			visit(w, n, buf)
+		}
 	}
-	return out
+	if len(runs) == 1 {
+		walk(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range runs {
+		wg.Go(func() { walk(w) })
+	}
+	wg.Wait()
 }
 
 // linkCache remembers what Links learnt from text alone: thousands of
