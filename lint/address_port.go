@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apimlint/apimlint/wso2"
@@ -41,14 +42,41 @@ func (b *AddressBook) ResolvePort(host string, port int, from *Node) Target {
 			return t
 		}
 		if !IsLoopback(strings.ToLower(strings.TrimSpace(host))) {
+			// The node's own name names its machine: a node sharing it
+			// (node_ip) at another offset may listen on the port.
+			if m, svc := b.coLocatedListener(from, port, true); m != nil {
+				return Target{Kind: TargetNode, Nodes: []*Node{m}, Port: port, ByPort: true,
+					Reason: fmt.Sprintf("%s names %s, which shares a host with %s: port %d is %s's %s port%s", host, from.Name, m.Name, port, m.Name, svc, offsetNote(m, port))}
+			}
 			return t
 		}
-		if m, svc := b.coLocatedListener(from, port); m != nil {
+		if m, svc := b.coLocatedListener(from, port, false); m != nil {
 			return Target{Kind: TargetNode, Nodes: []*Node{m}, Port: port, ByPort: true,
 				Reason: fmt.Sprintf("%s from %s, which shares a host with %s: port %d is %s's %s port%s", host, from.Name, m.Name, port, m.Name, svc, offsetNote(m, port))}
 		}
 		t.NotListening = true
 		return t
+	case TargetNode:
+		// A host name names a machine, not a process: a URL to the name of
+		// a traffic manager that shares its VM (node_ip) with a control
+		// plane at another offset reaches whichever listens on the port.
+		if len(t.Nodes) != 1 {
+			return t
+		}
+		x := t.Nodes[0]
+		if _, ok := x.Listens(port); ok {
+			return t
+		}
+		m, svc := b.coLocatedListener(x, port, true)
+		if m == nil {
+			return t
+		}
+		kind := TargetNode
+		if m == from {
+			kind = TargetSelf
+		}
+		return Target{Kind: kind, Nodes: []*Node{m}, Port: port, ByPort: true,
+			Reason: fmt.Sprintf("%s names %s, which shares a host with %s: port %d is %s's %s port%s", host, x.Name, m.Name, port, m.Name, svc, offsetNote(m, port))}
 	case TargetCluster:
 		h := wso2.CanonicalHost(host)
 		nodes := b.splittable(h)
@@ -107,10 +135,35 @@ func (b *AddressBook) CoHosted(host string) []*Node {
 	if _, ok := b.clusters[h]; ok {
 		return b.splittable(h)
 	}
-	if ns := b.hosts[h]; len(ns) > 1 {
+	ns := b.hosts[h]
+	if len(ns) > 1 {
 		return ns
 	}
+	if len(ns) == 1 {
+		return b.machineOf(ns[0])
+	}
 	return nil
+}
+
+// machineOf returns n and the nodes that share one of the addresses its
+// file states (node_ip, hostname): the servers of n's machine, when it has
+// more than n.
+func (b *AddressBook) machineOf(n *Node) []*Node {
+	out := []*Node{n}
+	for _, a := range n.Addresses {
+		if a.Source == SourceDirName {
+			continue
+		}
+		for _, m := range b.hosts[a.Host] {
+			if !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }
 
 // coLocatedListener returns the one other node sharing one of n's
@@ -119,7 +172,11 @@ func (b *AddressBook) CoHosted(host string) []*Node {
 // address are found once per port: the gateways of a fleet that share one
 // hostname each ask about the same port, and listing the co-located nodes
 // per question cost O(nodes²).
-func (b *AddressBook) coLocatedListener(n *Node, port int) (*Node, string) {
+//
+// stated leaves out the addresses taken from directory names: a folder
+// name that several nodes share (control-plane/ under each VM's folder)
+// says nothing about which machine they run on.
+func (b *AddressBook) coLocatedListener(n *Node, port int, stated bool) (*Node, string) {
 	var found *Node
 	svc := ""
 	consider := func(group string, nodes []*Node) bool {
@@ -135,6 +192,9 @@ func (b *AddressBook) coLocatedListener(n *Node, port int) (*Node, string) {
 		return true
 	}
 	for _, a := range n.Addresses {
+		if stated && a.Source == SourceDirName {
+			continue
+		}
 		if !consider("host "+a.Host, b.hosts[a.Host]) {
 			return nil, ""
 		}
