@@ -226,9 +226,11 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 		epReportUnknown(p, h, t)
 		return h
 	case lint.TargetSelf:
-		if h.to.NotListening && !n.Role.ActsAs(t.role) {
+		if h.to.NotListening && (!n.Role.ActsAs(t.role) || !epUnshifted(n, ep, t)) {
 			// localhost, but not a port of this node: another server on
 			// its machine, which the fleet does not say is one of its nodes.
+			// Only the service's port without the node's offset (or no
+			// port at all) is read as this node's port written wrong.
 			fr := lint.AtValue(n, k, v, "%s %s names %s, but %s does not listen on %d (%s): the URL reaches another server on %s's machine, which no node of this fleet is known to be%s",
 				t.what, epShowURL(ep.Raw), ep.Host, n.Name, ep.Port, epOwnPort(n, t, ep.Scheme), n.Name, epListTargets(f, t, ep.Scheme))
 			fr.Severity = lint.SeverityWarning
@@ -338,6 +340,14 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 	}
 	h.ok = true
 	return h
+}
+
+// epUnshifted reports whether a loopback URL the node does not listen on
+// is its own service written without its offset (localhost:9443 on a node
+// at offset 1), or without a port: the node's own URL written wrong. Any
+// other port (9445, 8282) is another server on the machine.
+func epUnshifted(n *lint.Node, ep wso2.Endpoint, t epTarget) bool {
+	return ep.DefaultPort || (n.Offset != 0 && ep.Port == t.svc.port(n, ep.Scheme)-n.Offset)
 }
 
 // epShowURL hides the password of a URL's user info (scheme://user:pw@host)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
@@ -22,7 +23,10 @@ gateway node (or all-in-one node) or the gateway load balancer, with that gatewa
 its offset; a URL to the gateway's [server] hostname without a port, on 80/443 or on its
 proxyPort goes through its proxy and only the role is checked. The consumer-facing URLs usually
 name an ingress, so a host apimlint does not know there is only a note; localhost in them names
-the consumer's own machine.`,
+the consumer's own machine. localhost on a port the control plane does not listen on is another
+server on its machine (a second local gateway at another offset), which the fleet does not hold:
+a warning, not a port to correct. Environments of another vendor (provider = "solace") are not
+WSO2 gateways and are not checked.`,
 	Example: `cp-1/deployment.toml:10:15: error: environment "Default" service_url https://gw-1:9443/services/ uses port 9443, but gw-1's management HTTPS port is 9444 (9443 + offset 1); 9443 is the default management HTTPS port, without the offset (gateway-environment-urls)`,
 	Fix: `Point service_url at a gateway node with its management port after its offset (or the gateway
 load balancer), and the consumer URLs at the gateways' public name.`,
@@ -50,6 +54,11 @@ func runGatewayEnvironmentURLs(p *lint.Pass) {
 		for i := 0; i < n.ArrayLen("apim.gateway.environment"); i++ {
 			base := fmt.Sprintf("apim.gateway.environment[%d]", i)
 			name, _ := n.String(base + ".name")
+			if prov, ok := n.String(base + ".provider"); ok && prov != "" && !strings.EqualFold(prov, "wso2") {
+				// Another vendor's gateway (provider = "solace"): its URLs
+				// are that product's, not a WSO2 gateway's.
+				continue
+			}
 			for _, ek := range epEnvKeys {
 				k := n.Get(base + "." + ek.key)
 				if k == nil {
