@@ -16,11 +16,12 @@ var KeyManagerURL = register(&lint.Rule{
 	Summary:  "[apim.key_manager] service_url reaches a key manager, the same one on every node, named as its revocation listener says",
 	Category: "topology",
 	Fixable:  true,
-	Doc: `Gateways validate tokens and traffic managers and control planes call the key manager's admin
-services at [apim.key_manager] service_url. It must reach a control plane (the resident key
-manager), a key-manager node, or their load balancer, on its management HTTPS port (9443 plus
-that node's offset). All gateways, traffic managers and control planes must agree on one key
-manager: some on the control planes' resident key manager and others on a separate key manager
+	Doc: `Gateways validate tokens and control planes call the key manager's admin services at
+[apim.key_manager] service_url. It must reach a control plane (the resident key manager), a
+key-manager node, or their load balancer, on its management HTTPS port (9443 plus that node's
+offset). Traffic managers validate no token (WSO2 switches their key manager clients off), so
+their service_url, often the shipped localhost default, is not checked. All gateways and
+control planes must agree on one key manager: some on the control planes' resident key manager and others on a separate key manager
 means tokens issued by one are unknown to the other. A key manager announces revoked tokens
 through its token_revocation [[event_listener]] with a 'header.X-WSO2-KEY-MANAGER' naming the
 key manager they belong to; when that name is not the key manager's type ([apim.key_manager]
@@ -47,7 +48,10 @@ func runKeyManagerURL(p *lint.Pass) {
 	}
 	var uses []use
 	for _, n := range f.Nodes {
-		if epSkip(n) || n.Role == wso2.RoleKeyManager {
+		// A traffic manager validates no token: WSO2 switches its key
+		// manager clients off (infer.json) and the default localhost URL
+		// its packs ship is never called.
+		if epSkip(n) || n.Role == wso2.RoleKeyManager || n.Role == wso2.RoleTrafficManager {
 			continue
 		}
 		k := n.Get(epKMServiceURL)
