@@ -73,6 +73,9 @@ type Estate struct {
 	preloadedFor *FleetPlan
 	cfgUsed      map[string]bool
 	mu           sync.Mutex
+	// hosts are the addresses discovered nodes state, by host, for
+	// Fleet.ElsewhereInEstate.
+	hosts map[string][]estateHost
 }
 
 type parsedConfig struct {
@@ -223,7 +226,12 @@ func (e *Estate) LoadFleet(p *FleetPlan) (*Fleet, error) {
 		f.Diagnostics = diag
 		return f, nil
 	}
-	return build(p.Root, srcs, cfg, diag, e.opts)
+	f, err := build(p.Root, srcs, cfg, diag, e.opts)
+	if err != nil {
+		return nil, err
+	}
+	f.elsewhere = e.elsewhereFor(p)
+	return f, nil
 }
 
 // configFor returns the config in force for a fleet; a config's own
@@ -596,6 +604,7 @@ func (e *Estate) groupPlan(g group) *FleetPlan {
 	name := e.defaultName(g.rel) + g.suffix
 	p := e.plan(name, g.rel, WhyDiscovered+": "+g.why, srcs)
 	p.Joined = g.joined
+	e.noteHosts(p, g.members)
 	return p
 }
 

@@ -40,6 +40,8 @@ type Fleet struct {
 	Manifests *Manifests
 
 	byName map[string]*Node
+	// elsewhere looks hosts up in the other fleets of an estate.
+	elsewhere func(host string) []EstateNode
 
 	rolesMu sync.Mutex
 	roles   map[roleKey]roleMemo

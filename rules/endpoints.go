@@ -598,6 +598,14 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 	}
 	ep := h.url
 	n, k, v := h.node, h.key, h.elem
+	if others := f.ElsewhereInEstate(ep.Host); len(others) > 0 {
+		// This fleet has nodes of the role, yet the URL names another
+		// deployment's: copied environments edited half-way.
+		o := others[0]
+		p.Report(lint.AtValue(n, k, v, "%s %s: %s is %s node %s of fleet %s, another deployment of this estate, not a node of this fleet%s",
+			t.what, epShowURL(ep.Raw), ep.Host, o.Role, o.Node, o.Fleet, epListTargets(f, t, ep.Scheme)))
+		return
+	}
 	if f.Config != nil && f.Config.Fleet.Complete {
 		p.Report(lint.AtValue(n, k, v, "%s %s: no %s node answers to %s, and %s declares the fleet's addresses complete%s",
 			t.what, epShowURL(ep.Raw), epRoleLabel(t.role), ep.Host, lint.ConfigFileName, epListTargets(f, t, ep.Scheme)))

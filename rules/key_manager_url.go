@@ -21,8 +21,8 @@ var KeyManagerURL = register(&lint.Rule{
 key-manager node, or their load balancer, on its management HTTPS port (9443 plus that node's
 offset). Traffic managers validate no token (WSO2 switches their key manager clients off), so
 their service_url, often the shipped localhost default, is not checked. All gateways and
-control planes must agree on one key manager: some on the control planes' resident key manager and others on a separate key manager
-means tokens issued by one are unknown to the other. A key manager announces revoked tokens
+control planes must agree on one key manager: some on the control planes' resident key manager
+and others on a separate key manager means tokens issued by one are unknown to the other. A key manager announces revoked tokens
 through its token_revocation [[event_listener]] with a 'header.X-WSO2-KEY-MANAGER' naming the
 key manager they belong to; when that name is not the key manager's type ([apim.key_manager]
 type on the nodes that use it, "default" for the resident key manager), the control plane drops

@@ -1,0 +1,91 @@
+package lint
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/apimlint/apimlint/wso2"
+)
+
+// EstateNode is a node of another fleet of the estate a fleet was loaded
+// from.
+type EstateNode struct {
+	Fleet string
+	Node  string
+	Role  Role
+}
+
+// estateHost is a host a discovered node states as its own.
+type estateHost struct {
+	plan *FleetPlan
+	file string
+	role Role
+}
+
+// noteHosts remembers the hosts the members of a discovered fleet state
+// ([server] hostname, node_ip, [[node]] addresses; not directory names),
+// so that a fleet linted later can tell a URL into another environment
+// from a URL to a host nobody knows. Two strings per node: discovery keeps
+// no node.
+func (e *Estate) noteHosts(p *FleetPlan, members []*evidence) {
+	if e.hosts == nil {
+		e.hosts = map[string][]estateHost{}
+	}
+	for _, m := range members {
+		for _, h := range m.answers {
+			e.hosts[h] = append(e.hosts[h], estateHost{plan: p, file: m.src.display, role: m.role})
+		}
+	}
+}
+
+// elsewhereFor returns the look-up of hosts in the fleets other than p.
+func (e *Estate) elsewhereFor(p *FleetPlan) func(string) []EstateNode {
+	if len(e.hosts) == 0 {
+		return nil
+	}
+	return func(host string) []EstateNode {
+		host = wso2.CanonicalHost(host)
+		if isExampleHost(host) {
+			return nil
+		}
+		var out []EstateNode
+		for _, h := range e.hosts[host] {
+			if h.plan == p {
+				continue
+			}
+			if len(out) > 0 && out[0].Fleet != h.plan.Name {
+				// Stated by nodes of several other fleets: a name
+				// deployments share, which says nothing about which one
+				// is meant.
+				return nil
+			}
+			name := h.file
+			if i := slices.Index(h.plan.Files, h.file); i >= 0 {
+				name = wso2.NodeName(h.plan.Root, h.plan.rels[i])
+			}
+			out = append(out, EstateNode{Fleet: h.plan.Name, Node: name, Role: h.role})
+		}
+		return out
+	}
+}
+
+// ElsewhereInEstate returns the nodes of the other fleets of the estate
+// the fleet was loaded from (Estate.LoadFleet) that state host as their
+// own address; nil outside an estate. A URL to a host no node of its own
+// fleet answers to, but a node of another fleet does, crosses into another
+// deployment (a qa gateway sending its events to prod's traffic manager).
+// Only discovered fleets are looked in: discovery reads no file of a fleet
+// a config lists.
+func (f *Fleet) ElsewhereInEstate(host string) []EstateNode {
+	if f.elsewhere == nil {
+		return nil
+	}
+	return f.elsewhere(host)
+}
+
+// isExampleHost reports whether host is one of WSO2's documented example
+// names (am.wso2.com, gw.wso2.com, km.wso2.com…), which unrelated
+// deployments copy from the documentation and Helm charts.
+func isExampleHost(host string) bool {
+	return host == "wso2.com" || strings.HasSuffix(host, ".wso2.com")
+}

@@ -1,0 +1,149 @@
+package rules
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apimlint/apimlint/lint"
+)
+
+// copiedEnvironment writes one environment: a control plane, two traffic
+// managers and a gateway whose url_groups name tm1 and tm2.
+func copiedEnvironment(t *testing.T, dir, env, tm1, tm2 string) {
+	t.Helper()
+	files := map[string]string{
+		"cp/deployment.toml": `[server]
+hostname = "cp.` + env + `.bank.local"
+server_role = "control-plane"
+`,
+		"tm-1/deployment.toml": `[server]
+hostname = "tm-1.` + env + `.bank.local"
+server_role = "traffic-manager"
+
+[apim.event_hub]
+enable = true
+service_url = "https://cp.` + env + `.bank.local:9443/services/"
+event_listening_endpoints = ["tcp://cp.` + env + `.bank.local:5672"]
+`,
+		"tm-2/deployment.toml": `[server]
+hostname = "tm-2.` + env + `.bank.local"
+server_role = "traffic-manager"
+
+[apim.event_hub]
+enable = true
+service_url = "https://cp.` + env + `.bank.local:9443/services/"
+event_listening_endpoints = ["tcp://cp.` + env + `.bank.local:5672"]
+`,
+		"gw/deployment.toml": `[server]
+hostname = "gw.` + env + `.bank.local"
+server_role = "gateway-worker"
+
+[apim.key_manager]
+service_url = "https://cp.` + env + `.bank.local:9443/services/"
+
+[apim.throttling]
+throttle_decision_endpoints = ["tcp://` + tm1 + `:5672", "tcp://` + tm2 + `:5672"]
+
+[[apim.throttling.url_group]]
+traffic_manager_urls = ["tcp://` + tm1 + `:9611"]
+traffic_manager_auth_urls = ["ssl://` + tm1 + `:9711"]
+type = "failover"
+
+[[apim.throttling.url_group]]
+traffic_manager_urls = ["tcp://` + tm2 + `:9611"]
+traffic_manager_auth_urls = ["ssl://` + tm2 + `:9711"]
+type = "failover"
+`,
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, env, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// elsewhereFindings lints the estate below dir and returns the messages
+// of the tm-url-groups findings on qa's gateway.
+func elsewhereFindings(t *testing.T, dir string) []lint.Finding {
+	t.Helper()
+	e, err := lint.DiscoverEstate(dir, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Fleets) != 2 {
+		for _, p := range e.Fleets {
+			t.Logf("%s %v %s", p.Name, p.Files, p.Why)
+		}
+		t.Fatalf("%d fleets, want qa and prod", len(e.Fleets))
+	}
+	l := lint.Linter{Rules: All()}
+	res, err := l.LintEstate(context.Background(), e, lint.EstateRunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []lint.Finding
+	for _, f := range res.Findings {
+		if f.Rule == "tm-url-groups" && f.Fleet == "qa" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestURLIntoAnotherFleetOfTheEstate: qa and prod are copies; qa's
+// gateway still names prod's tm-2. Linted alone, qa sees a host it does
+// not know (a warning: maybe a load balancer). In the estate, the host is
+// prod's traffic manager: an error that names the fleet and node.
+func TestURLIntoAnotherFleetOfTheEstate(t *testing.T) {
+	dir := t.TempDir()
+	copiedEnvironment(t, dir, "qa", "tm-1.qa.bank.local", "tm-2.prod.bank.local")
+	copiedEnvironment(t, dir, "prod", "tm-1.prod.bank.local", "tm-2.prod.bank.local")
+	got := elsewhereFindings(t, dir)
+	if len(got) != 2 {
+		t.Fatalf("%d tm-url-groups findings on qa, want 2 (urls and auth_urls): %v", len(got), got)
+	}
+	for _, f := range got {
+		if f.Severity != lint.SeverityError || !strings.Contains(f.Message, "tm-2.prod.bank.local is traffic-manager node tm-2 of fleet prod") {
+			t.Errorf("%s: %s %s", f.File, f.Severity, f.Message)
+		}
+	}
+
+	alone, err := lint.Load([]string{filepath.Join(dir, "qa")}, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := lint.Run(context.Background(), alone, []*lint.Rule{TMURLGroups}, lint.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		if strings.Contains(f.Message, "fleet prod") || f.Severity == lint.SeverityError {
+			t.Errorf("linted alone, qa knows no other fleet: %s %s", f.Severity, f.Message)
+		}
+	}
+}
+
+// TestExampleHostsAreNoOtherFleet: WSO2's documented names
+// (decisions.wso2.com) are copied by unrelated deployments; a fleet that states
+// one says nothing about another fleet naming it.
+func TestExampleHostsAreNoOtherFleet(t *testing.T) {
+	dir := t.TempDir()
+	copiedEnvironment(t, dir, "qa", "tm-1.qa.bank.local", "decisions.wso2.com")
+	copiedEnvironment(t, dir, "prod", "tm-1.prod.bank.local", "tm-2.prod.bank.local")
+	p := filepath.Join(dir, "prod", "tm-2", "deployment.toml")
+	if err := os.WriteFile(p, []byte("[server]\nhostname = \"decisions.wso2.com\"\nserver_role = \"traffic-manager\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range elsewhereFindings(t, dir) {
+		if strings.Contains(f.Message, "fleet prod") {
+			t.Errorf("%s", f.Message)
+		}
+	}
+}
