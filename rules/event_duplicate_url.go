@@ -19,20 +19,22 @@ var EventDuplicateURL = register(&lint.Rule{
 	Doc: `Control planes in HA copy the token-revocation events they receive to their peers through
 event_duplicate_url; traffic managers in HA copy their throttling decisions through
 [apim.throttling] event_duplicate_url. Both are JMS URLs (tcp://peer:5672 plus the peer's
-offset). Which key a control plane copies to depends on its version: from 4.3.0 either
-[apim.event_hub] or [apim.throttling] event_duplicate_url turns the copy on ([apim.event_hub]'s
-URLs win when both are set); on 4.1.0 and 4.2.0 only [apim.throttling]'s turns it on
-([apim.event_hub]'s then supplies the URLs), and 4.0.0 reads [apim.throttling]'s only. So on
-4.0.0-4.2.0 a control plane that sets [apim.event_hub] event_duplicate_url alone copies nothing.
-The version is the one .apimlint.toml declares or apimlint infers; where it may be either side
-of 4.3.0, both spellings are accepted. Each node must name the other members of its group and never itself; the classic
+offset). Each node must name the other members of its group and never itself; the classic
 mistake is copying node 1's file to node 2 verbatim, so that node 2 duplicates to itself and node
 1 never hears node 2's events (WSO2's own HA samples do this: both traffic managers name
 traffic-manager-2). In a group of two or more, a node that sets no event_duplicate_url keeps its
 events to itself: an error for control planes, a warning for traffic managers (they all receive
 every gateway's events and decide alike; the copy covers restarts and partial url_groups). When
 two peers name the same unknown host, one of them names itself. All-in-one nodes are checked
-where they set it, never required to.`,
+where they set it, never required to.
+
+Which key a control plane copies to depends on its version. From 4.3.0 either [apim.event_hub]
+or [apim.throttling] event_duplicate_url turns the copy on ([apim.event_hub]'s URLs win when both
+are set); on 4.1.0 and 4.2.0 only [apim.throttling]'s turns it on ([apim.event_hub]'s then
+supplies the URLs); 4.0.0 reads [apim.throttling]'s only. So on 4.0.0-4.2.0 a control plane that
+sets [apim.event_hub] event_duplicate_url alone copies nothing. The version is the one
+.apimlint.toml declares or the one apimlint infers; where it may be either side of 4.3.0, both
+spellings are accepted.`,
 	Example: `traffic-manager-2/deployment.toml:24:24: error: event_duplicate_url tcp://traffic-manager-2:5672 points at traffic-manager-2 itself; its peer(s): traffic-manager-1 (tcp://traffic-manager-1:5672); the file looks copied from a peer's (event-duplicate-url)`,
 	Fix: `On each node list the other members of its group with their JMS ports, e.g. on tm-1
 event_duplicate_url = ["tcp://tm-2:5672"] and on tm-2 event_duplicate_url = ["tcp://tm-1:5672"];
