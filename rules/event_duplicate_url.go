@@ -122,12 +122,17 @@ func runEventDuplicateURL(p *lint.Pass) {
 			// (ssl:// or tcp://).
 			style := dupStyle(n, own, groupStyle)
 			epPeerURL := func(m *lint.Node) string { return epJMSURLStyled(m, style) }
-			// [apim.event_hub]'s alone, on versions where it turns nothing on.
+			// [apim.event_hub]'s alone, on versions where it turns nothing
+			// on. Its URLs are still judged where they are read: once
+			// [apim.throttling]'s is set, 4.1.0 and 4.2.0 copy to them.
 			if eh := n.Get(wso2.EventHubDuplicateURL); g.versioned && cp.off && eh != nil {
 				if len(members) >= 2 && n.SyntaxError == nil {
-					p.Report(cp.eventHubOnly(n, eh, peers, npeers, epPeerURL))
+					p.Report(cp.eventHubOnly(n, eh, peers, npeers, style, epPeerURL))
 				}
-				continue
+				if cp.only400 {
+					continue // read by no template: schema-unknown-key says so
+				}
+				keys = []*lint.Key{eh}
 			}
 			if len(keys) == 0 {
 				if g.table != "" && len(members) >= 2 && n.SyntaxError == nil {

@@ -91,8 +91,8 @@ func (c cpCopy) unsetNote() string {
 
 // eventHubOnly reports a control plane whose [apim.event_hub]
 // event_duplicate_url is all it sets, on versions where that leaves the
-// copy off, with a fix that sets the same URLs in [apim.throttling].
-func (c cpCopy) eventHubOnly(n *lint.Node, eh *lint.Key, peers []*lint.Node, npeers int, render func(*lint.Node) string) lint.Finding {
+// copy off, with a fix that sets [apim.throttling]'s to the peers.
+func (c cpCopy) eventHubOnly(n *lint.Node, eh *lint.Key, peers []*lint.Node, npeers int, style epURLStyle, render func(*lint.Node) string) lint.Finding {
 	var fr lint.Finding
 	if c.only400 {
 		fr = lint.AtKey(n, eh, "%s sets event_duplicate_url in [apim.event_hub] only: 4.0.0 reads no such key, and copies the token-revocation events it receives only to [apim.throttling] event_duplicate_url, so they never reach %s",
@@ -101,16 +101,10 @@ func (c cpCopy) eventHubOnly(n *lint.Node, eh *lint.Key, peers []*lint.Node, npe
 		fr = lint.AtKey(n, eh, "%s sets event_duplicate_url in [apim.event_hub] only: on %s WSO2 copies the token-revocation events it receives only when [apim.throttling] event_duplicate_url is set (tokenRevokeEventJMSPublisher_2 is off without it; [apim.event_hub]'s then supplies the URLs), so they never reach %s",
 			n.Name, c.versions, epDescribe(peers, npeers, render))
 	}
-	elems := epElems(eh)
-	if len(elems) == 0 {
-		return fr
-	}
-	raws := make([]string, len(elems))
-	for i, v := range elems {
-		raws[i] = v.Raw
-	}
-	if e, ok := lint.SetKey(n, "apim.throttling", "event_duplicate_url", "["+strings.Join(raws, ", ")+"]"); ok {
-		fr.Fixes = []lint.SuggestedFix{{Message: "set the same URLs in [apim.throttling] event_duplicate_url", Edits: []lint.TextEdit{e}}}
+	if npeers == len(peers) {
+		if e, ok := lint.SetKey(n, "apim.throttling", "event_duplicate_url", "["+dupURLs(peers, style)+"]"); ok {
+			fr.Fixes = []lint.SuggestedFix{{Message: "set [apim.throttling] event_duplicate_url to the peers", Edits: []lint.TextEdit{e}}}
+		}
 	}
 	return fr
 }
