@@ -782,12 +782,6 @@ func epJMSURLStyled(m *lint.Node, st epURLStyle) string {
 	return fmt.Sprintf("%s (%s)", m.Name, epJMSAddrStyled(m, st))
 }
 
-// epJMSAddr is m's JMS broker URL in the scheme k already uses: ssl:// on
-// the TLS port when k holds an ssl:// URL, else tcp://.
-func epJMSAddr(m *lint.Node, k *lint.Key) string {
-	return epJMSAddrStyled(m, epStyleOf(k))
-}
-
 // epURLStyle is how a key writes its URLs, read once for a finding that
 // names several brokers.
 type epURLStyle struct {
@@ -810,6 +804,8 @@ func epStyleOf(k *lint.Key) epURLStyle {
 	return epURLStyle{}
 }
 
+// epJMSAddrStyled is m's JMS broker URL in the style st: ssl:// on the
+// TLS port when st writes ssl:// URLs, else tcp://.
 func epJMSAddrStyled(m *lint.Node, st epURLStyle) string {
 	host, scheme, port := epBestAddress(m), "tcp", m.Port(wso2.PortJMS)
 	if st.known {

@@ -19,8 +19,11 @@ var TMURLGroups = register(&lint.Rule{
 	Doc: `Gateways publish one event per request to the traffic managers listed in
 [[apim.throttling.url_group]]: traffic_manager_urls on the binary port (tcp://tm:9611) and
 traffic_manager_auth_urls on the binary-TLS port (ssl://tm:9711), both plus the traffic manager's
-offset, with the same host in both. Each group names one traffic manager (URLs inside a group
-load-balance, so a group of two splits the events; type = "failover" groups may name several), every traffic manager needs a
+offset, with the same host in both. WSO2 joins a group's URLs for load balancing only when the
+group says type = "loadbalance"; a group without type (or with type = "failover") sends every event to
+its first URL and to the next only while that one is down. A load-balancing group names one traffic
+manager (a group of two splits the events, so each counts only part of the requests); a failover
+group may name several. Every traffic manager needs a
 group (a traffic manager missing a gateway's events counts too few requests and throttles too
 late), no traffic manager is named in two groups (each group is a publisher of its own, so that
 traffic manager receives every event twice, counts each request twice and throttles at half the
@@ -40,6 +43,8 @@ func runTMURLGroups(p *lint.Pass) {
 	cache := epParseCache{}
 	var reachedBuf [8]*lint.Node
 	var reachedKeyBuf [8]*lint.Key
+	var byPosBuf [2][4]*lint.Node
+	var authValBuf [4]*lint.Value
 	for _, n := range f.Nodes {
 		if epSkip(n) || n.Role == wso2.RoleTrafficManager {
 			continue
@@ -61,7 +66,11 @@ func runTMURLGroups(p *lint.Pass) {
 			paths := tmURLGroupPaths(i)
 			urls, auth := n.Get(paths[0]), n.Get(paths[1])
 			reached, reachedKey := reachedBuf[:0], reachedKeyBuf[:0]
-			for _, spec := range []struct {
+			// The traffic manager each URL reaches (nil when none), by
+			// position: [0] traffic_manager_urls, [1] auth_urls.
+			byPos := [2][]*lint.Node{byPosBuf[0][:0], byPosBuf[1][:0]}
+			authVals := authValBuf[:0]
+			for si, spec := range []struct {
 				k    *lint.Key
 				what string
 				tls  bool
@@ -72,6 +81,10 @@ func runTMURLGroups(p *lint.Pass) {
 				for _, v := range spec.k.Value.Scalars() {
 					if v.Kind != lint.KindString {
 						continue // as epElems
+					}
+					byPos[si] = append(byPos[si], nil)
+					if spec.tls {
+						authVals = append(authVals, v)
 					}
 					h := epResolveCached(f, n, spec.k, v, cache)
 					if h.judged && spec.tls && h.url.Scheme != "ssl" {
@@ -85,10 +98,22 @@ func runTMURLGroups(p *lint.Pass) {
 						reached = append(reached, h.reach)
 						reachedKey = append(reachedKey, spec.k)
 						covered.add(h.reach)
+						byPos[si][len(byPos[si])-1] = h.reach
 					case h.ok && h.to.Kind == lint.TargetCluster:
 						complete = false // a load balancer spreads events: coverage unknown
 					default:
 						complete = false
+					}
+				}
+			}
+			// WSO2's data publisher pairs the receiver URL and the auth
+			// URL in the same position of a group: the events of a
+			// session opened at one traffic manager cannot go to another.
+			if len(byPos[0]) == len(byPos[1]) {
+				for j, m := range byPos[0] {
+					if a := byPos[1][j]; m != nil && a != nil && a != m {
+						p.Report(lint.AtValue(n, auth, authVals[j], "url_group %d publishes to %s over traffic_manager_urls but authenticates against %s over traffic_manager_auth_urls; URLs in the same position must name the same traffic manager",
+							i+1, m.Name, a.Name))
 					}
 				}
 			}
@@ -105,12 +130,16 @@ func runTMURLGroups(p *lint.Pass) {
 			}
 			for j := 1; j < len(reached); j++ {
 				if reached[j] != reached[0] {
-					// A failover group names several traffic managers on
-					// purpose. (Read only here: most groups name one.)
-					if typ, _ := n.String(paths[2]); typ == "failover" {
+					// api-manager.xml.j2 (every version, 4.0.0-4.7.0) joins
+					// a group's URLs with ',' (load balance) only when
+					// group.type == "loadbalance", else with '|' (failover):
+					// a group without type is a failover group, which names
+					// several traffic managers on purpose. (Read only here:
+					// most groups name one.)
+					if typ, _ := n.String(paths[2]); typ != tmGroupLoadBalance {
 						break
 					}
-					p.Report(lint.AtKey(n, reachedKey[j], "url_group %d names two traffic managers, %s and %s: URLs inside a group load-balance the events, so each gets only part; give each traffic manager its own url_group (or set type = \"failover\" if that is meant)",
+					p.Report(lint.AtKey(n, reachedKey[j], "url_group %d names two traffic managers, %s and %s, with type = \"loadbalance\": URLs inside the group load-balance the events, so each gets only part; give each traffic manager its own url_group (or drop type for failover, if one at a time is meant)",
 						i+1, reached[0].Name, reached[j].Name))
 					break
 				}
@@ -166,6 +195,10 @@ func groupFix(n *lint.Node, table string, miss []*lint.Node, style *lint.Key, ur
 	// One insertion point: the blocks go in order.
 	return []lint.SuggestedFix{{Message: msg, Edits: edits}}
 }
+
+// tmGroupLoadBalance is the url_group type for which WSO2 spreads events
+// over the group's URLs; every other type, and none, means failover.
+const tmGroupLoadBalance = "loadbalance"
 
 // tmGroupOf is the first url_group that names a traffic manager.
 type tmGroupOf struct {
