@@ -16,7 +16,11 @@ const (
 // can never work as unresolved-placeholder diagnostics.
 func resolveNode(n *Node, opts ResolveOptions) {
 	f := placeholder.File{Keys: n.Keys, Get: n.Get, Offset: n.Offset}
-	for _, p := range placeholder.Resolve(f, opts) {
+	problems := placeholder.Resolve(f, opts)
+	if n.SyntaxError != nil {
+		problems = n.setAsideAbsent(problems)
+	}
+	for _, p := range problems {
 		n.Diagnostics = append(n.Diagnostics, Finding{
 			Rule:     RuleUnresolvedPlaceholder,
 			Severity: SeverityError,

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/apimlint/apimlint/fleetversion"
@@ -29,8 +28,11 @@ A gateway whose version is declared (or inferred without doubt) as one whose tem
 [apim.gateway_notification] (before 4.6.0) is left alone.`,
 	Example: `gw-2/deployment.toml:41:14: error: gateway_id "gateway_00" is also the gateway_id of gw-1 (gateway-id-unique)`,
 	Fix: `Give each gateway node its own gateway_id under [apim.gateway_notification], e.g. its host name.
-apimlint lint --fix writes one derived from the node's name (gw-2), unique in the fleet, where the ID
-is a literal in the file or missing; an ID set through a placeholder is left to you.`,
+apimlint lint --fix writes one derived from the part of the node's name that tells it apart from the
+other gateways (gw-2; apim-gw-02 for apim-gw-02.acme.net/gateway), unique in the fleet, where the ID
+is a literal in the file or missing; an ID set through a placeholder is left to you. It adds a
+missing ID only where the node's version (declared, or inferred from its keys or a peer gateway's)
+is 4.6.0 or later: earlier releases ignore the key.`,
 	Requires: []*lint.Analysis{fleetversion.Analysis},
 	Run:      runGatewayIDUnique,
 })
@@ -108,7 +110,10 @@ func runGatewayIDUnique(p *lint.Pass) {
 			f.Severity = lint.SeverityInfo
 			f.Message += fmt.Sprintf("; this matters from 4.6.0 on, and apimlint cannot tell whether %s runs 4.6.0 or later (declare [fleet] version in %s)", n.Name, lint.ConfigFileName)
 		}
-		if id := ids.pick(n); id != "" {
+		if !gatewayIDRead(versions, n, gws) {
+			// No fix where the node may run a release that reads no
+			// gateway_id: adding one would change nothing there.
+		} else if id := ids.pick(n); id != "" {
 			e, ok := lint.SetKey(n, "apim.gateway_notification", "gateway_id", lint.QuoteTOML(id))
 			if k := n.Get(gatewayIDKey); k != nil {
 				e, ok = lint.ReplaceValue(n, k.Value, lint.QuoteTOML(id))
@@ -135,10 +140,13 @@ func everyCandidateReads(v fleetversion.Version, path string) bool {
 
 // idPicker derives gateway IDs from node names that no gateway of the
 // fleet uses yet, the same on every run.
-type idPicker struct{ used map[string]bool }
+type idPicker struct {
+	used  map[string]bool
+	parts nameParts
+}
 
 func newIDPicker(gws []*lint.Node) *idPicker {
-	p := &idPicker{used: map[string]bool{}}
+	p := &idPicker{used: map[string]bool{}, parts: newNameParts(gws)}
 	for _, n := range gws {
 		if k := n.Get(gatewayIDKey); k != nil {
 			p.used[strings.TrimSpace(k.Value.Text())] = true
@@ -147,16 +155,17 @@ func newIDPicker(gws []*lint.Node) *idPicker {
 	return p
 }
 
-// pick returns an unused ID for n: its name's last element with any
-// character other than letters, digits, '.', '_' and '-' made '-', with a
-// suffix -2, -3 … when that is taken.
+// pick returns an unused ID for n: the part of its name that tells it
+// apart from the other gateways (nameParts.idBase) with any character
+// other than letters, digits, '.', '_' and '-' made '-', with a suffix
+// -2, -3 … when that is taken.
 func (p *idPicker) pick(n *lint.Node) string {
 	base := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
 			return r
 		}
 		return '-'
-	}, path.Base(n.Name))
+	}, p.parts.idBase(n))
 	base = strings.Trim(base, "-")
 	if base == "" {
 		return ""

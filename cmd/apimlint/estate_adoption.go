@@ -182,8 +182,13 @@ func (a *estateAdoption) summarize(env *cliEnv) {
 // printFixDiff prints a fix plan as a unified diff; exit 1 when it changes
 // a file.
 func printFixDiff(env *cliEnv, plan *lint.FixPlan) int {
+	hides := false
 	for _, file := range sortedFiles(plan) {
 		fmt.Fprint(env.stdout, plan.Diff(file))
+		hides = hides || plan.DiffHidesChange(file)
+	}
+	if hides {
+		fmt.Fprintln(env.stderr, "apimlint: a changed line of the diff holds a secret, shown as ****: the diff does not apply as it stands; apply the fixes with --fix")
 	}
 	reportConflicts(env, plan)
 	if len(plan.Files) > 0 {

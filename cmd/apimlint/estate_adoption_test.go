@@ -71,8 +71,8 @@ func TestEstateFixAndDiffPerFleet(t *testing.T) {
 	if code != exitFindings && code != exitOK {
 		t.Fatalf("--fix: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "apimlint: fixed ") || !strings.Contains(stderr, " in 10 files") {
-		t.Errorf("--fix says %q, want the fixes of 5 files in each of qa and uat", stderr)
+	if !strings.Contains(stderr, "apimlint: fixed ") || !strings.Contains(stderr, " in 6 files") {
+		t.Errorf("--fix says %q, want the fixes of 3 files in each of qa and uat", stderr)
 	}
 	// The fixed files are those --fix writes on seed-ha alone.
 	alone := copyFleet(t, repoTestdata+"/seed-ha")

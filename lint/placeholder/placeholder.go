@@ -43,6 +43,13 @@ type Problem struct {
 	Key     *tomldoc.Key
 	Pos     tomldoc.Position
 	Message string
+	// Absent is set when the problem is that the file lacks something (a
+	// [secrets] alias, the key a $ref{} names): a judgement on the whole
+	// file, which a file read only up to a syntax error cannot support.
+	Absent bool
+	// Placeholder is the placeholder's text when Absent is set
+	// ("$secret{alias}", "$ref{a.b}").
+	Placeholder string
 }
 
 // Peek resolves one key's value alone and reports nothing: the offset is
@@ -254,7 +261,7 @@ func (r *resolver) placeholder(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeh
 			return "", phUnresolved
 		}
 		if r.n.value(tomldoc.JoinPath("secrets", ph.Name)) == nil && !r.runtimeSecrets() {
-			r.report(k, v, ph, "%s: alias %q is not defined under [secrets] (and [runtime_secrets] is not enabled); WSO2 refuses to start", ph.Text, ph.Name)
+			r.reportAbsent(k, v, ph, "%s: alias %q is not defined under [secrets] (and [runtime_secrets] is not enabled); WSO2 refuses to start", ph.Text, ph.Name)
 		}
 		return "", phUnresolved
 	case wso2.PlaceholderConf:
@@ -285,7 +292,7 @@ func (r *resolver) ref(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeholder) (
 		if def, ok := wso2.RefDefaults[ph.Name]; ok {
 			return def, phKnown
 		}
-		r.report(k, v, ph, "%s refers to %s, which this file does not set and WSO2 has no default for", ph.Text, ph.Name)
+		r.reportAbsent(k, v, ph, "%s refers to %s, which this file does not set and WSO2 has no default for", ph.Text, ph.Name)
 		return "", phUnresolved
 	}
 	tv := target.Value
@@ -319,6 +326,13 @@ func (r *resolver) ref(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeholder) (
 
 func (r *resolver) report(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeholder, format string, args ...any) {
 	r.problems = append(r.problems, Problem{Key: k, Pos: placeholderPos(v, ph), Message: fmt.Sprintf(format, args...)})
+}
+
+// reportAbsent reports a placeholder that names something the file lacks.
+func (r *resolver) reportAbsent(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeholder, format string, args ...any) {
+	r.report(k, v, ph, format, args...)
+	r.problems[len(r.problems)-1].Absent = true
+	r.problems[len(r.problems)-1].Placeholder = ph.Text
 }
 
 // placeholderPos is where a placeholder stands in the file: the same
