@@ -389,7 +389,9 @@ var peerGroups = []struct {
 	dup  []string // event_duplicate_url keys: peers, never the node itself
 	pub  bool     // publish url_group: every member, the node included
 }{
-	{RoleControlPlane, []string{"apim.event_hub.event_duplicate_url"}, true},
+	// Before 4.3.0 a control plane copies its events to its peers only
+	// through [apim.throttling] event_duplicate_url (wso2.TokenRevocationCopyKey).
+	{RoleControlPlane, []string{"apim.event_hub.event_duplicate_url", "apim.throttling.event_duplicate_url"}, true},
 	{RoleTrafficManager, []string{"apim.throttling.event_duplicate_url"}, false},
 	{RoleAllInOne, []string{"apim.event_hub.event_duplicate_url", "apim.throttling.event_duplicate_url"}, true},
 }

@@ -64,6 +64,21 @@ func TestPeerSymmetryTwoNodes(t *testing.T) {
 	}
 }
 
+// Control planes of 4.0–4.2 name their peers in [apim.throttling]
+// event_duplicate_url, the only key that turns the copy on there.
+func TestPeerSymmetryThrottlingKeyOfControlPlanes(t *testing.T) {
+	thr := func(peer string) string {
+		return strings.Replace(strings.Replace(cpTmpl, "[apim.event_hub]", "[apim.throttling]", 1), "%s", `"tcp://`+peer+`:5672"`, 1)
+	}
+	f := loadMap(t, map[string]string{
+		"node-a/deployment.toml": thr("apim-cp-2"),
+		"node-b/deployment.toml": thr("apim-cp-1"),
+	})
+	if r := learntReason(f.Node("node-a"), "apim-cp-1"); !strings.HasPrefix(r, "peer symmetry") {
+		t.Errorf("node-a should own apim-cp-1 by peer symmetry, got %q (addresses %v)", r, f.Node("node-a").Addresses)
+	}
+}
+
 func TestPeerSymmetryThreeNodes(t *testing.T) {
 	f := loadMap(t, map[string]string{
 		"x/deployment.toml": cpFile("h2", "h3"),
