@@ -167,7 +167,13 @@ type dbRef struct {
 	Host string
 	Port string
 	Name string
-	Key  *lint.Key // the key that decides it (url or hostname), if written
+	// Schema is an Oracle database's schema: the user the node logs in
+	// as. Two users on one service are two schemas, so two databases.
+	Schema string
+	// schemaUnknown is set for an Oracle database whose user is not
+	// written, symbolic or a secret: then no node's schema is compared.
+	schemaUnknown bool
+	Key           *lint.Key // the key that decides it (url or hostname), if written
 }
 
 // ID is the identity compared across nodes. Local H2 files are never the
@@ -177,7 +183,7 @@ func (d dbRef) ID(n *lint.Node) string {
 	case dbNone, dbLocal:
 		return "local:" + n.Name
 	}
-	return strings.Join([]string{d.Type, d.Host, d.Port, d.Name}, "|")
+	return strings.Join([]string{d.Type, d.Host, d.Port, d.Name, d.Schema}, "|")
 }
 
 // String describes the database for a message.
@@ -198,14 +204,32 @@ func (d dbRef) String() string {
 		if d.Name != "" {
 			s += "/" + d.Name
 		}
+		if d.Schema != "" {
+			s += " (schema " + d.Schema + ")"
+		}
 		return s
 	}
 	return "an unknown database"
 }
 
 // readDB reads [database.<table>] of a node: a JDBC url wins over
-// hostname/port/name, as in WSO2's templates.
+// hostname/port/name, as in WSO2's templates. An Oracle database is also
+// told apart by its schema, the user name (Oracle folds unquoted names to
+// upper case); a user name that is symbolic or a secret is left out.
 func readDB(n *lint.Node, table string) dbRef {
+	d := readDBServer(n, table)
+	if d.Kind != dbServer || d.Type != "oracle" {
+		return d
+	}
+	if k := n.Get("database." + table + ".username"); k != nil && k.Value.Kind == lint.KindString && !k.Value.Symbolic && !k.IsSecret() {
+		d.Schema = strings.ToUpper(strings.TrimSpace(k.Value.Text()))
+	} else {
+		d.schemaUnknown = true
+	}
+	return d
+}
+
+func readDBServer(n *lint.Node, table string) dbRef {
 	p := "database." + table
 	if !n.Has(p) {
 		return dbRef{Kind: dbNone, Type: "h2"}

@@ -76,12 +76,27 @@ func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 			others = append(others, n)
 		}
 	}
+	// An Oracle schema is compared only when every node's is known: a
+	// user given by $env{} may well be the same.
+	withSchema := true
+	for _, n := range p.Fleet.Nodes {
+		if n.Role.IsAPIM() && readDB(n, table).schemaUnknown {
+			withSchema = false
+		}
+	}
+	dbOf := func(n *lint.Node) dbRef {
+		d := readDB(n, table)
+		if !withSchema {
+			d.Schema = ""
+		}
+		return d
+	}
 	refs := map[*lint.Node]dbRef{}
 	for i, n := range p.Fleet.Nodes {
 		if !mayDB[i] || !n.Has(tp) {
 			continue
 		}
-		d := readDB(n, table)
+		d := dbOf(n)
 		refs[n] = d
 		if d.Kind == dbBadHost {
 			f := lint.AtKey(n, d.Key, "[%s] hostname holds a JDBC URL %s; WSO2 builds the URL from type, hostname, port "+
@@ -94,7 +109,7 @@ func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 	for _, n := range core {
 		d, ok := refs[n]
 		if !ok {
-			d = readDB(n, table)
+			d = dbOf(n)
 		}
 		if d.Kind == dbUnknown || d.Kind == dbBadHost {
 			continue
