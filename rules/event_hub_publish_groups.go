@@ -21,7 +21,9 @@ plus the target control plane's offset, with the same host in both. With several
 each must publish to all of them (itself included), or nodes listening to the brokers it skips
 never hear its events. Without any url_group WSO2 publishes to localhost only. The JMS port
 (5672) is the one nodes listen on, not the one events are published to; a load balancer in a
-url_group delivers each event to one control plane only.`,
+url_group delivers each event to one control plane only, and so does a url_group that lists
+several control planes (WSO2 joins its URLs for failover, or one in turn with type =
+"loadbalance").`,
 	Example: `cp-1/deployment.toml:15:9: error: publish url_group urls tcp://cp-2:5673 uses port 5673, but cp-2's binary port is 9612 (9611 + offset 1); 5673 is its JMS port (event-hub-publish-groups)`,
 	Fix: `Give each control plane one url_group with its own binary ports, on every control plane:
 [[apim.event_hub.publish.url_group]]
@@ -93,6 +95,14 @@ func runEventHubPublishGroups(p *lint.Pass) {
 					}
 				}
 			}
+			if second := epSecondCP(reachedURLs); second != nil {
+				// WSO2 joins a group's URLs with '|' (failover) unless
+				// type = "loadbalance" (then ','): either way each event
+				// goes to one of them, so the others miss it.
+				p.Report(lint.AtKey(n, urls, "url_group %d names two control planes, %s and %s: a url_group sends each event to one of its URLs (the first while it is up without type, one in turn with type = \"loadbalance\"), so the other misses it; give each control plane its own url_group",
+					i+1, reachedURLs[0].Name, second.Name))
+				complete = false
+			}
 			if len(reachedURLs) > 0 && len(reachedAuth) > 0 && reachedURLs[0] != reachedAuth[0] && auth != nil {
 				p.Report(lint.AtKey(n, auth, "url_group %d publishes to %s over urls but authenticates against %s over auth_urls; both must name the same control plane",
 					i+1, reachedURLs[0].Name, reachedAuth[0].Name))
@@ -118,4 +128,15 @@ func runEventHubPublishGroups(p *lint.Pass) {
 		}
 		p.Report(fr)
 	}
+}
+
+// epSecondCP returns the first control plane in reached other than the
+// first one, or nil.
+func epSecondCP(reached []*lint.Node) *lint.Node {
+	for _, m := range reached[min(1, len(reached)):] {
+		if m != reached[0] && m.Role.ActsAs(wso2.RoleControlPlane) && reached[0].Role.ActsAs(wso2.RoleControlPlane) {
+			return m
+		}
+	}
+	return nil
 }
