@@ -161,6 +161,10 @@ func runGatewayLabels(p *lint.Pass) {
 	quoted := quoteAll(names)
 
 	gws := p.Fleet.ByRole(wso2.RoleGateway)
+	dedicated := false
+	for _, gw := range gws {
+		dedicated = dedicated || gw.Role == wso2.RoleGateway
+	}
 	served := map[string][]*lint.Node{}
 	labelSymbolic := false
 	for _, gw := range gws {
@@ -186,6 +190,12 @@ func runGatewayLabels(p *lint.Pass) {
 				if strings.EqualFold(n, name) {
 					hint = fmt.Sprintf("; names are case-sensitive: %q differs from %q only in case", name, n)
 				}
+			}
+			if l.key == nil && dedicated && gw.Role != wso2.RoleGateway {
+				// An all-in-one node beside dedicated gateways: its
+				// embedded gateway idles on the default label, and the
+				// environments are the dedicated gateways' to serve.
+				continue
 			}
 			var f lint.Finding
 			if l.key == nil {

@@ -296,10 +296,12 @@ func redactParams(s string) string {
 }
 
 // CanonicalHost is the form of a host name or IP address that two
-// spellings of one host share: lower case, and an IPv6 address in its
+// spellings of one host share: lower case, without the trailing dot of a
+// fully qualified name, and an IPv6 address in its
 // shortest form (2001:DB8:10:0:0:0:0:42 and 2001:db8:10::42 are one node).
 func CanonicalHost(h string) string {
-	h = strings.ToLower(strings.TrimSpace(h))
+	// A trailing dot makes a DNS name fully qualified: the same host.
+	h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
 	if strings.Count(h, ":") >= 2 {
 		if a, err := netip.ParseAddr(h); err == nil {
 			return a.String()

@@ -9,6 +9,7 @@ func TestIPv6HostsAreCanonical(t *testing.T) {
 		"2001:DB8:10:0:0:0:0:42": "2001:db8:10::42",
 		" 2001:0db8:0010::0042 ": "2001:db8:10::42",
 		"APIM-CP-1.Example.COM":  "apim-cp-1.example.com",
+		"APIM-CP-1.Example.COM.": "apim-cp-1.example.com", // fully qualified
 		"10.0.0.1":               "10.0.0.1",
 		"not:an:address":         "not:an:address",
 		"::ffff:10.0.0.1":        "::ffff:10.0.0.1",
