@@ -40,7 +40,7 @@ func runDiff(env *cliEnv, args []string) int {
 		return usageError(env, "--format: unknown format %q (want text or json)", *format)
 	}
 	var a, b *lint.Node
-	var cfgA, cfgB *lint.Config // the nodes' fleet configs, for their versions
+	var cfgA, cfgB *lint.Config   // the nodes' fleet configs, for their versions
 	var manifests *lint.Manifests // --fleet of Kubernetes manifests
 	opts := drift.DiffOptions{Ignore: ignore}
 	if *fleetPath != "" {
