@@ -371,6 +371,7 @@ func BuildManifestFleet(root string, srcs []ManifestSource, tomlNodes []*Node, c
 			defer wg.Done()
 			defer func() { <-sem }()
 			built[i] = NewNode(mn.Name, mn.File, []byte(mn.ConfigMap.Block.Text), cfg, opts.Resolve)
+			built[i].Rel = manifestRel(root, mn.File)
 		}()
 	}
 	wg.Wait()
