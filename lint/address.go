@@ -100,6 +100,9 @@ func NewAddressBook(f *Fleet) *AddressBook {
 	// A hostname shared by all nodes of one role names the role's cluster.
 	byRole := map[Role][]*Node{}
 	for _, n := range f.Nodes {
+		if n.Dormant != "" {
+			continue
+		}
 		byRole[n.Role] = append(byRole[n.Role], n)
 	}
 	for role, nodes := range byRole {
@@ -139,6 +142,9 @@ func NewAddressBook(f *Fleet) *AddressBook {
 	b.learn()
 	b.byServerHost = map[string][]*Node{}
 	for _, n := range f.Nodes {
+		if n.Dormant != "" {
+			continue
+		}
 		h := wso2.CanonicalHost(n.ServerHostname())
 		b.byServerHost[h] = append(b.byServerHost[h], n)
 	}
@@ -330,6 +336,9 @@ func (b *AddressBook) learn() {
 	}
 	refs := make([]ref, 0, n)
 	for _, node := range b.fleet.Nodes {
+		if node.Dormant != "" {
+			continue // a file no server reads teaches nothing about hosts
+		}
 		for _, r := range node.refs {
 			// The refs were listed when the file was read; the fleet may
 			// hold a copy of that node (NewFleet).

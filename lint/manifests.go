@@ -385,6 +385,10 @@ func BuildManifestFleet(root string, srcs []ManifestSource, tomlNodes []*Node, c
 			for _, a := range m.addresses(mn.Workload) {
 				c.addAddress(a.Host, a.Source)
 			}
+		} else if mn != nil {
+			// No pod reads it: its name is a ConfigMap's, not a host.
+			c.Addresses = nil
+			c.Dormant = mn.ConfigMap.String() + " is mounted by no Deployment or StatefulSet"
 		}
 		f.Nodes = append(f.Nodes, &c)
 	}

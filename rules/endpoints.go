@@ -749,8 +749,10 @@ func epDescribe(nodes []*lint.Node, total int, render func(*lint.Node) string) s
 }
 
 // skipNode reports nodes the endpoint rules do not read.
+// A dormant node (a ConfigMap no workload mounts) points nowhere: no pod
+// reads its URLs.
 func epSkip(n *lint.Node) bool {
-	return !n.Role.IsAPIM() || (n.SyntaxError != nil && len(n.Keys) == 0)
+	return !n.Role.IsAPIM() || (n.SyntaxError != nil && len(n.Keys) == 0) || n.Dormant != ""
 }
 
 // epJMSURL names a node's broker the way the key k already writes its

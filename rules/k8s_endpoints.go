@@ -56,8 +56,8 @@ func forManifestEndpoints(p *lint.Pass, fn func(m *lint.Manifests, n *lint.Node,
 		return
 	}
 	for _, n := range p.Fleet.Nodes {
-		if m.Node(n.Name) == nil {
-			continue
+		if m.Node(n.Name) == nil || n.Dormant != "" {
+			continue // a ConfigMap no pod mounts reaches no Service
 		}
 		ns := k8sNamespace(m, n)
 		for _, e := range k8sEndpoints(n) {

@@ -27,3 +27,22 @@ func TestDiffFleetManifests(t *testing.T) {
 		}
 	}
 }
+
+// TestNodesDormant: apimlint nodes says that an unmounted ConfigMap has no
+// addresses (its name is no host) and why, in text and JSON.
+func TestNodesDormant(t *testing.T) {
+	dir := filepath.Join(repoTestdata, "k8s", "configmap-unmounted")
+	out, errOut, code := apimlint(t, "nodes", dir)
+	want := "apim-prod/configmap/wso2-am-gateway-conf-old  " + filepath.Join(dir, "rendered.yaml") + "#configmap/apim-prod/wso2-am-gateway-conf-old/deployment.toml\n" +
+		"  role:      gateway"
+	if code != exitOK || !strings.Contains(out, want) || !strings.Contains(out, "  addresses: none (no server runs this file)\n") {
+		t.Fatalf("nodes: exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "wso2-am-gateway-conf-old (") {
+		t.Errorf("the ConfigMap's name is shown as an address:\n%s", out)
+	}
+	out, _, _ = apimlint(t, "nodes", "--format", "json", dir)
+	if !strings.Contains(out, `"dormant": "ConfigMap apim-prod/wso2-am-gateway-conf-old is mounted by no Deployment or StatefulSet"`) {
+		t.Errorf("nodes json lacks dormant:\n%s", out)
+	}
+}
