@@ -39,6 +39,10 @@ type Target struct {
 	// ByPort is set when the port picked the node among several that
 	// answer to the host; Reason then says how.
 	ByPort bool
+	// Pod is set when the host names one replica of the node (a
+	// StatefulSet pod's DNS name, Manifests.PodName): two pods of one
+	// node are two servers.
+	Pod string
 }
 
 // Node returns the single node a target names, or nil.
@@ -182,10 +186,11 @@ func (b *AddressBook) Resolve(host string, from *Node) Target {
 				reason = a.Source
 			}
 		}
+		pod := b.fleet.Manifests.PodName(h, n)
 		if n == from {
-			return Target{Kind: TargetSelf, Nodes: nodes, Reason: reason}
+			return Target{Kind: TargetSelf, Nodes: nodes, Reason: reason, Pod: pod}
 		}
-		return Target{Kind: TargetNode, Nodes: nodes, Reason: reason}
+		return Target{Kind: TargetNode, Nodes: nodes, Reason: reason, Pod: pod}
 	}
 	// Several nodes answer to one host: a cluster of whatever role they share.
 	role := nodes[0].Role

@@ -40,6 +40,7 @@ func runTMURLGroups(p *lint.Pass) {
 	cache := epParseCache{}
 	var reachedBuf [8]*lint.Node
 	var reachedKeyBuf [8]*lint.Key
+	var reachedPodBuf [8]string
 	for _, n := range f.Nodes {
 		if epSkip(n) || n.Role == wso2.RoleTrafficManager {
 			continue
@@ -61,6 +62,7 @@ func runTMURLGroups(p *lint.Pass) {
 			paths := tmURLGroupPaths(i)
 			urls, auth := n.Get(paths[0]), n.Get(paths[1])
 			reached, reachedKey := reachedBuf[:0], reachedKeyBuf[:0]
+			reachedPod := reachedPodBuf[:0] // the StatefulSet pod named, if one
 			for _, spec := range []struct {
 				k    *lint.Key
 				what string
@@ -84,6 +86,7 @@ func runTMURLGroups(p *lint.Pass) {
 					case h.ok && h.reach != nil:
 						reached = append(reached, h.reach)
 						reachedKey = append(reachedKey, spec.k)
+						reachedPod = append(reachedPod, h.to.Pod)
 						covered.add(h.reach)
 					case h.ok && h.to.Kind == lint.TargetCluster:
 						complete = false // a load balancer spreads events: coverage unknown
@@ -96,12 +99,13 @@ func runTMURLGroups(p *lint.Pass) {
 				if slices.Contains(reached[:j], m) {
 					continue // its urls and auth_urls in one group
 				}
-				if k := slices.IndexFunc(named, func(g tmGroupOf) bool { return g.tm == m }); k >= 0 {
+				if k := slices.IndexFunc(named, func(g tmGroupOf) bool { return g.tm == m && epSamePod(g.pod, reachedPod[j]) }); k >= 0 {
+					tm := epPodName(m, reachedPod[j])
 					p.Report(lint.AtKey(n, reachedKey[j], "url_group %d names traffic manager %s, which url_group %d names already: each group publishes on its own, so %s receives every throttling event twice, counts each request twice and throttles at half the limit; keep one group per traffic manager",
-						i+1, m.Name, named[k].group+1, m.Name))
+						i+1, tm, named[k].group+1, tm))
 					continue
 				}
-				named = append(named, tmGroupOf{m, i})
+				named = append(named, tmGroupOf{m, i, reachedPod[j]})
 			}
 			for j := 1; j < len(reached); j++ {
 				if reached[j] != reached[0] {
@@ -171,6 +175,7 @@ func groupFix(n *lint.Node, table string, miss []*lint.Node, style *lint.Key, ur
 type tmGroupOf struct {
 	tm    *lint.Node
 	group int
+	pod   string // the replica named (lint.Target.Pod), "" for the node
 }
 
 func epTMGroupURL(m *lint.Node) string {
