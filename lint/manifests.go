@@ -776,12 +776,16 @@ func (manifestPositions) Process(f *Fleet, all []Finding) ([]Finding, error) {
 	for i := range all {
 		fd := &all[i]
 		if mn := m.virtual[fd.File]; mn != nil {
+			if own := m.nodes[fd.Node]; own != nil && own.File == fd.File {
+				mn = own // nodes sharing a ConfigMap share its File
+			}
 			b := mn.ConfigMap.Block
 			line := fd.Line
 			fd.File, fd.Line, fd.Column = b.mapPos(fd.Line, fd.Column)
 			if !b.Exact && line > 0 {
 				fd.Message += fmt.Sprintf(" (line %d of the %s %s in %s)", line, b.Style, manifestKey, mn.ConfigMap)
 			}
+			fd.Message += sharedConfigMapNote(mn, fd.Message)
 			fd.Fixes = nil
 		}
 		for j := range fd.Related {
