@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // k8sEndpoint is a URL in an endpoint key of a node made from a ConfigMap.
@@ -14,11 +15,14 @@ type k8sEndpoint struct {
 }
 
 // k8sEndpoints returns the URLs a manifest node's endpoint keys name (the
-// keys the address book reads), with a static host.
+// keys the address book reads, and the other API Manager services a node
+// dials: revoke_endpoint, the throttling receivers), with a static host.
+// Database URLs are left out: a database often runs in the namespace from
+// a release of its own, whose Service these manifests need not hold.
 func k8sEndpoints(n *lint.Node) []k8sEndpoint {
 	var out []k8sEndpoint
 	for _, k := range n.Keys {
-		if _, ok := lint.EndpointKeyRole(k.Path); !ok {
+		if _, ok := lint.EndpointKeyRole(k.Path); !ok && (strings.HasPrefix(k.Path, "database.") || !wso2.IsEndpointKey(k.Path)) {
 			continue
 		}
 		for _, v := range k.Value.Scalars() {
