@@ -685,7 +685,7 @@ func inOtherDomain(n *Node, host string) bool {
 		return false
 	}
 	for _, a := range n.Addresses {
-		if a.Source == SourceDirName {
+		if a.Guessed() {
 			continue
 		}
 		if al, ad, ok := strings.Cut(a.Host, "."); ok && al == label && ad != domain && !isIPv4(a.Host) {

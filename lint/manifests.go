@@ -381,6 +381,9 @@ func BuildManifestFleet(root string, srcs []ManifestSource, tomlNodes []*Node, c
 		nc, _ := cfg.NodeConfigFor(c.Name)
 		c.Addresses = nil
 		c.ownAddresses(nc)
+		if m.nodes[c.Name] != nil {
+			workloadNameSource(&c)
+		}
 		if mn := m.nodes[c.Name]; mn != nil && mn.Workload != nil {
 			for _, a := range m.addresses(mn.Workload) {
 				c.addAddress(a.Host, a.Source)

@@ -35,4 +35,8 @@ func TestManifestNodeRel(t *testing.T) {
 	if want := "rendered.yaml#configmap/apim-prod/wso2-am-tm-1-conf/deployment.toml"; n.Rel != want {
 		t.Errorf("Rel = %q, want %q", n.Rel, want)
 	}
+	// Its name's address is its workload's, not a directory's: still a guess.
+	if a := n.Addresses[0]; a.Host != "wso2-am-tm-1" || a.Source != SourceWorkloadName || !a.Guessed() {
+		t.Errorf("first address %+v, want wso2-am-tm-1 from its workload name", a)
+	}
 }

@@ -539,7 +539,7 @@ func epJoinInts(xs []int) string {
 // declared or hostname address, else its directory name.
 func epBestAddress(n *lint.Node) string {
 	for _, a := range n.Addresses {
-		if a.Source != lint.SourceDirName {
+		if !a.Guessed() {
 			return a.Host
 		}
 	}
@@ -824,7 +824,7 @@ func epHostKind(h string) string {
 // its directory's name, or "".
 func epAddrOfKind(m *lint.Node, kind string) string {
 	for _, a := range m.Addresses {
-		if a.Source != lint.SourceDirName && epHostKind(a.Host) == kind {
+		if !a.Guessed() && epHostKind(a.Host) == kind {
 			return a.Host
 		}
 	}
