@@ -42,6 +42,19 @@ func TestUnmountedConfigMapIsDormant(t *testing.T) {
 	if !live.Answers("gw.apim.example.org") {
 		t.Error("the live gateway does not answer to its [server] hostname")
 	}
+	// It connects to nothing (graph draws no edge from it).
+	var links int
+	for _, l := range f.Links() {
+		if l.From == old {
+			t.Errorf("link from the dormant node: %s to %s", l.Key, l.Host)
+		}
+		if l.From == live {
+			links++
+		}
+	}
+	if links == 0 {
+		t.Error("the live gateway has no links")
+	}
 	// Its file is still read, and linted on its own.
 	if len(old.Keys) == 0 {
 		t.Error("the dormant node's file was not read")
