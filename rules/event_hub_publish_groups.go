@@ -55,12 +55,14 @@ func runEventHubPublishGroups(p *lint.Pass) {
 			base := fmt.Sprintf("apim.event_hub.publish.url_group[%d]", i)
 			urls, auth := n.Get(base+".urls"), n.Get(base+".auth_urls")
 			var reachedURLs, reachedAuth []*lint.Node
+			var podURLs, podAuth []string // the StatefulSet pod each names, if one
 			for _, spec := range []struct {
 				k    *lint.Key
 				out  *[]*lint.Node
+				pods *[]string
 				what string
 				tls  bool
-			}{{urls, &reachedURLs, "publish url_group urls", false}, {auth, &reachedAuth, "publish url_group auth_urls", true}} {
+			}{{urls, &reachedURLs, &podURLs, "publish url_group urls", false}, {auth, &reachedAuth, &podAuth, "publish url_group auth_urls", true}} {
 				if spec.k == nil {
 					continue
 				}
@@ -79,6 +81,7 @@ func runEventHubPublishGroups(p *lint.Pass) {
 					switch {
 					case h.ok && h.reach != nil:
 						*spec.out = append(*spec.out, h.reach)
+						*spec.pods = append(*spec.pods, h.to.Pod)
 						if h.reach.Role.ActsAs(wso2.RoleControlPlane) {
 							covered.add(h.reach)
 						}
@@ -93,9 +96,9 @@ func runEventHubPublishGroups(p *lint.Pass) {
 					}
 				}
 			}
-			if len(reachedURLs) > 0 && len(reachedAuth) > 0 && reachedURLs[0] != reachedAuth[0] && auth != nil {
+			if len(reachedURLs) > 0 && len(reachedAuth) > 0 && (reachedURLs[0] != reachedAuth[0] || !epSamePod(podURLs[0], podAuth[0])) && auth != nil {
 				p.Report(lint.AtKey(n, auth, "url_group %d publishes to %s over urls but authenticates against %s over auth_urls; both must name the same control plane",
-					i+1, reachedURLs[0].Name, reachedAuth[0].Name))
+					i+1, epPodName(reachedURLs[0], podURLs[0]), epPodName(reachedAuth[0], podAuth[0])))
 			}
 		}
 		if !complete || first == nil || len(cps) < 2 {
