@@ -67,3 +67,29 @@ func (m *Manifests) Replicas(n *Node) int {
 	}
 	return mn.Workload.Replicas
 }
+
+// PodNames returns the pods of node n that have DNS names of their own
+// (a StatefulSet behind a headless Service, at most maxPodNames), in
+// ordinal order, or nil.
+func (m *Manifests) PodNames(n *Node) []string {
+	if m == nil || n == nil {
+		return nil
+	}
+	mn := m.nodes[n.Name]
+	if mn == nil || mn.Workload == nil || mn.Workload.Kind != "StatefulSet" {
+		return nil
+	}
+	w := mn.Workload
+	headless := false
+	for _, s := range m.servicesOf[w] {
+		headless = headless || s.Headless()
+	}
+	if !headless {
+		return nil
+	}
+	out := make([]string, 0, min(max(w.Replicas, 1), maxPodNames))
+	for i := 0; i < cap(out); i++ {
+		out = append(out, strings.ToLower(w.Name)+"-"+strconv.Itoa(i))
+	}
+	return out
+}

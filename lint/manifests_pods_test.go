@@ -98,6 +98,12 @@ func TestPodName(t *testing.T) {
 			t.Errorf("Resolve(%q) = node %v pod %q, want tm pod %q", host, got.Nodes, got.Pod, want)
 		}
 	}
+	if got := f.Manifests.PodNames(tm); len(got) != 2 || got[0] != "tm-0" || got[1] != "tm-1" {
+		t.Errorf("PodNames(tm) = %v", got)
+	}
+	if got := f.Manifests.PodNames(gw); got != nil {
+		t.Errorf("PodNames(gw) = %v", got)
+	}
 	if r := f.Manifests.Replicas(tm); r != 2 {
 		t.Errorf("Replicas(tm) = %d", r)
 	}
