@@ -69,3 +69,16 @@ func epPodURL(h epHit, pod string) string {
 	}
 	return fmt.Sprintf("%s://%s:%d", h.url.Scheme, host, h.url.Port)
 }
+
+// tmReportMissingPods reports the pods of traffic-manager StatefulSets that
+// a gateway's url_groups name one by one but leave some out of: those
+// replicas never count its requests.
+func tmReportMissingPods(p *lint.Pass, n *lint.Node, pods *epPodCoverage) {
+	ms, urls := pods.missing(p.Fleet)
+	for i, m := range ms {
+		fr := lint.AtTable(n, "apim.throttling.url_group[0]", "%s publishes throttling events to only some replicas of traffic manager %s; the replicas at %s never count its requests: add a url_group for each",
+			n.Name, m.Name, strings.Join(urls[i], ", "))
+		fr.Key = "apim.throttling.url_group"
+		p.Report(fr)
+	}
+}

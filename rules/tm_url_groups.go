@@ -58,6 +58,7 @@ func runTMURLGroups(p *lint.Pass) {
 		var covered epNodeSet
 		var named []tmGroupOf // traffic managers in the order groups name them
 		complete := true
+		var pods epPodCoverage // StatefulSet pods named one by one
 		for i := 0; i < groups; i++ {
 			paths := tmURLGroupPaths(i)
 			urls, auth := n.Get(paths[0]), n.Get(paths[1])
@@ -88,6 +89,7 @@ func runTMURLGroups(p *lint.Pass) {
 						reachedKey = append(reachedKey, spec.k)
 						reachedPod = append(reachedPod, h.to.Pod)
 						covered.add(h.reach)
+						pods.add(h)
 					case h.ok && h.to.Kind == lint.TargetCluster:
 						complete = false // a load balancer spreads events: coverage unknown
 					default:
@@ -119,6 +121,9 @@ func runTMURLGroups(p *lint.Pass) {
 					break
 				}
 			}
+		}
+		if (n.Role == wso2.RoleGateway || n.Role == wso2.RoleAllInOne) && complete {
+			tmReportMissingPods(p, n, &pods)
 		}
 		if n.Role != wso2.RoleGateway && n.Role != wso2.RoleAllInOne || !complete || len(tms) < 2 || len(covered.order) == 0 {
 			continue
