@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
@@ -49,6 +50,7 @@ func runEventHubPublishGroups(p *lint.Pass) {
 			continue
 		}
 		var covered epNodeSet
+		var pods epPodCoverage // StatefulSet pods named one by one
 		complete := true
 		var first *lint.Key
 		for i := 0; i < groups; i++ {
@@ -84,6 +86,7 @@ func runEventHubPublishGroups(p *lint.Pass) {
 						*spec.pods = append(*spec.pods, h.to.Pod)
 						if h.reach.Role.ActsAs(wso2.RoleControlPlane) {
 							covered.add(h.reach)
+							pods.add(h)
 						}
 					case h.ok && h.to.Kind == lint.TargetCluster:
 						fr := lint.AtValue(n, spec.k, v, "%s %s points at the load balancer %s: each event then reaches one control plane only; list each control plane in its own url_group",
@@ -99,6 +102,15 @@ func runEventHubPublishGroups(p *lint.Pass) {
 			if len(reachedURLs) > 0 && len(reachedAuth) > 0 && (reachedURLs[0] != reachedAuth[0] || !epSamePod(podURLs[0], podAuth[0])) && auth != nil {
 				p.Report(lint.AtKey(n, auth, "url_group %d publishes to %s over urls but authenticates against %s over auth_urls; both must name the same control plane",
 					i+1, epPodName(reachedURLs[0], podURLs[0]), epPodName(reachedAuth[0], podAuth[0])))
+			}
+		}
+		if complete {
+			ms, missing := pods.missing(f)
+			for i, m := range ms {
+				fr := lint.AtTable(n, "apim.event_hub.publish.url_group[0]", "%s publishes events to only some replicas of control plane %s; the replicas at %s never receive them: add a url_group for each",
+					n.Name, m.Name, strings.Join(missing[i], ", "))
+				fr.Key = "apim.event_hub.publish.url_group"
+				p.Report(fr)
 			}
 		}
 		if !complete || first == nil || len(cps) < 2 {
