@@ -188,9 +188,29 @@ func Changes(b *Baseline, f *lint.Fleet, opts Options) []Change {
 	return out
 }
 
-// removedFile is where a node that is gone used to be, for output.
+// removedFile is where a node that is gone used to be, for output. A node
+// made from a ConfigMap (rel is manifest#configmap/…) was in that
+// manifest: the finding points at the manifest file when it is still there.
 func removedFile(root, rel string) string {
-	if st, err := os.Stat(root); err == nil && st.IsDir() {
+	st, err := os.Stat(root)
+	if err != nil {
+		return rel
+	}
+	manifest, _, isManifest := strings.Cut(rel, "#")
+	if isManifest {
+		// Baselines of older versions kept the path the manifests were
+		// given by (planted/rendered.yaml): its base name is tried too.
+		for _, m := range []string{filepath.FromSlash(manifest), filepath.Base(filepath.FromSlash(manifest))} {
+			p := root
+			if st.IsDir() {
+				p = filepath.Join(root, m)
+			}
+			if fst, err := os.Stat(p); err == nil && fst.Mode().IsRegular() && filepath.Base(p) == filepath.Base(m) {
+				return p
+			}
+		}
+	}
+	if st.IsDir() {
 		return filepath.Join(root, filepath.FromSlash(rel))
 	}
 	return rel

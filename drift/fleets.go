@@ -190,7 +190,7 @@ func hostHider(f *lint.Fleet) func(string) string {
 	}
 	for _, n := range f.Nodes {
 		for _, a := range n.Addresses {
-			if a.Source == lint.SourceDirName {
+			if a.Guessed() {
 				whole[a.Host] = true
 				continue
 			}

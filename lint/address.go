@@ -39,6 +39,10 @@ type Target struct {
 	// ByPort is set when the port picked the node among several that
 	// answer to the host; Reason then says how.
 	ByPort bool
+	// Pod is set when the host names one replica of the node (a
+	// StatefulSet pod's DNS name, Manifests.PodName): two pods of one
+	// node are two servers.
+	Pod string
 }
 
 // Node returns the single node a target names, or nil.
@@ -100,6 +104,9 @@ func NewAddressBook(f *Fleet) *AddressBook {
 	// A hostname shared by all nodes of one role names the role's cluster.
 	byRole := map[Role][]*Node{}
 	for _, n := range f.Nodes {
+		if n.Dormant != "" {
+			continue
+		}
 		byRole[n.Role] = append(byRole[n.Role], n)
 	}
 	for role, nodes := range byRole {
@@ -139,6 +146,9 @@ func NewAddressBook(f *Fleet) *AddressBook {
 	b.learn()
 	b.byServerHost = map[string][]*Node{}
 	for _, n := range f.Nodes {
+		if n.Dormant != "" {
+			continue
+		}
 		h := wso2.CanonicalHost(n.ServerHostname())
 		b.byServerHost[h] = append(b.byServerHost[h], n)
 	}
@@ -176,10 +186,11 @@ func (b *AddressBook) Resolve(host string, from *Node) Target {
 				reason = a.Source
 			}
 		}
+		pod := b.fleet.Manifests.PodName(h, n)
 		if n == from {
-			return Target{Kind: TargetSelf, Nodes: nodes, Reason: reason}
+			return Target{Kind: TargetSelf, Nodes: nodes, Reason: reason, Pod: pod}
 		}
-		return Target{Kind: TargetNode, Nodes: nodes, Reason: reason}
+		return Target{Kind: TargetNode, Nodes: nodes, Reason: reason, Pod: pod}
 	}
 	// Several nodes answer to one host: a cluster of whatever role they share.
 	role := nodes[0].Role
@@ -330,6 +341,9 @@ func (b *AddressBook) learn() {
 	}
 	refs := make([]ref, 0, n)
 	for _, node := range b.fleet.Nodes {
+		if node.Dormant != "" {
+			continue // a file no server reads teaches nothing about hosts
+		}
 		for _, r := range node.refs {
 			// The refs were listed when the file was read; the fleet may
 			// hold a copy of that node (NewFleet).
@@ -673,7 +687,7 @@ func inOtherDomain(n *Node, host string) bool {
 		return false
 	}
 	for _, a := range n.Addresses {
-		if a.Source == SourceDirName {
+		if a.Guessed() {
 			continue
 		}
 		if al, ad, ok := strings.Cut(a.Host, "."); ok && al == label && ad != domain && !isIPv4(a.Host) {

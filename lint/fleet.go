@@ -97,6 +97,9 @@ func (f *Fleet) roleNodes(r Role, exact bool) []*Node {
 	}
 	var out []*Node
 	for _, n := range f.Nodes {
+		if n.Dormant != "" {
+			continue // no server: never a peer or a target
+		}
 		if n.Role == r || (!exact && n.Role.ActsAs(r)) {
 			out = append(out, n)
 		}

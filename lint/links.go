@@ -221,8 +221,9 @@ func (c *linkCache) kind(path string) LinkKind {
 }
 
 // nodeLinks appends the links of node n to out, in file order.
+// A dormant node makes none: no server reads its file.
 func (f *Fleet) nodeLinks(out []Link, n *Node, c *linkCache) []Link {
-	if !n.Role.IsAPIM() {
+	if !n.Role.IsAPIM() || n.Dormant != "" {
 		return out
 	}
 	start := len(out)

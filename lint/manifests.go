@@ -371,6 +371,7 @@ func BuildManifestFleet(root string, srcs []ManifestSource, tomlNodes []*Node, c
 			defer wg.Done()
 			defer func() { <-sem }()
 			built[i] = NewNode(mn.Name, mn.File, []byte(mn.ConfigMap.Block.Text), cfg, opts.Resolve)
+			built[i].Rel = manifestRel(root, mn.File)
 		}()
 	}
 	wg.Wait()
@@ -380,10 +381,17 @@ func BuildManifestFleet(root string, srcs []ManifestSource, tomlNodes []*Node, c
 		nc, _ := cfg.NodeConfigFor(c.Name)
 		c.Addresses = nil
 		c.ownAddresses(nc)
+		if m.nodes[c.Name] != nil {
+			workloadNameSource(&c)
+		}
 		if mn := m.nodes[c.Name]; mn != nil && mn.Workload != nil {
 			for _, a := range m.addresses(mn.Workload) {
 				c.addAddress(a.Host, a.Source)
 			}
+		} else if mn != nil {
+			// No pod reads it: its name is a ConfigMap's, not a host.
+			c.Addresses = nil
+			c.Dormant = mn.ConfigMap.String() + " is mounted by no Deployment or StatefulSet"
 		}
 		f.Nodes = append(f.Nodes, &c)
 	}
@@ -771,12 +779,16 @@ func (manifestPositions) Process(f *Fleet, all []Finding) ([]Finding, error) {
 	for i := range all {
 		fd := &all[i]
 		if mn := m.virtual[fd.File]; mn != nil {
+			if own := m.nodes[fd.Node]; own != nil && own.File == fd.File {
+				mn = own // nodes sharing a ConfigMap share its File
+			}
 			b := mn.ConfigMap.Block
 			line := fd.Line
 			fd.File, fd.Line, fd.Column = b.mapPos(fd.Line, fd.Column)
 			if !b.Exact && line > 0 {
 				fd.Message += fmt.Sprintf(" (line %d of the %s %s in %s)", line, b.Style, manifestKey, mn.ConfigMap)
 			}
+			fd.Message += sharedConfigMapNote(mn, fd.Message)
 			fd.Fixes = nil
 		}
 		for j := range fd.Related {

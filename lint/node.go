@@ -36,6 +36,12 @@ type Node struct {
 	Offset int
 	// Addresses are the host names and IPs the node answers to.
 	Addresses []Address
+	// Dormant says why the node runs nowhere (a ConfigMap that no
+	// workload mounts), or is "". A dormant node's file is linted on its
+	// own, but it is no server of the fleet: it has no addresses, is in
+	// no role's list (Fleet.ByRole), and rules that judge where nodes
+	// point or compare peers leave it out.
+	Dormant string
 
 	// Diagnostics are findings produced while loading (syntax, placeholders,
 	// role), reported by the rules that own them.

@@ -32,11 +32,11 @@ func isIdentityServer(n *lint.Node) bool {
 }
 
 // apimNodes returns the fleet's API Manager nodes (not Identity Server,
-// Micro Integrator or nodes of unknown role), in name order.
+// Micro Integrator, nodes of unknown role or dormant ones), in name order.
 func apimNodes(f *lint.Fleet) []*lint.Node {
 	var out []*lint.Node
 	for _, n := range f.Nodes {
-		if n.Role.IsAPIM() && !isIdentityServer(n) {
+		if n.Role.IsAPIM() && !isIdentityServer(n) && n.Dormant == "" {
 			out = append(out, n)
 		}
 	}

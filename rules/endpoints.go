@@ -549,7 +549,7 @@ func epJoinInts(xs []int) string {
 // declared or hostname address, else its directory name.
 func epBestAddress(n *lint.Node) string {
 	for _, a := range n.Addresses {
-		if a.Source != lint.SourceDirName {
+		if !a.Guessed() {
 			return a.Host
 		}
 	}
@@ -767,8 +767,10 @@ func epDescribe(nodes []*lint.Node, total int, render func(*lint.Node) string) s
 }
 
 // skipNode reports nodes the endpoint rules do not read.
+// A dormant node (a ConfigMap no workload mounts) points nowhere: no pod
+// reads its URLs.
 func epSkip(n *lint.Node) bool {
-	return !n.Role.IsAPIM() || (n.SyntaxError != nil && len(n.Keys) == 0)
+	return !n.Role.IsAPIM() || (n.SyntaxError != nil && len(n.Keys) == 0) || n.Dormant != ""
 }
 
 // epJMSURL names a node's broker the way the key k already writes its
@@ -836,7 +838,7 @@ func epHostKind(h string) string {
 // its directory's name, or "".
 func epAddrOfKind(m *lint.Node, kind string) string {
 	for _, a := range m.Addresses {
-		if a.Source != lint.SourceDirName && epHostKind(a.Host) == kind {
+		if !a.Guessed() && epHostKind(a.Host) == kind {
 			return a.Host
 		}
 	}

@@ -181,6 +181,13 @@ func checkDupKey(p *lint.Pass, n *lint.Node, k *lint.Key, role wso2.Role, inGrou
 	var unknown []string
 	for _, v := range epElems(k) {
 		h := epResolve(f, n, k, v)
+		if h.judged && h.to.Kind == lint.TargetSelf && h.to.Pod != "" && f.Manifests.Replicas(n) > 1 {
+			// One pod of the node's own StatefulSet: the other
+			// replicas' peer. Its replicas share one file, so each
+			// lists every pod, its own included.
+			epJudge(p, h, epTarget{role: role, svc: epJMS, what: "event_duplicate_url"})
+			continue
+		}
 		if h.judged && h.to.Kind == lint.TargetSelf {
 			self = true
 			msg := fmt.Sprintf("event_duplicate_url %s points at %s itself", epShowURL(h.url.Raw), n.Name)

@@ -234,9 +234,12 @@ func (m *epLostMemo) describe(cps []*lint.Node) string {
 func epCheckOwnBroker(p *lint.Pass, n *lint.Node, k *lint.Key, t epTarget) {
 	for _, v := range epElems(k) {
 		h := epResolve(p.Fleet, n, k, v)
-		if h.judged && h.reach != nil && h.reach != n && h.reach.Role.ActsAs(wso2.RoleControlPlane) {
+		// A pod of its own StatefulSet of several replicas is another
+		// replica's broker for all but one of them.
+		sibling := h.judged && h.reach == n && h.to.Pod != "" && p.Fleet.Manifests.Replicas(n) > 1
+		if h.judged && h.reach != nil && (h.reach != n || sibling) && h.reach.Role.ActsAs(wso2.RoleControlPlane) {
 			fr := lint.AtValue(n, k, v, "event_listening_endpoints %s points at control plane %s; a control plane listens on its own broker (tcp://localhost:%d): when control planes publish to each other's brokers, as [[apim.event_hub.publish.url_group]] is meant to, %s hears each event twice",
-				epShowURL(h.url.Raw), h.reach.Name, n.Port(wso2.PortJMS), n.Name)
+				epShowURL(h.url.Raw), epPodName(h.reach, h.to.Pod), n.Port(wso2.PortJMS), n.Name)
 			fr.Severity = lint.SeverityWarning
 			p.Report(fr)
 			continue

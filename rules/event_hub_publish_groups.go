@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
@@ -51,18 +52,21 @@ func runEventHubPublishGroups(p *lint.Pass) {
 			continue
 		}
 		var covered epNodeSet
+		var pods epPodCoverage // StatefulSet pods named one by one
 		complete := true
 		var first *lint.Key
 		for i := 0; i < groups; i++ {
 			base := fmt.Sprintf("apim.event_hub.publish.url_group[%d]", i)
 			urls, auth := n.Get(base+".urls"), n.Get(base+".auth_urls")
 			var reachedURLs, reachedAuth []*lint.Node
+			var podURLs, podAuth []string // the StatefulSet pod each names, if one
 			for _, spec := range []struct {
 				k    *lint.Key
 				out  *[]*lint.Node
+				pods *[]string
 				what string
 				tls  bool
-			}{{urls, &reachedURLs, "publish url_group urls", false}, {auth, &reachedAuth, "publish url_group auth_urls", true}} {
+			}{{urls, &reachedURLs, &podURLs, "publish url_group urls", false}, {auth, &reachedAuth, &podAuth, "publish url_group auth_urls", true}} {
 				if spec.k == nil {
 					continue
 				}
@@ -81,8 +85,10 @@ func runEventHubPublishGroups(p *lint.Pass) {
 					switch {
 					case h.ok && h.reach != nil:
 						*spec.out = append(*spec.out, h.reach)
+						*spec.pods = append(*spec.pods, h.to.Pod)
 						if h.reach.Role.ActsAs(wso2.RoleControlPlane) {
 							covered.add(h.reach)
+							pods.add(h)
 						}
 					case h.ok && h.to.Kind == lint.TargetCluster:
 						fr := lint.AtValue(n, spec.k, v, "%s %s points at the load balancer %s: each event then reaches one control plane only; list each control plane in its own url_group",
@@ -103,9 +109,18 @@ func runEventHubPublishGroups(p *lint.Pass) {
 					i+1, reachedURLs[0].Name, second.Name))
 				complete = false
 			}
-			if len(reachedURLs) > 0 && len(reachedAuth) > 0 && reachedURLs[0] != reachedAuth[0] && auth != nil {
+			if len(reachedURLs) > 0 && len(reachedAuth) > 0 && (reachedURLs[0] != reachedAuth[0] || !epSamePod(podURLs[0], podAuth[0])) && auth != nil {
 				p.Report(lint.AtKey(n, auth, "url_group %d publishes to %s over urls but authenticates against %s over auth_urls; both must name the same control plane",
-					i+1, reachedURLs[0].Name, reachedAuth[0].Name))
+					i+1, epPodName(reachedURLs[0], podURLs[0]), epPodName(reachedAuth[0], podAuth[0])))
+			}
+		}
+		if complete {
+			ms, missing := pods.missing(f)
+			for i, m := range ms {
+				fr := lint.AtTable(n, "apim.event_hub.publish.url_group[0]", "%s publishes events to only some replicas of control plane %s; the replicas at %s never receive them: add a url_group for each",
+					n.Name, m.Name, strings.Join(missing[i], ", "))
+				fr.Key = "apim.event_hub.publish.url_group"
+				p.Report(fr)
 			}
 		}
 		if !complete || first == nil || len(cps) < 2 {

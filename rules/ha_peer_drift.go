@@ -258,7 +258,7 @@ func peerGroups(f *lint.Fleet) [][]*lint.Node {
 	byKey := map[string][]*lint.Node{}
 	var order []string
 	for _, n := range f.Nodes {
-		if !n.Role.IsAPIM() || n.SyntaxError != nil {
+		if !n.Role.IsAPIM() || n.SyntaxError != nil || n.Dormant != "" {
 			continue
 		}
 		key := string(n.Role)

@@ -65,8 +65,8 @@ func runJMSWithoutTLS(p *lint.Pass) {
 					port = 0
 				}
 				t := p.Fleet.Book.ResolvePort(e.Host, port, n)
-				if t.Kind == lint.TargetSelf {
-					continue
+				if t.Kind == lint.TargetSelf && (t.Pod == "" || p.Fleet.Manifests.Replicas(n) < 2) {
+					continue // a pod of its own StatefulSet is another replica's server
 				}
 				if first == nil {
 					first = v

@@ -11,8 +11,9 @@ var K8sConfigMapUnmounted = register(&lint.Rule{
 	Doc: `A ConfigMap with a deployment.toml data key that no Deployment or StatefulSet in the
 manifests mounts as a volume configures nothing: the pods run with another file (often the image's
 default). It is usually a ConfigMap renamed in the chart while the workload still mounts the old
-name, or one left over from a component that was removed. apimlint still lints it, as a node named
-after the ConfigMap.`,
+name, or one left over from a component that was removed. apimlint still lints the file, as a node
+named after the ConfigMap, but not as a server: it has no addresses (its name is no host), other
+nodes need not publish or duplicate events to it, and its own URLs and peers are not judged.`,
 	Example: `rendered.yaml:4:9: warning: ConfigMap apim/wso2am-gw-conf-old holds a deployment.toml that no Deployment or StatefulSet mounts (k8s-configmap-unmounted)`,
 	Fix:     `Mount the ConfigMap in the workload's pod template (volumes[].configMap.name), or delete it.`,
 	Run: func(p *lint.Pass) {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // k8sEndpoint is a URL in an endpoint key of a node made from a ConfigMap.
@@ -14,11 +15,14 @@ type k8sEndpoint struct {
 }
 
 // k8sEndpoints returns the URLs a manifest node's endpoint keys name (the
-// keys the address book reads), with a static host.
+// keys the address book reads, and the other API Manager services a node
+// dials: revoke_endpoint, the throttling receivers), with a static host.
+// Database URLs are left out: a database often runs in the namespace from
+// a release of its own, whose Service these manifests need not hold.
 func k8sEndpoints(n *lint.Node) []k8sEndpoint {
 	var out []k8sEndpoint
 	for _, k := range n.Keys {
-		if _, ok := lint.EndpointKeyRole(k.Path); !ok {
+		if _, ok := lint.EndpointKeyRole(k.Path); !ok && (strings.HasPrefix(k.Path, "database.") || !wso2.IsEndpointKey(k.Path)) {
 			continue
 		}
 		for _, v := range k.Value.Scalars() {
@@ -56,8 +60,8 @@ func forManifestEndpoints(p *lint.Pass, fn func(m *lint.Manifests, n *lint.Node,
 		return
 	}
 	for _, n := range p.Fleet.Nodes {
-		if m.Node(n.Name) == nil {
-			continue
+		if m.Node(n.Name) == nil || n.Dormant != "" {
+			continue // a ConfigMap no pod mounts reaches no Service
 		}
 		ns := k8sNamespace(m, n)
 		for _, e := range k8sEndpoints(n) {

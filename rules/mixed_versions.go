@@ -50,6 +50,9 @@ the data encrypted with the old setting).`,
 func runMixedVersions(p *lint.Pass) {
 	byVersion := map[string][]*lint.Node{}
 	for _, n := range p.Fleet.Nodes {
+		if n.Dormant != "" {
+			continue // runs no version
+		}
 		if ver, _, ok := fleetversion.OfPass(p)[n].Judged(); ok {
 			byVersion[ver] = append(byVersion[ver], n)
 		}

@@ -68,7 +68,7 @@ func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 	var core, others []*lint.Node
 	for _, n := range p.Fleet.Nodes {
 		switch {
-		case !n.Role.IsAPIM():
+		case !n.Role.IsAPIM() || n.Dormant != "":
 			continue
 		case n.Role.ActsAs(wso2.RoleKeyManager) && (table == "shared_db" || !isIdentityServer(n)):
 			core = append(core, n)

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"strings"
+
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
 )
@@ -16,7 +18,8 @@ var ThrottleDecisionEndpoints = register(&lint.Rule{
 gateways subscribe through [apim.throttling] throttle_decision_endpoints (tcp://tm:5672 plus the
 traffic manager's offset). A URL to another role, a wrong port or an unknown host means the
 gateway never blocks anyone. Listening to only some traffic managers is a warning: decisions
-stop when those are down. A traffic manager's own list points at itself (tcp://localhost:5672).
+stop when those are down (pods of a StatefulSet named one by one through its headless Service
+count one by one). A traffic manager's own list points at itself (tcp://localhost:5672).
 With no traffic manager in the folder (only gateways), hosts are not judged.`,
 	Example: `gw-1/deployment.toml:5:32: error: throttle_decision_endpoints tcp://tm-1:9611 uses port 9611, but tm-1's JMS port is 5672; 9611 is its binary port (throttle-decision-endpoints)`,
 	Fix: `List every traffic manager's JMS URL with its own port after its offset:
@@ -41,13 +44,25 @@ func runThrottleDecisionEndpoints(p *lint.Pass) {
 			t.selfOnly = true
 		}
 		var heard epNodeSet
+		var pods epPodCoverage
 		complete := true
 		for _, v := range epElems(k) {
 			h := epCheck(p, n, k, v, t)
 			if h.ok && h.reach != nil && h.reach.Role.ActsAs(wso2.RoleTrafficManager) {
 				heard.add(h.reach)
+				pods.add(h)
 			} else {
 				complete = false
+			}
+		}
+		if n.Role == wso2.RoleGateway && complete {
+			// Replicas of a StatefulSet are servers of their own.
+			ms, urls := pods.missing(f)
+			for i, m := range ms {
+				fr := lint.AtKey(n, k, "%s hears throttling decisions from only some replicas of traffic manager %s, not from %s: decisions stop reaching it when those are down",
+					n.Name, m.Name, strings.Join(urls[i], ", "))
+				fr.Severity = lint.SeverityWarning
+				p.Report(fr)
 			}
 		}
 		// Only gateways need every traffic manager: all-in-one nodes and

@@ -45,6 +45,7 @@ func runTMURLGroups(p *lint.Pass) {
 	var reachedKeyBuf [8]*lint.Key
 	var byPosBuf [2][4]*lint.Node
 	var authValBuf [4]*lint.Value
+	var reachedPodBuf [8]string
 	for _, n := range f.Nodes {
 		if epSkip(n) || n.Role == wso2.RoleTrafficManager {
 			continue
@@ -62,6 +63,7 @@ func runTMURLGroups(p *lint.Pass) {
 		var covered epNodeSet
 		var named []tmGroupOf // traffic managers in the order groups name them
 		complete := true
+		var pods epPodCoverage // StatefulSet pods named one by one
 		for i := 0; i < groups; i++ {
 			paths := tmURLGroupPaths(i)
 			urls, auth := n.Get(paths[0]), n.Get(paths[1])
@@ -70,6 +72,7 @@ func runTMURLGroups(p *lint.Pass) {
 			// position: [0] traffic_manager_urls, [1] auth_urls.
 			byPos := [2][]*lint.Node{byPosBuf[0][:0], byPosBuf[1][:0]}
 			authVals := authValBuf[:0]
+			reachedPod := reachedPodBuf[:0] // the StatefulSet pod named, if one
 			for si, spec := range []struct {
 				k    *lint.Key
 				what string
@@ -97,8 +100,10 @@ func runTMURLGroups(p *lint.Pass) {
 					case h.ok && h.reach != nil:
 						reached = append(reached, h.reach)
 						reachedKey = append(reachedKey, spec.k)
+						reachedPod = append(reachedPod, h.to.Pod)
 						covered.add(h.reach)
 						byPos[si][len(byPos[si])-1] = h.reach
+						pods.add(h)
 					case h.ok && h.to.Kind == lint.TargetCluster:
 						complete = false // a load balancer spreads events: coverage unknown
 					default:
@@ -121,12 +126,13 @@ func runTMURLGroups(p *lint.Pass) {
 				if slices.Contains(reached[:j], m) {
 					continue // its urls and auth_urls in one group
 				}
-				if k := slices.IndexFunc(named, func(g tmGroupOf) bool { return g.tm == m }); k >= 0 {
+				if k := slices.IndexFunc(named, func(g tmGroupOf) bool { return g.tm == m && epSamePod(g.pod, reachedPod[j]) }); k >= 0 {
+					tm := epPodName(m, reachedPod[j])
 					p.Report(lint.AtKey(n, reachedKey[j], "url_group %d names traffic manager %s, which url_group %d names already: each group publishes on its own, so %s receives every throttling event twice, counts each request twice and throttles at half the limit; keep one group per traffic manager",
-						i+1, m.Name, named[k].group+1, m.Name))
+						i+1, tm, named[k].group+1, tm))
 					continue
 				}
-				named = append(named, tmGroupOf{m, i})
+				named = append(named, tmGroupOf{m, i, reachedPod[j]})
 			}
 			for j := 1; j < len(reached); j++ {
 				if reached[j] != reached[0] {
@@ -144,6 +150,9 @@ func runTMURLGroups(p *lint.Pass) {
 					break
 				}
 			}
+		}
+		if (n.Role == wso2.RoleGateway || n.Role == wso2.RoleAllInOne) && complete {
+			tmReportMissingPods(p, n, &pods)
 		}
 		if n.Role != wso2.RoleGateway && n.Role != wso2.RoleAllInOne || !complete || len(tms) < 2 || len(covered.order) == 0 {
 			continue
@@ -204,6 +213,7 @@ const tmGroupLoadBalance = "loadbalance"
 type tmGroupOf struct {
 	tm    *lint.Node
 	group int
+	pod   string // the replica named (lint.Target.Pod), "" for the node
 }
 
 func epTMGroupURL(m *lint.Node) string {

@@ -40,10 +40,13 @@ func runDiff(env *cliEnv, args []string) int {
 		return usageError(env, "--format: unknown format %q (want text or json)", *format)
 	}
 	var a, b *lint.Node
-	var cfgA, cfgB *lint.Config // the nodes' fleet configs, for their versions
+	var cfgA, cfgB *lint.Config   // the nodes' fleet configs, for their versions
+	var manifests *lint.Manifests // --fleet of Kubernetes manifests
 	opts := drift.DiffOptions{Ignore: ignore}
 	if *fleetPath != "" {
-		fleet, err := lint.Load([]string{*fleetPath}, lint.LoadOptions{ConfigFile: *config})
+		// As lint loads it: a fleet folder, or Kubernetes manifests whose
+		// nodes are named as apimlint nodes shows them.
+		fleet, err := loadLintPaths([]string{*fleetPath}, lint.LoadOptions{ConfigFile: *config})
 		if err != nil {
 			return usageError(env, "%v", err)
 		}
@@ -62,6 +65,7 @@ func runDiff(env *cliEnv, args []string) int {
 			opts.Ignore = append(opts.Ignore, fleet.Config.Drift.Ignore...)
 		}
 		cfgA, cfgB = fleet.Config, fleet.Config
+		manifests = fleet.Manifests
 	} else {
 		if a, cfgA, err = loadOneNode(pos[0], *config); err != nil {
 			return usageError(env, "%v", err)
@@ -80,6 +84,17 @@ func runDiff(env *cliEnv, args []string) int {
 	opts.Effective = effective.NewResolver(nil, map[*lint.Node]fleetversion.Version{
 		a: fleetversion.Of(cfgA, a), b: fleetversion.Of(cfgB, b)})
 	diffs := drift.Diff(a, b, opts)
+	if manifests != nil {
+		// Nodes made from ConfigMaps: show the manifests' lines.
+		for _, d := range diffs {
+			for _, s := range []*drift.Side{d.A, d.B} {
+				if s != nil && s.Line > 0 {
+					p := manifests.ManifestPosition(lint.Position{File: s.File, Line: s.Line, Column: s.Column})
+					s.File, s.Line, s.Column = p.File, p.Line, p.Column
+				}
+			}
+		}
+	}
 	if *format == "json" {
 		out := struct {
 			A           string          `json:"a"`

@@ -57,3 +57,42 @@ func TestDriftOnManifests(t *testing.T) {
 		t.Fatalf("a key removed whose default is the recorded value drifted: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestDriftManifestsRemovedNode: a baseline taken on one directory of
+// manifests and drift run on another point a node that is gone at the
+// manifest file drift was given (not at the baseline's directory joined
+// below it).
+func TestDriftManifestsRemovedNode(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(repoTestdata, "k8s", "configmap-unmounted", "rendered.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	before, after := filepath.Join(dir, "planted"), filepath.Join(dir, "correct")
+	// Without the ConfigMap wso2-am-gateway-conf-old (its document starts
+	// at line 512, the next at 591).
+	lines := strings.Split(string(src), "\n")
+	if !strings.Contains(lines[515], "name: wso2-am-gateway-conf-old") || lines[590] != "---" {
+		t.Fatalf("fixture moved: %q %q", lines[515], lines[590])
+	}
+	trimmed := strings.Join(append(lines[:511:511], lines[590:]...), "\n")
+	for d, data := range map[string]string{before: string(src), after: trimmed} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "rendered.yaml"), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := filepath.Join(dir, "baseline.json")
+	if _, errOut, code := apimlint(t, "baseline", before, "-o", base); code != exitOK {
+		t.Fatalf("baseline: exit %d\n%s", code, errOut)
+	}
+	for _, path := range []string{after, filepath.Join(after, "rendered.yaml")} {
+		out, errOut, code := apimlint(t, "drift", "--baseline", base, path)
+		want := filepath.Join(after, "rendered.yaml") + ":1:1: warning: node apim-prod/configmap/wso2-am-gateway-conf-old removed since the baseline"
+		if code != exitFindings || !strings.Contains(out, want) {
+			t.Errorf("drift on %s: exit %d, want\n%s\ngot\n%s%s", path, code, want, out, errOut)
+		}
+	}
+}

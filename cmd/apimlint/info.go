@@ -141,6 +141,8 @@ type nodeJSON struct {
 	Version       string `json:"version"`
 	VersionSource string `json:"versionSource"`
 	VersionDetail string `json:"versionDetail"`
+	// Dormant says why the node runs nowhere (an unmounted ConfigMap).
+	Dormant string `json:"dormant,omitempty"`
 }
 
 func nodePorts(n *lint.Node) map[string]int {
@@ -218,7 +220,7 @@ func runNodes(env *cliEnv, args []string) int {
 			v := fleetversion.For(fleet, n)
 			out.Nodes = append(out.Nodes, nodeJSON{Name: n.Name, File: n.File, Role: string(n.Role), RoleSource: n.RoleSource,
 				RoleDetail: n.RoleDetail, Offset: n.Offset, Addresses: append([]lint.Address{}, n.Addresses...), Ports: nodePorts(n),
-				Version: v.String(), VersionSource: v.Source, VersionDetail: v.Why})
+				Version: v.String(), VersionSource: v.Source, VersionDetail: v.Why, Dormant: n.Dormant})
 		}
 		for _, c := range fleet.Book.Clusters() {
 			out.Clusters = append(out.Clusters, clusterJSON{Host: c.Host, Role: string(c.Role), Ports: append([]int{}, c.Ports...), Source: c.Source})
@@ -238,6 +240,9 @@ func runNodes(env *cliEnv, args []string) int {
 			var addrs []string
 			for _, a := range n.Addresses {
 				addrs = append(addrs, fmt.Sprintf("%s (%s)", a.Host, a.Source))
+			}
+			if n.Dormant != "" {
+				addrs = []string{"none (no server runs this file)"}
 			}
 			fmt.Fprintf(w, "  addresses: %s\n", strings.Join(addrs, ", "))
 			describeWorkload(w, fleet, n)
