@@ -151,7 +151,7 @@ func (b *AddressBook) CoHosted(host string) []*Node {
 func (b *AddressBook) machineOf(n *Node) []*Node {
 	out := []*Node{n}
 	for _, a := range n.Addresses {
-		if a.Source == SourceDirName {
+		if a.Guessed() {
 			continue
 		}
 		for _, m := range b.hosts[a.Host] {
@@ -173,9 +173,9 @@ func (b *AddressBook) machineOf(n *Node) []*Node {
 // hostname each ask about the same port, and listing the co-located nodes
 // per question cost O(nodes²).
 //
-// stated leaves out the addresses taken from directory names: a folder
-// name that several nodes share (control-plane/ under each VM's folder)
-// says nothing about which machine they run on.
+// stated leaves out the addresses guessed from directory or workload
+// names: a folder name that several nodes share (control-plane/ under
+// each VM's folder) says nothing about which machine they run on.
 func (b *AddressBook) coLocatedListener(n *Node, port int, stated bool) (*Node, string) {
 	var found *Node
 	svc := ""
@@ -192,7 +192,7 @@ func (b *AddressBook) coLocatedListener(n *Node, port int, stated bool) (*Node, 
 		return true
 	}
 	for _, a := range n.Addresses {
-		if stated && a.Source == SourceDirName {
+		if stated && a.Guessed() {
 			continue
 		}
 		if !consider("host "+a.Host, b.hosts[a.Host]) {
