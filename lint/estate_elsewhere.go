@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -45,7 +46,7 @@ func (e *Estate) elsewhereFor(p *FleetPlan) func(string) []EstateNode {
 	}
 	return func(host string) []EstateNode {
 		host = wso2.CanonicalHost(host)
-		if isExampleHost(host) {
+		if !distinctiveHost(host) {
 			return nil
 		}
 		var out []EstateNode
@@ -83,9 +84,19 @@ func (f *Fleet) ElsewhereInEstate(host string) []EstateNode {
 	return f.elsewhere(host)
 }
 
-// isExampleHost reports whether host is one of WSO2's documented example
-// names (am.wso2.com, gw.wso2.com, km.wso2.com…), which unrelated
-// deployments copy from the documentation and Helm charts.
-func isExampleHost(host string) bool {
-	return host == "wso2.com" || strings.HasSuffix(host, ".wso2.com")
+// distinctiveHost reports whether a host name can tell deployments apart:
+// a DNS name of two labels or more that is not one of WSO2's documented
+// examples (am.wso2.com, gw.wso2.com…, copied by unrelated deployments
+// from the documentation and Helm charts). One-label names (tm1, gateway)
+// are completed by each environment's DNS search domain, and private IP
+// addresses are reused by unrelated networks: neither says which
+// deployment is meant.
+func distinctiveHost(host string) bool {
+	if host == "" || !strings.Contains(host, ".") {
+		return false
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return false
+	}
+	return host != "wso2.com" && !strings.HasSuffix(host, ".wso2.com")
 }

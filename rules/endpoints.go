@@ -342,6 +342,28 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 	return h
 }
 
+// epNodeNamed reports whether any endpoint key of n names node m.
+func epNodeNamed(f *lint.Fleet, n, m *lint.Node) bool {
+	for _, k := range n.Keys {
+		if _, ok := lint.EndpointKeyRole(k.Path); !ok {
+			continue
+		}
+		for _, v := range k.Value.Scalars() {
+			if v.Kind != lint.KindString || v.Symbolic {
+				continue
+			}
+			ep, err := lint.ParseEndpoint(v.Text())
+			if err != nil || ep.Host == "" {
+				continue
+			}
+			if slices.Contains(f.Book.Resolve(ep.Host, n).Nodes, m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // epUnshifted reports whether a loopback URL the node does not listen on
 // is its own service written without its offset (localhost:9443 on a node
 // at offset 1), or without a port: the node's own URL written wrong. Any
@@ -600,10 +622,20 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 	n, k, v := h.node, h.key, h.elem
 	if others := f.ElsewhereInEstate(ep.Host); len(others) > 0 {
 		// This fleet has nodes of the role, yet the URL names another
-		// deployment's: copied environments edited half-way.
+		// deployment's. When this fleet has the same node (a copied
+		// environment: qa/tm-1 and prod/tm-1) and the file names it
+		// nowhere, the URL took its place: a copy edited half-way, an
+		// error. Otherwise it may be deliberate (a standby site that also
+		// listens to the active one): a warning that says whose node it is.
 		o := others[0]
-		p.Report(lint.AtValue(n, k, v, "%s %s: %s is %s node %s of fleet %s, another deployment of this estate, not a node of this fleet%s",
-			t.what, epShowURL(ep.Raw), ep.Host, o.Role, o.Node, o.Fleet, epListTargets(f, t, ep.Scheme)))
+		fr := lint.AtValue(n, k, v, "%s %s: %s is %s node %s of fleet %s, another deployment of this estate, not a node of this fleet%s",
+			t.what, epShowURL(ep.Raw), ep.Host, o.Role, o.Node, o.Fleet, epListTargets(f, t, ep.Scheme))
+		if own := f.Node(o.Node); own == nil || epNodeNamed(f, n, own) {
+			fr.Severity = lint.SeverityWarning
+		} else {
+			fr.Message += fmt.Sprintf("; this fleet's own %s is named nowhere in %s's file", own.Name, n.Name)
+		}
+		p.Report(fr)
 		return
 	}
 	if f.Config != nil && f.Config.Fleet.Complete {

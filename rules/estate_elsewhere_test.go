@@ -147,3 +147,35 @@ func TestExampleHostsAreNoOtherFleet(t *testing.T) {
 		}
 	}
 }
+
+// TestURLBesideItsOwnIntoAnotherFleetIsAWarning: qa's gateway names its
+// own tm-2 and, in a third url_group, prod's tm-2 too: possibly deliberate
+// (a standby site that also publishes to the active one), so a warning
+// that names the fleet, not an error.
+func TestURLBesideItsOwnIntoAnotherFleetIsAWarning(t *testing.T) {
+	dir := t.TempDir()
+	copiedEnvironment(t, dir, "qa", "tm-1.qa.bank.local", "tm-2.qa.bank.local")
+	copiedEnvironment(t, dir, "prod", "tm-1.prod.bank.local", "tm-2.prod.bank.local")
+	gw := filepath.Join(dir, "qa", "gw", "deployment.toml")
+	b, err := os.ReadFile(gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, []byte("\n[[apim.throttling.url_group]]\ntraffic_manager_urls = [\"tcp://tm-2.prod.bank.local:9611\"]\ntraffic_manager_auth_urls = [\"ssl://tm-2.prod.bank.local:9711\"]\n")...)
+	if err := os.WriteFile(gw, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var named int
+	for _, f := range elsewhereFindings(t, dir) {
+		if !strings.Contains(f.Message, "of fleet prod") {
+			continue
+		}
+		named++
+		if f.Severity != lint.SeverityWarning {
+			t.Errorf("%s %s", f.Severity, f.Message)
+		}
+	}
+	if named != 2 {
+		t.Errorf("%d findings name fleet prod, want 2 (urls and auth_urls)", named)
+	}
+}
