@@ -151,7 +151,7 @@ func (b *AddressBook) CoHosted(host string) []*Node {
 func (b *AddressBook) machineOf(n *Node) []*Node {
 	out := []*Node{n}
 	for _, a := range n.Addresses {
-		if a.Guessed() {
+		if a.Guessed() || portsCollide(n, b.hosts[a.Host]) {
 			continue
 		}
 		for _, m := range b.hosts[a.Host] {
@@ -192,7 +192,7 @@ func (b *AddressBook) coLocatedListener(n *Node, port int, stated bool) (*Node, 
 		return true
 	}
 	for _, a := range n.Addresses {
-		if stated && a.Guessed() {
+		if stated && (a.Guessed() || portsCollide(n, b.hosts[a.Host])) {
 			continue
 		}
 		if !consider("host "+a.Host, b.hosts[a.Host]) {
@@ -260,4 +260,17 @@ func nodeNames(nodes []*Node) string {
 		names = append(names, n.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// portsCollide reports whether another node that shares an address with n
+// runs at n's offset: two servers cannot listen on the same ports of one
+// machine, so the shared address (a node_ip copied from another VM's
+// file) is a mistake, not evidence that they share a machine.
+func portsCollide(n *Node, nodes []*Node) bool {
+	for _, m := range nodes {
+		if m != n && m.Offset == n.Offset && m.Role.IsAPIM() && n.Role.IsAPIM() {
+			return true
+		}
+	}
+	return false
 }
