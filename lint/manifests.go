@@ -391,7 +391,7 @@ func BuildManifestFleet(root string, srcs []ManifestSource, tomlNodes []*Node, c
 		} else if mn != nil {
 			// No pod reads it: its name is a ConfigMap's, not a host.
 			c.Addresses = nil
-			c.Dormant = mn.ConfigMap.String() + " is mounted by no Deployment or StatefulSet"
+			c.Dormant = mn.ConfigMap.String() + " is mounted by no workload (Deployment, StatefulSet, DaemonSet or Rollout)"
 		}
 		f.Nodes = append(f.Nodes, &c)
 	}
@@ -613,7 +613,7 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 		return diag
 	}
 	switch kind {
-	case "ConfigMap", "Deployment", "StatefulSet", "Service", "Ingress", "HTTPRoute", "Gateway":
+	case "ConfigMap", "Deployment", "StatefulSet", "DaemonSet", "Rollout", "Service", "Ingress", "HTTPRoute", "Gateway":
 	default:
 		return nil
 	}
@@ -672,6 +672,26 @@ func (m *Manifests) object(file string, lines [][]byte, obj *yaml.Node) []Findin
 			return fail(err)
 		}
 		m.Workloads = append(m.Workloads, workload(ref, s.Spec.Replicas, s.Spec.Template.Labels, s.Spec.Template.Spec, s.Spec.ServiceName))
+	case "DaemonSet":
+		// One pod per cluster node: how many is not in the manifest, so
+		// it counts as one replica (no replica-based finding).
+		var d appsv1.DaemonSet
+		if err := json.Unmarshal(js, &d); err != nil {
+			return fail(err)
+		}
+		m.Workloads = append(m.Workloads, workload(ref, nil, d.Spec.Template.Labels, d.Spec.Template.Spec, ""))
+	case "Rollout":
+		// Argo Rollouts: a Deployment's replicas and pod template.
+		var r struct {
+			Spec struct {
+				Replicas *int32                 `json:"replicas"`
+				Template corev1.PodTemplateSpec `json:"template"`
+			} `json:"spec"`
+		}
+		if err := json.Unmarshal(js, &r); err != nil {
+			return fail(err)
+		}
+		m.Workloads = append(m.Workloads, workload(ref, r.Spec.Replicas, r.Spec.Template.Labels, r.Spec.Template.Spec, ""))
 	case "Service":
 		var s corev1.Service
 		if err := json.Unmarshal(js, &s); err != nil {

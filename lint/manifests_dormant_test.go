@@ -60,3 +60,71 @@ func TestUnmountedConfigMapIsDormant(t *testing.T) {
 		t.Error("the dormant node's file was not read")
 	}
 }
+
+// TestDaemonSetAndRolloutMountTheirConfigMaps: a gateway run as a
+// DaemonSet or an Argo Rollout mounts its ConfigMap like a Deployment: its
+// node is a server, not a dormant file.
+func TestDaemonSetAndRolloutMountTheirConfigMaps(t *testing.T) {
+	for _, kind := range []string{"DaemonSet", "Rollout"} {
+		apiVersion := "apps/v1"
+		replicas := ""
+		if kind == "Rollout" {
+			apiVersion, replicas = "argoproj.io/v1alpha1", "  replicas: 2\n"
+		}
+		yaml := `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: gw-conf
+  namespace: apim
+data:
+  deployment.toml: |
+    [server]
+    hostname = "gw.apim.example.org"
+    server_role = "gateway-worker"
+---
+apiVersion: ` + apiVersion + `
+kind: ` + kind + `
+metadata:
+  name: gw
+  namespace: apim
+spec:
+` + replicas + `  selector:
+    matchLabels: {app: gw}
+  template:
+    metadata:
+      labels: {app: gw}
+    spec:
+      containers:
+        - name: gw
+          image: wso2/wso2am-universal-gw:4.7.0
+          volumeMounts:
+            - name: conf
+              mountPath: /home/wso2carbon/wso2-config-volume/repository/conf/deployment.toml
+              subPath: deployment.toml
+      volumes:
+        - name: conf
+          configMap:
+            name: gw-conf
+`
+		f, err := LoadManifests(strings.NewReader(yaml), "rendered.yaml", LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gws := f.ByRole(RoleGateway)
+		if len(gws) != 1 || gws[0].Dormant != "" {
+			t.Errorf("%s: gateways %v, want one live node", kind, manifestNodeNames(f.Nodes))
+			continue
+		}
+		if want := "apim/" + strings.ToLower(kind) + "/gw"; gws[0].Name != want {
+			t.Errorf("%s: node %s, want %s", kind, gws[0].Name, want)
+		}
+	}
+}
+
+func manifestNodeNames(ns []*Node) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Name + " " + n.Dormant
+	}
+	return out
+}

@@ -42,7 +42,7 @@ func TestNodesDormant(t *testing.T) {
 		t.Errorf("the ConfigMap's name is shown as an address:\n%s", out)
 	}
 	out, _, _ = apimlint(t, "nodes", "--format", "json", dir)
-	if !strings.Contains(out, `"dormant": "ConfigMap apim-prod/wso2-am-gateway-conf-old is mounted by no Deployment or StatefulSet"`) {
+	if !strings.Contains(out, `"dormant": "ConfigMap apim-prod/wso2-am-gateway-conf-old is mounted by no workload (Deployment, StatefulSet, DaemonSet or Rollout)"`) {
 		t.Errorf("nodes json lacks dormant:\n%s", out)
 	}
 }
