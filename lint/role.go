@@ -32,6 +32,13 @@ func decideRole(n *Node, cfg *Config) {
 			set(r, "server_role", fmt.Sprintf("[server] server_role = %q", sr))
 			return
 		}
+		// Up to 4.4.0 WSO2 ships one pack, whose "default" profile runs
+		// every component: declared so, the node is an all-in-one. From
+		// 4.5.0 every pack's profile is "default", and the keys decide.
+		if v := declaredVersion(n, cfg); strings.EqualFold(strings.TrimSpace(sr), "default") && onePackVersion(v) {
+			set(RoleAllInOne, "server_role", fmt.Sprintf("[server] server_role = %q on API Manager %s (one pack, every component)", sr, v))
+			return
+		}
 	}
 	contentRole, evidence, strong := roleFromContent(n)
 	switch {
@@ -267,4 +274,26 @@ func splitTokens(s string) []string {
 		}
 	}
 	return toks
+}
+
+// declaredVersion is the API Manager version the config declares for the
+// node ([[node]] version, else [fleet] version), or "".
+func declaredVersion(n *Node, cfg *Config) string {
+	if cfg == nil {
+		return ""
+	}
+	if nc, ok := cfg.NodeConfigFor(n.Name); ok && nc.Version != "" {
+		return nc.Version
+	}
+	return cfg.Fleet.Version
+}
+
+// onePackVersion reports whether version v (4.4.0, 3.2.0) is one that
+// WSO2 ships as a single all-in-one pack: every release before 4.5.0.
+func onePackVersion(v string) bool {
+	var major, minor int
+	if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d.%d", &major, &minor); err != nil {
+		return false
+	}
+	return major < 4 || (major == 4 && minor <= 4)
 }

@@ -342,6 +342,17 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 	return h
 }
 
+// epTrafficManagers are the traffic managers every gateway must reach:
+// the dedicated ones when the fleet has any (an all-in-one's embedded
+// traffic manager is then idle, as WSO2's patterns have it), else every
+// node that runs one.
+func epTrafficManagers(f *lint.Fleet) []*lint.Node {
+	if tms := f.OfRole(wso2.RoleTrafficManager); len(tms) > 0 {
+		return tms
+	}
+	return f.ByRole(wso2.RoleTrafficManager)
+}
+
 // epNodeNamed reports whether any endpoint key of n names node m.
 func epNodeNamed(f *lint.Fleet, n, m *lint.Node) bool {
 	for _, k := range n.Keys {

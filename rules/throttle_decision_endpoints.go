@@ -30,7 +30,7 @@ throttle_decision_endpoints = ["tcp://tm-1:5672", "tcp://tm-2:5672"]; on a traff
 
 func runThrottleDecisionEndpoints(p *lint.Pass) {
 	f := p.Fleet
-	tms := f.ByRole(wso2.RoleTrafficManager)
+	tms := epTrafficManagers(f)
 	for _, n := range f.Nodes {
 		if epSkip(n) {
 			continue

@@ -39,7 +39,7 @@ traffic_manager_auth_urls = ["ssl://tm-1:9711"]`,
 
 func runTMURLGroups(p *lint.Pass) {
 	f := p.Fleet
-	tms := f.ByRole(wso2.RoleTrafficManager)
+	tms := epTrafficManagers(f)
 	cache := epParseCache{}
 	var reachedBuf [8]*lint.Node
 	var reachedKeyBuf [8]*lint.Key
