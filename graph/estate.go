@@ -64,6 +64,12 @@ func WriteEstate(w io.Writer, e *Estate, format string) error {
 	return bw.Flush()
 }
 
+// FleetIDPrefix is what the estate's SVG puts after the kind of the
+// elements of fleet i (from 0): node-f1-cp_1, edge-f1-e3. A page that
+// embeds the picture finds a fleet's node as "node-" + FleetIDPrefix(i) +
+// its Graph.NodeOf(name).
+func FleetIDPrefix(i int) string { return fmt.Sprintf("f%d-", i+1) }
+
 // fleetPrefix keeps the identifiers of fleet i (from 1) apart from the
 // other fleets' in one document.
 func fleetPrefix(i int) string { return fmt.Sprintf("f%d_", i+1) }
@@ -163,7 +169,7 @@ func writeEstateSVG(bw *bufio.Writer, e *Estate) {
 	for i, f := range e.Fleets {
 		var b bytes.Buffer
 		fw := bufio.NewWriter(&b)
-		w, h := writeSVG(fw, f.Graph, fmt.Sprintf("f%d-", i+1))
+		w, h := writeSVG(fw, f.Graph, FleetIDPrefix(i))
 		_ = fw.Flush()
 		pics[i] = drawn{svg: b.Bytes(), w: w, h: h}
 		width = max(width, w)

@@ -118,7 +118,9 @@ func WriteSVG(w io.Writer, g *Graph) error {
 	return bw.Flush()
 }
 
-// writeSVG draws the graph; idPrefix prefixes element IDs (for embedding).
+// writeSVG draws the graph; idPrefix comes after the kind in element IDs
+// (node-f1-cp_1 for FleetIDPrefix(0)), so that a page embedding several
+// pictures finds a node as "node-" + prefix + ID.
 // It returns the picture's width and height.
 func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) (float64, float64) {
 	// Rows.
@@ -358,7 +360,7 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) (float64, float64) {
 	p("<title>%s</title>\n", esc("apimlint topology of "+g.Name))
 	p("<defs>\n")
 	for _, c := range arrowColors(edges) {
-		p(`<marker id="%sarrow-%s" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>`+"\n", idPrefix, c[1:], c)
+		p(`<marker id="arrow-%s%s" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>`+"\n", idPrefix, c[1:], c)
 	}
 	p("</defs>\n")
 	p(`<rect x="0" y="0" width="%.0f" height="%.0f" fill="#ffffff"/>`+"\n", width, height)
@@ -399,9 +401,9 @@ func writeSVG(bw *bufio.Writer, g *Graph, idPrefix string) (float64, float64) {
 		}
 		marker := ""
 		if e.Kind != EdgeFronts {
-			marker = fmt.Sprintf(` marker-end="url(#%sarrow-%s)"`, idPrefix, c[1:])
+			marker = fmt.Sprintf(` marker-end="url(#arrow-%s%s)"`, idPrefix, c[1:])
 		}
-		p(`<path id="%sedge-%s" class="edge" data-from="%s" data-to="%s" d="%s" stroke="%s" stroke-width="%.1f"%s%s><title>%s</title></path>`+"\n",
+		p(`<path id="edge-%s%s" class="edge" data-from="%s" data-to="%s" d="%s" stroke="%s" stroke-width="%.1f"%s%s><title>%s</title></path>`+"\n",
 			idPrefix, e.ID, e.From, e.To, se.path, c, width, dash, marker, esc(edgeTitle(g, e)))
 	}
 	p("</g>\n")
@@ -482,7 +484,7 @@ func writeBox(p func(string, ...any), b *svgBox, idPrefix string) {
 		rx = 20
 	}
 	title := nodeTitle(n)
-	p(`<g id="%snode-%s" class="node" data-name="%s"><title>%s</title>`, idPrefix, n.ID, esc(n.Name), esc(title))
+	p(`<g id="node-%s%s" class="node" data-name="%s"><title>%s</title>`, idPrefix, n.ID, esc(n.Name), esc(title))
 	p(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" rx="%.0f" fill="%s" stroke="%s" stroke-width="%.1f"%s/>`,
 		b.x, b.y, b.w, b.h, rx, groupFill(n), stroke, sw, dash)
 	p(`<text x="%.1f" y="%.1f" font-size="12.5" font-weight="bold" fill="#202124" text-anchor="middle">%s</text>`, b.cx(), b.y+19, esc(clip(n.Name, b.w, 12.5)))

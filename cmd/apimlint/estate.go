@@ -66,7 +66,7 @@ func lintEstate(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Estate, fle
 		debug.SetGCPercent(100)
 	}
 	linter := lint.Linter{Rules: rs}
-	res, err := linter.LintEstate(context.Background(), e, lint.EstateRunOptions{Fleets: plans})
+	res, err := linter.LintEstate(context.Background(), e, lint.EstateRunOptions{Fleets: plans, Each: rep.pictureEach(e.Root)})
 	if err != nil {
 		return usageError(env, "%v", err)
 	}

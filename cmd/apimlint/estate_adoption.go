@@ -36,6 +36,7 @@ func lintEstateAdopting(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Est
 	if ff.fix || ff.diff {
 		run.plan = &lint.FixPlan{Files: map[string][]byte{}, Old: map[string][]byte{}}
 	}
+	run.draw = rep.pictureEach(e.Root)
 	res, err := run.lint(env, e, fleets, verbose)
 	if err != nil {
 		return usageError(env, "%v", err)
@@ -67,7 +68,7 @@ func lintEstateAdopting(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Est
 			if err != nil {
 				return usageError(env, "after fixing: %v", err)
 			}
-			after := estateAdoption{af: af, rs: rs, changes: changes, readFiles: run.readFiles}
+			after := estateAdoption{af: af, rs: rs, changes: changes, readFiles: run.readFiles, draw: rep.pictureEach(again.Root)}
 			if res, err = after.lint(env, again, fleets, false); err != nil {
 				return usageError(env, "after fixing: %v", err)
 			}
@@ -84,10 +85,11 @@ type estateAdoption struct {
 	rs      []*lint.Rule
 	changes *gitdiff.Changes
 
-	readFiles map[string]*lint.AcceptedFile // accepted-findings files read, by path
-	filters   []acceptedUse                 // the filter of every fleet that had one
-	accept    *lint.AcceptedFile            // --accept: every fleet's findings
-	plan      *lint.FixPlan                 // --fix, --diff: every fleet's fixes
+	readFiles map[string]*lint.AcceptedFile             // accepted-findings files read, by path
+	filters   []acceptedUse                             // the filter of every fleet that had one
+	accept    *lint.AcceptedFile                        // --accept: every fleet's findings
+	plan      *lint.FixPlan                             // --fix, --diff: every fleet's fixes
+	draw      func(*lint.FleetPlan, *lint.Result) error // the html report's pictures
 }
 
 type acceptedUse struct {
@@ -145,6 +147,11 @@ func (a *estateAdoption) processors(p *lint.FleetPlan, f *lint.Fleet) ([]lint.Pr
 // each records a linted fleet's findings (--accept) or plans its fixes
 // (--fix, --diff) while the fleet is loaded.
 func (a *estateAdoption) each(p *lint.FleetPlan, res *lint.Result) error {
+	if a.draw != nil {
+		if err := a.draw(p, res); err != nil {
+			return err
+		}
+	}
 	if a.accept != nil {
 		a.accept.AddFleet(p.Name, res.Fleet, res.Findings)
 	}

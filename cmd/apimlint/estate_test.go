@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -420,5 +421,29 @@ func TestEstateProbe(t *testing.T) {
 		if f.Fleet == "" {
 			t.Errorf("probe finding without a fleet: %+v", f)
 		}
+	}
+}
+
+// TestEstateHTMLDrawsEachFleet: the html report of an estate draws each
+// fleet with its links (an estate's result keeps its nodes without keys,
+// so a picture of it alone has no edge), and every node a finding links
+// to is an element of the page.
+func TestEstateHTMLDrawsEachFleet(t *testing.T) {
+	out, stderr, code := apimlint(t, "--fail-on", "none", "--format", "html", estateDir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, `id="edge-f1-`) || !strings.Contains(out, `class="fleet" data-fleet=`) {
+		t.Error("no per-fleet picture with edges in the estate's html report")
+	}
+	linked := 0
+	for _, m := range regexp.MustCompile(`data-node="(f[0-9]+-[^"]+)"`).FindAllStringSubmatch(out, -1) {
+		linked++
+		if !strings.Contains(out, `id="node-`+m[1]+`"`) {
+			t.Errorf("a finding links to node %s, which the picture does not hold", m[1])
+		}
+	}
+	if linked == 0 {
+		t.Error("no finding links to a node of the pictures")
 	}
 }

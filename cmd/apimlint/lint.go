@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/apimlint/apimlint/graph"
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/lint/report"
 	"github.com/apimlint/apimlint/rules"
@@ -218,6 +219,33 @@ func runLint(env *cliEnv, args []string) int {
 type reporting struct {
 	failOn lint.Severity
 	outs   []output
+	// pictures are an estate's, drawn fleet by fleet while linting, for
+	// the html format (see pictureEach).
+	pictures *graph.Estate
+}
+
+// wants reports whether one of the outputs is in format name.
+func (r reporting) wants(name string) bool {
+	for _, o := range r.outs {
+		if o.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// pictureEach draws each fleet of an estate into r.pictures while the
+// fleet is loaded, when an html report is asked for (nil otherwise): an
+// estate's result keeps its nodes without their keys, too little to draw.
+func (r *reporting) pictureEach(root string) func(*lint.FleetPlan, *lint.Result) error {
+	if !r.wants("html") {
+		return nil
+	}
+	r.pictures = &graph.Estate{Name: root}
+	return func(p *lint.FleetPlan, res *lint.Result) error {
+		r.pictures.Add(p.Name, res, graph.Options{})
+		return nil
+	}
 }
 
 // reporting checks --fail-on and --format; a non-zero code is a usage error.
@@ -240,7 +268,7 @@ func (c *commonFlags) reporting(env *cliEnv) (reporting, int) {
 // code: 1 when a finding reaches --fail-on, or when incomplete is set (the
 // command could not look at everything).
 func (c *commonFlags) report(env *cliEnv, r reporting, res *lint.Result, incomplete bool) int {
-	if code := writeOutputs(env, c, r.outs, res); code != exitOK {
+	if code := writeOutputs(env, c, r.outs, res, r.pictures); code != exitOK {
 		return code
 	}
 	if r.failOn != lint.SeverityNone && (lint.MaxSeverity(res.Findings) >= r.failOn || incomplete) {
@@ -249,9 +277,10 @@ func (c *commonFlags) report(env *cliEnv, r reporting, res *lint.Result, incompl
 	return exitOK
 }
 
-func writeOutputs(env *cliEnv, cf *commonFlags, outs []output, res *lint.Result) int {
+func writeOutputs(env *cliEnv, cf *commonFlags, outs []output, res *lint.Result, pictures *graph.Estate) int {
 	for _, o := range outs {
 		opts := cf.out.options(env, cf.quiet, cf.noColor, o.name, o.path == "")
+		opts.Pictures = pictures
 		if o.name == "github" {
 			if err := appendStepSummary(env, res, opts); err != nil {
 				return usageError(env, "%v", err)

@@ -23,26 +23,56 @@ func init() { Register("html", HTML) }
 // explanation; clicking it highlights the node (and the link, when the
 // finding is on one). Messages are the engine's, already scrubbed of
 // secrets, and the picture shows hosts and key paths only.
-func HTML(w io.Writer, r *lint.Result, _ Options) error {
-	g := graph.Build(r, graph.Options{})
+func HTML(w io.Writer, r *lint.Result, opts Options) error {
+	// The pictures: one of the result's fleet, or an estate's, one per
+	// fleet; panels say how an element ID of each is prefixed.
+	type panel struct {
+		fleet, prefix string
+		g             *graph.Graph
+	}
+	var panels []panel
 	var svg bytes.Buffer
-	if err := graph.WriteSVG(&svg, g); err != nil {
-		return err
+	if pics := opts.Pictures; pics != nil && len(pics.Fleets) > 0 {
+		if err := graph.WriteEstate(&svg, pics, "svg"); err != nil {
+			return err
+		}
+		for i, f := range pics.Fleets {
+			panels = append(panels, panel{fleet: f.Fleet, prefix: graph.FleetIDPrefix(i), g: f.Graph})
+		}
+	} else {
+		g := graph.Build(r, graph.Options{})
+		if err := graph.WriteSVG(&svg, g); err != nil {
+			return err
+		}
+		panels = []panel{{g: g}}
 	}
 	page := htmlPage{
 		Title:   "apimlint report: " + r.Root,
 		Root:    r.Root,
 		Summary: r.Summary(),
 		Count:   countLine(r.Summary()),
-		SVG:     template.HTML(svg.String()), //nolint:gosec // written by graph.WriteSVG, which escapes every text it draws
+		SVG:     template.HTML(svg.String()), //nolint:gosec // written by graph.WriteSVG or WriteEstate, which escape every text they draw
+	}
+	// nodeOf is a finding's node in the pictures ("" when not drawn).
+	nodeOf := func(f lint.Finding) string {
+		for _, pn := range panels {
+			if pn.fleet == f.Fleet || len(panels) == 1 {
+				if id := pn.g.NodeOf(f.Node); id != "" {
+					return pn.prefix + id
+				}
+			}
+		}
+		return ""
 	}
 	// Findings on the keys of an edge link to that edge too.
 	edgeOf := map[string]string{}
-	for _, e := range g.Edges {
-		for _, v := range e.Via {
-			k := fmt.Sprintf("%s\x00%s\x00%d", v.Node, v.Key, v.Line)
-			if _, ok := edgeOf[k]; !ok || e.Severity > 0 {
-				edgeOf[k] = e.ID
+	for _, pn := range panels {
+		for _, e := range pn.g.Edges {
+			for _, v := range e.Via {
+				k := fmt.Sprintf("%s\x00%s\x00%s\x00%d", pn.fleet, v.Node, v.Key, v.Line)
+				if _, ok := edgeOf[k]; !ok || e.Severity > 0 {
+					edgeOf[k] = pn.prefix + e.ID
+				}
 			}
 		}
 	}
@@ -53,12 +83,15 @@ func HTML(w io.Writer, r *lint.Result, _ Options) error {
 	byNode := map[string]*htmlNode{}
 	fired := map[string]bool{}
 	for i, f := range r.Findings {
-		key := f.Node
+		key := f.Fleet + "\x00" + f.Node
 		hn := byNode[key]
 		if hn == nil {
-			hn = &htmlNode{Name: f.Node, GraphID: g.NodeOf(f.Node), File: f.File}
+			hn = &htmlNode{Name: f.Node, GraphID: nodeOf(f), File: f.File}
+			if f.Fleet != "" && f.Node != "" {
+				hn.Name = f.Fleet + ": " + f.Node
+			}
 			if hn.Name == "" {
-				hn.Name = "fleet"
+				hn.Name = strings.TrimSpace("fleet " + f.Fleet)
 				hn.File = ""
 			}
 			hn.Anchor = "findings-" + anchorID(hn.Name)
@@ -77,7 +110,7 @@ func HTML(w io.Writer, r *lint.Result, _ Options) error {
 		}
 		hr.Findings = append(hr.Findings, htmlFinding{
 			Index: i + 1, Finding: f, Severity: f.Severity.String(), GraphID: hn.GraphID,
-			EdgeID: edgeOf[fmt.Sprintf("%s\x00%s\x00%d", f.Node, f.Key, f.Line)],
+			EdgeID: edgeOf[fmt.Sprintf("%s\x00%s\x00%s\x00%d", f.Fleet, f.Node, f.Key, f.Line)],
 		})
 		hr.Worst = max(hr.Worst, f.Severity)
 		hn.Worst = max(hn.Worst, f.Severity)

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/apimlint/apimlint/graph"
+
 	"github.com/apimlint/apimlint/lint"
 )
 
@@ -28,6 +30,11 @@ type Options struct {
 	// checkstyle formats (0: no cap): the most severe are kept, and the
 	// output says how many were dropped.
 	MaxFindings int
+	// Pictures are an estate's pictures, one per fleet, drawn while each
+	// fleet was loaded (graph.Estate.Add from lint.EstateRunOptions.Each):
+	// the html format shows them instead of one picture of Result.Fleet,
+	// whose nodes an estate's result keeps without their keys.
+	Pictures *graph.Estate
 }
 
 // Writer writes a result in one format.
