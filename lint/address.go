@@ -405,9 +405,9 @@ var peerGroups = []struct {
 }{
 	// Before 4.3.0 a control plane copies its events to its peers only
 	// through [apim.throttling] event_duplicate_url (wso2.TokenRevocationCopyKey).
-	{RoleControlPlane, []string{"apim.event_hub.event_duplicate_url", "apim.throttling.event_duplicate_url"}, true},
-	{RoleTrafficManager, []string{"apim.throttling.event_duplicate_url"}, false},
-	{RoleAllInOne, []string{"apim.event_hub.event_duplicate_url", "apim.throttling.event_duplicate_url"}, true},
+	{RoleControlPlane, []string{wso2.EventHubDuplicateURL, wso2.ThrottlingDuplicateURL}, true},
+	{RoleTrafficManager, []string{wso2.ThrottlingDuplicateURL}, false},
+	{RoleAllInOne, []string{wso2.EventHubDuplicateURL, wso2.ThrottlingDuplicateURL}, true},
 }
 
 // learnPeers applies peer symmetry. In a group, event_duplicate_url names
@@ -699,6 +699,6 @@ func inOtherDomain(n *Node, host string) bool {
 
 // LoadBalancer returns the cluster declared or found for host, if any.
 func (b *AddressBook) LoadBalancer(host string) (*Cluster, bool) {
-	c, ok := b.clusters[strings.ToLower(host)]
+	c, ok := b.clusters[wso2.CanonicalHost(host)]
 	return c, ok
 }

@@ -41,12 +41,10 @@ func (b *AddressBook) ResolvePort(host string, port int, from *Node) Target {
 		if _, ok := from.Listens(port); ok {
 			return t
 		}
-		if !IsLoopback(strings.ToLower(strings.TrimSpace(host))) {
-			// The node's own name names its machine: a node sharing it
-			// (node_ip) at another offset may listen on the port.
-			if m, svc := b.coLocatedListener(from, port, true); m != nil {
-				return Target{Kind: TargetNode, Nodes: []*Node{m}, Port: port, ByPort: true,
-					Reason: fmt.Sprintf("%s names %s, which shares a host with %s: port %d is %s's %s port%s", host, from.Name, m.Name, port, m.Name, svc, offsetNote(m, port))}
+		if !IsLoopback(wso2.CanonicalHost(host)) {
+			// The node's own name names its machine.
+			if on, ok := b.onMachineOf(host, from, from, port); ok {
+				return on
 			}
 			return t
 		}
@@ -63,20 +61,13 @@ func (b *AddressBook) ResolvePort(host string, port int, from *Node) Target {
 		if len(t.Nodes) != 1 {
 			return t
 		}
-		x := t.Nodes[0]
-		if _, ok := x.Listens(port); ok {
+		if _, ok := t.Nodes[0].Listens(port); ok {
 			return t
 		}
-		m, svc := b.coLocatedListener(x, port, true)
-		if m == nil {
-			return t
+		if on, ok := b.onMachineOf(host, t.Nodes[0], from, port); ok {
+			return on
 		}
-		kind := TargetNode
-		if m == from {
-			kind = TargetSelf
-		}
-		return Target{Kind: kind, Nodes: []*Node{m}, Port: port, ByPort: true,
-			Reason: fmt.Sprintf("%s names %s, which shares a host with %s: port %d is %s's %s port%s", host, x.Name, m.Name, port, m.Name, svc, offsetNote(m, port))}
+		return t
 	case TargetCluster:
 		h := wso2.CanonicalHost(host)
 		nodes := b.splittable(h)
@@ -98,6 +89,22 @@ func (b *AddressBook) ResolvePort(host string, port int, from *Node) Target {
 			Reason: fmt.Sprintf("%s is shared by %s; port %d is %s's %s port%s", host, nodeNames(nodes), port, m.Name, svc, offsetNote(m, port))}
 	}
 	return t
+}
+
+// onMachineOf resolves a host that names node x, which does not listen on
+// port, to the one other node sharing x's stated address (node_ip) at
+// another offset that does: a name names a machine, not a process.
+func (b *AddressBook) onMachineOf(host string, x, from *Node, port int) (Target, bool) {
+	m, svc := b.coLocatedListener(x, port, true)
+	if m == nil {
+		return Target{}, false
+	}
+	kind := TargetNode
+	if m == from {
+		kind = TargetSelf
+	}
+	return Target{Kind: kind, Nodes: []*Node{m}, Port: port, ByPort: true,
+		Reason: fmt.Sprintf("%s names %s, which shares a host with %s: port %d is %s's %s port%s", host, x.Name, m.Name, port, m.Name, svc, offsetNote(m, port))}, true
 }
 
 // splittable returns the nodes a port may tell apart behind a cluster
@@ -199,7 +206,7 @@ func (b *AddressBook) coLocatedListener(n *Node, port int, stated bool) (*Node, 
 			return nil, ""
 		}
 	}
-	own := strings.ToLower(n.ServerHostname())
+	own := wso2.CanonicalHost(n.ServerHostname())
 	if c, ok := b.clusters[own]; ok && c.split {
 		if !consider("server "+own, b.byServerHost[own]) {
 			return nil, ""

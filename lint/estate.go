@@ -741,7 +741,7 @@ func evidenceOf(s source, n *Node) *evidence {
 	ev := &evidence{src: s, dir: wso2.NodeDir(s.rel), role: n.Role}
 	for _, a := range n.Addresses {
 		h := strings.Clone(a.Host)
-		if a.Source == SourceDirName {
+		if a.Guessed() {
 			ev.dirNames = append(ev.dirNames, h)
 		} else {
 			ev.answers = append(ev.answers, h)

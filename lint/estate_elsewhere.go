@@ -86,8 +86,7 @@ func (f *Fleet) ElsewhereInEstate(host string) []EstateNode {
 
 // distinctiveHost reports whether a host name can tell deployments apart:
 // a DNS name of two labels or more that is not one of WSO2's documented
-// examples (am.wso2.com, gw.wso2.com…, copied by unrelated deployments
-// from the documentation and Helm charts). One-label names (tm1, gateway)
+// examples (wso2.IsExampleHost). One-label names (tm1, gateway)
 // are completed by each environment's DNS search domain, and private IP
 // addresses are reused by unrelated networks: neither says which
 // deployment is meant.
@@ -98,5 +97,17 @@ func distinctiveHost(host string) bool {
 	if _, err := netip.ParseAddr(host); err == nil {
 		return false
 	}
-	return host != "wso2.com" && !strings.HasSuffix(host, ".wso2.com")
+	return !wso2.IsExampleHost(host)
+}
+
+// Names reports whether an endpoint key of n names node m, as the address
+// book resolves the hosts n's endpoint keys name (read once, when n was
+// loaded).
+func (f *Fleet) Names(n, m *Node) bool {
+	for _, r := range n.refs {
+		if slices.Contains(f.Book.Resolve(r.host, n).Nodes, m) {
+			return true
+		}
+	}
+	return false
 }

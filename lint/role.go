@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"strings"
+
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // The role of a node is decided by the first of these that speaks: the
@@ -35,7 +37,7 @@ func decideRole(n *Node, cfg *Config) {
 		// Up to 4.4.0 WSO2 ships one pack, whose "default" profile runs
 		// every component: declared so, the node is an all-in-one. From
 		// 4.5.0 every pack's profile is "default", and the keys decide.
-		if v := declaredVersion(n, cfg); strings.EqualFold(strings.TrimSpace(sr), "default") && onePackVersion(v) {
+		if v := declaredVersion(n, cfg); strings.EqualFold(strings.TrimSpace(sr), "default") && wso2.OnePackRelease(v) {
 			set(RoleAllInOne, "server_role", fmt.Sprintf("[server] server_role = %q on API Manager %s (one pack, every component)", sr, v))
 			return
 		}
@@ -286,14 +288,4 @@ func declaredVersion(n *Node, cfg *Config) string {
 		return nc.Version
 	}
 	return cfg.Fleet.Version
-}
-
-// onePackVersion reports whether version v (4.4.0, 3.2.0) is one that
-// WSO2 ships as a single all-in-one pack: every release before 4.5.0.
-func onePackVersion(v string) bool {
-	var major, minor int
-	if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d.%d", &major, &minor); err != nil {
-		return false
-	}
-	return major < 4 || (major == 4 && minor <= 4)
 }

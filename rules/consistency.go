@@ -222,25 +222,11 @@ func readDB(n *lint.Node, table string) dbRef {
 		return d
 	}
 	if k := n.Get("database." + table + ".username"); k != nil && k.Value.Kind == lint.KindString && !k.Value.Symbolic && !k.IsSecret() {
-		d.Schema = oracleSchema(k.Value.Text())
+		d.Schema = wso2.OracleSchema(k.Value.Text())
 	} else {
 		d.schemaUnknown = true
 	}
 	return d
-}
-
-// oracleSchema is the schema an Oracle user name logs in to: the target
-// of a proxy user (APP[WSO2_SHARED] is WSO2_SHARED's schema), upper case
-// unless quoted ("Wso2" stays as written, as Oracle keeps it).
-func oracleSchema(user string) string {
-	user = strings.TrimSpace(user)
-	if i := strings.IndexByte(user, '['); i > 0 && strings.HasSuffix(user, "]") {
-		user = strings.TrimSpace(user[i+1 : len(user)-1])
-	}
-	if len(user) >= 2 && user[0] == '"' && user[len(user)-1] == '"' {
-		return user[1 : len(user)-1]
-	}
-	return strings.ToUpper(user)
 }
 
 func readDBServer(n *lint.Node, table string) dbRef {

@@ -339,21 +339,3 @@ func TestConsistencyRulesSilentOnCleanHA(t *testing.T) {
 		t.Errorf("%s:%d:%d: %s: %s (%s)", x.File, x.Line, x.Column, x.Severity, x.Message, x.Rule)
 	}
 }
-
-// An Oracle user names the schema it logs in to: a proxy user's target,
-// and upper case unless quoted.
-func TestOracleSchema(t *testing.T) {
-	for user, want := range map[string]string{
-		"wso2_shared":             "WSO2_SHARED",
-		" WSO2_SHARED ":           "WSO2_SHARED",
-		`"WSO2_SHARED"`:           "WSO2_SHARED",
-		`"Wso2Shared"`:            "Wso2Shared",
-		"APIM_APP[WSO2_SHARED]":   "WSO2_SHARED",
-		`apim_app["WSO2_SHARED"]`: "WSO2_SHARED",
-		"apim_app[wso2_shared]":   "WSO2_SHARED",
-	} {
-		if got := oracleSchema(user); got != want {
-			t.Errorf("oracleSchema(%q) = %q, want %q", user, got, want)
-		}
-	}
-}

@@ -353,28 +353,6 @@ func epTrafficManagers(f *lint.Fleet) []*lint.Node {
 	return f.ByRole(wso2.RoleTrafficManager)
 }
 
-// epNodeNamed reports whether any endpoint key of n names node m.
-func epNodeNamed(f *lint.Fleet, n, m *lint.Node) bool {
-	for _, k := range n.Keys {
-		if _, ok := lint.EndpointKeyRole(k.Path); !ok {
-			continue
-		}
-		for _, v := range k.Value.Scalars() {
-			if v.Kind != lint.KindString || v.Symbolic {
-				continue
-			}
-			ep, err := lint.ParseEndpoint(v.Text())
-			if err != nil || ep.Host == "" {
-				continue
-			}
-			if slices.Contains(f.Book.Resolve(ep.Host, n).Nodes, m) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // epUnshifted reports whether a loopback URL the node does not listen on
 // is its own service written without its offset (localhost:9443 on a node
 // at offset 1), or without a port: the node's own URL written wrong. Any
@@ -641,7 +619,7 @@ func epReportUnknown(p *lint.Pass, h epHit, t epTarget) {
 		o := others[0]
 		fr := lint.AtValue(n, k, v, "%s %s: %s is %s node %s of fleet %s, another deployment of this estate, not a node of this fleet%s",
 			t.what, epShowURL(ep.Raw), ep.Host, o.Role, o.Node, o.Fleet, epListTargets(f, t, ep.Scheme))
-		if own := f.Node(o.Node); own == nil || epNodeNamed(f, n, own) {
+		if own := f.Node(o.Node); own == nil || f.Names(n, own) {
 			fr.Severity = lint.SeverityWarning
 		} else {
 			fr.Message += fmt.Sprintf("; this fleet's own %s is named nowhere in %s's file", own.Name, n.Name)

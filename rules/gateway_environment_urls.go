@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/apimlint/apimlint/lint"
 	"github.com/apimlint/apimlint/wso2"
@@ -54,7 +53,7 @@ func runGatewayEnvironmentURLs(p *lint.Pass) {
 		for i := 0; i < n.ArrayLen("apim.gateway.environment"); i++ {
 			base := fmt.Sprintf("apim.gateway.environment[%d]", i)
 			name, _ := n.String(base + ".name")
-			if prov, ok := n.String(base + ".provider"); ok && prov != "" && !strings.EqualFold(prov, "wso2") {
+			if prov, _ := n.String(base + ".provider"); wso2.OtherVendorGateway(prov) {
 				// Another vendor's gateway (provider = "solace"): its URLs
 				// are that product's, not a WSO2 gateway's.
 				continue

@@ -76,27 +76,29 @@ func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 			others = append(others, n)
 		}
 	}
-	// An Oracle schema is compared only when every node's is known: a
-	// user given by $env{} may well be the same.
+	// Each node's table is read once. An Oracle schema is compared only
+	// when every node's is known: a user given by $env{} may well be the
+	// same.
+	all := make(map[*lint.Node]dbRef, len(core)+len(others))
 	withSchema := true
 	for _, n := range p.Fleet.Nodes {
-		if n.Role.IsAPIM() && readDB(n, table).schemaUnknown {
-			withSchema = false
+		if n.Role.IsAPIM() {
+			all[n] = readDB(n, table)
+			withSchema = withSchema && !all[n].schemaUnknown
 		}
 	}
-	dbOf := func(n *lint.Node) dbRef {
-		d := readDB(n, table)
-		if !withSchema {
+	if !withSchema {
+		for n, d := range all {
 			d.Schema = ""
+			all[n] = d
 		}
-		return d
 	}
 	refs := map[*lint.Node]dbRef{}
 	for i, n := range p.Fleet.Nodes {
 		if !mayDB[i] || !n.Has(tp) {
 			continue
 		}
-		d := dbOf(n)
+		d := all[n]
 		refs[n] = d
 		if d.Kind == dbBadHost {
 			f := lint.AtKey(n, d.Key, "[%s] hostname holds a JDBC URL %s; WSO2 builds the URL from type, hostname, port "+
@@ -107,10 +109,7 @@ func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 	}
 	var ballots []ballot
 	for _, n := range core {
-		d, ok := refs[n]
-		if !ok {
-			d = dbOf(n)
-		}
+		d := all[n]
 		if d.Kind == dbUnknown || d.Kind == dbBadHost {
 			continue
 		}

@@ -399,3 +399,17 @@ func JDBCHasPassword(url string) bool {
 	_, pw, ok := strings.Cut(auth[:at], ":")
 	return ok && pw != ""
 }
+
+// OracleSchema is the schema an Oracle user name logs in to: the target
+// of a proxy user (APP[WSO2_SHARED] is WSO2_SHARED's schema), upper case
+// unless quoted ("Wso2" stays as written, as Oracle keeps it).
+func OracleSchema(user string) string {
+	user = strings.TrimSpace(user)
+	if i := strings.IndexByte(user, '['); i > 0 && strings.HasSuffix(user, "]") {
+		user = strings.TrimSpace(user[i+1 : len(user)-1])
+	}
+	if len(user) >= 2 && user[0] == '"' && user[len(user)-1] == '"' {
+		return user[1 : len(user)-1]
+	}
+	return strings.ToUpper(user)
+}

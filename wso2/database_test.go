@@ -100,3 +100,21 @@ func TestJDBCHasPassword(t *testing.T) {
 		}
 	}
 }
+
+// An Oracle user names the schema it logs in to: a proxy user's target,
+// and upper case unless quoted.
+func TestOracleSchema(t *testing.T) {
+	for user, want := range map[string]string{
+		"wso2_shared":             "WSO2_SHARED",
+		" WSO2_SHARED ":           "WSO2_SHARED",
+		`"WSO2_SHARED"`:           "WSO2_SHARED",
+		`"Wso2Shared"`:            "Wso2Shared",
+		"APIM_APP[WSO2_SHARED]":   "WSO2_SHARED",
+		`apim_app["WSO2_SHARED"]`: "WSO2_SHARED",
+		"apim_app[wso2_shared]":   "WSO2_SHARED",
+	} {
+		if got := OracleSchema(user); got != want {
+			t.Errorf("OracleSchema(%q) = %q, want %q", user, got, want)
+		}
+	}
+}

@@ -127,3 +127,11 @@ type roleEntry struct {
 }
 
 var genericRoles sync.Map // indexed path -> roleEntry
+
+// OtherVendorGateway reports whether an [[apim.gateway.environment]]
+// provider names another vendor's gateway (provider = "solace"): its URLs
+// are that product's, not a WSO2 gateway's. "wso2", or none, is WSO2's.
+func OtherVendorGateway(provider string) bool {
+	provider = strings.TrimSpace(provider)
+	return provider != "" && !strings.EqualFold(provider, "wso2")
+}

@@ -68,3 +68,12 @@ func IsPackDir(name string) bool {
 	}
 	return true
 }
+
+// IsExampleHost reports whether host is one of WSO2's documented example
+// names (am.wso2.com, gw.wso2.com, km.wso2.com…), which unrelated
+// deployments copy from the documentation and the Helm charts: such a name
+// says nothing about which deployment is meant.
+func IsExampleHost(host string) bool {
+	host = CanonicalHost(host)
+	return host == "wso2.com" || strings.HasSuffix(host, ".wso2.com")
+}

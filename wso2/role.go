@@ -1,6 +1,8 @@
 package wso2
 
-import "strings"
+import (
+	"strings"
+)
 
 // Role is what an APIM node does in the deployment.
 type Role string
@@ -58,3 +60,10 @@ func (r Role) ActsAs(want Role) bool {
 	}
 	return false
 }
+
+// OnePackRelease reports whether API Manager version v (4.4.0, 3.2.0) was
+// shipped as one pack, whose "default" profile runs every component (an
+// all-in-one): every release before 4.5.0. From 4.5.0 the control plane,
+// gateway and traffic manager are packs of their own, each with a
+// "default" profile.
+func OnePackRelease(v string) bool { return versionBefore(strings.TrimSpace(v), 4, 5) }

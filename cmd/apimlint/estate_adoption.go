@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
+	"strings"
 
 	"github.com/apimlint/apimlint/gitdiff"
 	"github.com/apimlint/apimlint/lint"
@@ -191,8 +192,9 @@ func (a *estateAdoption) summarize(env *cliEnv) {
 func printFixDiff(env *cliEnv, plan *lint.FixPlan) int {
 	hides := false
 	for _, file := range sortedFiles(plan) {
-		fmt.Fprint(env.stdout, plan.Diff(file))
-		hides = hides || plan.DiffHidesChange(file)
+		d := plan.Diff(file)
+		fmt.Fprint(env.stdout, d)
+		hides = hides || strings.HasPrefix(d, lint.DiffHiddenNote)
 	}
 	if hides {
 		fmt.Fprintln(env.stderr, "apimlint: a changed line of the diff holds a secret, shown as ****: the diff does not apply as it stands; apply the fixes with --fix")
