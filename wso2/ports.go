@@ -108,3 +108,12 @@ var RuntimePortProperties = map[string]int{
 	"http.nio.port":            PortNIOHTTP,
 	"https.nio.port":           PortNIOHTTPS,
 }
+
+// RuntimeProperties are the other ${} runtime properties whose value
+// WSO2's server sets the same on every node: ${carbon.protocol} and
+// ${carbon.context} (the web context root, "/" unless changed in
+// carbon.xml, which deployment.toml does not).
+var RuntimeProperties = map[string]string{
+	"carbon.protocol": "https",
+	"carbon.context":  "/",
+}

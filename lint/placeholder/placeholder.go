@@ -9,6 +9,7 @@ package placeholder
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -109,10 +110,8 @@ func (r *resolver) runtimeProps() map[string]string {
 			host = v.Resolved()
 		}
 	}
-	p := map[string]string{
-		"carbon.protocol": "https",
-		"carbon.context":  "/",
-	}
+	p := make(map[string]string, len(wso2.RuntimeProperties)+len(wso2.RuntimePortProperties)+1)
+	maps.Copy(p, wso2.RuntimeProperties)
 	for name, port := range wso2.RuntimePortProperties {
 		p[name] = strconv.Itoa(port + off)
 	}
