@@ -170,10 +170,10 @@ func recordNode(n *lint.Node, key *Key) NodeRecord {
 func secretForm(v *lint.Value) string {
 	if v.Kind == lint.KindString {
 		switch {
-		case v.Str == "":
+		case v.Str() == "":
 			return "empty"
-		case wso2.IsPurePlaceholder(v.Str):
-			return v.Str
+		case wso2.IsPurePlaceholder(v.Str()):
+			return v.Str()
 		}
 	}
 	return "set"
@@ -200,7 +200,7 @@ func (s *secretScope) build() {
 			continue
 		}
 		s.direct[k] = true
-		for _, v := range k.Value.Scalars() {
+		for _, v := range k.Scalars() {
 			if v.Kind == lint.KindString && len(v.Resolved()) >= 3 && !wso2.HasPlaceholder(v.Resolved()) && !wso2.IsPublicDefaultSecret(v.Resolved()) {
 				s.values = append(s.values, v.Resolved())
 			}
@@ -225,7 +225,7 @@ func (s *secretScope) carries(k *lint.Key, depth int) bool {
 	if s.direct[k] {
 		return true
 	}
-	for _, v := range k.Value.Scalars() {
+	for _, v := range k.Scalars() {
 		for _, ph := range v.Placeholders() {
 			if ph.Kind != wso2.PlaceholderRef {
 				continue
@@ -279,9 +279,9 @@ func appendCanon(b []byte, v *lint.Value) []byte {
 	case lint.KindString:
 		return appendJSONString(b, v.Resolved())
 	case lint.KindInteger:
-		return strconv.AppendInt(b, v.Int, 10)
+		return strconv.AppendInt(b, v.Int(), 10)
 	case lint.KindFloat:
-		return appendFloat(b, v.Float(), v.Str)
+		return appendFloat(b, v.Float(), v.Str())
 	case lint.KindBool:
 		return strconv.AppendBool(b, v.Bool)
 	case lint.KindArray:
@@ -297,7 +297,7 @@ func appendCanon(b []byte, v *lint.Value) []byte {
 		// The fields of an inline table in an array are keys of their own.
 		return append(b, '{', '}')
 	}
-	return appendJSONString(b, v.Str)
+	return appendJSONString(b, v.Str())
 }
 
 func appendFloat(b []byte, f float64, raw string) []byte {

@@ -237,7 +237,7 @@ func compareNode(out []Change, b *Baseline, rec *NodeRecord, n *lint.Node, opts 
 		if opts.ignored(n.Role, k.Path) {
 			continue
 		}
-		pos := k.Value.Pos
+		pos := k.Value.Pos()
 		if pos.File == "" {
 			pos.File = n.File
 		}
@@ -372,7 +372,7 @@ func showAny(v any) string {
 func tablePos(n *lint.Node, key string) lint.Position {
 	for p := parentPath(key); p != ""; p = parentPath(p) {
 		if t := n.Table(p); t != nil {
-			return t.Pos
+			return t.Pos()
 		}
 	}
 	return lint.Position{File: n.File, Line: 1, Column: 1}

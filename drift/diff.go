@@ -137,7 +137,7 @@ func side(n *lint.Node, k *lint.Key, sec *secretScope) *Side {
 	if k == nil {
 		return nil
 	}
-	pos := k.Value.Pos
+	pos := k.Value.Pos()
 	if pos.File == "" {
 		pos.File = n.File
 	}

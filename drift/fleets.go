@@ -199,7 +199,7 @@ func hostHider(f *lint.Fleet) func(string) string {
 		for _, k := range n.Keys {
 			var vals []*lint.Value
 			if k.Value.Kind == lint.KindArray {
-				vals = k.Value.Scalars()
+				vals = k.Scalars()
 			} else {
 				vals = []*lint.Value{k.Value}
 			}

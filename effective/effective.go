@@ -68,7 +68,7 @@ func ForVersion(n *lint.Node, v fleetversion.Version, key string) Value {
 		case lint.KindBool:
 			val = k.Value.Bool
 		case lint.KindInteger, lint.KindFloat:
-			val = json.Number(k.Value.Str)
+			val = json.Number(k.Value.Str())
 		}
 		return Value{Value: val, Source: Explicit, Key: k}
 	}

@@ -383,7 +383,7 @@ func (n *Node) endpointRefs() []ref {
 			add(k, role, k.Value)
 			continue
 		}
-		for _, v := range k.Value.Scalars() {
+		for _, v := range k.Scalars() {
 			add(k, role, v)
 		}
 	}

@@ -42,7 +42,7 @@ service_url = "https://cp:${mgt.transport.https.port}/services/"
 `)
 	n := lint.NewNode("gw-1", "gw-1/deployment.toml", src, nil, lint.ResolveOptions{})
 	k := n.Get("apim.event_hub.service_url")
-	fmt.Println(k.Path, k.Value.Pos.Line, k.Value.Pos.Column)
+	fmt.Println(k.Path, k.Value.Pos().Line, k.Value.Pos().Column)
 	fmt.Println(k.Value.Text())
 	fmt.Println(n.Port(lint.PortJMS))
 	// Output:

@@ -85,14 +85,14 @@ func lineCol(src []byte, off int) (line, col int) {
 // refuses a value that holds a placeholder: the literal to change is then
 // not in this file.
 func ReplaceValue(n *Node, v *Value, text string) (TextEdit, bool) {
-	if v == nil || v.Kind == KindArray || v.Kind == KindTable || strings.Contains(v.Raw, "$") {
+	if v == nil || v.Kind == KindArray || v.Kind == KindTable || strings.Contains(v.Raw(), "$") {
 		return TextEdit{}, false
 	}
-	start, ok := offset(n.Src, v.Pos)
-	if !ok || start+len(v.Raw) > len(n.Src) || string(n.Src[start:start+len(v.Raw)]) != v.Raw {
+	start, ok := offset(n.Src, v.Pos())
+	if !ok || start+len(v.Raw()) > len(n.Src) || string(n.Src[start:start+len(v.Raw())]) != v.Raw() {
 		return TextEdit{}, false
 	}
-	return editAt(n, start, start+len(v.Raw), text), true
+	return editAt(n, start, start+len(v.Raw()), text), true
 }
 
 // SetKey is an edit that adds key = value to table on n: below the table's
@@ -116,7 +116,7 @@ func SetKey(n *Node, table, key, valueText string) (TextEdit, bool) {
 	}
 	line := key + " = " + valueText + nl
 	if t := n.Table(table); t != nil && !t.Array {
-		start, ok := offset(n.Src, t.Pos)
+		start, ok := offset(n.Src, t.Pos())
 		if !ok {
 			return TextEdit{}, false
 		}
@@ -251,7 +251,7 @@ func RenameKey(n *Node, k *Key, newName string) (TextEdit, bool) {
 	if strings.ContainsAny(old, `"'[`) || newName == "" || n.Get(strings.TrimSuffix(k.Path, old)+newName) != nil {
 		return TextEdit{}, false
 	}
-	start, ok := offset(n.Src, k.Pos)
+	start, ok := offset(n.Src, k.Pos())
 	if !ok {
 		return TextEdit{}, false
 	}

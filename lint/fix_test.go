@@ -63,7 +63,7 @@ func FuzzFixes(f *testing.F) {
 		var edits []TextEdit
 		var scalars []*Value
 		for _, k := range n.Keys {
-			scalars = append(scalars, k.Value.Scalars()...)
+			scalars = append(scalars, k.Scalars()...)
 		}
 		if len(scalars) > 0 {
 			v := scalars[(pick%len(scalars)+len(scalars))%len(scalars)]

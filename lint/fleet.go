@@ -415,14 +415,14 @@ func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, s
 }
 
 func offsetOf(n *Node, v *Value) (int, bool) {
-	if v.Kind == KindString && strings.Contains(v.Str, "$ref{") {
+	if v.Kind == KindString && strings.Contains(v.Str(), "$ref{") {
 		// Resolve the offset alone, silently: full resolution (which needs
 		// the offset for ${} ports) reports problems once, later.
 		placeholder.Peek(placeholder.File{Keys: n.Keys, Get: n.Get}, n.Get("server.offset"))
 	}
 	i, ok := v.Int64()
-	if !ok && v.Kind == KindString && strings.IndexByte(v.Str, '$') < 0 {
-		i, ok = parseIntLoose(v.Str)
+	if !ok && v.Kind == KindString && strings.IndexByte(v.Str(), '$') < 0 {
+		i, ok = parseIntLoose(v.Str())
 	}
 	return int(i), ok && i >= 0 && i < 65535
 }

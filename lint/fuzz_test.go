@@ -23,8 +23,8 @@ func FuzzNewNode(f *testing.F) {
 			}
 		}
 		for _, k := range n.Keys {
-			if k.Value == nil || k.Pos.Line < 1 || k.Pos.Line > lines {
-				t.Fatalf("key %s with bad position %+v", k.Path, k.Pos)
+			if k.Value == nil || k.Pos().Line < 1 || k.Pos().Line > lines {
+				t.Fatalf("key %s with bad position %+v", k.Path, k.Pos())
 			}
 			_ = k.Show()
 			_ = k.Value.Strings()

@@ -239,7 +239,7 @@ func (f *Fleet) nodeLinks(out []Link, n *Node, c *linkCache) []Link {
 			continue
 		}
 		kind := c.kind(k.Path)
-		for _, v := range k.Value.Scalars() {
+		for _, v := range k.Scalars() {
 			if v.Kind != KindString || v.Symbolic {
 				continue
 			}
@@ -248,7 +248,7 @@ func (f *Fleet) nodeLinks(out []Link, n *Node, c *linkCache) []Link {
 				continue
 			}
 			ep := p.ep
-			l := Link{Kind: kind, From: n, Key: k.Path, Pos: v.Pos, Want: role,
+			l := Link{Kind: kind, From: n, Key: k.Path, Pos: v.Pos(), Want: role,
 				Scheme: ep.Scheme, Host: ep.Host, Port: ep.Port}
 			if l.Pos.File == "" {
 				l.Pos.File = n.File
@@ -294,7 +294,7 @@ func databaseLink(n *Node, k *Key) (Link, bool) {
 	if text == "" {
 		return Link{}, false
 	}
-	l := Link{Kind: LinkDatabase, From: n, Key: k.Path, Pos: v.Pos, Want: RoleUnknown}
+	l := Link{Kind: LinkDatabase, From: n, Key: k.Path, Pos: v.Pos(), Want: RoleUnknown}
 	if l.Pos.File == "" {
 		l.Pos.File = n.File
 	}

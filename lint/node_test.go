@@ -61,8 +61,8 @@ inline = { a = 1, b.c = "x" }
 			}
 			t.Fatalf("no key %s; have %s", c.path, strings.Join(have, ", "))
 		}
-		if k.Value.Pos.Line != c.line || k.Value.Pos.Column != c.col {
-			t.Errorf("%s at %d:%d, want %d:%d", c.path, k.Value.Pos.Line, k.Value.Pos.Column, c.line, c.col)
+		if k.Value.Pos().Line != c.line || k.Value.Pos().Column != c.col {
+			t.Errorf("%s at %d:%d, want %d:%d", c.path, k.Value.Pos().Line, k.Value.Pos().Column, c.line, c.col)
 		}
 		if got := k.Value.Text(); got != c.text {
 			t.Errorf("%s = %q, want %q", c.path, got, c.text)
@@ -72,13 +72,13 @@ inline = { a = 1, b.c = "x" }
 		}
 	}
 	tde := n.Get("apim.throttling.throttle_decision_endpoints").Value
-	if len(tde.Elems()) != 2 || tde.Elems()[1].Pos.Column != 51 || tde.Pos.Column != 31 {
-		t.Errorf("array positions: array at %v, second element at %v", tde.Pos, tde.Elems()[1].Pos)
+	if len(tde.Elems()) != 2 || tde.Elems()[1].Pos().Column != 51 || tde.Pos().Column != 31 {
+		t.Errorf("array positions: array at %v, second element at %v", tde.Pos(), tde.Elems()[1].Pos())
 	}
 	if got := n.ArrayLen("event_listener"); got != 2 {
 		t.Errorf("ArrayLen(event_listener) = %d", got)
 	}
-	if tb := n.Table("transport.https"); tb == nil || tb.Pos.Line != 4 || tb.Pos.Column != 1 {
+	if tb := n.Table("transport.https"); tb == nil || tb.Pos().Line != 4 || tb.Pos().Column != 1 {
 		t.Errorf("table transport.https at %+v", tb)
 	}
 }
@@ -258,10 +258,10 @@ func TestByteOrderMark(t *testing.T) {
 	if n.SyntaxError != nil {
 		t.Fatal(n.SyntaxError)
 	}
-	if k := n.Get("server.hostname"); k == nil || k.Value.Pos.Line != 2 || k.Value.Pos.Column != 12 {
+	if k := n.Get("server.hostname"); k == nil || k.Value.Pos().Line != 2 || k.Value.Pos().Column != 12 {
 		t.Errorf("server.hostname at %+v", k)
 	}
-	if tb := n.Table("server"); tb == nil || tb.Pos.Column != 1 {
+	if tb := n.Table("server"); tb == nil || tb.Pos().Column != 1 {
 		t.Errorf("table at %+v", tb)
 	}
 }

@@ -65,12 +65,12 @@ func At(n *Node, pos Position, key, format string, args ...any) Finding {
 
 // AtKey builds a finding at a key's value.
 func AtKey(n *Node, k *Key, format string, args ...any) Finding {
-	return At(n, k.Value.Pos, k.Path, format, args...)
+	return At(n, k.Value.Pos(), k.Path, format, args...)
 }
 
 // AtValue builds a finding at one element of a key's value.
 func AtValue(n *Node, k *Key, v *Value, format string, args ...any) Finding {
-	return At(n, v.Pos, k.Path, format, args...)
+	return At(n, v.Pos(), k.Path, format, args...)
 }
 
 // AtTable builds a finding at a table header, or line 1 when the table is
@@ -78,7 +78,7 @@ func AtValue(n *Node, k *Key, v *Value, format string, args ...any) Finding {
 func AtTable(n *Node, table, format string, args ...any) Finding {
 	pos := Position{File: n.File, Line: 1, Column: 1}
 	if t := n.Table(table); t != nil {
-		pos = t.Pos
+		pos = t.Pos()
 	}
 	return At(n, pos, table, format, args...)
 }
@@ -87,7 +87,7 @@ func AtTable(n *Node, table, format string, args ...any) Finding {
 func RelatedKey(n *Node, k *Key, format string, args ...any) Related {
 	r := Related{Node: n.Name, File: n.File, Line: 1, Column: 1, Message: fmt.Sprintf(format, args...)}
 	if k != nil {
-		r.Line, r.Column, r.Key = k.Value.Pos.Line, k.Value.Pos.Column, k.Path
+		r.Line, r.Column, r.Key = k.Value.Pos().Line, k.Value.Pos().Column, k.Path
 	}
 	return r
 }

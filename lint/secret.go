@@ -40,8 +40,8 @@ func nodeSecrets(n *Node) []string {
 		if !k.IsSecret() {
 			continue
 		}
-		for _, v := range k.Value.Scalars() {
-			for _, s := range [2]string{v.Str, v.Resolved()} {
+		for _, v := range k.Scalars() {
+			for _, s := range [2]string{v.Str(), v.Resolved()} {
 				if len(s) < 3 || wso2.IsPurePlaceholder(s) || wso2.IsPublicDefaultSecret(s) || slices.Contains(out, s) {
 					continue
 				}
@@ -114,7 +114,7 @@ func propagateSecrets(n *Node) {
 			continue
 		}
 	values:
-		for _, v := range k.Value.Scalars() {
+		for _, v := range k.Scalars() {
 			if v.Kind != KindString || len(v.Placeholders()) == 0 {
 				continue
 			}

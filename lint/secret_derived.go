@@ -18,7 +18,7 @@ func carriesSecret(n *Node, k *Key, depth int) bool {
 	if k.IsSecret() {
 		return true
 	}
-	for _, v := range k.Value.Scalars() {
+	for _, v := range k.Scalars() {
 		for _, ph := range v.Placeholders() {
 			switch {
 			case ph.Kind == wso2.PlaceholderRuntime && ph.Name == "admin.password":

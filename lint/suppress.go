@@ -146,8 +146,8 @@ func NodeSuppressions(n *Node) []*Suppression {
 				content = contentLines(n.Src)
 				keyAt = make(map[int]string, len(n.Keys))
 				for _, k := range n.Keys {
-					if _, ok := keyAt[k.Pos.Line]; !ok {
-						keyAt[k.Pos.Line] = k.Path
+					if _, ok := keyAt[k.Pos().Line]; !ok {
+						keyAt[k.Pos().Line] = k.Path
 					}
 				}
 			}
@@ -219,13 +219,13 @@ func (s *Suppression) setUntil(text string) {
 func firstContentLine(n *Node) int {
 	first := 0
 	for _, t := range n.Tables {
-		if first == 0 || t.Pos.Line < first {
-			first = t.Pos.Line
+		if first == 0 || t.Pos().Line < first {
+			first = t.Pos().Line
 		}
 	}
 	for _, k := range n.Keys {
-		if first == 0 || k.Pos.Line < first {
-			first = k.Pos.Line
+		if first == 0 || k.Pos().Line < first {
+			first = k.Pos().Line
 		}
 	}
 	return first

@@ -16,7 +16,7 @@ import (
 var flagBad = &lint.Rule{ID: "flag-bad", Severity: lint.SeverityError, Summary: "bad values", Run: func(p *lint.Pass) {
 	for _, n := range p.Fleet.Nodes {
 		for _, k := range n.Keys {
-			for _, v := range k.Value.Scalars() {
+			for _, v := range k.Scalars() {
 				if v.Text() == "bad" {
 					p.Report(lint.AtValue(n, k, v, "%s is bad", k.Path))
 				}

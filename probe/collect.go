@@ -21,7 +21,7 @@ type Use struct {
 
 // Pos returns where the URL is written.
 func (u Use) Pos() lint.Position {
-	p := u.Value.Pos
+	p := u.Value.Pos()
 	if p.File == "" {
 		p.File = u.Node.File
 	}
@@ -134,7 +134,7 @@ func Collect(f *lint.Fleet, opts Options) ([]*Target, []*Skipped, error) {
 	for _, n := range nodes {
 		for _, k := range n.Keys {
 			if wso2.IsEndpointKey(k.Path) {
-				for _, v := range k.Value.Scalars() {
+				for _, v := range k.Scalars() {
 					if v.Kind == lint.KindString {
 						c.url(Use{Node: n, Key: k, Value: v})
 					}
@@ -275,7 +275,7 @@ func (c *collector) databaseHosts(n *lint.Node) {
 			}
 			p, ok := pv.Int64()
 			if !ok || p < 1 || p > 65535 {
-				c.skip(scheme+"://"+host, fmt.Sprintf("[database.%s] port %s is not a number in 1-65535", name, pv.Raw), u)
+				c.skip(scheme+"://"+host, fmt.Sprintf("[database.%s] port %s is not a number in 1-65535", name, pv.Raw()), u)
 				continue
 			}
 			port = int(p)

@@ -137,7 +137,7 @@ func takesAdmin(v *lint.Value) bool {
 			return false
 		}
 	}
-	return strings.TrimSpace(v.Str) == v.Placeholders()[0].Text
+	return strings.TrimSpace(v.Str()) == v.Placeholders()[0].Text
 }
 
 // residentKeyManager reports whether the fleet's key manager is API

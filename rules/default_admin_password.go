@@ -103,7 +103,7 @@ func runDefaultAdminPassword(p *lint.Pass) {
 			if c == k || !c.IsSecret() {
 				continue
 			}
-			for _, v := range c.Value.Scalars() {
+			for _, v := range c.Scalars() {
 				if via, ok := hdAdminRef(v); ok {
 					if f != nil {
 						f.Related = append(f.Related, lint.RelatedKey(n, c, "%s takes it through %s", c.Path, via))

@@ -128,13 +128,13 @@ func runDocPlaceholder(p *lint.Pass) {
 			if strings.HasPrefix(k.Path, "secrets.") {
 				continue
 			}
-			for _, v := range k.Value.Scalars() {
+			for _, v := range k.Scalars() {
 				if v.Kind != lint.KindString {
 					continue
 				}
 				// The written text, not the resolved one: a placeholder that
 				// reaches this value through $ref{} is reported where it is written.
-				phs := findDocPlaceholders(v.Str)
+				phs := findDocPlaceholders(v.Str())
 				if len(phs) == 0 {
 					continue
 				}
@@ -154,7 +154,7 @@ func runDocPlaceholder(p *lint.Pass) {
 				}
 				f := lint.AtValue(n, k, v, "%s %s still holds the %s %s, copied and never replaced; replace it with the real setting",
 					k.Path, k.ShowValue(v), what, list)
-				if i := strings.Index(v.Raw, phs[0]); i >= 0 {
+				if i := strings.Index(v.Raw(), phs[0]); i >= 0 {
 					f.Column += i
 				}
 				if len(phs) == 1 && !k.IsSecret() {
@@ -236,7 +236,7 @@ func placeholderFix(f *lint.Fleet, n *lint.Node, v *lint.Value, ph string) []lin
 	if len(hosts) != 1 {
 		return nil
 	}
-	e, ok := lint.ReplaceValue(n, v, lint.QuoteTOML(strings.Replace(v.Str, ph, hosts[0], 1)))
+	e, ok := lint.ReplaceValue(n, v, lint.QuoteTOML(strings.Replace(v.Str(), ph, hosts[0], 1)))
 	if !ok {
 		return nil
 	}

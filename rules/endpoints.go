@@ -132,7 +132,7 @@ func epRoleNoun(r wso2.Role) string {
 
 // elems returns the scalar string elements of a key.
 func epElems(k *lint.Key) []*lint.Value {
-	all := k.Value.Scalars()
+	all := k.Scalars()
 	if k.Value.Kind == lint.KindArray && !slices.ContainsFunc(all, func(v *lint.Value) bool { return v.Kind != lint.KindString }) {
 		return all // callers only read it, as Scalars' callers
 	}
@@ -190,8 +190,8 @@ func epResolveCached(f *lint.Fleet, n *lint.Node, k *lint.Key, v *lint.Value, ca
 		ep.Port, ep.PortText = pod, strconv.Itoa(pod) // a Service forwards it: judge the pod's port
 	}
 	h.url = ep
-	if strings.Contains(v.Str, "${") {
-		if raw, err := wso2.ParseEndpoint(v.Str); err == nil && strings.Contains(raw.PortText, "${") {
+	if strings.Contains(v.Str(), "${") {
+		if raw, err := wso2.ParseEndpoint(v.Str()); err == nil && strings.Contains(raw.PortText, "${") {
 			h.placeholderPort = true
 		}
 	}
@@ -817,7 +817,7 @@ func epStyleOf(k *lint.Key) epURLStyle {
 	if k == nil {
 		return epURLStyle{}
 	}
-	for _, v := range k.Value.Scalars() {
+	for _, v := range k.Scalars() {
 		ep, err := wso2.ParseEndpoint(v.Text())
 		if err != nil {
 			continue
@@ -873,7 +873,7 @@ func epPortFix(n *lint.Node, v *lint.Value, ep wso2.Endpoint, port int) []lint.S
 	if port <= 0 || strings.Contains(ep.Host, ":") {
 		return nil
 	}
-	text := v.Str
+	text := v.Str()
 	i := strings.Index(text, "://")
 	if i < 0 {
 		return nil

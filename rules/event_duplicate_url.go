@@ -290,7 +290,7 @@ func dupFix(n *lint.Node, k *lint.Key, v *lint.Value, peers []*lint.Node, style 
 
 // dupAppendFix adds the missing peers' URLs after the array's last element.
 func dupAppendFix(n *lint.Node, last *lint.Value, missing []*lint.Node, style epURLStyle) []lint.SuggestedFix {
-	e, ok := lint.ReplaceValue(n, last, last.Raw+", "+dupURLs(missing, style))
+	e, ok := lint.ReplaceValue(n, last, last.Raw()+", "+dupURLs(missing, style))
 	if !ok {
 		return nil
 	}

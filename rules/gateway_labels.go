@@ -97,7 +97,7 @@ func labelsOf(n *lint.Node) (labels []gwLabel, symbolic bool) {
 	if k == nil {
 		return []gwLabel{{val: lint.StringValue("Default")}}, false
 	}
-	for _, v := range k.Value.Scalars() {
+	for _, v := range k.Scalars() {
 		if v.Symbolic {
 			symbolic = true
 			continue

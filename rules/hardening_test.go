@@ -85,7 +85,7 @@ func TestHardeningOnCorpus(t *testing.T) {
 				if !k.IsSecret() {
 					continue
 				}
-				for _, v := range k.Value.Scalars() {
+				for _, v := range k.Scalars() {
 					if s := v.Text(); len(s) >= 6 && s != "wso2carbon" && s != "password" && !wso2.HasPlaceholder(s) {
 						secrets = append(secrets, s)
 					}
@@ -152,7 +152,7 @@ func FuzzHardeningRules(f *testing.F) {
 				if !k.IsSecret() {
 					continue
 				}
-				for _, v := range k.Value.Scalars() {
+				for _, v := range k.Scalars() {
 					if s := v.Text(); len(s) >= 8 && !wso2.HasPlaceholder(s) && !strings.Contains("wso2carbon", s) {
 						secrets = append(secrets, s)
 					}

@@ -51,7 +51,7 @@ func runJMSWithoutTLS(p *lint.Pass) {
 			}
 			var first *lint.Value
 			var plain, tls []string
-			for _, v := range k.Value.Scalars() {
+			for _, v := range k.Scalars() {
 				s, ok := hdKnown(v)
 				if !ok {
 					continue

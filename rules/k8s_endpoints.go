@@ -25,7 +25,7 @@ func k8sEndpoints(n *lint.Node) []k8sEndpoint {
 		if _, ok := lint.EndpointKeyRole(k.Path); !ok && (strings.HasPrefix(k.Path, "database.") || !wso2.IsEndpointKey(k.Path)) {
 			continue
 		}
-		for _, v := range k.Value.Scalars() {
+		for _, v := range k.Scalars() {
 			if v.Kind != lint.KindString || v.Symbolic {
 				continue
 			}

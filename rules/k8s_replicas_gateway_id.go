@@ -33,12 +33,12 @@ environment variable filled by the downward API (fieldRef metadata.name).`,
 				continue
 			}
 			k := n.Get(gatewayIDKey)
-			if k == nil || k.Value.Kind != lint.KindString || lint.HasPlaceholder(k.Value.Raw) || strings.TrimSpace(k.Value.Str) == "" {
+			if k == nil || k.Value.Kind != lint.KindString || lint.HasPlaceholder(k.Value.Raw()) || strings.TrimSpace(k.Value.Str()) == "" {
 				continue
 			}
 			w := mn.Workload
 			p.Report(lint.AtValue(n, k, k.Value, "%s", fmt.Sprintf("gateway_id %q is shared by all %d replicas of %s %s/%s: they all mount ConfigMap %s/%s",
-				k.Value.Str, w.Replicas, w.Kind, w.Namespace, w.Name, mn.ConfigMap.Namespace, mn.ConfigMap.Name)))
+				k.Value.Str(), w.Replicas, w.Kind, w.Namespace, w.Name, mn.ConfigMap.Namespace, mn.ConfigMap.Name)))
 		}
 	},
 })

@@ -34,7 +34,7 @@ never prints the value.`,
 				if !k.IsSecret() {
 					continue
 				}
-				for _, v := range k.Value.Scalars() {
+				for _, v := range k.Scalars() {
 					for _, ph := range v.Placeholders() {
 						if ph.Kind != wso2.PlaceholderEnv {
 							continue

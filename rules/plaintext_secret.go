@@ -42,7 +42,7 @@ func runPlaintextSecret(p *lint.Pass) {
 				continue
 			}
 			inSecrets := strings.HasPrefix(k.Path, "secrets.")
-			for _, v := range k.Value.Scalars() {
+			for _, v := range k.Scalars() {
 				switch v.Kind {
 				case lint.KindBool, lint.KindTable:
 					continue
@@ -51,7 +51,7 @@ func runPlaintextSecret(p *lint.Pass) {
 						continue
 					}
 					if inSecrets {
-						s := strings.TrimSpace(v.Str)
+						s := strings.TrimSpace(v.Str())
 						if !(strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]")) || cipherTextPlaceholder(s) {
 							continue // encrypted by the cipher tool, or standing for it
 						}
@@ -76,10 +76,10 @@ func runPlaintextSecret(p *lint.Pass) {
 // the file: not empty, not from $secret{}, $env{} or $sys{}, and not only
 // references to other keys.
 func plainSecretText(v *lint.Value) bool {
-	if strings.TrimSpace(v.Str) == "" {
+	if strings.TrimSpace(v.Str()) == "" {
 		return false
 	}
-	rest := v.Str
+	rest := v.Str()
 	for _, ph := range v.Placeholders() {
 		switch ph.Kind {
 		case wso2.PlaceholderSecret, wso2.PlaceholderEnv, wso2.PlaceholderSys:
@@ -105,7 +105,7 @@ func cipherTextPlaceholder(s string) bool {
 // epJDBCWithoutPassword reports a JDBC URL that carries no password,
 // read by the JDBC parser's rules rather than as a generic URL.
 func epJDBCWithoutPassword(v *lint.Value) bool {
-	for _, s := range []string{v.Str, v.Text()} {
+	for _, s := range []string{v.Str(), v.Text()} {
 		if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "jdbc:") || wso2.JDBCHasPassword(s) {
 			return false
 		}

@@ -32,11 +32,11 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 			continue
 		}
 		for _, k := range n.Keys {
-			for _, v := range k.Value.Scalars() {
-				if v.Kind != lint.KindString || !strings.Contains(v.Str, "${") || !strings.Contains(v.Str, "://") {
+			for _, v := range k.Scalars() {
+				if v.Kind != lint.KindString || !strings.Contains(v.Str(), "${") || !strings.Contains(v.Str(), "://") {
 					continue
 				}
-				raw, err := wso2.ParseEndpoint(v.Str)
+				raw, err := wso2.ParseEndpoint(v.Str())
 				if err != nil || !strings.HasPrefix(raw.PortText, "${") || !strings.HasSuffix(raw.PortText, "}") {
 					continue
 				}
@@ -57,9 +57,9 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 					if strings.EqualFold(t.ServerHostname(), raw.Host) && epProxied(t, wso2.Endpoint{Port: local}) {
 						continue // the proxy's port
 					}
-					fixed := strings.Replace(v.Str, raw.PortText, strconv.Itoa(want), 1)
+					fixed := strings.Replace(v.Str(), raw.PortText, strconv.Itoa(want), 1)
 					p.Report(lint.AtValue(n, k, v, "%s: %s resolves on %s (offset %d) to %d, but %s listens on %d (offset %d); write %s",
-						epShowURL(v.Str), raw.PortText, n.Name, n.Offset, local, t.Name, want, t.Offset, epShowURL(fixed)))
+						epShowURL(v.Str()), raw.PortText, n.Name, n.Offset, local, t.Name, want, t.Offset, epShowURL(fixed)))
 				case lint.TargetCluster:
 					if len(to.Ports) == 0 {
 						continue
@@ -70,7 +70,7 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 					}
 					if !okPort {
 						p.Report(lint.AtValue(n, k, v, "%s: %s resolves on %s (offset %d) to %d, but load balancer %s listens on %s only",
-							epShowURL(v.Str), raw.PortText, n.Name, n.Offset, local, raw.Host, epJoinInts(to.Ports)))
+							epShowURL(v.Str()), raw.PortText, n.Name, n.Offset, local, raw.Host, epJoinInts(to.Ports)))
 					}
 				}
 			}

@@ -81,7 +81,7 @@ func runTMURLGroups(p *lint.Pass) {
 				if spec.k == nil {
 					continue
 				}
-				for _, v := range spec.k.Value.Scalars() {
+				for _, v := range spec.k.Scalars() {
 					if v.Kind != lint.KindString {
 						continue // as epElems
 					}
@@ -179,7 +179,7 @@ func runTMURLGroups(p *lint.Pass) {
 func groupFix(n *lint.Node, table string, miss []*lint.Node, style *lint.Key, urlsKey, authKey, msg string) []lint.SuggestedFix {
 	kind := ""
 	if style != nil {
-		for _, v := range style.Value.Scalars() {
+		for _, v := range style.Scalars() {
 			if ep, err := wso2.ParseEndpoint(v.Text()); err == nil {
 				kind = epHostKind(ep.Host)
 				break

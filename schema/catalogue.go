@@ -122,7 +122,7 @@ func unreadFinding(n *lint.Node, k *lint.Key, v fleetversion.Version, sets []*ca
 	if sug := suggest(name, names); sug != "" {
 		msg += fmt.Sprintf("; did you mean %s?", sug)
 	}
-	pos := k.Pos
+	pos := k.Pos()
 	if depth < len(segs)-1 {
 		// An unknown table: point at the header the key is written under,
 		// when that header lies at or below the unknown part.
@@ -134,7 +134,7 @@ func unreadFinding(n *lint.Node, k *lint.Key, v fleetversion.Version, sets []*ca
 			}
 		}
 		if best != nil {
-			pos = best.Pos
+			pos = best.Pos()
 		}
 	}
 	f := lint.At(n, pos, prefix, "%s", msg)

@@ -73,7 +73,7 @@ func fillDatum(d *datum, v *lint.Value) {
 		}
 		d.k, d.s = kString, v.Resolved()
 	case lint.KindInteger:
-		d.k, d.i = kInt, v.Int
+		d.k, d.i = kInt, v.Int()
 	case lint.KindFloat:
 		d.k, d.f = kFloat, v.Float()
 	case lint.KindBool:
@@ -81,7 +81,7 @@ func fillDatum(d *datum, v *lint.Value) {
 	case lint.KindTable:
 		d.k = kStruct
 	default:
-		d.k, d.s = kString, v.Str
+		d.k, d.s = kString, v.Str()
 	}
 }
 
@@ -144,9 +144,9 @@ func (v *validator) report(f lint.Finding, rule string) {
 // written, else the key that brought it in.
 func (v *validator) posFor(prefix string, k *lint.Key) lint.Position {
 	if t := v.n.Table(prefix); t != nil {
-		return t.Pos
+		return t.Pos()
 	}
-	return k.Pos
+	return k.Pos()
 }
 
 func (v *validator) key(k *lint.Key) {
@@ -327,11 +327,11 @@ func (v *validator) shape(k *lint.Key, val *lint.Value) string {
 	case lint.KindArray:
 		return fmt.Sprintf("a list of %d", len(val.Elems()))
 	case lint.KindInteger:
-		return val.Str + " (an integer)"
+		return val.Str() + " (an integer)"
 	case lint.KindFloat:
-		return val.Str + " (a number)"
+		return val.Str() + " (a number)"
 	case lint.KindBool:
-		return val.Str + " (a boolean)"
+		return val.Str() + " (a boolean)"
 	}
 	return lint.Shape(val)
 }
@@ -360,11 +360,11 @@ func (v *validator) unknown(k *lint.Key, segs []seg, i int, parent *tnode) {
 	if i < len(segs)-1 {
 		what = "table " + prefix
 	}
-	pos, section := k.Pos, prefix
+	pos, section := k.Pos(), prefix
 	if t := v.tableOf(k); t != nil && (t.Path == prefix || strings.HasPrefix(t.Path, prefix+".") || strings.HasPrefix(t.Path, prefix+"[")) {
 		// The key sits in a table written below the unknown part: point
 		// at its header and name it whole.
-		pos, section = t.Pos, normalize(t.Path)
+		pos, section = t.Pos(), normalize(t.Path)
 	}
 	msg := fmt.Sprintf("unknown %s %s", what, where)
 	if roles := v.s.rolesKnowing(normalize(section)); len(roles) > 0 {

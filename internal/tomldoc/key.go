@@ -3,6 +3,7 @@ package tomldoc
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/apimlint/apimlint/wso2"
 )
@@ -13,13 +14,33 @@ type Key struct {
 	// segments that are not bare keys are quoted, e.g.
 	// event_listener[0].properties."header.X-WSO2-KEY-MANAGER".
 	Path  string
-	Pos   Position // where the key is written
+	at    // where the key is written, in its value's file
 	Value *Value
 	// InArrayTable is set for keys inside [[...]] tables, where WSO2 does
 	// not resolve $ref{} placeholders.
 	InArrayTable bool
 
 	secret uint8 // IsSecret, decided at load time
+}
+
+// Pos returns where the key is written.
+func (k *Key) Pos() Position {
+	if k.Value == nil {
+		return k.at.in(nil)
+	}
+	return k.at.in(k.Value.src)
+}
+
+// Scalars returns the scalar elements of the key's array, or its value
+// itself, without allocating for a scalar. Callers only read the slice.
+func (k *Key) Scalars() []*Value {
+	if k == nil || k.Value == nil {
+		return nil
+	}
+	if k.Value.Kind != KindArray {
+		return unsafe.Slice(&k.Value, 1)
+	}
+	return k.Value.Scalars()
 }
 
 // IsSecret reports whether the key's value must never be shown: by name,
@@ -60,13 +81,13 @@ func (k *Key) isSecret() bool {
 	if k.Value == nil {
 		return false
 	}
-	for _, v := range k.Value.Scalars() {
+	for _, v := range k.Scalars() {
 		for _, ph := range v.Placeholders() {
 			if ph.Kind == wso2.PlaceholderSecret {
 				return true
 			}
 		}
-		if v.Kind == KindString && (wso2.HasURLPassword(v.Str) || wso2.HasURLPassword(v.Resolved())) {
+		if v.Kind == KindString && (wso2.HasURLPassword(v.Str()) || wso2.HasURLPassword(v.Resolved())) {
 			return true
 		}
 	}
@@ -99,13 +120,13 @@ func showValue(k *Key, v *Value) string {
 	if k.IsSecret() {
 		switch v.Kind {
 		case KindString:
-			if wso2.IsPurePlaceholder(v.Str) {
-				return fmt.Sprintf("%q", v.Str)
+			if wso2.IsPurePlaceholder(v.Str()) {
+				return fmt.Sprintf("%q", v.Str())
 			}
 			return Redact(v.Resolved())
 		case KindInteger, KindFloat, KindDateTime:
 			// password = 123456 is as secret as a string.
-			return Redact(v.Str)
+			return Redact(v.Str())
 		}
 	}
 	switch v.Kind {
@@ -118,7 +139,7 @@ func showValue(k *Key, v *Value) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
-	return v.Str
+	return v.Str()
 }
 
 // Shape describes a value without revealing it: its type and, for
@@ -129,10 +150,10 @@ func Shape(v *Value) string {
 	}
 	switch v.Kind {
 	case KindString:
-		if wso2.IsPurePlaceholder(v.Str) {
-			return "a " + wso2.ScanPlaceholders(v.Str)[0].Kind.String() + " placeholder"
+		if wso2.IsPurePlaceholder(v.Str()) {
+			return "a " + wso2.ScanPlaceholders(v.Str())[0].Kind.String() + " placeholder"
 		}
-		return fmt.Sprintf("a string of %d chars", len(v.Str))
+		return fmt.Sprintf("a string of %d chars", len(v.Str()))
 	case KindArray:
 		return fmt.Sprintf("an array of %d", len(v.Elems()))
 	}

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,10 +36,14 @@ type Comment struct {
 
 // Table is a table header ([a.b] or [[a.b]]) as written in the file.
 type Table struct {
-	Path  string // canonical path, with the index for array tables
-	Pos   Position
+	Path string // canonical path, with the index for array tables
+	at
+	src   *source
 	Array bool
 }
+
+// Pos returns where the header is written: its '['.
+func (t *Table) Pos() Position { return t.at.in(t.src) }
 
 // Document is a parsed file: its keys in file order, its headers and
 // comments, and the first syntax error (parsing stops there, and what came
@@ -100,7 +103,7 @@ func (b *docBuilder) child(t *tnode, seg string) *tnode {
 	}
 	c := &t.children[i]
 	if c.key != nil {
-		b.scratch = tnode{kind: tValue, explicit: true, path: c.key.Path, line: c.key.Pos.Line}
+		b.scratch = tnode{kind: tValue, explicit: true, path: c.key.Path, line: int(c.key.line)}
 		return &b.scratch
 	}
 	return c.node
@@ -170,6 +173,7 @@ type docBuilder struct {
 	file     string
 	src      []byte
 	srcStr   string // src as one string: values are substrings of it
+	source   *source
 	lines    lineIndex
 	p        *unstable.Parser
 	root     *tnode
@@ -200,6 +204,16 @@ const (
 	MaxKeySegments = 64
 	MaxNesting     = 32
 )
+
+// offset returns where bs starts in the source, when it lies inside it.
+func (b *docBuilder) offset(bs []byte) (int, bool) {
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(b.src)))
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(bs)))
+	if len(bs) == 0 || p < base || p+uintptr(len(bs)) > base+uintptr(len(b.src)) {
+		return 0, false
+	}
+	return int(p - base), true
+}
 
 // str returns bs as a string, sharing memory with srcStr when bs lies
 // inside the source (no escapes), instead of copying.
@@ -287,6 +301,7 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 		// loading (Node.Src is documented read-only).
 		srcStr: unsafe.String(unsafe.SliceData(src), len(src)),
 		lines:  newLineIndex(src),
+		source: &source{file: file},
 		root:   &tnode{kind: tTable, explicit: true},
 		doc:    &Document{},
 	}
@@ -298,6 +313,7 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	n := countSlots(src)
 	est := n.keys + 8
 	b.doc.Keys = make([]*Key, 0, est)
+	b.source.text = b.srcStr
 	b.values.chunk = make([]Value, 0, est+n.elems)
 	b.keys.chunk = make([]Key, 0, est)
 	b.tables.chunk = make([]Table, 0, n.headers+4)
@@ -521,7 +537,7 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 	b.cur = t
 	b.inArray = inArray
 	tb := b.tables.new()
-	*tb = Table{Path: t.path, Pos: pos, Array: array}
+	*tb = Table{Path: t.path, at: atOf(pos), src: b.source, Array: array}
 	b.doc.Tables = append(b.doc.Tables, tb)
 }
 
@@ -556,7 +572,7 @@ func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.
 				return
 			}
 			k := b.keys.new()
-			*k = Key{Path: path, Pos: pos, Value: v, InArrayTable: inArray}
+			*k = Key{Path: path, at: atOf(pos), Value: v, InArrayTable: inArray}
 			t.addChild(tchild{seg: seg, key: k})
 			b.doc.Keys = append(b.doc.Keys, k)
 			return
@@ -615,7 +631,8 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		}
 		defer b.leave()
 		v.Kind = KindArray
-		v.Pos = b.arrayPos(n)
+		v.at = atOf(b.arrayPos(n))
+		v.src = b.source
 		it := n.Children()
 		// Sized once: appending one by one reallocates for every array
 		// of more than one element, and the spare capacity is kept.
@@ -637,7 +654,7 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 				continue
 			case unstable.InlineTable:
 				// An array of inline tables: its fields become keys path[i].field.
-				ev := &Value{Kind: KindTable, Pos: b.firstPos(c, v.Pos)}
+				ev := &Value{Kind: KindTable, at: atOf(b.firstPos(c, v.Pos())), src: b.source}
 				v.nested = true
 				elems = append(elems, ev)
 				// WSO2 reads both spellings of an array of tables into
@@ -658,26 +675,35 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		if elems != nil {
 			v.ext = &valueExt{elems: elems}
 		}
-		v.Raw = "[...]"
-		v.Str = v.Raw
 		return v
 	case unstable.InlineTable:
 		// Only reachable inside arrays, handled above.
 		return &Value{Kind: KindTable}
 	}
-	v.self[0] = v
-	v.Pos = b.pos(n.Raw)
-	v.Raw = b.str(b.p.Raw(n.Raw))
-	v.Str = b.str(n.Data)
+	v.at = atOf(b.pos(n.Raw))
 	switch n.Kind {
 	case unstable.String:
 		v.Kind = KindString
 	case unstable.Bool:
 		v.Kind = KindBool
-		v.Bool = v.Str == "true"
 	case unstable.Integer:
 		v.Kind = KindInteger
-		i, err := parseTOMLInt(v.Str)
+	case unstable.Float:
+		v.Kind = KindFloat
+	default:
+		v.Kind = KindDateTime
+	}
+	if off, ok := b.offset(b.p.Raw(n.Raw)); ok {
+		v.setSpan(b.source, off, int(n.Raw.Length), b.str(n.Data))
+	} else {
+		raw := string(b.p.Raw(n.Raw))
+		v.setSpan(&source{file: b.file, text: raw}, 0, len(raw), b.str(n.Data))
+	}
+	switch v.Kind {
+	case KindBool:
+		v.Bool = v.Str() == "true"
+	case KindInteger:
+		_, err := parseTOMLInt(v.Str())
 		if err != nil {
 			// Never quote the number: it may be a password or a key
 			// (password = 98765432109876543210123, key = 0x3f1c…).
@@ -685,20 +711,15 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 			if errors.Is(err, strconv.ErrRange) {
 				why = "does not fit in 64 bits"
 			}
-			b.fail(v.Pos, "integer of %d characters %s", len(v.Raw), why)
+			b.fail(v.Pos(), "integer of %d characters %s", len(v.Raw()), why)
 			return nil
 		}
-		v.Int = i
-	case unstable.Float:
-		v.Kind = KindFloat
-		f, err := strconv.ParseFloat(strings.ReplaceAll(v.Str, "_", ""), 64)
-		if err != nil && !isTOMLSpecialFloat(v.Str) {
-			b.fail(v.Pos, "float of %d characters is not a valid number", len(v.Raw))
+	case KindFloat:
+		_, err := strconv.ParseFloat(strings.ReplaceAll(v.Str(), "_", ""), 64)
+		if err != nil && !isTOMLSpecialFloat(v.Str()) {
+			b.fail(v.Pos(), "float of %d characters is not a valid number", len(v.Raw()))
 			return nil
 		}
-		v.Int = int64(math.Float64bits(f))
-	default:
-		v.Kind = KindDateTime
 	}
 	return v
 }

@@ -47,13 +47,18 @@ const (
 // of placeholder resolution.
 //
 // A node holds a Value per scalar and per array element (about 90 in a
-// gateway's file), so its size is most of the node model's: what only
-// arrays and placeholders need lives behind ext, allocated for those
-// values alone, and a float shares its word with Int.
+// gateway's file), so its size is most of the node model's. A value is a
+// span of its file's text: its raw text, decoded string, number and
+// position are read from the span when asked for. What only arrays,
+// escaped strings and placeholders need lives behind ext, allocated for
+// those values alone. Forty bytes and two pointers, where a value with
+// its strings and position as fields took ninety-six and five: the
+// model of a fleet is that much smaller, and the collector scans less.
 type Value struct {
-	// The small fields come first so that they share one word.
-	Kind ValueKind
-	Bool bool
+	at            // where the value is written (0 when it has no position)
+	off, n uint32 // the raw text: src.text[off:off+n]
+	Kind   ValueKind
+	Bool   bool
 	// Symbolic is set when Resolved still holds a placeholder (see Resolved).
 	Symbolic bool
 	// Resolution is how far placeholder resolution got (package lint
@@ -61,21 +66,41 @@ type Value struct {
 	Resolution ResolveState
 	nested     bool // KindArray with arrays or tables inside
 
-	Raw string // the value as written in the file
-	Str string // decoded string (KindString), else the raw text
-	// Int is the integer of a KindInteger value. A KindFloat value keeps
-	// its float's bits here: read it with Float.
-	Int int64
-	Pos Position
-
-	ext  *valueExt
-	self [1]*Value // Scalars of a scalar, without allocating on every call
+	src *source
+	ext *valueExt
 }
 
-// valueExt holds what few values have: an array's elements, and the
-// result of resolving placeholders when it differs from Str.
+// source is what the values, keys and tables of one file share: the
+// file's name and its text, which values are spans of.
+type source struct {
+	file string
+	text string
+}
+
+// at is a compact position: a line and column of the file a record's
+// source names.
+type at struct{ line, col uint32 }
+
+func atOf(p Position) at { return at{line: clamp32(p.Line), col: clamp32(p.Column)} }
+
+func clamp32(n int) uint32 { return uint32(min(max(n, 0), math.MaxUint32)) }
+
+// in returns the position in src's file.
+func (a at) in(src *source) Position {
+	p := Position{Line: int(a.line), Column: int(a.col)}
+	if src != nil {
+		p.File = src.file
+	}
+	return p
+}
+
+// valueExt holds what few values have: an array's elements, a string
+// whose escapes make it differ from its raw text, and the result of
+// resolving placeholders when it differs from Str.
 type valueExt struct {
 	elems        []*Value
+	str          string
+	hasStr       bool
 	resolved     string
 	hasResolved  bool
 	placeholders []wso2.Placeholder
@@ -90,9 +115,60 @@ func (v *Value) extension() *valueExt {
 
 // StringValue returns a string value with no position, resolved to itself.
 func StringValue(s string) *Value {
-	v := &Value{Kind: KindString, Str: s, Raw: QuoteTOML(s), Resolution: Resolved}
-	v.self[0] = v
+	v := &Value{Kind: KindString, Resolution: Resolved}
+	raw := QuoteTOML(s)
+	v.setSpan(&source{text: raw}, 0, len(raw), s)
 	return v
+}
+
+// setSpan makes the value the span text[off:off+n] of src, with decoded
+// string str.
+func (v *Value) setSpan(src *source, off, n int, str string) {
+	v.src, v.off, v.n = src, uint32(off), uint32(n)
+	if v.plainStr() != str {
+		e := v.extension()
+		e.str, e.hasStr = str, true
+	}
+}
+
+// plainStr is the decoded string the raw text gives without escapes.
+func (v *Value) plainStr() string {
+	raw := v.Raw()
+	if v.Kind == KindString && len(raw) >= 2 {
+		return raw[1 : len(raw)-1]
+	}
+	return raw
+}
+
+// Pos returns where the value is written.
+func (v *Value) Pos() Position { return v.at.in(v.src) }
+
+// Raw returns the value as written in the file ("[...]" for an array).
+func (v *Value) Raw() string {
+	switch {
+	case v.Kind == KindArray:
+		return "[...]"
+	case v.src == nil:
+		return ""
+	}
+	return v.src.text[v.off : v.off+v.n]
+}
+
+// Str returns a string's decoded text, and the raw text of other kinds.
+func (v *Value) Str() string {
+	if v.ext != nil && v.ext.hasStr {
+		return v.ext.str
+	}
+	return v.plainStr()
+}
+
+// Int returns a KindInteger value's number, and 0 for other kinds.
+func (v *Value) Int() int64 {
+	if v == nil || v.Kind != KindInteger {
+		return 0
+	}
+	i, _ := parseTOMLInt(v.Str()) // checked when the file was parsed
+	return i
 }
 
 // Elems returns an array's elements (nil for other kinds). Callers only
@@ -109,7 +185,8 @@ func (v *Value) Float() float64 {
 	if v == nil || v.Kind != KindFloat {
 		return 0
 	}
-	return math.Float64frombits(uint64(v.Int))
+	f, _ := strconv.ParseFloat(strings.ReplaceAll(v.Str(), "_", ""), 64) // checked when the file was parsed
+	return f
 }
 
 // Resolved returns a string after placeholder resolution: placeholders
@@ -124,7 +201,7 @@ func (v *Value) Resolved() string {
 		return v.ext.resolved
 	}
 	if v.Kind == KindString {
-		return v.Str
+		return v.Str()
 	}
 	return ""
 }
@@ -142,7 +219,7 @@ func (v *Value) Placeholders() []wso2.Placeholder {
 // (package lint/placeholder resolves). A result equal to Str with no
 // placeholders takes no memory.
 func (v *Value) SetResolved(resolved string, placeholders []wso2.Placeholder) {
-	if resolved == v.Str && len(placeholders) == 0 {
+	if resolved == v.Str() && len(placeholders) == 0 {
 		if v.ext != nil {
 			v.ext.resolved, v.ext.hasResolved, v.ext.placeholders = "", false, nil
 		}
@@ -161,7 +238,7 @@ func (v *Value) Text() string {
 	if v.Kind == KindString {
 		return v.Resolved()
 	}
-	return v.Str
+	return v.Str()
 }
 
 // Strings returns the resolved texts of an array's elements, or the value
@@ -188,9 +265,6 @@ func (v *Value) Scalars() []*Value {
 		return nil
 	}
 	if v.Kind != KindArray {
-		if v.self[0] == v {
-			return v.self[:]
-		}
 		return []*Value{v}
 	}
 	if !v.nested {
@@ -212,7 +286,7 @@ func (v *Value) Interface() any {
 	case KindString:
 		return v.Resolved()
 	case KindInteger:
-		return v.Int
+		return v.Int()
 	case KindFloat:
 		return v.Float()
 	case KindBool:
@@ -226,7 +300,7 @@ func (v *Value) Interface() any {
 	case KindTable:
 		return map[string]any{}
 	default:
-		return v.Str
+		return v.Str()
 	}
 }
 
@@ -238,7 +312,7 @@ func (v *Value) Int64() (int64, bool) {
 	}
 	switch v.Kind {
 	case KindInteger:
-		return v.Int, true
+		return v.Int(), true
 	case KindString:
 		if v.Symbolic {
 			return 0, false

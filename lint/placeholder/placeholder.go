@@ -130,7 +130,7 @@ func (r *resolver) runtimeProps() map[string]string {
 				p["admin."+name] = v.Resolved()
 			}
 		default:
-			p["admin."+name] = v.Str
+			p["admin."+name] = v.Str()
 		}
 	}
 	return p
@@ -169,8 +169,8 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 	if v.Kind != tomldoc.KindString || v.Resolution == tomldoc.Resolved {
 		return
 	}
-	if strings.IndexByte(v.Str, '$') < 0 {
-		v.SetResolved(v.Str, nil)
+	if strings.IndexByte(v.Str(), '$') < 0 {
+		v.SetResolved(v.Str(), nil)
 		v.Resolution = tomldoc.Resolved
 		return
 	}
@@ -178,9 +178,9 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 		return // cycle: reported by the $ref that closes it
 	}
 	v.Resolution = tomldoc.Resolving
-	phs := wso2.ScanPlaceholders(v.Str)
+	phs := wso2.ScanPlaceholders(v.Str())
 	if len(phs) == 0 {
-		v.SetResolved(v.Str, nil)
+		v.SetResolved(v.Str(), nil)
 		v.Resolution = tomldoc.Resolved
 		return
 	}
@@ -189,10 +189,10 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 	symbolic := false
 	for i := range phs {
 		ph := &phs[i]
-		sb.WriteString(v.Str[last:ph.Start])
+		sb.WriteString(v.Str()[last:ph.Start])
 		last = ph.Start + len(ph.Text)
 		val, st := r.placeholder(k, v, ph)
-		if st != phUnresolved && sb.Len()+len(val)+len(v.Str)-last > max(MaxResolved, len(v.Str)) {
+		if st != phUnresolved && sb.Len()+len(val)+len(v.Str())-last > max(MaxResolved, len(v.Str())) {
 			r.tooLong(k, v, phs)
 			return
 		}
@@ -208,7 +208,7 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 			sb.WriteString(ph.Text)
 		}
 	}
-	sb.WriteString(v.Str[last:])
+	sb.WriteString(v.Str()[last:])
 	v.SetResolved(sb.String(), phs)
 	v.Symbolic = symbolic
 	v.Resolution = tomldoc.Resolved
@@ -221,10 +221,10 @@ func (r *resolver) tooLong(k *tomldoc.Key, v *tomldoc.Value, phs []wso2.Placehol
 	for i := range phs {
 		phs[i].Known = false
 	}
-	v.SetResolved(v.Str, phs)
+	v.SetResolved(v.Str(), phs)
 	v.Symbolic = true
 	v.Resolution = tomldoc.Resolved
-	r.problems = append(r.problems, Problem{Key: k, Pos: v.Pos,
+	r.problems = append(r.problems, Problem{Key: k, Pos: v.Pos(),
 		Message: fmt.Sprintf("the placeholders of %s expand it to more than %d bytes; apimlint leaves it unresolved (WSO2 would build a value of that size at every start)", k.Path, MaxResolved)})
 }
 
@@ -300,7 +300,7 @@ func (r *resolver) ref(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeholder) (
 		return "", phUnresolved
 	}
 	if tv.Kind != tomldoc.KindString {
-		return tv.Str, phKnown
+		return tv.Str(), phKnown
 	}
 	if tv.Resolution == tomldoc.Resolving {
 		r.report(k, v, ph, "%s is part of a reference cycle through %s; WSO2 fails to start", ph.Text, ph.Name)
@@ -338,19 +338,19 @@ func (r *resolver) reportAbsent(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Place
 // occurrence in the raw text as in the decoded string (the two differ by
 // quotes and escapes), across the lines of a multi-line string.
 func placeholderPos(v *tomldoc.Value, ph *wso2.Placeholder) tomldoc.Position {
-	pos := v.Pos
-	nth := strings.Count(v.Str[:ph.Start], ph.Text)
+	pos := v.Pos()
+	nth := strings.Count(v.Str()[:ph.Start], ph.Text)
 	idx := -1
 	for from := 0; nth >= 0; nth-- {
-		i := strings.Index(v.Raw[from:], ph.Text)
+		i := strings.Index(v.Raw()[from:], ph.Text)
 		if i < 0 {
 			return pos
 		}
 		idx = from + i
 		from = idx + len(ph.Text)
 	}
-	if nl := strings.LastIndexByte(v.Raw[:idx], '\n'); nl >= 0 {
-		pos.Line += strings.Count(v.Raw[:idx], "\n")
+	if nl := strings.LastIndexByte(v.Raw()[:idx], '\n'); nl >= 0 {
+		pos.Line += strings.Count(v.Raw()[:idx], "\n")
 		pos.Column = idx - nl
 	} else {
 		pos.Column += idx

@@ -97,7 +97,7 @@ func TestResolveBoundsExpansion(t *testing.T) {
 func TestHostnameOfItself(t *testing.T) {
 	f := parseFile(t, "[server]\nhostname = \""+strings.Repeat("${carbon.host}", 5000)+"\"\n")
 	Resolve(f, Options{})
-	if v := f.Get("server.hostname").Value; len(v.Resolved()) > max(MaxResolved, len(v.Str)) {
+	if v := f.Get("server.hostname").Value; len(v.Resolved()) > max(MaxResolved, len(v.Str())) {
 		got := len(v.Resolved())
 		t.Fatalf("hostname resolved to %d bytes", got)
 	}
@@ -114,9 +114,9 @@ func FuzzResolve(f *testing.F) {
 		file := parseFile(t, src)
 		Resolve(file, Options{Env: map[string]string{"X": strings.Repeat("e", 1000)}})
 		for _, k := range file.Keys {
-			for _, v := range k.Value.Scalars() {
-				if len(v.Resolved()) > max(MaxResolved, len(v.Str)) {
-					t.Fatalf("%s resolved to %d bytes (written %d)", k.Path, len(v.Resolved()), len(v.Str))
+			for _, v := range k.Scalars() {
+				if len(v.Resolved()) > max(MaxResolved, len(v.Str())) {
+					t.Fatalf("%s resolved to %d bytes (written %d)", k.Path, len(v.Resolved()), len(v.Str()))
 				}
 			}
 		}

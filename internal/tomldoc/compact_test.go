@@ -1,0 +1,79 @@
+package tomldoc
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// The node model's size is most of apimlint's memory: a field added to
+// Value or Key costs it on every key of every node.
+func TestRecordSizes(t *testing.T) {
+	if got := unsafe.Sizeof(Value{}); got > 40 {
+		t.Errorf("Value is %d bytes, want at most 40", got)
+	}
+	if got := unsafe.Sizeof(Key{}); got > 40 {
+		t.Errorf("Key is %d bytes, want at most 40", got)
+	}
+}
+
+// A value is a span of its file: what it reads back from the span must be
+// what the parser decoded, escapes and all.
+func TestValueSpans(t *testing.T) {
+	src := "a = \"plain\"\nb = \"tab\\there \\\"q\\\"\"\nc = 'lit\\eral'\nd = \"\"\"\nmulti\nline\"\"\"\ne = 0x1F\nf = 1_000\ng = 6.5e-1\nh = true\ni = 1979-05-27T07:32:00Z\nj = [\"x\", 2]\n"
+	doc := Parse("f.toml", []byte(src), nil)
+	if doc.Err != nil {
+		t.Fatal(doc.Err)
+	}
+	get := func(p string) *Value {
+		for _, k := range doc.Keys {
+			if k.Path == p {
+				return k.Value
+			}
+		}
+		t.Fatalf("no key %s", p)
+		return nil
+	}
+	for _, c := range []struct{ path, raw, str string }{
+		{"a", `"plain"`, "plain"},
+		{"b", `"tab\there \"q\""`, "tab\there \"q\""},
+		{"c", `'lit\eral'`, `lit\eral`},
+		{"d", "\"\"\"\nmulti\nline\"\"\"", "multi\nline"},
+		{"e", "0x1F", "0x1F"},
+		{"h", "true", "true"},
+		{"i", "1979-05-27T07:32:00Z", "1979-05-27T07:32:00Z"},
+		{"j", "[...]", "[...]"},
+	} {
+		v := get(c.path)
+		if v.Raw() != c.raw || v.Str() != c.str {
+			t.Errorf("%s: Raw %q Str %q, want %q %q", c.path, v.Raw(), v.Str(), c.raw, c.str)
+		}
+	}
+	if got := get("e").Int(); got != 31 {
+		t.Errorf("Int of 0x1F = %d", got)
+	}
+	if got := get("f").Int(); got != 1000 {
+		t.Errorf("Int of 1_000 = %d", got)
+	}
+	if got := get("g").Float(); got != 0.65 {
+		t.Errorf("Float of 6.5e-1 = %v", got)
+	}
+	if !get("h").Bool {
+		t.Error("Bool of true is false")
+	}
+	if p := get("b").Pos(); p != (Position{File: "f.toml", Line: 2, Column: 5}) {
+		t.Errorf("Pos of b = %v", p)
+	}
+	for _, k := range doc.Keys {
+		if k.Path == "j" && k.Pos() != (Position{File: "f.toml", Line: 12, Column: 1}) {
+			t.Errorf("Pos of key j = %v", k.Pos())
+		}
+	}
+	el := get("j").Elems()
+	if len(el) != 2 || el[0].Str() != "x" || el[1].Int() != 2 || el[1].Pos().Column != 11 {
+		t.Errorf("elements of j: %v", el)
+	}
+	sv := StringValue(`say "hi"`)
+	if sv.Str() != `say "hi"` || sv.Raw() != `"say \"hi\""` || sv.Pos().IsValid() {
+		t.Errorf("StringValue: Str %q Raw %q Pos %v", sv.Str(), sv.Raw(), sv.Pos())
+	}
+}
