@@ -636,31 +636,68 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 		bySet[k] = append(bySet[k], s)
 	}
 	sort.Strings(keys)
+	// Folders are read two (GOMAXPROCS) at a time, each by a worker of
+	// its own: an estate of many small folders keeps both cores busy,
+	// where parsing one small folder at a time in parallel left one
+	// idle. Memory holds that many folders' nodes, and every folder's
+	// evidence (a few strings per node).
+	type folder struct {
+		ev    []*evidence
+		links []siblingLink
+		kept  *Fleet
+		err   error
+	}
+	done := make([]folder, len(keys))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(keys)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				set := bySet[keys[i]]
+				nodes, err := parseSources(root, set, cfg, ropts)
+				if err != nil {
+					done[i].err = err
+					continue
+				}
+				ev := make([]*evidence, len(nodes))
+				byFile := make(map[string]*evidence, len(nodes))
+				for j, n := range nodes {
+					ev[j] = evidenceOf(set[j], n)
+					byFile[n.File] = ev[j]
+				}
+				done[i].ev = ev
+				if len(nodes) > 0 {
+					f := NewFleet(joinRoot(root, keys[i]), nodes, cfg)
+					if len(keys) == 1 {
+						// The fleet built to find the links is the whole
+						// tree's: loading it may take it as it is, address
+						// book and all.
+						done[i].kept = f
+					}
+					done[i].links = siblingLinks(f, byFile)
+				}
+			}
+		}()
+	}
+	for i := range keys {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 	var out []*evidence
 	var links []siblingLink
 	var kept *Fleet
-	for _, k := range keys {
-		set := bySet[k]
-		nodes, err := parseSources(root, set, cfg, ropts)
-		if err != nil {
-			return nil, nil, nil, err
+	for _, d := range done {
+		if d.err != nil {
+			return nil, nil, nil, d.err
 		}
-		ev := make([]*evidence, len(nodes))
-		byFile := make(map[string]*evidence, len(nodes))
-		for i, n := range nodes {
-			ev[i] = evidenceOf(set[i], n)
-			byFile[n.File] = ev[i]
+		out = append(out, d.ev...)
+		links = append(links, d.links...)
+		if d.kept != nil {
+			kept = d.kept
 		}
-		if len(nodes) > 0 {
-			f := NewFleet(joinRoot(root, k), nodes, cfg)
-			if len(keys) == 1 {
-				// The fleet built to find the links is the whole tree's:
-				// loading it may take it as it is, address book and all.
-				kept = f
-			}
-			links = append(links, siblingLinks(f, byFile)...)
-		}
-		out = append(out, ev...)
 	}
 	return out, links, kept, nil
 }

@@ -406,3 +406,46 @@ func TestEstateOneFleetSameAsLoad(t *testing.T) {
 		}
 	}
 }
+
+// Fleets load one ahead of the one being linted: a fleet that cannot be
+// loaded (its file went away after discovery) still stops the run with
+// that file named, whether it comes first, in the middle or last, and
+// the findings of a full run come in plan order.
+func TestLintEstateLoadsAhead(t *testing.T) {
+	envs := []string{"a", "b", "c"}
+	for _, gone := range append([]string{""}, envs...) {
+		t.Run("missing "+gone, func(t *testing.T) {
+			root := t.TempDir()
+			for _, env := range envs {
+				copyTree(t, "../testdata/clean-ha", filepath.Join(root, env), nil)
+			}
+			e, err := lint.DiscoverEstate(root, lint.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gone != "" {
+				if err := os.RemoveAll(filepath.Join(root, gone, "apim-gw-1")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			linter := lint.Linter{Rules: rules.All()}
+			res, err := linter.LintEstate(context.Background(), e, lint.EstateRunOptions{})
+			if gone != "" {
+				if err == nil || !strings.Contains(err.Error(), filepath.Join(gone, "apim-gw-1")) {
+					t.Fatalf("err = %v, want one naming %s/apim-gw-1", err, gone)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var order []string
+			for _, f := range res.Fleets {
+				order = append(order, f.Name)
+			}
+			if diff := cmp.Diff(envs, order); diff != "" {
+				t.Errorf("fleets (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
