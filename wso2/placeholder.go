@@ -36,10 +36,12 @@ func (k PlaceholderKind) String() string {
 
 // Placeholder is one occurrence inside a string value.
 type Placeholder struct {
-	Kind  PlaceholderKind
 	Name  string // what is between the braces
 	Text  string // the whole placeholder as written
 	Start int    // byte offset in the decoded string
+	// The small fields last, so that they share a word: every value with
+	// a placeholder keeps its list for the life of the node.
+	Kind PlaceholderKind
 	// Known is set when resolution found a static value for it.
 	Known bool
 }

@@ -3,6 +3,8 @@ package tomldoc
 import (
 	"testing"
 	"unsafe"
+
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // The node model's size is most of apimlint's memory: a field added to
@@ -75,5 +77,43 @@ func TestValueSpans(t *testing.T) {
 	sv := StringValue(`say "hi"`)
 	if sv.Str() != `say "hi"` || sv.Raw() != `"say \"hi\""` || sv.Pos().IsValid() {
 		t.Errorf("StringValue: Str %q Raw %q Pos %v", sv.Str(), sv.Raw(), sv.Pos())
+	}
+}
+
+// What strings with placeholders keep: one of each per such value.
+func TestExtensionSizes(t *testing.T) {
+	if got := unsafe.Sizeof(valueExt{}); got > 64 {
+		t.Errorf("valueExt is %d bytes, want at most 64", got)
+	}
+	if got := unsafe.Sizeof(wso2.Placeholder{}); got > 48 {
+		t.Errorf("wso2.Placeholder is %d bytes, want at most 48", got)
+	}
+}
+
+// Arrays are spans of their file's arena of elements: nested arrays and
+// arrays of inline tables must each get back their own elements.
+func TestArraySpans(t *testing.T) {
+	src := "a = [[1, 2], [\"x\"], []]\nb = [{p = 1}, {q = 2}]\nc = [ # note\n  \"y\",\n]\n"
+	doc := Parse("f.toml", []byte(src), nil)
+	if doc.Err != nil {
+		t.Fatal(doc.Err)
+	}
+	byPath := map[string]*Value{}
+	for _, k := range doc.Keys {
+		byPath[k.Path] = k.Value
+	}
+	a := byPath["a"].Elems()
+	if len(a) != 3 || len(a[0].Elems()) != 2 || a[0].Elems()[1].Int() != 2 || a[1].Elems()[0].Str() != "x" || a[2].Elems() != nil {
+		t.Errorf("a: %d elements", len(a))
+	}
+	if sc := byPath["a"].Scalars(); len(sc) != 0 {
+		t.Errorf("a has %d scalars at its top level, want none", len(sc))
+	}
+	b := byPath["b"].Elems()
+	if len(b) != 2 || b[0].Kind != KindTable || b[1].Kind != KindTable || byPath["b[1].q"].Int() != 2 {
+		t.Errorf("b: %v", b)
+	}
+	if c := byPath["c"].Elems(); len(c) != 1 || c[0].Str() != "y" || c[0].Pos().Line != 4 {
+		t.Errorf("c: %v", c)
 	}
 }

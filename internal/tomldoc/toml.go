@@ -170,25 +170,27 @@ func (s *slab[T]) new() *T {
 }
 
 type docBuilder struct {
-	file     string
-	src      []byte
-	srcStr   string // src as one string: values are substrings of it
-	source   *source
-	lines    lineIndex
-	p        *unstable.Parser
-	root     *tnode
-	cur      *tnode
-	inArray  bool // current table is (inside) an array table
-	doc      *Document
-	segs     []string
-	values   slab[Value]
-	scratch  tnode
-	intern   pathInterner
-	lastLine int // index into lines of the last position found
-	keys     slab[Key]
-	tables   slab[Table]
-	tnodes   slab[tnode]
-	children []tchild // arena for tables' first children
+	file   string
+	src    []byte
+	srcStr string // src as one string: values are substrings of it
+	source *source
+	// elemStack gathers the elements of the arrays being read.
+	elemStack []*Value
+	lines     lineIndex
+	p         *unstable.Parser
+	root      *tnode
+	cur       *tnode
+	inArray   bool // current table is (inside) an array table
+	doc       *Document
+	segs      []string
+	values    slab[Value]
+	scratch   tnode
+	intern    pathInterner
+	lastLine  int // index into lines of the last position found
+	keys      slab[Key]
+	tables    slab[Table]
+	tnodes    slab[tnode]
+	children  []tchild // arena for tables' first children
 	// depth is how deep the value being read is nested in arrays and
 	// inline tables.
 	depth int
@@ -276,10 +278,11 @@ func (pi pathInterner) join(prefix, seg string) string {
 // tree that places keys while a file is read (garbage once it is read:
 // about a fifth of what loading a fleet allocated).
 type Scratch struct {
-	parser   unstable.Parser
-	intern   pathInterner
-	tnodes   []tnode
-	children []tchild
+	parser    unstable.Parser
+	intern    pathInterner
+	tnodes    []tnode
+	children  []tchild
+	elemStack []*Value
 }
 
 func NewScratch() *Scratch { return &Scratch{intern: pathInterner{}} }
@@ -314,6 +317,9 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	est := n.keys + 8
 	b.doc.Keys = make([]*Key, 0, est)
 	b.source.text = b.srcStr
+	if n.elems > 0 {
+		b.source.elems = make([]*Value, 0, n.elems)
+	}
 	b.values.chunk = make([]Value, 0, est+n.elems)
 	b.keys.chunk = make([]Key, 0, est)
 	b.tables.chunk = make([]Table, 0, n.headers+4)
@@ -324,6 +330,7 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 		b.tnodes.chunk = make([]tnode, 0, want)
 	}
 	b.children = scratch.children[:0]
+	b.elemStack = scratch.elemStack[:0]
 	first := b.tnodes.chunk
 	b.cur = b.root
 	b.p.KeepComments = true
@@ -337,6 +344,8 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	clear(b.tnodes.chunk)
 	clear(b.children)
 	scratch.tnodes, scratch.children = first[:0], b.children[:0]
+	clear(b.elemStack) // a failed array leaves its elements
+	scratch.elemStack = b.elemStack[:0]
 	return b.doc
 }
 
@@ -634,18 +643,10 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		v.at = atOf(b.arrayPos(n))
 		v.src = b.source
 		it := n.Children()
-		// Sized once: appending one by one reallocates for every array
-		// of more than one element, and the spare capacity is kept.
-		count := 0
-		for c := n.Children(); c.Next(); {
-			if c.Node().Kind != unstable.Comment {
-				count++
-			}
-		}
-		var elems []*Value
-		if count > 0 {
-			elems = make([]*Value, 0, count)
-		}
+		// The elements are gathered on the builder's stack (an inner
+		// array gathers and moves its own first), then moved together
+		// into the file's one arena of elements, which the array indexes.
+		base := len(b.elemStack)
 		i := 0
 		for it.Next() {
 			c := it.Node()
@@ -656,7 +657,7 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 				// An array of inline tables: its fields become keys path[i].field.
 				ev := &Value{Kind: KindTable, at: atOf(b.firstPos(c, v.Pos())), src: b.source}
 				v.nested = true
-				elems = append(elems, ev)
+				b.elemStack = append(b.elemStack, ev)
 				// WSO2 reads both spellings of an array of tables into
 				// the same list of maps, and resolves no $ref{} in it.
 				t := &tnode{kind: tTable, explicit: true, inline: true, path: fmt.Sprintf("%s[%d]", path, i)}
@@ -668,13 +669,15 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 					return nil
 				}
 				v.nested = v.nested || e.Kind == KindArray
-				elems = append(elems, e)
+				b.elemStack = append(b.elemStack, e)
 			}
 			i++
 		}
-		if elems != nil {
-			v.ext = &valueExt{elems: elems}
-		}
+		v.off = uint32(len(b.source.elems))
+		v.n = uint32(len(b.elemStack) - base)
+		b.source.elems = append(b.source.elems, b.elemStack[base:]...)
+		clear(b.elemStack[base:])
+		b.elemStack = b.elemStack[:base]
 		return v
 	case unstable.InlineTable:
 		// Only reachable inside arrays, handled above.
