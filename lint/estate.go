@@ -704,22 +704,24 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 
 // siblingLinks reads the links of a folder of siblings put together as a
 // fleet: the hosts no sibling answers to are noted on the naming node's
-// evidence, and the links from one sibling to another are returned, in
-// node order, then file order. Only the first link between two siblings
-// (either way) is kept: discovery joins groups by the first link that
-// connects them, and a later link between the same two never does. A
-// fleet of thousands of gateways makes hundreds of thousands of links
-// between a few thousand pairs.
+// evidence, and the links from one sibling to another that join two
+// groups are returned, in node order, then file order. Discovery joins
+// groups by the first link that connects them; a link between siblings
+// that earlier links already connect never joins anything, so it is
+// dropped here, where it costs memory: a fleet of thousands of gateways
+// makes hundreds of thousands of links, of which fewer than one per node
+// join groups. Each worker drops the links its own earlier ones make
+// redundant (they come earlier in the whole order too), and the merge
+// drops the rest.
 func siblingLinks(f *Fleet, byFile map[string]*evidence) []siblingLink {
 	runs := f.linkRuns(runtime.GOMAXPROCS(0))
 	parts := make([][]siblingLink, len(runs))
+	joined := make([]evidenceSets, len(runs))
 	f.eachNodeLinks(runs, func(w int, n *Node, links []Link) {
 		from := byFile[n.File]
 		if from == nil {
 			return
 		}
-		start := len(parts[w])
-	links:
 		for _, l := range links {
 			if l.Target.Kind != TargetNode {
 				from.noteNamed(l)
@@ -727,33 +729,52 @@ func siblingLinks(f *Fleet, byFile map[string]*evidence) []siblingLink {
 			}
 			for _, to := range l.Target.Nodes {
 				t := byFile[to.File]
-				if t == nil || t == from {
+				if t == nil || t == from || !joined[w].union(from, t) {
 					continue
-				}
-				if mine := parts[w][start:]; len(mine) <= 64 {
-					for _, seen := range mine {
-						if seen.b == t {
-							continue links
-						}
-					}
 				}
 				parts[w] = append(parts[w], siblingLink{a: from, b: t, host: strings.Clone(l.Host), key: l.Key})
 			}
 		}
 	})
-	type pair struct{ a, b *evidence }
-	seen := map[pair]bool{}
+	var all evidenceSets
 	var out []siblingLink
 	for _, p := range parts {
 		for _, l := range p {
-			if seen[pair{l.a, l.b}] || seen[pair{l.b, l.a}] {
-				continue
+			if all.union(l.a, l.b) {
+				out = append(out, l)
 			}
-			seen[pair{l.a, l.b}] = true
-			out = append(out, l)
 		}
 	}
 	return out
+}
+
+// evidenceSets is a union-find over nodes' evidence.
+type evidenceSets map[*evidence]*evidence
+
+func (s evidenceSets) find(e *evidence) *evidence {
+	for {
+		p, ok := s[e]
+		if !ok || p == e {
+			return e
+		}
+		if gp, ok := s[p]; ok {
+			s[e] = gp
+		}
+		e = p
+	}
+}
+
+// union joins a's set and b's, and reports whether they were apart.
+func (s *evidenceSets) union(a, b *evidence) bool {
+	if *s == nil {
+		*s = evidenceSets{}
+	}
+	ra, rb := s.find(a), s.find(b)
+	if ra == rb {
+		return false
+	}
+	(*s)[ra] = rb
+	return true
 }
 
 // siblingLink is a URL of one node that names another in its folder.
