@@ -490,6 +490,11 @@ func LoadFiles(root string, files map[string][]byte, opts LoadOptions) (*Fleet, 
 // parseAll reads and parses node files in parallel, one parser per
 // worker; name says what each node is called. Nodes keep the sources'
 // order.
+// scratches keeps loaders' scratch (parser arena, path interner) from one
+// load to the next: an estate loads hundreds of small fleets, and a fresh
+// interner for each re-made every path of every fleet.
+var scratches = sync.Pool{New: func() any { return tomldoc.NewScratch() }}
+
 func parseAll(srcs []source, cfg *Config, ropts ResolveOptions, name func(source) string) ([]*Node, error) {
 	if cfg == nil {
 		cfg = &Config{}
@@ -502,7 +507,8 @@ func parseAll(srcs []source, cfg *Config, ropts ResolveOptions, name func(source
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			scratch := tomldoc.NewScratch()
+			scratch := scratches.Get().(*tomldoc.Scratch)
+			defer scratches.Put(scratch)
 			for i := range work {
 				data, err := srcs[i].read()
 				if err != nil {

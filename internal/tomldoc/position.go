@@ -29,8 +29,10 @@ func (p Position) String() string {
 // dominated decode time in profiles; one table per file is linear.
 type lineIndex []int // byte offset at which each line starts
 
-func newLineIndex(src []byte) lineIndex {
-	idx := make(lineIndex, 1, bytes.Count(src, []byte{'\n'})+1)
+// appendLineIndex builds src's index in buf's memory (a loader reuses one
+// from file to file).
+func appendLineIndex(buf lineIndex, src []byte) lineIndex {
+	idx := append(buf[:0], 0)
 	for off := 0; ; {
 		i := bytes.IndexByte(src[off:], '\n')
 		if i < 0 {

@@ -283,6 +283,7 @@ type Scratch struct {
 	tnodes    []tnode
 	children  []tchild
 	elemStack []*Value
+	lines     lineIndex
 }
 
 func NewScratch() *Scratch { return &Scratch{intern: pathInterner{}} }
@@ -303,7 +304,7 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 		// of copying them is safe because nothing writes to src after
 		// loading (Node.Src is documented read-only).
 		srcStr: unsafe.String(unsafe.SliceData(src), len(src)),
-		lines:  newLineIndex(src),
+		lines:  appendLineIndex(scratch.lines, src),
 		source: &source{file: file},
 		root:   &tnode{kind: tTable, explicit: true},
 		doc:    &Document{},
@@ -344,6 +345,7 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	clear(b.tnodes.chunk)
 	clear(b.children)
 	scratch.tnodes, scratch.children = first[:0], b.children[:0]
+	scratch.lines = b.lines[:0]
 	clear(b.elemStack) // a failed array leaves its elements
 	scratch.elemStack = b.elemStack[:0]
 	return b.doc
