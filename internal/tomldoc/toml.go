@@ -313,9 +313,11 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	// value and one tree node each, so most files need one chunk of each.
 	// Lines with an '=' count keys (a base64 secret's padding is on the
 	// same line as its key); commas count the extra values of arrays.
-	// Spare capacity is held as long as the node, so estimate closely.
+	// Spare capacity is held as long as the node, so estimate closely:
+	// the count is exact for keys written one per line, and the few keys
+	// an inline table adds on its line overflow into a small chunk.
 	n := countSlots(src)
-	est := n.keys + 8
+	est := n.keys + 2
 	b.doc.Keys = make([]*Key, 0, est)
 	b.source.text = b.srcStr
 	if n.elems > 0 {
@@ -323,8 +325,8 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	}
 	b.values.chunk = make([]Value, 0, est+n.elems)
 	b.keys.chunk = make([]Key, 0, est)
-	b.tables.chunk = make([]Table, 0, n.headers+4)
-	b.doc.Tables = make([]*Table, 0, n.headers+4)
+	b.tables.chunk = make([]Table, 0, n.headers+1)
+	b.doc.Tables = make([]*Table, 0, n.headers+1)
 	if want := est/2 + 8; cap(scratch.tnodes) >= want {
 		b.tnodes.chunk = scratch.tnodes[:0]
 	} else {
