@@ -117,3 +117,49 @@ func TestArraySpans(t *testing.T) {
 		t.Errorf("c: %v", c)
 	}
 }
+
+// A value keeps of its placeholders only which are known; what comes back
+// is what resolution recorded, also when it is not what a scan finds or
+// when there are more than 64.
+func TestPlaceholdersKept(t *testing.T) {
+	v := StringValue("${a}-$ref{b.c}-$secret{d}")
+	phs := wso2.ScanPlaceholders(v.Str())
+	phs[1].Known = true
+	v.SetResolved("x-y-$secret{d}", phs)
+	got := v.Placeholders()
+	if len(got) != 3 || got[0].Known || !got[1].Known || got[2].Known || got[1].Name != "b.c" || got[2].Start != 15 {
+		t.Errorf("Placeholders = %+v", got)
+	}
+	if v.Resolved() != "x-y-$secret{d}" {
+		t.Errorf("Resolved = %q", v.Resolved())
+	}
+	// A $secret{} alias resolved to itself keeps nothing beyond the flag.
+	s := StringValue("$secret{d}")
+	s.SetResolved(s.Str(), wso2.ScanPlaceholders(s.Str()))
+	if s.ext != nil || len(s.Placeholders()) != 1 {
+		t.Errorf("alias: ext %v, placeholders %+v", s.ext, s.Placeholders())
+	}
+	// Placeholders that a scan of Str does not find are kept as given.
+	odd := []wso2.Placeholder{{Name: "other", Text: "${other}", Kind: wso2.PlaceholderRuntime, Known: true}}
+	v.SetResolved("z", odd)
+	if got := v.Placeholders(); len(got) != 1 || got[0].Name != "other" || !got[0].Known {
+		t.Errorf("given list: %+v", got)
+	}
+	// More than 64: every Known bit survives.
+	long := ""
+	for range 70 {
+		long += "${p}"
+	}
+	w := StringValue(long)
+	many := wso2.ScanPlaceholders(w.Str())
+	many[69].Known = true
+	w.SetResolved("r", many)
+	if got := w.Placeholders(); len(got) != 70 || !got[69].Known || got[68].Known {
+		t.Errorf("70 placeholders: %d, last known %v", len(got), len(got) == 70 && got[69].Known)
+	}
+	// Resolved to no placeholders: none come back.
+	v.SetResolved("plain", nil)
+	if v.Placeholders() != nil || v.Resolved() != "plain" {
+		t.Errorf("after plain: %+v %q", v.Placeholders(), v.Resolved())
+	}
+}

@@ -65,6 +65,8 @@ type Value struct {
 	// resolves).
 	Resolution ResolveState
 	nested     bool // KindArray with arrays or tables inside
+	// hasPlaceholders is set when resolution found placeholders in Str.
+	hasPlaceholders bool
 
 	src *source
 	ext *valueExt
@@ -101,11 +103,14 @@ func (a at) in(src *source) Position {
 // whose escapes make it differ from its raw text, and the result of
 // resolving placeholders when it differs from Str.
 type valueExt struct {
-	str          string
-	resolved     string
-	placeholders []wso2.Placeholder
-	hasStr       bool
-	hasResolved  bool
+	str      string
+	resolved string
+	known    uint64 // bit i: the i-th placeholder of Str resolved
+	// listed holds placeholders given to SetResolved that are not those
+	// a scan of Str finds, or more than known's 64 bits: kept as given.
+	listed      *[]wso2.Placeholder
+	hasStr      bool
+	hasResolved bool
 }
 
 func (v *Value) extension() *valueExt {
@@ -209,26 +214,59 @@ func (v *Value) Resolved() string {
 }
 
 // Placeholders returns the placeholders of a resolved string, with what
-// resolution learnt of each (Known).
+// resolution learnt of each (Known). The list is made on each call (a
+// node keeps only which ones are known); callers may keep it.
 func (v *Value) Placeholders() []wso2.Placeholder {
-	if v == nil || v.ext == nil {
+	if v == nil || !v.hasPlaceholders {
 		return nil
 	}
-	return v.ext.placeholders
+	if v.ext != nil && v.ext.listed != nil {
+		return *v.ext.listed
+	}
+	phs := wso2.ScanPlaceholders(v.Str())
+	if v.ext != nil {
+		for i := range min(len(phs), 64) {
+			phs[i].Known = v.ext.known&(1<<i) != 0
+		}
+	}
+	return phs
 }
 
 // SetResolved records the result of resolving a string's placeholders
-// (package lint/placeholder resolves). A result equal to Str with no
-// placeholders takes no memory.
+// (package lint/placeholder resolves): placeholders are those of Str, in
+// order, with Known set on those resolution found. A value keeps the
+// resolved string only when it differs from Str, and of its placeholders
+// only which are known: a $secret{} alias resolved to itself takes no
+// memory (it took a hundred bytes, and a gateway has a dozen).
 func (v *Value) SetResolved(resolved string, placeholders []wso2.Placeholder) {
-	if resolved == v.Str() && len(placeholders) == 0 {
-		if v.ext != nil {
-			v.ext.resolved, v.ext.hasResolved, v.ext.placeholders = "", false, nil
-		}
-		return
+	v.hasPlaceholders = len(placeholders) > 0
+	if v.ext != nil {
+		v.ext.resolved, v.ext.hasResolved, v.ext.known, v.ext.listed = "", false, 0, nil
 	}
-	e := v.extension()
-	e.resolved, e.hasResolved, e.placeholders = resolved, true, placeholders
+	var known uint64
+	listed := len(placeholders) > 64
+	if !listed && len(placeholders) > 0 {
+		scanned := wso2.ScanPlaceholders(v.Str())
+		listed = len(scanned) != len(placeholders)
+		for i := 0; !listed && i < len(placeholders); i++ {
+			p, q := placeholders[i], scanned[i]
+			q.Known = p.Known
+			listed = p != q
+			if p.Known {
+				known |= 1 << i
+			}
+		}
+	}
+	if listed {
+		// Not the placeholders a scan of Str finds: kept as given.
+		v.extension().listed = &placeholders
+	} else if known != 0 {
+		v.extension().known = known
+	}
+	if resolved != v.Str() {
+		e := v.extension()
+		e.resolved, e.hasResolved = resolved, true
+	}
 }
 
 // Text returns the value as a string after resolution: the resolved string
