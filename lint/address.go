@@ -332,6 +332,13 @@ type ref struct {
 	role Role
 }
 
+// nodeRef is a ref as a node keeps it, for the life of the fleet: the
+// node and the role are known from where it is kept and from the path.
+type nodeRef struct {
+	host string
+	path string // canonical key path
+}
+
 // learn adds the addresses the fleet itself reveals: peer symmetry in HA
 // groups, then token matches. Each learnt address carries its reason.
 func (b *AddressBook) learn() {
@@ -347,8 +354,8 @@ func (b *AddressBook) learn() {
 		for _, r := range node.refs {
 			// The refs were listed when the file was read; the fleet may
 			// hold a copy of that node (NewFleet).
-			r.from = node
-			refs = append(refs, r)
+			role, _ := EndpointKeyRole(r.path)
+			refs = append(refs, ref{from: node, host: r.host, path: r.path, role: role})
 		}
 	}
 	b.learnPeers(refs)
@@ -359,12 +366,23 @@ func (b *AddressBook) learn() {
 // endpointRefs lists the hosts the node's endpoint keys name. It runs
 // while the node is loaded, in parallel with the other nodes, so that the
 // fleet-wide learning step only has to join the lists.
-func (n *Node) endpointRefs() []ref {
+func (n *Node) endpointRefs() []nodeRef {
 	if !n.Role.IsAPIM() {
 		return nil
 	}
-	var refs []ref
-	add := func(k *Key, role Role, v *Value) {
+	// Sized to the endpoint values first: appending leaves a quarter of
+	// the list unused on average, kept as long as the node.
+	count := 0
+	for _, k := range n.Keys {
+		if _, ok := EndpointKeyRole(k.Path); ok {
+			count += len(k.Scalars())
+		}
+	}
+	if count == 0 {
+		return nil
+	}
+	refs := make([]nodeRef, 0, count)
+	add := func(k *Key, v *Value) {
 		if v.Kind != KindString || v.Symbolic {
 			return
 		}
@@ -372,19 +390,14 @@ func (n *Node) endpointRefs() []ref {
 		if err != nil || ep.Symbolic || ep.Host == "" || looksLikeDocPlaceholder(ep.Host) {
 			return
 		}
-		refs = append(refs, ref{from: n, host: ep.Host, path: k.Path, role: role})
+		refs = append(refs, nodeRef{host: ep.Host, path: k.Path})
 	}
 	for _, k := range n.Keys {
-		role, ok := EndpointKeyRole(k.Path)
-		if !ok {
-			continue
-		}
-		if k.Value.Kind != KindArray {
-			add(k, role, k.Value)
+		if _, ok := EndpointKeyRole(k.Path); !ok {
 			continue
 		}
 		for _, v := range k.Scalars() {
-			add(k, role, v)
+			add(k, v)
 		}
 	}
 	return refs

@@ -48,8 +48,8 @@ type Node struct {
 	Diagnostics []Finding
 
 	byPath  keyIndex
-	refs    []ref    // hosts named by endpoint keys, for the address book
-	secrets []string // plain secret values, for the engine's scrub
+	refs    []nodeRef // hosts named by endpoint keys, for the address book
+	secrets []string  // plain secret values, for the engine's scrub
 }
 
 // SourceDirName is the Source of an address taken from the node's
