@@ -115,7 +115,7 @@ func propagateSecrets(n *Node) {
 		}
 	values:
 		for _, v := range k.Scalars() {
-			if v.Kind != KindString || len(v.Placeholders()) == 0 {
+			if v.Kind != KindString || !v.HasPlaceholders() {
 				continue
 			}
 			for _, sec := range n.secrets {

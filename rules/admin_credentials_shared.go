@@ -126,7 +126,7 @@ func runAdminCredentialsShared(p *lint.Pass) {
 // takesAdmin reports whether a value is only a reference to the node's
 // own admin credentials: $ref{super_admin.*} or ${admin.*}.
 func takesAdmin(v *lint.Value) bool {
-	if len(v.Placeholders()) == 0 {
+	if !v.HasPlaceholders() {
 		return false
 	}
 	for _, ph := range v.Placeholders() {

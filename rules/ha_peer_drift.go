@@ -233,7 +233,7 @@ func selfRewriter(own map[string]bool) func(string) string {
 // the references, alike on both sides.
 func secretByReference(group []*lint.Node, path string) bool {
 	for _, n := range group {
-		if k := n.Get(path); k != nil && k.IsSecret() && len(k.Value.Placeholders()) > 0 {
+		if k := n.Get(path); k != nil && k.IsSecret() && k.Value.HasPlaceholders() {
 			return true
 		}
 	}

@@ -62,12 +62,22 @@ var placeholderPrefixes = []struct {
 // the known forms, or an unterminated one, is plain text.
 func ScanPlaceholders(s string) []Placeholder {
 	var out []Placeholder
+	EachPlaceholder(s, func(ph Placeholder) bool {
+		out = append(out, ph)
+		return true
+	})
+	return out
+}
+
+// EachPlaceholder calls yield with the placeholders of s in order, as
+// ScanPlaceholders finds them, until yield returns false; it allocates
+// nothing, for the checks that run on every value of every node.
+func EachPlaceholder(s string, yield func(Placeholder) bool) {
 	for i := 0; ; {
 		ph, ok := nextPlaceholder(s, i)
-		if !ok {
-			return out
+		if !ok || !yield(ph) {
+			return
 		}
-		out = append(out, ph)
 		i = ph.Start + len(ph.Text)
 	}
 }

@@ -82,10 +82,8 @@ func (k *Key) isSecret() bool {
 		return false
 	}
 	for _, v := range k.Scalars() {
-		for _, ph := range v.Placeholders() {
-			if ph.Kind == wso2.PlaceholderSecret {
-				return true
-			}
+		if v.HasPlaceholderOf(wso2.PlaceholderSecret) {
+			return true
 		}
 		if v.Kind == KindString && (wso2.HasURLPassword(v.Str()) || wso2.HasURLPassword(v.Resolved())) {
 			return true

@@ -196,6 +196,32 @@ func (v *Value) Float() float64 {
 	return f
 }
 
+// HasPlaceholders reports whether resolution found placeholders in the
+// value (Placeholders is not empty).
+func (v *Value) HasPlaceholders() bool { return v != nil && v.hasPlaceholders }
+
+// HasPlaceholderOf reports whether resolution found a placeholder of kind
+// in the value, without making the list Placeholders returns.
+func (v *Value) HasPlaceholderOf(kind wso2.PlaceholderKind) bool {
+	if v == nil || !v.hasPlaceholders {
+		return false
+	}
+	if v.ext != nil && v.ext.listed != nil {
+		for _, ph := range *v.ext.listed {
+			if ph.Kind == kind {
+				return true
+			}
+		}
+		return false
+	}
+	found := false
+	wso2.EachPlaceholder(v.Str(), func(ph wso2.Placeholder) bool {
+		found = ph.Kind == kind
+		return !found
+	})
+	return found
+}
+
 // Resolved returns a string after placeholder resolution: placeholders
 // that cannot be known statically ($env{}, $sys{}, $secret{}, unknown
 // ${}) stay in it as written, and Symbolic is set. It is Str until the
@@ -246,16 +272,25 @@ func (v *Value) SetResolved(resolved string, placeholders []wso2.Placeholder) {
 	var known uint64
 	listed := len(placeholders) > 64
 	if !listed && len(placeholders) > 0 {
-		scanned := wso2.ScanPlaceholders(v.Str())
-		listed = len(scanned) != len(placeholders)
-		for i := 0; !listed && i < len(placeholders); i++ {
-			p, q := placeholders[i], scanned[i]
+		i := 0
+		wso2.EachPlaceholder(v.Str(), func(q wso2.Placeholder) bool {
+			if i == len(placeholders) {
+				listed = true
+				return false
+			}
+			p := placeholders[i]
 			q.Known = p.Known
-			listed = p != q
+			if p != q {
+				listed = true
+				return false
+			}
 			if p.Known {
 				known |= 1 << i
 			}
-		}
+			i++
+			return true
+		})
+		listed = listed || i != len(placeholders)
 	}
 	if listed {
 		// Not the placeholders a scan of Str finds: kept as given.
