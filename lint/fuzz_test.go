@@ -28,8 +28,32 @@ func FuzzNewNode(f *testing.F) {
 			}
 			_ = k.Show()
 			_ = k.Value.Strings()
+			// A value is a span of the file: its raw text stands at its
+			// position (the parser dropped a byte-order mark before it).
+			src := strings.TrimPrefix(string(data), "\xef\xbb\xbf")
+			for _, v := range k.Scalars() {
+				p := v.Pos()
+				off := lineOffset(src, p.Line) + p.Column - 1
+				if off < 0 || off+len(v.Raw()) > len(src) || src[off:off+len(v.Raw())] != v.Raw() {
+					t.Fatalf("%s: raw %q is not the text at %v", k.Path, v.Raw(), p)
+				}
+				_, _, _ = v.Int(), v.Float(), v.Placeholders()
+			}
 		}
 	})
+}
+
+// lineOffset is the byte offset at which 1-based line starts, or -1.
+func lineOffset(s string, line int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(s[off:], '\n')
+		if i < 0 {
+			return -1
+		}
+		off += i + 1
+	}
+	return off
 }
 
 // FuzzPlaceholders resolves arbitrary strings with placeholders against a
