@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -292,6 +293,10 @@ func Parse(file string, src []byte, scratch *Scratch) *Document {
 	// Editors on Windows write a byte-order mark; it is not part of the
 	// TOML and editors do not count it as a column.
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if uint64(len(src)) > math.MaxUint32 {
+		// Values are spans of the file with 32-bit offsets.
+		return &Document{Err: &SyntaxError{Pos: Position{File: file, Line: 1, Column: 1}, Message: "the file is larger than 4 GiB"}}
+	}
 	if scratch == nil {
 		scratch = &Scratch{}
 	}

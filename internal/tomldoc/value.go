@@ -99,9 +99,9 @@ func (a at) in(src *source) Position {
 	return p
 }
 
-// valueExt holds what few values have: an array's elements, a string
-// whose escapes make it differ from its raw text, and the result of
-// resolving placeholders when it differs from Str.
+// valueExt holds what few values have: a string whose escapes make it
+// differ from its raw text, and the result of resolving placeholders
+// when it differs from Str or some of them resolved.
 type valueExt struct {
 	str      string
 	resolved string
