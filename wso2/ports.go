@@ -117,3 +117,9 @@ var RuntimeProperties = map[string]string{
 	"carbon.protocol": "https",
 	"carbon.context":  "/",
 }
+
+// RuntimeLocalIP is the ${} runtime property Carbon sets at start-up to
+// the machine's own address: a URL built on it names the node itself, as
+// localhost does (WSO2's Ansible gateways write
+// https://${carbon.local.ip}:${mgt.transport.https.port}/services/).
+const RuntimeLocalIP = "carbon.local.ip"

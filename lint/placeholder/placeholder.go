@@ -118,6 +118,15 @@ func (r *resolver) runtimeProps() map[string]string {
 	if host != "" {
 		p["carbon.host"] = host
 	}
+	// The machine's address: the node's stated node_ip, or the node
+	// itself as localhost is.
+	p[wso2.RuntimeLocalIP] = "localhost"
+	if v := r.n.value("server.node_ip"); v != nil && v.Kind == tomldoc.KindString {
+		r.resolveValue(r.n.Get("server.node_ip"), v)
+		if v.Resolution == tomldoc.Resolved && !v.Symbolic && v.Resolved() != "" && !r.fromSecret(v, 0) {
+			p[wso2.RuntimeLocalIP] = v.Resolved()
+		}
+	}
 	r.runtime = p
 	for _, name := range []string{"username", "password"} {
 		v := r.n.value("super_admin." + name)
