@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/apimlint/apimlint/internal/tomldoc"
 )
 
 // SuggestedFix is a change that resolves a finding, in the manner of
@@ -122,10 +124,13 @@ func SetKey(n *Node, table, key, valueText string) (TextEdit, bool) {
 		}
 		i := bytes.IndexByte(n.Src[start:], '\n')
 		if i < 0 {
-			return editAt(n, len(n.Src), len(n.Src), nl+line), true
+			return parsedEdit(n, editAt(n, len(n.Src), len(n.Src), nl+line))
 		}
 		at := start + i + 1
-		return editAt(n, at, at, line), true
+		return parsedEdit(n, editAt(n, at, at, line))
+	}
+	if e, ok := setDottedKey(n, table, key, valueText, nl); ok {
+		return e, true
 	}
 	if n.HasTable(table) {
 		return TextEdit{}, false // set with dotted keys elsewhere: leave it to a human
@@ -138,7 +143,62 @@ func SetKey(n *Node, table, key, valueText string) (TextEdit, bool) {
 	default:
 		text = nl + text
 	}
-	return editAt(n, len(n.Src), len(n.Src), text), true
+	// A table made by dotted keys (apim.event_hub.enable = true) or an
+	// inline table cannot take a [header] of its own: parsedEdit refuses.
+	return parsedEdit(n, editAt(n, len(n.Src), len(n.Src), text))
+}
+
+// setDottedKey writes key the way the table's keys are written when the
+// table has no header of its own (apim.event_hub.enable = true, or
+// event_hub.enable under [apim]): the same dotted prefix, on the line
+// before the table's first key. It refuses unless the file then holds the
+// new key at table.key.
+func setDottedKey(n *Node, table, key, valueText, nl string) (TextEdit, bool) {
+	for _, k := range n.Keys {
+		last := strings.TrimPrefix(k.Path, table+".")
+		if last == k.Path || strings.ContainsAny(last, `."'[`) || k.InArrayTable {
+			continue
+		}
+		start, ok := offset(n.Src, k.Pos())
+		if !ok {
+			return TextEdit{}, false
+		}
+		lineStart := bytes.LastIndexByte(n.Src[:start], '\n') + 1
+		eq := bytes.IndexByte(n.Src[lineStart:], '=')
+		if eq < 0 {
+			return TextEdit{}, false
+		}
+		written := strings.TrimSpace(string(n.Src[lineStart : lineStart+eq]))
+		indent := n.Src[lineStart : lineStart+len(n.Src[lineStart:])-len(bytes.TrimLeft(n.Src[lineStart:], " \t"))]
+		if !strings.HasSuffix(written, "."+last) {
+			return TextEdit{}, false
+		}
+		text := string(indent) + strings.TrimSuffix(written, last) + key + " = " + valueText + nl
+		e, ok := parsedEdit(n, editAt(n, lineStart, lineStart, text))
+		if !ok {
+			return TextEdit{}, false
+		}
+		edited := append(append(append([]byte(nil), n.Src[:lineStart]...), text...), n.Src[lineStart:]...)
+		for _, nk := range tomldoc.Parse(n.File, edited, nil).Keys {
+			if nk.Path == table+"."+key {
+				return e, true
+			}
+		}
+		return TextEdit{}, false
+	}
+	return TextEdit{}, false
+}
+
+// parsedEdit returns e when the file still parses with it applied, with
+// every key it had: a fix must never leave a file WSO2 cannot start with.
+func parsedEdit(n *Node, e TextEdit) (TextEdit, bool) {
+	edited := make([]byte, 0, len(n.Src)+len(e.NewText))
+	edited = append(append(append(edited, n.Src[:e.Start]...), e.NewText...), n.Src[e.End:]...)
+	doc := tomldoc.Parse(n.File, edited, nil)
+	if doc.Err != nil || len(doc.Keys) < len(n.Keys) {
+		return TextEdit{}, false
+	}
+	return e, true
 }
 
 // FixPlan is what applying the fixes of a set of findings does.
@@ -314,5 +374,5 @@ func AppendArrayTable(n *Node, table string, fields [][2]string) (TextEdit, bool
 	for _, f := range fields {
 		b.WriteString(f[0] + " = " + f[1] + nl)
 	}
-	return editAt(n, len(n.Src), len(n.Src), b.String()), true
+	return parsedEdit(n, editAt(n, len(n.Src), len(n.Src), b.String()))
 }

@@ -128,3 +128,46 @@ func validDottedTable(s string) bool {
 	}
 	return true
 }
+
+// A table made by dotted keys or written inline has no header to add a
+// key under, and cannot take one: SetKey writes the key the way the
+// table's keys are written, or refuses; it never leaves a file that does
+// not parse.
+func TestSetKeyDottedAndInline(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"top-level dotted", "apim.event_hub.enable = true\r\napim.event_hub.service_url = \"x\"\r\n\r\n[server]\r\nhostname = \"cp\"\r\n",
+			"apim.event_hub.event_duplicate_url = [\"tcp://cp-2:5672\"]\r\napim.event_hub.enable = true\r\napim.event_hub.service_url = \"x\"\r\n\r\n[server]\r\nhostname = \"cp\"\r\n"},
+		{"dotted under a header", "[apim]\n  event_hub.enable = true\n",
+			"[apim]\n  event_hub.event_duplicate_url = [\"tcp://cp-2:5672\"]\n  event_hub.enable = true\n"},
+		{"inline table", "apim.event_hub = { enable = true }\n", ""},
+		{"inline table under a header", "[apim]\nevent_hub = { enable = true, service_url = \"x\" }\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := NewNode("n", "n/deployment.toml", []byte(tc.src), nil, ResolveOptions{})
+			if n.SyntaxError != nil {
+				t.Fatal(n.SyntaxError)
+			}
+			e, ok := SetKey(n, "apim.event_hub", "event_duplicate_url", `["tcp://cp-2:5672"]`)
+			if tc.want == "" {
+				if ok {
+					t.Fatalf("SetKey wrote %q into an inline table", e.NewText)
+				}
+				return
+			}
+			if !ok {
+				t.Fatal("SetKey refused")
+			}
+			out, err := ApplyEdits(n.Src, []TextEdit{e})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(out) != tc.want {
+				t.Errorf("got %q\nwant %q", out, tc.want)
+			}
+			again := NewNode("n", "n/deployment.toml", out, nil, ResolveOptions{})
+			if again.SyntaxError != nil || again.Get("apim.event_hub.event_duplicate_url") == nil {
+				t.Errorf("fixed file: %v, key found %v", again.SyntaxError, again.Get("apim.event_hub.event_duplicate_url") != nil)
+			}
+		})
+	}
+}
