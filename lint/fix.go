@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/apimlint/apimlint/internal/tomldoc"
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // SuggestedFix is a change that resolves a finding, in the manner of
@@ -214,6 +215,10 @@ type FixPlan struct {
 
 	// secrets hide each file's fleet's plain secret values in Diff.
 	secrets map[string]*secretSet
+	// secretLines are the lines (0-based) of each file that a secret's
+	// value is written on: written with escapes or over several lines, a
+	// secret is not its decoded text, which secrets finds.
+	secretLines map[string]map[int]bool
 }
 
 // PlanFixes applies the first fix of every finding that has one to the
@@ -263,10 +268,53 @@ func PlanFixes(f *Fleet, findings []Finding) (*FixPlan, error) {
 		}
 	}
 	plan.secrets = map[string]*secretSet{}
+	plan.secretLines = map[string]map[int]bool{}
 	for file := range plan.Files {
 		plan.secrets[file] = f.secretSet()
 	}
+	for _, n := range f.Nodes {
+		if _, ok := plan.Files[n.File]; !ok {
+			continue
+		}
+		lines, written := secretValueLines(n)
+		plan.secretLines[n.File] = lines
+		if len(written) > 0 {
+			// Changed lines are scrubbed of the secrets as written too.
+			plan.secrets[n.File] = newSecretSet(append(slices.Clone(f.secretSet().list), written...))
+		}
+	}
 	return plan, nil
+}
+
+// secretValueLines are the 0-based lines on which n writes the value of a
+// secret key (the value's first line to its last), and the secrets whose
+// text as written (escapes and all) is not their value, line by line.
+func secretValueLines(n *Node) (map[int]bool, []string) {
+	lines := map[int]bool{}
+	var written []string
+	for _, k := range n.Keys {
+		if !k.IsSecret() {
+			continue
+		}
+		for _, v := range k.Scalars() {
+			p := v.Pos()
+			if !p.IsValid() {
+				continue
+			}
+			for l := range strings.Count(v.Raw(), "\n") + 1 {
+				lines[p.Line-1+l] = true
+			}
+			if v.Kind != KindString || v.Raw() == QuoteTOML(v.Str()) || strings.Trim(v.Raw(), `'`) == v.Str() {
+				continue
+			}
+			for _, part := range strings.Split(strings.Trim(v.Raw(), `"'`), "\n") {
+				if part = strings.TrimSpace(strings.TrimSuffix(part, "\r")); len(part) >= 3 && !wso2.IsPurePlaceholder(part) {
+					written = append(written, part)
+				}
+			}
+		}
+	}
+	return lines, written
 }
 
 // overlaps reports whether two edits touch the same bytes. Insertions at

@@ -37,10 +37,11 @@ func (p *FixPlan) unified(file string) (string, bool) {
 	oldLines := splitLinesKeepEnds(string(p.Old[file]))
 	newLines := splitLinesKeepEnds(string(p.Files[file]))
 	s := p.secrets[file]
-	hidden := func(int) bool { return false }
+	lines := p.secretLines[file]
+	hidden := func(i int) bool { return lines[i] }
 	redact := func(l string) string { return l }
 	if s != nil {
-		hidden = func(i int) bool { return s.in(oldLines[i]) != nil }
+		hidden = func(i int) bool { return lines[i] || s.in(oldLines[i]) != nil }
 		redact = s.scrub
 	}
 	d, redacted := unifiedDiff("a/"+name, "b/"+name, oldLines, newLines, hidden, redact)
@@ -66,6 +67,10 @@ func (p *FixPlan) Include(q *FixPlan) {
 		p.Files[file] = data
 		p.Old[file] = q.Old[file]
 		p.secrets[file] = q.secrets[file]
+		if p.secretLines == nil {
+			p.secretLines = map[string]map[int]bool{}
+		}
+		p.secretLines[file] = q.secretLines[file]
 	}
 	p.Applied = append(p.Applied, q.Applied...)
 	p.Conflicts = append(p.Conflicts, q.Conflicts...)

@@ -431,3 +431,36 @@ func TestDiffSecretOnChangedLine(t *testing.T) {
 		t.Errorf("a hidden changed line without the note:\n%s", d)
 	}
 }
+
+// TestDiffSecretWrittenWithEscapes: a secret written with escapes, or
+// over several lines, is not its decoded value in the file: the diff
+// still never shows it, as context or on a changed line.
+func TestDiffSecretWrittenWithEscapes(t *testing.T) {
+	src := "[super_admin]\nusername = \"admin\"\npassword = \"Zq8\\u002Dunique\\tpw\"\n" +
+		"[apim.throttling]\nservice_url = \"https://tm:9444\"\n" +
+		"[secrets]\nalias = \"\"\"Zq8-multi\\\nline-pw\"\"\"\n" +
+		"[apim.key_manager]\nservice_url = \"https://km:9444\"\n" +
+		"[database.apim_db]\ninline = { url = \"jdbc:mysql://db:3307/x\", password = \"Zq8\\u002Dinline-pw\" }\n"
+	fl, n := loadOne(t, src)
+	var findings []Finding
+	for _, pair := range [][2]string{{"tm:9444", "tm:9443"}, {"km:9444", "km:9443"}, {"db:3307", "db:3306"}} {
+		i, j := span(t, n, pair[0])
+		findings = append(findings, fixFinding(n, i, j, pair[1]))
+	}
+	plan, err := PlanFixes(fl, findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := plan.Diff(n.File)
+	for _, s := range []string{`Zq8\u002Dunique\tpw`, "Zq8-multi", "line-pw", `Zq8\u002Dinline-pw`} {
+		if strings.Contains(d, s) {
+			t.Errorf("the diff shows %s:\n%s", s, d)
+		}
+	}
+	if !strings.Contains(d, "\n service_url = \"https://tm:9444\"") && !strings.Contains(d, "\n-service_url = \"https://tm:9444\"") {
+		t.Errorf("the diff lost the fixed line:\n%s", d)
+	}
+	if !plan.DiffHidesChange(n.File) {
+		t.Errorf("the inline table's changed line holds a secret, hidden without the note:\n%s", d)
+	}
+}
