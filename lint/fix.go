@@ -298,7 +298,7 @@ func secretValueLines(n *Node) (map[int]bool, []string) {
 		}
 		for _, v := range k.Scalars() {
 			p := v.Pos()
-			if !p.IsValid() {
+			if !p.IsValid() || !plainSecret(v.Str()) && !plainSecret(v.Resolved()) {
 				continue
 			}
 			for l := range strings.Count(v.Raw(), "\n") + 1 {
@@ -315,6 +315,12 @@ func secretValueLines(n *Node) (map[int]bool, []string) {
 		}
 	}
 	return lines, written
+}
+
+// plainSecret reports whether s is a secret value outputs hide, as
+// nodeSecrets decides: not a placeholder, nor a default anyone knows.
+func plainSecret(s string) bool {
+	return len(s) >= 3 && !wso2.IsPurePlaceholder(s) && !wso2.IsPublicDefaultSecret(s)
 }
 
 // overlaps reports whether two edits touch the same bytes. Insertions at

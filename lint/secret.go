@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
-
-	"github.com/apimlint/apimlint/wso2"
 )
 
 // HashSecret returns a short salted hash of a secret, for comparing
@@ -42,7 +40,7 @@ func nodeSecrets(n *Node) []string {
 		}
 		for _, v := range k.Scalars() {
 			for _, s := range [2]string{v.Str(), v.Resolved()} {
-				if len(s) < 3 || wso2.IsPurePlaceholder(s) || wso2.IsPublicDefaultSecret(s) || slices.Contains(out, s) {
+				if !plainSecret(s) || slices.Contains(out, s) {
 					continue
 				}
 				out = append(out, s)
