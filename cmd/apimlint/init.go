@@ -80,13 +80,15 @@ func writeStarterConfig(w io.Writer, f *lint.Fleet) error {
 	ew.line("# Every section is optional. `apimlint rules` lists the rules, `apimlint explain RULE`")
 	ew.line("# explains one. Unknown keys here are errors, so typos do not pass silently.")
 	ew.line("")
+	// exclude is a top-level key: written under [fleet] it would be
+	// fleet.exclude, an unknown key, once uncommented.
+	ew.line("# Node files to skip, as globs on paths below the fleet root.")
+	ew.line(`# exclude = ["old/**", "*/backup/*"]`)
+	ew.line("")
 	ew.line("[fleet]")
 	ew.line("# Set to true once the [[node]] entries below list every host name each node answers to:")
 	ew.line("# a host that matches no node is then an error rather than a possible load balancer.")
 	ew.line("complete = false")
-	ew.line("")
-	ew.line("# Node files to skip, as globs on paths below the fleet root.")
-	ew.line(`# exclude = ["old/**", "*/backup/*"]`)
 	ew.line("")
 	ew.line("[rules]")
 	ew.line(`# disable = ["jms-without-tls"]`)

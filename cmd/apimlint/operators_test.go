@@ -287,6 +287,17 @@ func TestInit(t *testing.T) {
 	if !strings.Contains(string(data), "# inferred from content:") || !strings.Contains(string(data), "# [[ignore]]") {
 		t.Errorf("the starter config lacks its comments:\n%s", data)
 	}
+	// Its one-line examples work once uncommented, where they stand.
+	uncommented := string(data)
+	for _, ex := range []string{"exclude = ", "disable = ", "plaintext-secret = "} {
+		if !strings.Contains(uncommented, "\n# "+ex) {
+			t.Fatalf("the starter config has no %q example:\n%s", ex, data)
+		}
+		uncommented = strings.Replace(uncommented, "\n# "+ex, "\n"+ex, 1)
+	}
+	if ex, problems := lint.ParseConfig(cfgPath, []byte(uncommented)); len(problems) != 0 || len(ex.Exclude) != 2 {
+		t.Errorf("uncommented examples: %d excludes, problems %+v\n%s", len(ex.Exclude), problems, uncommented)
+	}
 	// The declared config changes nothing about the findings.
 	withCfg, _, _ := apimlint(t, fleet, "--format", "json")
 	if err := os.Remove(cfgPath); err != nil {
