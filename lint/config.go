@@ -100,6 +100,9 @@ type IgnoreConfig struct {
 // values) come back as findings with positions, so apimlint lints its own
 // config; the Config holds whatever could be read.
 func ParseConfig(file string, data []byte) (*Config, []Finding) {
+	// Editors on Windows start files with a byte-order mark, node files
+	// too, which are read without it: a config is read the same way.
+	data = bytes.TrimPrefix(data, bom)
 	cfg := &Config{File: file}
 	fleets, data, fleetDiag := splitFleetEntries(file, data)
 	dec := toml.NewDecoder(bytes.NewReader(data))

@@ -110,3 +110,16 @@ func TestEstateFleetEntrySettings(t *testing.T) {
 		}
 	}
 }
+
+// A config saved with a byte-order mark (Windows editors) reads as one
+// without, as node files do, and its problems keep their positions.
+func TestParseConfigByteOrderMark(t *testing.T) {
+	cfg, problems := lint.ParseConfig(".apimlint.toml", []byte("\xef\xbb\xbf[fleet]\ncomplete = true\n"))
+	if len(problems) != 0 || !cfg.Fleet.Complete {
+		t.Errorf("BOM config: complete %v, problems %+v", cfg.Fleet.Complete, problems)
+	}
+	_, problems = lint.ParseConfig(".apimlint.toml", []byte("\xef\xbb\xbf[fleet]\ncomplet = true\n"))
+	if len(problems) != 1 || problems[0].Line != 2 || problems[0].Column != 1 {
+		t.Errorf("BOM config with a typo: %+v", problems)
+	}
+}
