@@ -384,21 +384,12 @@ enable_blocking = true
 			t.Fatalf("%s is not a secret of the fleet: the test proves nothing", s)
 		}
 	}
-	var findings []Finding
-	for _, pair := range [][2]string{
+	plan, d := planReplacing(t, fl, n, [][2]string{
 		{`"https://localhost:9445/services/"`, `"https://localhost:9443/services/"`},
 		{`"http://localhost:8282"`, `"http://localhost:8280"`},
 		{`"https://tm:9444"`, `"https://tm:9443"`},
 		{`create_admin_account = true`, `create_admin_account = false`},
-	} {
-		i, j := span(t, n, pair[0])
-		findings = append(findings, fixFinding(n, i, j, pair[1]))
-	}
-	plan, err := PlanFixes(fl, findings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := plan.Diff(n.File)
+	})
 	for _, s := range secrets {
 		if strings.Contains(d, s) {
 			t.Errorf("the diff shows the secret %s:\n%s", s, d)
@@ -442,16 +433,7 @@ func TestDiffSecretWrittenWithEscapes(t *testing.T) {
 		"[apim.key_manager]\nservice_url = \"https://km:9444\"\n" +
 		"[database.apim_db]\ninline = { url = \"jdbc:mysql://db:3307/x\", password = \"Zq8\\u002Dinline-pw\" }\n"
 	fl, n := loadOne(t, src)
-	var findings []Finding
-	for _, pair := range [][2]string{{"tm:9444", "tm:9443"}, {"km:9444", "km:9443"}, {"db:3307", "db:3306"}} {
-		i, j := span(t, n, pair[0])
-		findings = append(findings, fixFinding(n, i, j, pair[1]))
-	}
-	plan, err := PlanFixes(fl, findings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := plan.Diff(n.File)
+	plan, d := planReplacing(t, fl, n, [][2]string{{"tm:9444", "tm:9443"}, {"km:9444", "km:9443"}, {"db:3307", "db:3306"}})
 	for _, s := range []string{`Zq8\u002Dunique\tpw`, "Zq8-multi", "line-pw", `Zq8\u002Dinline-pw`} {
 		if strings.Contains(d, s) {
 			t.Errorf("the diff shows %s:\n%s", s, d)
@@ -463,4 +445,20 @@ func TestDiffSecretWrittenWithEscapes(t *testing.T) {
 	if !plan.DiffHidesChange(n.File) {
 		t.Errorf("the inline table's changed line holds a secret, hidden without the note:\n%s", d)
 	}
+}
+
+// planReplacing plans fixes that replace each pair's first text in n's
+// file with its second, and returns the plan and the file's diff.
+func planReplacing(t *testing.T, fl *Fleet, n *Node, pairs [][2]string) (*FixPlan, string) {
+	t.Helper()
+	var findings []Finding
+	for _, pair := range pairs {
+		i, j := span(t, n, pair[0])
+		findings = append(findings, fixFinding(n, i, j, pair[1]))
+	}
+	plan, err := PlanFixes(fl, findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan, plan.Diff(n.File)
 }
