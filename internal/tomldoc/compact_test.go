@@ -163,3 +163,21 @@ func TestPlaceholdersKept(t *testing.T) {
 		t.Errorf("after plain: %+v %q", v.Placeholders(), v.Resolved())
 	}
 }
+
+// An empty array has no element to find its '[' by: it is found after
+// its key's '=' (findings on event_duplicate_url = [] pointed at 1:1).
+func TestEmptyArrayPosition(t *testing.T) {
+	doc := Parse("f.toml", []byte("[t]\nempty   =  []\nhub = { on = true, urls = [] }\n"), nil)
+	if doc.Err != nil {
+		t.Fatal(doc.Err)
+	}
+	want := map[string]Position{
+		"t.empty":    {File: "f.toml", Line: 2, Column: 12},
+		"t.hub.urls": {File: "f.toml", Line: 3, Column: 27},
+	}
+	for _, k := range doc.Keys {
+		if w, ok := want[k.Path]; ok && k.Value.Pos() != w {
+			t.Errorf("%s at %v, want %v", k.Path, k.Value.Pos(), w)
+		}
+	}
+}

@@ -750,6 +750,17 @@ func (b *docBuilder) arrayPos(n *unstable.Node) Position {
 			return b.openBracketBefore(b.offsetAt(p))
 		}
 	}
+	// An empty array: the first '[' after the '=' of the key being read
+	// (exact for key = [], the line at least inside inline tables and
+	// nested arrays).
+	if b.keyPos.IsValid() {
+		off := b.offsetAt(b.keyPos)
+		if eq := bytes.IndexByte(b.src[off:], '='); eq >= 0 {
+			if br := bytes.IndexByte(b.src[off+eq:], '['); br >= 0 {
+				return b.pos(unstable.Range{Offset: uint32(off + eq + br)})
+			}
+		}
+	}
 	return Position{File: b.file}
 }
 
