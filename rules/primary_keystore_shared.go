@@ -83,6 +83,11 @@ func runPrimaryKeystoreShared(p *lint.Pass) {
 		var ballots []ballot
 		path := primaryKS + "." + field
 		for _, n := range nodes {
+			if reported[n] && !n.HasTable(primaryKS) && len(n.Under(primaryKS)) == 0 {
+				// No [keystore.primary] at all: one finding for the
+				// table (its file), not one per default it implies.
+				continue
+			}
 			k, s, ok := literal(n, path)
 			if k != nil && !ok {
 				continue // symbolic or empty: not judged
