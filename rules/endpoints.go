@@ -130,6 +130,27 @@ func epRoleNoun(r wso2.Role) string {
 	return "a " + string(r) + " node"
 }
 
+// epPublishesOnlyElsewhere reports whether n's throttling url_groups
+// name traffic_manager_urls, every one of which reaches a node other than
+// to: to then never receives n's request events. Unknown or symbolic URLs
+// make it false (nothing is known).
+func epPublishesOnlyElsewhere(f *lint.Fleet, n, to *lint.Node) bool {
+	seen := false
+	for _, k := range n.Under("apim.throttling.url_group") {
+		if !strings.HasSuffix(k.Path, ".traffic_manager_urls") {
+			continue
+		}
+		for _, v := range epElems(k) {
+			h := epResolve(f, n, k, v)
+			if !h.judged || h.reach == nil || h.reach == to {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
+}
+
 // elems returns the scalar string elements of a key.
 func epElems(k *lint.Key) []*lint.Value {
 	all := k.Scalars()
@@ -281,6 +302,13 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 				tms := f.ByRole(wso2.RoleTrafficManager)
 				if len(tms) == 0 {
 					break
+				}
+				if k.Path == "apim.throttling.throttle_decision_endpoints" && epPublishesOnlyElsewhere(f, n, to) {
+					// Its decisions come from counters this gateway never
+					// feeds: its requests are never throttled.
+					p.Report(lint.AtValue(n, k, v, "%s %s points at control-plane node %s%s, whose embedded traffic manager never receives this gateway's request events: its url_group publishes them only to other nodes, so its requests never count against any limit; traffic managers: %s",
+						t.what, epShowURL(ep.Raw), to.Name, epLearnt(h), epNames(tms)))
+					return h
 				}
 				fr := lint.AtValue(n, k, v, "%s %s points at control-plane node %s%s, whose embedded traffic manager is meant for fleets without dedicated ones; this fleet has traffic managers %s, which this URL bypasses",
 					t.what, epShowURL(ep.Raw), to.Name, epLearnt(h), epNames(tms))

@@ -20,6 +20,9 @@ traffic manager's offset). A URL to another role, a wrong port or an unknown hos
 gateway never blocks anyone. Listening to only some traffic managers is a warning: decisions
 stop when those are down (pods of a StatefulSet named one by one through its headless Service
 count one by one). A traffic manager's own list points at itself (tcp://localhost:5672).
+A control plane's embedded traffic manager, where the fleet has dedicated ones, is a warning
+(the URL bypasses them); it is an error when the gateway's url_groups publish its request
+events only to other nodes, since then nothing ever counts its requests.
 With no traffic manager in the folder (only gateways), hosts are not judged.`,
 	Example: `gw-1/deployment.toml:5:32: error: throttle_decision_endpoints tcp://tm-1:9611 uses port 9611, but tm-1's JMS port is 5672; 9611 is its binary port (throttle-decision-endpoints)`,
 	Fix: `List every traffic manager's JMS URL with its own port after its offset:
