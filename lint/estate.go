@@ -648,44 +648,33 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 		err   error
 	}
 	done := make([]folder, len(keys))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(keys)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				set := bySet[keys[i]]
-				nodes, err := parseSources(root, set, cfg, ropts)
-				if err != nil {
-					done[i].err = err
-					continue
-				}
-				ev := make([]*evidence, len(nodes))
-				byFile := make(map[string]*evidence, len(nodes))
-				for j, n := range nodes {
-					ev[j] = evidenceOf(set[j], n)
-					byFile[n.File] = ev[j]
-				}
-				done[i].ev = ev
-				if len(nodes) > 0 {
-					f := NewFleet(joinRoot(root, keys[i]), nodes, cfg)
-					if len(keys) == 1 {
-						// The fleet built to find the links is the whole
-						// tree's: loading it may take it as it is, address
-						// book and all.
-						done[i].kept = f
-					}
-					done[i].links = siblingLinks(f, byFile)
-				}
+	inParallel(len(keys), func(work <-chan int) {
+		for i := range work {
+			set := bySet[keys[i]]
+			nodes, err := parseSources(root, set, cfg, ropts)
+			if err != nil {
+				done[i].err = err
+				continue
 			}
-		}()
-	}
-	for i := range keys {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+			ev := make([]*evidence, len(nodes))
+			byFile := make(map[string]*evidence, len(nodes))
+			for j, n := range nodes {
+				ev[j] = evidenceOf(set[j], n)
+				byFile[n.File] = ev[j]
+			}
+			done[i].ev = ev
+			if len(nodes) > 0 {
+				f := NewFleet(joinRoot(root, keys[i]), nodes, cfg)
+				if len(keys) == 1 {
+					// The fleet built to find the links is the whole
+					// tree's: loading it may take it as it is, address
+					// book and all.
+					done[i].kept = f
+				}
+				done[i].links = siblingLinks(f, byFile)
+			}
+		}
+	})
 	var out []*evidence
 	var links []siblingLink
 	var kept *Fleet

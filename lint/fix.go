@@ -175,29 +175,25 @@ func setDottedKey(n *Node, table, key, valueText, nl string) (TextEdit, bool) {
 			return TextEdit{}, false
 		}
 		text := string(indent) + strings.TrimSuffix(written, last) + key + " = " + valueText + nl
-		e, ok := parsedEdit(n, editAt(n, lineStart, lineStart, text))
-		if !ok {
-			return TextEdit{}, false
-		}
-		edited := append(append(append([]byte(nil), n.Src[:lineStart]...), text...), n.Src[lineStart:]...)
-		for _, nk := range tomldoc.Parse(n.File, edited, nil).Keys {
-			if nk.Path == table+"."+key {
-				return e, true
-			}
-		}
-		return TextEdit{}, false
+		return parsedEdit(n, editAt(n, lineStart, lineStart, text), table+"."+key)
 	}
 	return TextEdit{}, false
 }
 
 // parsedEdit returns e when the file still parses with it applied, with
-// every key it had: a fix must never leave a file WSO2 cannot start with.
-func parsedEdit(n *Node, e TextEdit) (TextEdit, bool) {
+// every key it had (and the key at path, when one is given): a fix must
+// never leave a file WSO2 cannot start with.
+func parsedEdit(n *Node, e TextEdit, path ...string) (TextEdit, bool) {
 	edited := make([]byte, 0, len(n.Src)+len(e.NewText))
 	edited = append(append(append(edited, n.Src[:e.Start]...), e.NewText...), n.Src[e.End:]...)
 	doc := tomldoc.Parse(n.File, edited, nil)
 	if doc.Err != nil || len(doc.Keys) < len(n.Keys) {
 		return TextEdit{}, false
+	}
+	for _, want := range path {
+		if !slices.ContainsFunc(doc.Keys, func(k *Key) bool { return k.Path == want }) {
+			return TextEdit{}, false
+		}
 	}
 	return e, true
 }
@@ -315,12 +311,6 @@ func secretValueLines(n *Node) (map[int]bool, []string) {
 		}
 	}
 	return lines, written
-}
-
-// plainSecret reports whether s is a secret value outputs hide, as
-// nodeSecrets decides: not a placeholder, nor a default anyone knows.
-func plainSecret(s string) bool {
-	return len(s) >= 3 && !wso2.IsPurePlaceholder(s) && !wso2.IsPublicDefaultSecret(s)
 }
 
 // overlaps reports whether two edits touch the same bytes. Insertions at

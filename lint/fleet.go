@@ -495,36 +495,41 @@ func LoadFiles(root string, files map[string][]byte, opts LoadOptions) (*Fleet, 
 // interner for each re-made every path of every fleet.
 var scratches = sync.Pool{New: func() any { return tomldoc.NewScratch() }}
 
+// inParallel hands the indexes 0…n-1 to up to GOMAXPROCS goroutines, each
+// running worker over the indexes it receives (its own state, such as a
+// parser's scratch, lives in worker), and returns when all are done.
+func inParallel(n int, worker func(work <-chan int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+		wg.Go(func() { worker(work) })
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}
+
 func parseAll(srcs []source, cfg *Config, ropts ResolveOptions, name func(source) string) ([]*Node, error) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
 	nodes := make([]*Node, len(srcs))
 	errs := make([]error, len(srcs))
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), max(len(srcs), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			scratch := scratches.Get().(*tomldoc.Scratch)
-			defer scratches.Put(scratch)
-			for i := range work {
-				data, err := srcs[i].read()
-				if err != nil {
-					errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
-					continue
-				}
-				nodes[i] = newNode(name(srcs[i]), srcs[i].display, data, cfg, ropts, scratch)
-				nodes[i].Rel = srcs[i].rel
+	inParallel(len(srcs), func(work <-chan int) {
+		scratch := scratches.Get().(*tomldoc.Scratch)
+		defer scratches.Put(scratch)
+		for i := range work {
+			data, err := srcs[i].read()
+			if err != nil {
+				errs[i] = fmt.Errorf("load %s: %w", srcs[i].display, err)
+				continue
 			}
-		}()
-	}
-	for i := range srcs {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+			nodes[i] = newNode(name(srcs[i]), srcs[i].display, data, cfg, ropts, scratch)
+			nodes[i].Rel = srcs[i].rel
+		}
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

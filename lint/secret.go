@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
+
+	"github.com/apimlint/apimlint/wso2"
 )
 
 // HashSecret returns a short salted hash of a secret, for comparing
@@ -128,4 +130,10 @@ func propagateSecrets(n *Node) {
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// plainSecret reports whether s is a secret value outputs hide, as
+// nodeSecrets decides: not a placeholder, nor a default anyone knows.
+func plainSecret(s string) bool {
+	return len(s) >= 3 && !wso2.IsPurePlaceholder(s) && !wso2.IsPublicDefaultSecret(s)
 }

@@ -91,6 +91,9 @@ type epTarget struct {
 	// selfOnly: the URL must point at the node that writes it (a control
 	// plane's own event_listening_endpoints).
 	selfOnly bool
+	// decisions: the URL is where the node takes throttle decisions from,
+	// which must be a traffic manager its url_groups publish events to.
+	decisions bool
 	// unknownSeverity overrides the severity of "matches no node"
 	// warnings (public URLs that usually name an ingress).
 	unknownSeverity lint.Severity
@@ -136,8 +139,9 @@ func epRoleNoun(r wso2.Role) string {
 // make it false (nothing is known).
 func epPublishesOnlyElsewhere(f *lint.Fleet, n, to *lint.Node) bool {
 	seen := false
-	for _, k := range n.Under("apim.throttling.url_group") {
-		if !strings.HasSuffix(k.Path, ".traffic_manager_urls") {
+	for i := range tmURLGroupCount(n) {
+		k := n.Get(tmURLGroupPaths(i)[0])
+		if k == nil {
 			continue
 		}
 		for _, v := range epElems(k) {
@@ -303,7 +307,7 @@ func epJudge(p *lint.Pass, h epHit, t epTarget) epHit {
 				if len(tms) == 0 {
 					break
 				}
-				if k.Path == "apim.throttling.throttle_decision_endpoints" && epPublishesOnlyElsewhere(f, n, to) {
+				if t.decisions && epPublishesOnlyElsewhere(f, n, to) {
 					// Its decisions come from counters this gateway never
 					// feeds: its requests are never throttled.
 					p.Report(lint.AtValue(n, k, v, "%s %s points at control-plane node %s%s, whose embedded traffic manager never receives this gateway's request events: its url_group publishes them only to other nodes, so its requests never count against any limit; traffic managers: %s",

@@ -19,24 +19,6 @@ func copiedEnvironment(t *testing.T, dir, env, tm1, tm2 string) {
 hostname = "cp.` + env + `.bank.local"
 server_role = "control-plane"
 `,
-		"tm-1/deployment.toml": `[server]
-hostname = "tm-1.` + env + `.bank.local"
-server_role = "traffic-manager"
-
-[apim.event_hub]
-enable = true
-service_url = "https://cp.` + env + `.bank.local:9443/services/"
-event_listening_endpoints = ["tcp://cp.` + env + `.bank.local:5672"]
-`,
-		"tm-2/deployment.toml": `[server]
-hostname = "tm-2.` + env + `.bank.local"
-server_role = "traffic-manager"
-
-[apim.event_hub]
-enable = true
-service_url = "https://cp.` + env + `.bank.local:9443/services/"
-event_listening_endpoints = ["tcp://cp.` + env + `.bank.local:5672"]
-`,
 		"gw/deployment.toml": `[server]
 hostname = "gw.` + env + `.bank.local"
 server_role = "gateway-worker"
@@ -47,16 +29,18 @@ service_url = "https://cp.` + env + `.bank.local:9443/services/"
 [apim.throttling]
 throttle_decision_endpoints = ["tcp://` + tm1 + `:5672", "tcp://` + tm2 + `:5672"]
 
-[[apim.throttling.url_group]]
-traffic_manager_urls = ["tcp://` + tm1 + `:9611"]
-traffic_manager_auth_urls = ["ssl://` + tm1 + `:9711"]
-type = "failover"
+` + urlGroup(tm1) + "\n" + urlGroup(tm2),
+	}
+	for _, tm := range []string{"tm-1", "tm-2"} {
+		files[tm+"/deployment.toml"] = `[server]
+hostname = "` + tm + `.` + env + `.bank.local"
+server_role = "traffic-manager"
 
-[[apim.throttling.url_group]]
-traffic_manager_urls = ["tcp://` + tm2 + `:9611"]
-traffic_manager_auth_urls = ["ssl://` + tm2 + `:9711"]
-type = "failover"
-`,
+[apim.event_hub]
+enable = true
+service_url = "https://cp.` + env + `.bank.local:9443/services/"
+event_listening_endpoints = ["tcp://cp.` + env + `.bank.local:5672"]
+`
 	}
 	for name, text := range files {
 		p := filepath.Join(dir, env, name)
@@ -67,6 +51,16 @@ type = "failover"
 			t.Fatal(err)
 		}
 	}
+}
+
+// urlGroup is a failover [[apim.throttling.url_group]] for one traffic
+// manager host.
+func urlGroup(tm string) string {
+	return `[[apim.throttling.url_group]]
+traffic_manager_urls = ["tcp://` + tm + `:9611"]
+traffic_manager_auth_urls = ["ssl://` + tm + `:9711"]
+type = "failover"
+`
 }
 
 // elsewhereFindings lints the estate below dir and returns the messages

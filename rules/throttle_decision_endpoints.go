@@ -42,7 +42,7 @@ func runThrottleDecisionEndpoints(p *lint.Pass) {
 		if k == nil {
 			continue
 		}
-		t := epTarget{role: wso2.RoleTrafficManager, svc: epJMS, what: "throttle_decision_endpoints"}
+		t := epTarget{role: wso2.RoleTrafficManager, svc: epJMS, what: "throttle_decision_endpoints", decisions: true}
 		if n.Role == wso2.RoleTrafficManager {
 			t.selfOnly = true
 		}
