@@ -55,10 +55,16 @@ type runState struct {
 	fleet   *Fleet
 	mu      sync.Mutex
 	results map[*Analysis]*analysisResult
+	// slots are the run's places to run rules (Run's semaphore); nil
+	// outside Run. A rule waiting for an analysis another rule computes
+	// gives its place up meanwhile: with every rule of a schema or version
+	// analysis queued behind its first reader, one core sat idle for the
+	// length of the analysis.
+	slots chan struct{}
 }
 
 type analysisResult struct {
-	once  sync.Once
+	done  chan struct{} // closed once value and err are set
 	value any
 	err   error
 }
@@ -67,19 +73,34 @@ func (r *runState) resultOf(a *Analysis) any {
 	r.mu.Lock()
 	res, ok := r.results[a]
 	if !ok {
-		res = &analysisResult{}
+		res = &analysisResult{done: make(chan struct{})}
 		r.results[a] = res
+		r.mu.Unlock()
+		r.compute(a, res)
+		return res.value
 	}
 	r.mu.Unlock()
-	res.once.Do(func() {
-		defer func() {
-			if e := recover(); e != nil {
-				res.err = fmt.Errorf("analysis %s panicked: %v (stack: %s)", a.Name, e, firstFrames(debug.Stack()))
-			}
-		}()
-		res.value, res.err = a.Run(&AnalysisPass{Fleet: r.fleet, run: r})
-	})
+	select {
+	case <-res.done:
+		return res.value
+	default:
+	}
+	if r.slots != nil {
+		<-r.slots
+		defer func() { r.slots <- struct{}{} }()
+	}
+	<-res.done
 	return res.value
+}
+
+func (r *runState) compute(a *Analysis, res *analysisResult) {
+	defer close(res.done)
+	defer func() {
+		if e := recover(); e != nil {
+			res.err = fmt.Errorf("analysis %s panicked: %v (stack: %s)", a.Name, e, firstFrames(debug.Stack()))
+		}
+	}()
+	res.value, res.err = a.Run(&AnalysisPass{Fleet: r.fleet, run: r})
 }
 
 // errs returns the analyses' errors in a stable order.
@@ -187,11 +208,19 @@ func (l *Linter) Run(ctx context.Context, f *Fleet) (*Result, error) {
 	if par <= 0 {
 		par = runtime.GOMAXPROCS(0)
 	}
-	run := &runState{fleet: f, results: map[*Analysis]*analysisResult{}}
-	results := make([][]Finding, len(rules))
 	sem := make(chan struct{}, par)
+	run := &runState{fleet: f, results: map[*Analysis]*analysisResult{}, slots: sem}
+	results := make([][]Finding, len(rules))
+	// Costliest first (longest-processing-time-first scheduling); results
+	// keep the rules' order.
+	order := make([]int, len(rules))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rules[b].Cost - rules[a].Cost })
 	var wg sync.WaitGroup
-	for i, r := range rules {
+	for _, i := range order {
+		r := rules[i]
 		if r.Run == nil {
 			continue
 		}

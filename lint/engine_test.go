@@ -3,10 +3,13 @@ package lint_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/apimlint/apimlint/lint"
 )
@@ -150,5 +153,75 @@ func TestFixCarryingSecretDropped(t *testing.T) {
 	}
 	if len(res.Findings) != 1 || len(res.Findings[0].Fixes) != 1 || res.Findings[0].Fixes[0].Message != "fine" {
 		t.Fatalf("fixes after the chain: %+v", res.Findings)
+	}
+}
+
+// TestCostliestRulesStartFirst: with one place to run, rules start in
+// order of Cost, the given order breaking ties; findings come out sorted
+// whatever the start order.
+func TestCostliestRulesStartFirst(t *testing.T) {
+	var mu sync.Mutex
+	var started []string
+	var rs []*lint.Rule
+	for _, r := range []struct {
+		id   string
+		cost int
+	}{{"a", 0}, {"b", 5}, {"c", 0}, {"d", 20}, {"e", 5}} {
+		rs = append(rs, &lint.Rule{ID: r.id, Severity: lint.SeverityInfo, Cost: r.cost, Run: func(p *lint.Pass) {
+			mu.Lock()
+			started = append(started, p.Rule.ID)
+			mu.Unlock()
+			p.Report(lint.Finding{Message: "ran"})
+		}})
+	}
+	l := lint.Linter{Rules: rs, Parallelism: 1}
+	res, err := l.Run(context.Background(), engineFleet(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(started, ""); got != "dbeac" {
+		t.Errorf("rules started in the order %s, want dbeac", got)
+	}
+	var ids []string
+	for _, f := range res.Findings {
+		ids = append(ids, f.Rule)
+	}
+	if got := strings.Join(ids, ""); got != "abcde" {
+		t.Errorf("findings in the order %s, want abcde (sorted)", got)
+	}
+}
+
+// TestWaitingRuleGivesUpItsPlace: a rule waiting for an analysis that
+// another rule computes lets a third rule run meanwhile. Here the analysis
+// can only finish once that third rule has run; holding both places while
+// waiting would hang the run.
+func TestWaitingRuleGivesUpItsPlace(t *testing.T) {
+	thirdRan := make(chan struct{})
+	slow := &lint.Analysis{Name: "slow", Run: func(p *lint.AnalysisPass) (any, error) {
+		<-thirdRan
+		return 1, nil
+	}}
+	reader := func(p *lint.Pass) { p.Report(lint.Finding{Message: fmt.Sprint(p.ResultOf(slow))}) }
+	rs := []*lint.Rule{
+		{ID: "computes", Severity: lint.SeverityInfo, Cost: 30, Requires: []*lint.Analysis{slow}, Run: reader},
+		{ID: "waits", Severity: lint.SeverityInfo, Cost: 20, Requires: []*lint.Analysis{slow}, Run: reader},
+		{ID: "third", Severity: lint.SeverityInfo, Run: func(p *lint.Pass) { close(thirdRan) }},
+	}
+	done := make(chan error, 1)
+	go func() {
+		l := lint.Linter{Rules: rs, Parallelism: 2}
+		res, err := l.Run(context.Background(), engineFleet(t))
+		if err == nil && len(res.Findings) != 2 {
+			err = fmt.Errorf("%d findings, want 2", len(res.Findings))
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute): // a hang, not a budget
+		t.Fatal("the run hung: the waiting rule kept its place")
 	}
 }

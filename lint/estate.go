@@ -298,10 +298,11 @@ func DiscoverEstate(root string, opts LoadOptions) (*Estate, error) {
 		return nil, fmt.Errorf("load %s: an estate is a directory", root)
 	}
 	e := &Estate{Root: root, opts: opts, cfgCache: map[string]*parsedConfig{}, cfgUsed: map[string]bool{}}
-	srcs, err := walkOS(root)
+	tree, err := WalkFleet(root)
 	if err != nil {
 		return nil, err
 	}
+	srcs := treeSources(tree)
 	// The root config: --config, else root/.apimlint.toml.
 	rootCfgFile := opts.ConfigFile
 	if rootCfgFile == "" {
@@ -337,7 +338,7 @@ func DiscoverEstate(root string, opts LoadOptions) (*Estate, error) {
 			}
 		}
 		for d := range dirs {
-			if isFile(filepath.Join(root, filepath.FromSlash(d), ConfigFileName)) {
+			if tree.configDirs[d] {
 				fixed[d] = fixedRoot{why: WhyConfig + ": " + path.Join(d, ConfigFileName)}
 			}
 		}

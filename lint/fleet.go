@@ -253,12 +253,17 @@ func walkOS(root string) ([]source, error) {
 	if err != nil {
 		return nil, err
 	}
+	return treeSources(tree), nil
+}
+
+// treeSources are the node files of a walked tree, to be read.
+func treeSources(tree *FleetTree) []source {
 	out := make([]source, 0, len(tree.Files))
 	for _, f := range tree.Files {
 		fp := f.Path
 		out = append(out, source{display: f.Path, rel: f.Rel, name: f.Name, read: func() ([]byte, error) { return readNodeFile(fp) }})
 	}
-	return out, nil
+	return out
 }
 
 // maxNodeFile bounds what one node file may hold: real deployment.toml

@@ -31,7 +31,8 @@ defaults are not compared. Identity Server key managers keep their own admin and
 	Fix: `Set the same [super_admin] username and password on every node (ideally from one $secret{}),
 and let [apim.event_hub], [apim.throttling] and [apim.key_manager] take them through
 $ref{super_admin.username} / $ref{super_admin.password}.`,
-	Run: runAdminCredentialsShared,
+	Cost: 13,
+	Run:  runAdminCredentialsShared,
 })
 
 // credentialKeys are the credentials a node presents to another node;

@@ -29,7 +29,8 @@ the cipher tool (write password = "$secret{admin_password}" and the plain value 
 [secrets] admin_password = "[...]", then run bin/ciphertool.sh -Dconfigure) or read it from the
 environment (password = "$env{ADMIN_PASSWORD}"). Keep the other admin credentials as
 $ref{super_admin.password} so they follow.`,
-	Run: runDefaultAdminPassword,
+	Cost: 13,
+	Run:  runDefaultAdminPassword,
 })
 
 // adminCredentialKeys are the passwords WSO2 expects to be the super

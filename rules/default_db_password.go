@@ -24,7 +24,8 @@ embedded-h2-database).`,
 	Fix: `Create a database user with a strong password of its own for each database, grant it only that
 database, and keep the password out of the file: password = "$secret{apim_db_password}" with
 the cipher tool (bin/ciphertool.sh -Dconfigure), or password = "$env{APIM_DB_PASSWORD}".`,
-	Run: runDefaultDBPassword,
+	Cost: 11,
+	Run:  runDefaultDBPassword,
 })
 
 func runDefaultDBPassword(p *lint.Pass) {

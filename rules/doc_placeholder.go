@@ -32,7 +32,8 @@ expressions such as [a-zA-Z0-9-] are not placeholders and are not reported.`,
 names, the database URL, a unique ID per gateway.
 apimlint lint --fix writes the host for a load-balancer placeholder ([api-gateway-LB-host]) when the
 fleet declares exactly one load balancer of that role; any other placeholder needs a human.`,
-	Run: runDocPlaceholder,
+	Cost: 20,
+	Run:  runDocPlaceholder,
 })
 
 var (

@@ -38,7 +38,8 @@ whose events therefore never reach it.`,
 	Fix: `List every control plane's JMS URL with its own port after its offset:
 event_listening_endpoints = ["tcp://cp-1:5672", "tcp://cp-2:5672"]; on a control plane use
 ["tcp://localhost:5672"]. Declare load balancers and unknown node names in .apimlint.toml.`,
-	Run: runEventHubEndpoints,
+	Cost: 17,
+	Run:  runEventHubEndpoints,
 })
 
 const epListeningKey = "apim.event_hub.event_listening_endpoints"

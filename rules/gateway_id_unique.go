@@ -34,6 +34,7 @@ is a literal in the file or missing; an ID set through a placeholder is left to 
 missing ID only where the node's version (declared, or inferred from its keys or a peer gateway's)
 is 4.6.0 or later: earlier releases ignore the key.`,
 	Requires: []*lint.Analysis{fleetversion.Analysis},
+	Cost:     10,
 	Run:      runGatewayIDUnique,
 })
 

@@ -59,6 +59,7 @@ key paths with array indices removed; a pattern that names a table ignores every
 	Fix: `Make the replicas' files identical except for the per-node keys (generate them from one
 template), or list keys that differ on purpose under [drift] ignore in .apimlint.toml.`,
 	Requires: []*lint.Analysis{schema.Validation, fleetversion.Analysis},
+	Cost:     60,
 	Run:      runHAPeerDrift,
 })
 

@@ -27,7 +27,8 @@ written: JMS 5672 -> 8672, and a binary receiver's 9611 -> 9711 (its auth URL).`
 	Fix: `Use the ssl:// endpoints, with the TLS port (8672 + the broker node's offset):
 event_listening_endpoints = ["ssl://apim-cp-1:8672"], throttle_decision_endpoints =
 ["ssl://tm-1:8672"]; the broker's certificate must be in the client's truststore.`,
-	Run: runJMSWithoutTLS,
+	Cost: 12,
+	Run:  runJMSWithoutTLS,
 })
 
 // jmsEndpointKeys hold AMQP broker URLs of the event hub and the traffic

@@ -29,7 +29,8 @@ $sys{} are not compared. Passwords are never shown.`,
 	Fix: `Either give every table that names the file the same password (write [keystore.primary] and
 [keystore.internal] out in full, with password = "$secret{keystore_password}"), or give
 [keystore.tls] a keystore file of its own.`,
-	Run: runKeystoreCoherence,
+	Cost: 10,
+	Run:  runKeystoreCoherence,
 })
 
 // hdKeystore is one keystore table as WSO2 would use it.

@@ -29,7 +29,8 @@ in one place for all of apimlint (wso2.IsSecretPath); the message never shows th
 entries in place with the internal keystore) and keep only the encrypted file. Environment:
 write password = "$env{ADMIN_PASSWORD}" and set the variable from your secret store (Kubernetes
 Secret, Vault, systemd credentials). Either way the file no longer holds the value.`,
-	Run: runPlaintextSecret,
+	Cost: 11,
+	Run:  runPlaintextSecret,
 })
 
 func runPlaintextSecret(p *lint.Pass) {

@@ -51,7 +51,8 @@ PKCS#12, a $secret{} password, a missing alias) is not compared.`,
 	Example: `gw-2/deployment.toml:31:13: error: [keystore.primary] file_name "gw.jks" differs from "wso2carbon.jks" used by cp-1, cp-2, gw-1 (primary-keystore-shared)`,
 	Fix: `Copy the same primary keystore file to every node and give every node the same
 [keystore.primary] file_name, type and alias (use [keystore.tls] for per-node TLS certificates).`,
-	Run: runPrimaryKeystoreShared,
+	Cost: 15,
+	Run:  runPrimaryKeystoreShared,
 })
 
 func runPrimaryKeystoreShared(p *lint.Pass) {

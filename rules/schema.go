@@ -32,6 +32,7 @@ those files are reported here too.`,
 	Fix: `Write the value in the form the message names. For a policy of your own, fix the value or the
 policy file under [schema] extra.`,
 	Requires: []*lint.Analysis{schema.Validation},
+	Cost:     50,
 	Run: func(p *lint.Pass) {
 		for _, f := range schema.Findings(p, schema.RuleType) {
 			p.Report(f)
@@ -56,6 +57,7 @@ rarely used keys, so this is a warning: a real key the schema lacks can be added
 	Example:  `gw-1/deployment.toml:24:1: warning: unknown key event_listning_endpoints in [apim.event_hub]; did you mean event_listening_endpoints? (WSO2 ignores keys it does not know) (schema-unknown-key)`,
 	Fix:      `Correct the key's spelling, or move the setting to the nodes of the role that reads it.`,
 	Requires: []*lint.Analysis{schema.Validation},
+	Cost:     50,
 	Run: func(p *lint.Pass) {
 		for _, f := range schema.Findings(p, schema.RuleUnknownKey) {
 			p.Report(f)
@@ -81,6 +83,7 @@ gateways: WSO2's own Helm charts and Ansible roles leave it to the defaults WSO2
 	Fix: `Add the section with values that point at the right nodes; the distributed-deployment guide shows
 each role's sections.`,
 	Requires: []*lint.Analysis{schema.Validation},
+	Cost:     50,
 	Run: func(p *lint.Pass) {
 		for _, f := range schema.Findings(p, schema.RuleRequired) {
 			p.Report(f)

@@ -31,7 +31,8 @@ Symbolic values ($env{}, $secret{}) and the helm charts' empty defaults are not 
 	Example: `cp-2/deployment.toml:14:7: error: [database.apim_db] points at mysql://db-2:3306/apim_db, but control-plane and key-manager nodes cp-1, cp-3 use mysql://db-1:3306/apim_db (shared-db-consistent)`,
 	Fix: `Point [database.shared_db] and [database.apim_db] of every control plane and key manager at
 the same databases; write a JDBC URL under url = "…", never under hostname.`,
-	Run: runSharedDBConsistent,
+	Cost: 16,
+	Run:  runSharedDBConsistent,
 })
 
 func runSharedDBConsistent(p *lint.Pass) {

@@ -28,7 +28,8 @@ With no traffic manager in the folder (only gateways), hosts are not judged.`,
 	Fix: `List every traffic manager's JMS URL with its own port after its offset:
 throttle_decision_endpoints = ["tcp://tm-1:5672", "tcp://tm-2:5672"]; on a traffic manager use
 ["tcp://localhost:5672"].`,
-	Run: runThrottleDecisionEndpoints,
+	Cost: 18,
+	Run:  runThrottleDecisionEndpoints,
 })
 
 func runThrottleDecisionEndpoints(p *lint.Pass) {

@@ -34,7 +34,8 @@ localhost. With no traffic manager in the folder, hosts are not judged.`,
 [[apim.throttling.url_group]]
 traffic_manager_urls = ["tcp://tm-1:9611"]
 traffic_manager_auth_urls = ["ssl://tm-1:9711"]`,
-	Run: runTMURLGroups,
+	Cost: 30,
+	Run:  runTMURLGroups,
 })
 
 func runTMURLGroups(p *lint.Pass) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -104,9 +103,7 @@ func (a *estateAdoption) lint(env *cliEnv, e *lint.Estate, fleets []string, verb
 		return nil, err
 	}
 	// As lintEstate: peak memory follows the largest fleet.
-	if env.getenv("GOGC") == "" {
-		debug.SetGCPercent(100)
-	}
+	steadyGC(100)
 	linter := lint.Linter{Rules: a.rs}
 	return linter.LintEstate(context.Background(), e, lint.EstateRunOptions{
 		Fleets:     plans,

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
@@ -54,11 +55,20 @@ func guardMemory(env *cliEnv) {
 	if limit == 0 {
 		return
 	}
-	debug.SetMemoryLimit(int64(limit) / 10 * 9)
+	lowerSoftLimit(limit)
 	go watchMemory(limit, 50*time.Millisecond, readMemory, func(used uint64) {
 		fmt.Fprintf(env.stderr, "apimlint: internal error: memory use reached %d MiB, the limit (%s to change it); stopping\n", used>>20, memoryLimitEnv)
 		os.Exit(exitInternal)
 	})
+}
+
+// lowerSoftLimit tells the collector to work harder from 90% of limit on,
+// unless a lower limit is set already: GOMEMLIMIT, which the runtime
+// reads before main, was overridden by the default guard.
+func lowerSoftLimit(limit uint64) {
+	if soft := int64(min(limit, math.MaxInt64)) / 10 * 9; soft < debug.SetMemoryLimit(-1) {
+		debug.SetMemoryLimit(soft)
+	}
 }
 
 // watchMemory calls exceeded once the memory in use passes limit.

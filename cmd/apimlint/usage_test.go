@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +76,21 @@ func TestMemoryGuard(t *testing.T) {
 		if _, err := memoryLimit(bad); err == nil {
 			t.Errorf("memoryLimit(%q) accepted", bad)
 		}
+	}
+}
+
+// TestSoftLimitKeepsGOMEMLIMIT: the guard's soft limit never raises one
+// already set (GOMEMLIMIT is applied by the runtime before main).
+func TestSoftLimitKeepsGOMEMLIMIT(t *testing.T) {
+	old := debug.SetMemoryLimit(64 << 20)
+	defer debug.SetMemoryLimit(old)
+	lowerSoftLimit(1 << 30)
+	if got := debug.SetMemoryLimit(-1); got != 64<<20 {
+		t.Errorf("a guard of 1 GiB set the soft limit to %d, over GOMEMLIMIT's 64 MiB", got)
+	}
+	lowerSoftLimit(40 << 20)
+	if got := debug.SetMemoryLimit(-1); got != 36<<20 {
+		t.Errorf("a guard of 40 MiB set the soft limit to %d, want 90%% of it", got)
 	}
 }
 
