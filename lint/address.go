@@ -370,11 +370,14 @@ func (n *Node) endpointRefs() []nodeRef {
 	if !n.Role.IsAPIM() {
 		return nil
 	}
-	// Sized to the endpoint values first: appending leaves a quarter of
-	// the list unused on average, kept as long as the node.
+	// The endpoint keys first, to size the list: appending leaves a
+	// quarter of it unused on average, kept as long as the node.
+	var buf [32]*Key
+	keys := buf[:0]
 	count := 0
 	for _, k := range n.Keys {
 		if _, ok := EndpointKeyRole(k.Path); ok {
+			keys = append(keys, k)
 			count += len(k.Scalars())
 		}
 	}
@@ -382,22 +385,16 @@ func (n *Node) endpointRefs() []nodeRef {
 		return nil
 	}
 	refs := make([]nodeRef, 0, count)
-	add := func(k *Key, v *Value) {
-		if v.Kind != KindString || v.Symbolic {
-			return
-		}
-		ep, err := ParseEndpoint(v.Text())
-		if err != nil || ep.Symbolic || ep.Host == "" || looksLikeDocPlaceholder(ep.Host) {
-			return
-		}
-		refs = append(refs, nodeRef{host: ep.Host, path: k.Path})
-	}
-	for _, k := range n.Keys {
-		if _, ok := EndpointKeyRole(k.Path); !ok {
-			continue
-		}
+	for _, k := range keys {
 		for _, v := range k.Scalars() {
-			add(k, v)
+			if v.Kind != KindString || v.Symbolic {
+				continue
+			}
+			ep, err := ParseEndpoint(v.Text())
+			if err != nil || ep.Symbolic || ep.Host == "" || looksLikeDocPlaceholder(ep.Host) {
+				continue
+			}
+			refs = append(refs, nodeRef{host: ep.Host, path: k.Path})
 		}
 	}
 	return refs

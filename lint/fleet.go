@@ -412,8 +412,7 @@ func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, s
 	n.ownAddresses(nc)
 	n.refs = n.endpointRefs()
 	n.secrets = nodeSecrets(n)
-	if len(n.secrets) > 0 {
-		propagateSecrets(n)
+	if propagateSecrets(n) {
 		n.secrets = nodeSecrets(n)
 	}
 	return n

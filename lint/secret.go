@@ -104,10 +104,11 @@ func isPlainWord(s string) bool {
 // propagateSecrets marks as secret every key whose resolved value carries
 // one of the node's secrets through a placeholder (alias =
 // "x$ref{keystore.primary.password}", "${admin.password}"), so that outputs
-// and baselines treat the copy like the original.
-func propagateSecrets(n *Node) {
+// and baselines treat the copy like the original. It reports whether it
+// marked any: only then can the node's list of secrets grow.
+func propagateSecrets(n *Node) (marked bool) {
 	if len(n.secrets) == 0 {
-		return
+		return false
 	}
 	for _, k := range n.Keys {
 		if k.IsSecret() {
@@ -121,11 +122,13 @@ func propagateSecrets(n *Node) {
 			for _, sec := range n.secrets {
 				if strings.Contains(v.Resolved(), sec) {
 					k.MarkSecret()
+					marked = true
 					break values
 				}
 			}
 		}
 	}
+	return marked
 }
 
 func isWordByte(c byte) bool {

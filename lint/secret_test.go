@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -165,6 +166,9 @@ file_name = "k${admin.password}.jks"
 		if s := k.Show(); strings.Contains(s, "Hunter2") || strings.Contains(s, "Adm1n") {
 			t.Errorf("%s shown as %s", p, s)
 		}
+	}
+	if !slices.Contains(n.secrets, "xHunter2Sekret") {
+		t.Errorf("the alias that carries the password is not among the node's secrets: %d listed", len(n.secrets))
 	}
 	if got := scrub("alias xHunter2Sekret differs", n.secrets); strings.Contains(got, "Hunter2") {
 		t.Errorf("a secret glued to other text survives the scrub: %s", got)
