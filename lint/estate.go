@@ -76,6 +76,10 @@ type Estate struct {
 	// hosts are the addresses discovered nodes state, by host, for
 	// Fleet.ElsewhereInEstate.
 	hosts map[string][]estateHost
+	// prelints are the folders a discovery for a linter linted, by fleet
+	// root (see estate_prelint.go).
+	prelinter *prelinter
+	prelints  map[string]*prelint
 }
 
 type parsedConfig struct {
@@ -290,6 +294,10 @@ func (e *Estate) readConfig(file string) (*parsedConfig, error) {
 //     each other (event hub, TM, KM URLs, event_duplicate_url) or share
 //     apim_db/shared_db; a node linked to none is a fleet of one.
 func DiscoverEstate(root string, opts LoadOptions) (*Estate, error) {
+	return discoverEstate(root, opts, nil)
+}
+
+func discoverEstate(root string, opts LoadOptions, pl *prelinter) (*Estate, error) {
 	st, err := os.Stat(root)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", root, err)
@@ -297,7 +305,7 @@ func DiscoverEstate(root string, opts LoadOptions) (*Estate, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("load %s: an estate is a directory", root)
 	}
-	e := &Estate{Root: root, opts: opts, cfgCache: map[string]*parsedConfig{}, cfgUsed: map[string]bool{}}
+	e := &Estate{Root: root, opts: opts, cfgCache: map[string]*parsedConfig{}, cfgUsed: map[string]bool{}, prelinter: pl}
 	tree, err := WalkFleet(root)
 	if err != nil {
 		return nil, err
@@ -557,7 +565,7 @@ type evidence struct {
 
 // discover splits the files no config places into fleets.
 func (e *Estate) discover(free []source, fixed map[string]fixedRoot) ([]*FleetPlan, error) {
-	ev, links, kept, err := gatherEvidence(e.Root, free, e.rootCfg, e.opts.Resolve)
+	ev, links, kept, err := e.gatherEvidence(free)
 	if err != nil {
 		return nil, err
 	}
@@ -623,7 +631,9 @@ func parseSources(root string, srcs []source, cfg *Config, ropts ResolveOptions)
 // When all files are siblings (the tree is one folder of nodes, the
 // common single fleet), their parsed nodes come back too, so that loading
 // that fleet does not parse them again.
-func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOptions) ([]*evidence, []siblingLink, *Fleet, error) {
+func (e *Estate) gatherEvidence(srcs []source) ([]*evidence, []siblingLink, *Fleet, error) {
+	root, ropts := e.Root, e.opts.Resolve
+	cfg := e.rootCfg
 	if cfg == nil {
 		cfg = &Config{}
 	}
@@ -646,6 +656,7 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 		ev    []*evidence
 		links []siblingLink
 		kept  *Fleet
+		pre   *prelint
 		err   error
 	}
 	done := make([]folder, len(keys))
@@ -673,6 +684,9 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 					done[i].kept = f
 				}
 				done[i].links = siblingLinks(f, byFile)
+				if e.prelinter != nil && len(keys) > 1 && deploymentOfItsOwn(keys[i], ev, done[i].links) {
+					done[i].pre = e.prelinter.lintFolder(root, keys[i], set, nodes, e.rootCfg)
+				}
 			}
 		}
 	})
@@ -685,6 +699,12 @@ func gatherEvidence(root string, srcs []source, cfg *Config, ropts ResolveOption
 		}
 		out = append(out, d.ev...)
 		links = append(links, d.links...)
+		if d.pre != nil {
+			if e.prelints == nil {
+				e.prelints = map[string]*prelint{}
+			}
+			e.prelints[d.pre.root] = d.pre
+		}
 		if d.kept != nil {
 			kept = d.kept
 		}

@@ -58,26 +58,38 @@ func BenchmarkEstateDecodeFloor(b *testing.B) {
 }
 
 // BenchmarkEstateLint discovers the fleets of a generated estate (copies
-// of one fleet with the same host names) and lints them one by one.
+// of one fleet with the same host names) and lints them one by one, as the
+// CLI does: folders are linted while discovery reads them ("while"), or
+// read again once discovery is done ("after").
 func BenchmarkEstateLint(b *testing.B) {
 	rs := rules.All()
 	for _, s := range estateSizes {
 		dir := estateOnDisk(b, s[0], s[1])
-		b.Run(fmt.Sprintf("nodes=%d", s[0]*s[1]), func(b *testing.B) {
-			for b.Loop() {
-				e, err := lint.DiscoverEstate(dir, lint.LoadOptions{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(e.Fleets) != s[0] {
-					b.Fatalf("%d fleets, want %d", len(e.Fleets), s[0])
-				}
-				l := lint.Linter{Rules: rs}
-				if _, err := l.LintEstate(context.Background(), e, lint.EstateRunOptions{}); err != nil {
-					b.Fatal(err)
-				}
+		for _, while := range []bool{true, false} {
+			name := fmt.Sprintf("nodes=%d/after", s[0]*s[1])
+			if while {
+				name = fmt.Sprintf("nodes=%d/while", s[0]*s[1])
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					l := &lint.Linter{Rules: rs}
+					discover := lint.DiscoverEstate
+					if while {
+						discover = l.DiscoverEstate
+					}
+					e, err := discover(dir, lint.LoadOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(e.Fleets) != s[0] {
+						b.Fatalf("%d fleets, want %d", len(e.Fleets), s[0])
+					}
+					if _, err := l.LintEstate(context.Background(), e, lint.EstateRunOptions{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 

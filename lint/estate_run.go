@@ -65,8 +65,19 @@ func (l *Linter) LintEstate(ctx context.Context, e *Estate, opts EstateRunOption
 	// The next fleet loads while this one is linted: an estate of small
 	// fleets leaves a core idle in each fleet's serial steps otherwise.
 	// Memory holds two fleets at most, still set by the largest.
-	next := prefetch(e, plans)
-	for _, p := range plans {
+	pres := make([]*prelint, len(plans))
+	var load []*FleetPlan
+	for i, p := range plans {
+		if pres[i] = e.prelinted(l, p, opts); pres[i] == nil {
+			load = append(load, p)
+		}
+	}
+	next := prefetch(e, load)
+	for i, p := range plans {
+		if pre := pres[i]; pre != nil {
+			out.addPrelint(p, pre)
+			continue
+		}
 		f, err := next()
 		if err != nil {
 			return nil, err
@@ -119,6 +130,23 @@ func (l *Linter) LintEstate(ctx context.Context, e *Estate, opts EstateRunOption
 	}
 	SortFindings(out.Findings)
 	return out, nil
+}
+
+// addPrelint adds a fleet discovery linted, as the loop of LintEstate
+// adds one it loaded and linted.
+func (r *Result) addPrelint(p *FleetPlan, pre *prelint) {
+	if r.Rules == nil {
+		r.Rules = pre.rules
+	}
+	for _, x := range pre.findings {
+		x.Fleet = p.Name
+		r.Findings = append(r.Findings, x)
+	}
+	r.Fleets = append(r.Fleets, FleetSummary{Name: p.Name, Root: p.Root, Why: p.Why, Nodes: len(pre.nodes), Summary: pre.summary})
+	for _, n := range pre.nodes {
+		n.Fleet = p.Name
+		r.Fleet.Nodes = append(r.Fleet.Nodes, n)
+	}
 }
 
 // prefetch returns a function that gives the plans' fleets in order, each

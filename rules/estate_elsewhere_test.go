@@ -63,11 +63,14 @@ type = "failover"
 `
 }
 
-// elsewhereFindings lints the estate below dir and returns the messages
-// of the tm-url-groups findings on qa's gateway.
+// elsewhereFindings lints the estate below dir as the CLI does (linting
+// folders while discovering them, where the other fleets are not known
+// yet) and returns the messages of the tm-url-groups findings on qa's
+// gateway.
 func elsewhereFindings(t *testing.T, dir string) []lint.Finding {
 	t.Helper()
-	e, err := lint.DiscoverEstate(dir, lint.LoadOptions{})
+	l := lint.Linter{Rules: All()}
+	e, err := l.DiscoverEstate(dir, lint.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +80,6 @@ func elsewhereFindings(t *testing.T, dir string) []lint.Finding {
 		}
 		t.Fatalf("%d fleets, want qa and prod", len(e.Fleets))
 	}
-	l := lint.Linter{Rules: All()}
 	res, err := l.LintEstate(context.Background(), e, lint.EstateRunOptions{})
 	if err != nil {
 		t.Fatal(err)

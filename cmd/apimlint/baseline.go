@@ -31,7 +31,7 @@ func runBaseline(env *cliEnv, args []string) int {
 	}
 	manifests := lint.IsManifestInput(paths) // Kubernetes manifests are one fleet, never an estate
 	if manifests {
-	} else if estate, err := discoverEstate(paths, *config, nil); err != nil {
+	} else if estate, err := discoverEstate(paths, *config, nil, nil); err != nil {
 		return usageError(env, "%v", err)
 	} else if estate != nil && estate.Split {
 		return writeEstateBaseline(env, estate, *out)

@@ -64,7 +64,7 @@ func lintEstateAdopting(env *cliEnv, cf *commonFlags, rep reporting, e *lint.Est
 		if len(run.plan.Files) > 0 {
 			// What remains: the tree is discovered again (a fix may change
 			// what discovery reads) and every fleet linted afresh.
-			again, err := discoverEstate(paths, cf.config, fleets)
+			again, err := discoverEstate(paths, cf.config, fleets, nil)
 			if err != nil {
 				return usageError(env, "after fixing: %v", err)
 			}

@@ -45,7 +45,7 @@ func runGraph(env *cliEnv, args []string) int {
 	}
 	if !lint.IsManifestInput(paths) {
 		// A tree of several fleets: one picture per fleet, in one document.
-		estate, err := discoverEstate(paths, *config, fleetNames)
+		estate, err := discoverEstate(paths, *config, fleetNames, nil)
 		if err != nil {
 			return usageError(env, "%v", err)
 		}

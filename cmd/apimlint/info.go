@@ -180,7 +180,7 @@ func runNodes(env *cliEnv, args []string) int {
 	joinedWhy := "" // why sibling folders of the same roles are this one fleet
 	if len(charts) > 0 || lint.IsManifestInput(paths) {
 		// Kubernetes manifests are one fleet: no estate discovery.
-	} else if estate, err := discoverEstate(paths, *config, nil); err != nil {
+	} else if estate, err := discoverEstate(paths, *config, nil, nil); err != nil {
 		return usageError(env, "%v", err)
 	} else if estate != nil && estate.Split {
 		if err := writeEstateNodes(env.stdout, estate, *format); err != nil {

@@ -152,17 +152,27 @@ func runLint(env *cliEnv, args []string) int {
 		fleet, err = loadLintPaths(paths, loadOpts)
 	} else {
 		estate := discovered
+		adopting := ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != ""
+		// An estate linted as it is can be linted while it is discovered
+		// (lint.Linter.DiscoverEstate); the other paths load each fleet.
+		var linter *lint.Linter
+		if !adopting && !rep.wants("html") {
+			linter = &lint.Linter{Rules: rs}
+		}
 		if estate == nil {
-			estate, err = discoverEstate(paths, cf.config, fleetNames)
+			estate, err = discoverEstate(paths, cf.config, fleetNames, linter)
 			if err != nil {
 				return usageError(env, "%v", err)
 			}
 		}
 		if splitEstate(estate, fleetNames) {
-			if ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != "" || estateNamesAccepted(estate) {
+			if adopting || estateNamesAccepted(estate) {
 				return lintEstateAdopting(env, &cf, rep, estate, paths, fleetNames, rs, &af, ff, bool(verbose))
 			}
-			return lintEstate(env, &cf, rep, estate, fleetNames, rs, bool(verbose))
+			if linter == nil {
+				linter = &lint.Linter{Rules: rs}
+			}
+			return lintEstate(env, &cf, rep, estate, fleetNames, linter, bool(verbose))
 		}
 		fleet, err = loadFleet(estate, paths, cf.config)
 	}

@@ -79,7 +79,7 @@ func runProbe(env *cliEnv, args []string) int {
 		opts.RootCAs, opts.TrustName = pool, "--ca "+pf.ca
 	}
 	manifests := lint.IsManifestInput(paths) // one fleet, as lint takes them
-	if estate, err := discoverEstate(paths, cf.config, nil); err != nil {
+	if estate, err := discoverEstate(paths, cf.config, nil, nil); err != nil {
 		return usageError(env, "%v", err)
 	} else if estate != nil && estate.Split && !manifests {
 		return probeEstate(env, &cf, reporting, estate, opts, pf, ruleSet)
