@@ -2,7 +2,9 @@ package lint_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -120,5 +122,56 @@ func writeStyles(t *testing.T, dir, extra string) {
 	}
 	for name, text := range files {
 		fleettest.WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), text)
+	}
+}
+
+// writeEnv writes a control plane and a gateway that names it.
+func writeEnv(t *testing.T, dir, env string) {
+	t.Helper()
+	files := map[string]string{
+		"cp/deployment.toml": "[server]\nhostname = \"cp." + env + ".bank.local\"\nserver_role = \"control-plane\"\n",
+		"gw/deployment.toml": "[server]\nhostname = \"gw." + env + ".bank.local\"\nserver_role = \"gateway-worker\"\n\n" +
+			"[apim.key_manager]\nservice_url = \"https://cp." + env + ".bank.local:9443/services/\"\n",
+	}
+	for name, text := range files {
+		fleettest.WriteFile(t, filepath.Join(dir, env, name), text)
+	}
+}
+
+// TestPrelintAskedElsewhere: a folder linted during discovery, whose rules
+// asked for a host that another fleet of the estate turns out to state,
+// is linted again (discovery could only answer "nowhere"); a folder whose
+// questions still get no answer keeps its result.
+func TestPrelintAskedElsewhere(t *testing.T) {
+	dir := t.TempDir()
+	writeEnv(t, dir, "qa")
+	writeEnv(t, dir, "prod")
+	asks := &lint.Rule{ID: "asks", Severity: lint.SeverityInfo, Run: func(p *lint.Pass) {
+		got := p.Fleet.ElsewhereInEstate("cp.prod.bank.local")
+		p.Report(lint.Finding{Message: fmt.Sprintf("cp.prod.bank.local is stated by %d nodes of other fleets", len(got))})
+	}}
+	l := &lint.Linter{Rules: []*lint.Rule{asks}}
+	e, err := l.DiscoverEstate(dir, lint.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qa, prod := filepath.Join(dir, "qa"), filepath.Join(dir, "prod")
+	if got := lint.PrelintRoots(e); len(e.Fleets) != 2 || !slices.Equal(got, []string{prod, qa}) {
+		t.Fatalf("%d fleets; linted while discovered: %v", len(e.Fleets), got)
+	}
+	res, err := l.LintEstate(context.Background(), e, lint.EstateRunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lint.PrelintRoots(e); !slices.Equal(got, []string{qa}) {
+		t.Errorf("qa's early result must be left and prod's taken; left: %v", got)
+	}
+	want := map[string]string{"qa": "cp.prod.bank.local is stated by 1 nodes of other fleets", "prod": "cp.prod.bank.local is stated by 0 nodes of other fleets"}
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		got[f.Fleet] = f.Message
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("messages by fleet (-want +got):\n%s", diff)
 	}
 }
