@@ -24,7 +24,8 @@ type Endpoint struct {
 	Symbolic bool
 }
 
-// HostPort renders host:port for messages.
+// HostPort renders host:port for messages, an IPv6 address in brackets
+// ([fd00::11]:5672, not fd00::11:5672, which reads as another address).
 func (e Endpoint) HostPort() string {
 	if e.DefaultPort {
 		if e.Port == 0 {
@@ -32,7 +33,7 @@ func (e Endpoint) HostPort() string {
 		}
 		return fmt.Sprintf("%s (default port %d)", e.Host, e.Port)
 	}
-	return e.Host + ":" + e.PortText
+	return URLHost(e.Host) + ":" + e.PortText
 }
 
 var schemeDefaultPorts = map[string]int{"http": 80, "https": 443, "ws": 80, "wss": 443}

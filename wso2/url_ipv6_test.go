@@ -28,3 +28,22 @@ func TestIPv6HostsAreCanonical(t *testing.T) {
 		}
 	}
 }
+
+// A message's host:port keeps an IPv6 address in brackets: fd00::11:5672
+// reads as the address fd00::11:5672 with no port.
+func TestIPv6HostPort(t *testing.T) {
+	for in, want := range map[string]string{
+		"tcp://[fd00:10::11]:5672":  "[fd00:10::11]:5672",
+		"tcp://10.0.0.1:5672":       "10.0.0.1:5672",
+		"https://cp-1.example:9443": "cp-1.example:9443",
+		"https://[fd00:10::11]/x":   "fd00:10::11 (default port 443)",
+	} {
+		ep, err := ParseEndpoint(in)
+		if err != nil {
+			t.Fatalf("ParseEndpoint(%q): %v", in, err)
+		}
+		if got := ep.HostPort(); got != want {
+			t.Errorf("HostPort of %s = %q, want %q", in, got, want)
+		}
+	}
+}
