@@ -154,9 +154,10 @@ func runLint(env *cliEnv, args []string) int {
 		estate := discovered
 		adopting := ff.fix || ff.diff || af.accept != "" || af.accepted != "" || af.newFromRev != ""
 		// An estate linted as it is can be linted while it is discovered
-		// (lint.Linter.DiscoverEstate); the other paths load each fleet.
+		// (lint.Linter.DiscoverEstate); the other paths load each fleet,
+		// and --fleet lints a few of many.
 		var linter *lint.Linter
-		if !adopting && !rep.wants("html") {
+		if !adopting && !rep.wants("html") && len(fleetNames) == 0 {
 			linter = &lint.Linter{Rules: rs}
 		}
 		if estate == nil {
