@@ -4,6 +4,7 @@ import (
 	"context"
 	"path"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -129,8 +130,21 @@ func renamed(n *Node, name, rel string, cfg *Config) *Node {
 
 // lintFolder lints a folder of siblings as the fleet rooted at dir (a
 // slash path below the estate root), or returns nil.
-func (p *prelinter) lintFolder(root, dir string, set []source, nodes []*Node, cfg *Config) *prelint {
+func (p *prelinter) lintFolder(root, dir string, walked []source, parsed []*Node, cfg *Config) *prelint {
 	fleetRoot := joinRoot(root, dir)
+	// In the order of the fleet's plan (by path), not the walk's (depth
+	// first, symlinked folders last): two nodes of one name are told
+	// apart (#2) by their order.
+	order := make([]int, len(walked))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return walked[order[a]].rel < walked[order[b]].rel })
+	set := make([]source, len(walked))
+	nodes := make([]*Node, len(walked))
+	for i, j := range order {
+		set[i], nodes[i] = walked[j], parsed[j]
+	}
 	names := make([]string, len(set))
 	rels := make([]string, len(set))
 	for i, s := range set {

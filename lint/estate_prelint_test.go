@@ -46,6 +46,7 @@ func TestDiscoveryWhileLinting(t *testing.T) {
 	}
 	styles := t.TempDir()
 	writeStyles(t, styles, "")
+	hashes, namedDeployment := writeSameNames(t, t.TempDir())
 	nodeConfig := t.TempDir()
 	writeStyles(t, nodeConfig, "[[node]]\npath = \"gateway-prod/n2\"\nrole = \"gateway\"\n")
 	cases := []struct {
@@ -57,6 +58,8 @@ func TestDiscoveryWhileLinting(t *testing.T) {
 		{"testdata", func(*testing.T) string { return filepath.Join("..", "testdata", "estate") }, 0},
 		{"styles", func(*testing.T) string { return styles }, 1},
 		{"node-config", func(*testing.T) string { return nodeConfig }, 0},
+		{"same-names", func(*testing.T) string { return hashes }, 2},
+		{"root-named-deployment", func(*testing.T) string { return namedDeployment }, 1},
 		{"corpus/fleets", func(t *testing.T) string { return filepath.Join(fleettest.CorpusDir(t), "fleets") }, 10},
 		{"corpus", func(t *testing.T) string { return fleettest.CorpusDir(t) }, 10},
 	}
@@ -102,12 +105,7 @@ func TestDiscoveryWhileLinting(t *testing.T) {
 // in its pack directory. extra is added to the root config.
 func writeStyles(t *testing.T, dir, extra string) {
 	t.Helper()
-	cp := func(host string) string {
-		return "[server]\nhostname = \"" + host + "\"\nserver_role = \"control-plane\"\n"
-	}
-	gw := func(host, km string) string {
-		return "[server]\nhostname = \"" + host + "\"\nserver_role = \"gateway-worker\"\n\n[apim.key_manager]\nservice_url = \"https://" + km + ":9443/services/\"\n"
-	}
+	cp, gw := testCP, testGW
 	files := map[string]string{
 		".apimlint.toml":                                        "[[fleet]]\npath = \"fixed\"\n\n[[fleet]]\npath = \"gone\"\n\n" + extra,
 		"fixed/cp/deployment.toml":                              cp("cp.fixed.bank.local"),
@@ -174,4 +172,43 @@ func TestPrelintAskedElsewhere(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("messages by fleet (-want +got):\n%s", diff)
 	}
+}
+
+func testCP(host string) string {
+	return "[server]\nhostname = \"" + host + "\"\nserver_role = \"control-plane\"\n"
+}
+
+func testGW(host, km string) string {
+	return "[server]\nhostname = \"" + host + "\"\nserver_role = \"gateway-worker\"\n\n[apim.key_manager]\nservice_url = \"https://" + km + ":9443/services/\"\n"
+}
+
+func testTM(host, cp string) string {
+	return "[server]\nhostname = \"" + host + "\"\nserver_role = \"traffic-manager\"\n\n[apim.event_hub]\nenable = true\nservice_url = \"https://" + cp + ":9443/services/\"\n"
+}
+
+// writeSameNames writes folders in which two nodes get one name, which
+// their order tells apart (the second is NAME#2): a file in a folder and
+// one below its repository/conf (a, a) beside a folder named a#2; and an
+// estate root named deployment whose own file and whose deployment/
+// subfolder are both "deployment" (the walk, depth first, meets them in
+// another order than the sorted paths).
+func writeSameNames(t *testing.T, dir string) (hashes, root string) {
+	t.Helper()
+	hashes = filepath.Join(dir, "hashes")
+	for _, env := range []string{"prod", "staging"} {
+		d := filepath.Join(hashes, "envs", env)
+		fleettest.WriteFile(t, filepath.Join(d, "a", "deployment.toml"), testCP("cp."+env+".bank.local"))
+		fleettest.WriteFile(t, filepath.Join(d, "a", "repository", "conf", "deployment.toml"), testGW("gw."+env+".bank.local", "cp."+env+".bank.local"))
+		fleettest.WriteFile(t, filepath.Join(d, "a#2", "deployment.toml"), testTM("tm."+env+".bank.local", "cp."+env+".bank.local"))
+	}
+	root = filepath.Join(dir, "deployment")
+	fleettest.WriteFile(t, filepath.Join(root, "deployment.toml"), testCP("cp.bank.local"))
+	fleettest.WriteFile(t, filepath.Join(root, "deployment", "deployment.toml"), testGW("gw.bank.local", "cp.bank.local"))
+	fleettest.WriteFile(t, filepath.Join(root, "tm", "deployment.toml"), testTM("tm.bank.local", "cp.bank.local"))
+	for _, n := range []string{"cp", "gw", "tm"} {
+		fleettest.WriteFile(t, filepath.Join(root, "envs", "prod", n, "deployment.toml"), map[string]string{
+			"cp": testCP("cp.prod.bank.local"), "gw": testGW("gw.prod.bank.local", "cp.prod.bank.local"), "tm": testTM("tm.prod.bank.local", "cp.prod.bank.local"),
+		}[n])
+	}
+	return hashes, root
 }
