@@ -212,8 +212,33 @@ func (b *AddressBook) Clusters() []*Cluster {
 	return out
 }
 
-// Port returns the node's port for a service given its default port.
-func (n *Node) Port(base int) int { return base + n.Offset }
+// Port returns the node's port for a service given its default port: the
+// port the node's file sets for it (transport.https.properties.port …),
+// or the default, plus its offset.
+func (n *Node) Port(base int) int {
+	if p, ok := n.ports[base]; ok {
+		return p + n.Offset
+	}
+	return base + n.Offset
+}
+
+// movedPorts reads the services the node moves off their default ports
+// (wso2.PortKeys): nil for most nodes. A port that does not resolve to a
+// number is left at its default.
+func movedPorts(n *Node) map[int]int {
+	var out map[int]int
+	for base, key := range wso2.PortKeys {
+		p, ok := n.Value(key).Int64()
+		if !ok || !wso2.ValidPort(p) || int(p) == base {
+			continue
+		}
+		if out == nil {
+			out = map[int]int{}
+		}
+		out[base] = int(p)
+	}
+	return out
+}
 
 // HostTokens splits a host or node name into lower-case tokens, with role
 // words (cp, acp, control-plane, tm, gateway, all-in-one …) replaced by

@@ -17,8 +17,33 @@ import (
 // Listens returns the service a node offers on port after its offset
 // ("JMS", "binary-TLS"), or false when no WSO2 service of the node uses it.
 func (n *Node) Listens(port int) (string, bool) {
-	name := wso2.PortName(port - n.Offset)
+	base, ok := n.BaseOf(port)
+	if !ok {
+		return "", false
+	}
+	name := wso2.PortName(base)
 	return name, name != ""
+}
+
+// BaseOf returns the default port (before any offset) of the service the
+// node offers on port, or false: port minus the offset, unless the node
+// moved that service elsewhere or moved another one to port
+// (wso2.PortKeys).
+func (n *Node) BaseOf(port int) (int, bool) {
+	moved, found := 0, false
+	for base, p := range n.ports {
+		if p+n.Offset == port && (!found || base < moved) {
+			moved, found = base, true
+		}
+	}
+	if found {
+		return moved, true
+	}
+	base := port - n.Offset
+	if _, elsewhere := n.ports[base]; elsewhere {
+		return 0, false
+	}
+	return base, true
 }
 
 // ResolvePort is Resolve for a host and a port (0: unknown). When several
@@ -275,7 +300,28 @@ func nodeNames(nodes []*Node) string {
 // file) is a mistake, not evidence that they share a machine.
 func portsCollide(n *Node, nodes []*Node) bool {
 	for _, m := range nodes {
-		if m != n && m.Offset == n.Offset && m.Role.IsAPIM() && n.Role.IsAPIM() {
+		if m != n && m.Role.IsAPIM() && n.Role.IsAPIM() && samePorts(m, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// samePorts reports whether two servers on one machine would listen on a
+// port in common: at the same offset, unless one moves its services
+// (wso2.PortKeys), in which case the ports of those services are compared
+// (the Thrift and WebSub receivers, which no deployment.toml key moves,
+// are off unless configured).
+func samePorts(a, b *Node) bool {
+	if len(a.ports) == 0 && len(b.ports) == 0 {
+		return a.Offset == b.Offset
+	}
+	ports := make(map[int]bool, len(wso2.PortKeys))
+	for base := range wso2.PortKeys {
+		ports[a.Port(base)] = true
+	}
+	for base := range wso2.PortKeys {
+		if ports[b.Port(base)] {
 			return true
 		}
 	}

@@ -114,3 +114,45 @@ func TestLearnServicesCompleteFleet(t *testing.T) {
 		t.Error("learnt a service although the fleet declares its addresses complete")
 	}
 }
+
+// Two nodes on one VM at the same offset, told apart by the ports the
+// traffic manager's file moves its services to ([transport.https.properties]
+// port, [transport.binary.receiver] tcpPort …): each port reaches the node
+// that listens on it, and the moved defaults reach neither.
+func TestResolvePortMovedPorts(t *testing.T) {
+	f := loadMap(t, map[string]string{
+		"cp/deployment.toml": "[server]\nhostname = \"10.0.0.5\"\nserver_role = \"control-plane\"\n",
+		"tm/deployment.toml": "[server]\nhostname = \"10.0.0.5\"\nserver_role = \"traffic-manager\"\n\n" +
+			"[transport.https.properties]\nport = 9543\n\n[transport.http.properties]\nport = 9863\n\n" +
+			"[transport.binary.receiver]\ntcpPort = \"9621\"\nsslPort = 9821\n\n" +
+			"[broker.transport.amqp.default_connection]\nport = 5772\n\n[broker.transport.amqp.ssl_connection]\nport = 8772\n\n" +
+			"[transport.passthru_http.listener.parameters]\nport = 8380\n\n[transport.passthru_https.listener.parameters]\nport = 8343\n\n" +
+			"[apim]\nws.port = 9199\nwss.port = 8199\n",
+		"gw/deployment.toml": "[server]\nhostname = \"10.0.0.6\"\nserver_role = \"gateway-worker\"\n",
+	})
+	cp, tm, gw := f.Node("cp"), f.Node("tm"), f.Node("gw")
+	if got := tm.Port(9443); got != 9543 {
+		t.Errorf("tm's management HTTPS port is %d, want 9543", got)
+	}
+	if base, ok := tm.BaseOf(9621); !ok || base != 9611 {
+		t.Errorf("tm.BaseOf(9621) = %d, %v: its binary receiver moved there", base, ok)
+	}
+	if _, ok := tm.BaseOf(9611); ok {
+		t.Error("tm listens on the default binary port it moved away")
+	}
+	for _, c := range []struct {
+		port int
+		node *Node
+	}{{9443, cp}, {9543, tm}, {9611, cp}, {9621, tm}, {9821, tm}, {5672, cp}, {5772, tm}, {8772, tm}, {8343, tm}, {9199, tm}} {
+		to := f.Book.ResolvePort("10.0.0.5", c.port, gw)
+		if to.Kind != TargetNode || to.Nodes[0] != c.node {
+			t.Errorf("port %d: %v %v, want node %s", c.port, to.Kind, to.Nodes, c.node.Name)
+		}
+	}
+	if samePorts(cp, tm) {
+		t.Error("cp and tm share no port, yet collide")
+	}
+	if !samePorts(cp, f.Node("cp")) || samePorts(cp, gw) != (cp.Offset == gw.Offset) {
+		t.Error("nodes that move nothing collide exactly when their offsets are equal")
+	}
+}

@@ -405,6 +405,7 @@ func newNode(name, file string, src []byte, cfg *Config, ropts ResolveOptions, s
 		n.Offset = *nc.Offset
 	}
 	resolveNode(n, ropts)
+	n.ports = movedPorts(n)
 	for _, k := range n.Keys {
 		k.MemoSecret()
 	}

@@ -48,8 +48,9 @@ type Node struct {
 	Diagnostics []Finding
 
 	byPath  keyIndex
-	refs    []nodeRef // hosts named by endpoint keys, for the address book
-	secrets []string  // plain secret values, for the engine's scrub
+	refs    []nodeRef   // hosts named by endpoint keys, for the address book
+	ports   map[int]int // services moved off their default port, by default (Port)
+	secrets []string    // plain secret values, for the engine's scrub
 }
 
 // SourceDirName is the Source of an address taken from the node's

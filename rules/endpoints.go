@@ -570,11 +570,16 @@ func epPortMismatch(to *lint.Node, ep wso2.Endpoint, want int, t epTarget) strin
 		fmt.Fprintf(&b, " (%d + offset %d)", want-to.Offset, to.Offset)
 	}
 	if !ep.DefaultPort {
-		base := ep.Port - to.Offset
-		if name, ok := epPortNames[base]; ok && base != want-to.Offset {
+		base, listens := to.BaseOf(ep.Port)
+		name, named := epPortNames[base]
+		switch {
+		case listens && named && to.Port(base) != want:
 			fmt.Fprintf(&b, "; %d is its %s port", ep.Port, name)
-		} else if name, ok := epPortNames[ep.Port]; ok && to.Offset != 0 {
-			fmt.Fprintf(&b, "; %d is the default %s port, without the offset", ep.Port, name)
+		case to.Port(ep.Port) != ep.Port+to.Offset && epPortNames[ep.Port] != "":
+			// The node's file moved that service off its default port.
+			fmt.Fprintf(&b, "; %d is the default %s port, which %s's file moves", ep.Port, epPortNames[ep.Port], to.Name)
+		case to.Offset != 0 && epPortNames[ep.Port] != "":
+			fmt.Fprintf(&b, "; %d is the default %s port, without the offset", ep.Port, epPortNames[ep.Port])
 		}
 	}
 	return b.String()

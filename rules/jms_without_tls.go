@@ -100,6 +100,12 @@ func jmsTLSCounterpart(t lint.Target, e wso2.Endpoint, port int) string {
 	}
 	offset := 0
 	if m := t.Node(); m != nil {
+		// The node's own TLS port, wherever its file moved either one.
+		if base, ok := m.BaseOf(port); ok {
+			if tls, ok := wso2.TLSCounterpart(base); ok {
+				return jmsTLSURL(e, tls, m.Port(tls))
+			}
+		}
 		offset = m.Offset
 	}
 	tls, ok := wso2.TLSCounterpart(port - offset)
@@ -117,7 +123,13 @@ func jmsTLSCounterpart(t lint.Target, e wso2.Endpoint, port int) string {
 	if !ok {
 		return ""
 	}
-	u := fmt.Sprintf("ssl://%s:%d", wso2.URLHost(e.Host), tls+offset)
+	return jmsTLSURL(e, tls, tls+offset)
+}
+
+// jmsTLSURL is the ssl:// URL of e's host on port, the TLS port of the
+// service whose default TLS port is tls.
+func jmsTLSURL(e wso2.Endpoint, tls, port int) string {
+	u := fmt.Sprintf("ssl://%s:%d", wso2.URLHost(e.Host), port)
 	if tls == wso2.PortBinaryTLS {
 		u += " (the binary receiver's auth URL)"
 	}

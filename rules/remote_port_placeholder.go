@@ -45,7 +45,7 @@ func runRemotePortPlaceholder(p *lint.Pass) {
 				if !ok || wso2.HasPlaceholder(raw.Host) {
 					continue
 				}
-				local := base + n.Offset
+				local := n.Port(base)
 				to := f.Book.Resolve(raw.Host, n)
 				switch to.Kind {
 				case lint.TargetNode:

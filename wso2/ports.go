@@ -40,6 +40,27 @@ const (
 	PortWebSubS    = 8021
 )
 
+// PortKeys are the deployment.toml keys that move a service off its
+// default port, by that default; the node's offset still applies on top
+// (Carbon adds it to Tomcat's connectors, Synapse to its listeners and
+// inbound endpoints, the broker and the binary receiver to theirs). The
+// keys are those WSO2's templates and default.json read, 4.0.0 to 4.7.0.
+var PortKeys = map[int]string{
+	PortMgtHTTPS:   "transport.https.properties.port",
+	PortMgtHTTP:    "transport.http.properties.port",
+	PortNIOHTTP:    "transport.passthru_http.listener.parameters.port",
+	PortNIOHTTPS:   "transport.passthru_https.listener.parameters.port",
+	PortJMS:        "broker.transport.amqp.default_connection.port",
+	PortJMSTLS:     "broker.transport.amqp.ssl_connection.port",
+	PortBinary:     "transport.binary.receiver.tcpPort",
+	PortBinaryTLS:  "transport.binary.receiver.sslPort",
+	PortWebSocket:  "apim.ws.port",
+	PortWebSocketS: "apim.wss.port",
+}
+
+// ValidPort reports whether p can be a TCP port.
+func ValidPort(p int64) bool { return p > 0 && p <= 65535 }
+
 // Service is a pair of ports a WSO2 node listens on, before its offset:
 // the plain one and its TLS counterpart.
 type Service struct {

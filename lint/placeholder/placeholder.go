@@ -89,6 +89,24 @@ func Resolve(f File, opts Options) []Problem {
 	return r.problems
 }
 
+// basePort is the port the file moves a service to (wso2.PortKeys), or
+// its default: ${mgt.transport.https.port} follows Tomcat's connector.
+func (r *resolver) basePort(def int) int {
+	key, ok := wso2.PortKeys[def]
+	if !ok {
+		return def
+	}
+	k := r.n.Get(key)
+	if k == nil || k.Value == nil {
+		return def
+	}
+	r.resolveValue(k, k.Value)
+	if p, ok := k.Value.Int64(); ok && wso2.ValidPort(p) {
+		return int(p)
+	}
+	return def
+}
+
 func (r *resolver) runtimeProps() map[string]string {
 	if r.runtime != nil {
 		return r.runtime
@@ -113,7 +131,7 @@ func (r *resolver) runtimeProps() map[string]string {
 	p := make(map[string]string, len(wso2.RuntimeProperties)+len(wso2.RuntimePortProperties)+1)
 	maps.Copy(p, wso2.RuntimeProperties)
 	for name, port := range wso2.RuntimePortProperties {
-		p[name] = strconv.Itoa(port + off)
+		p[name] = strconv.Itoa(r.basePort(port) + off)
 	}
 	if host != "" {
 		p["carbon.host"] = host
