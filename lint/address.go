@@ -228,14 +228,14 @@ func (n *Node) Port(base int) int {
 func movedPorts(n *Node) map[int]int {
 	var out map[int]int
 	for base, key := range wso2.PortKeys {
-		p, ok := n.Value(key).Int64()
-		if !ok || !wso2.ValidPort(p) || int(p) == base {
+		p, ok := n.Value(key).Port()
+		if !ok || p == base {
 			continue
 		}
 		if out == nil {
 			out = map[int]int{}
 		}
-		out[base] = int(p)
+		out[base] = p
 	}
 	return out
 }

@@ -726,7 +726,7 @@ func (e *Estate) gatherEvidence(srcs []source) ([]*evidence, []siblingLink, *Fle
 func siblingLinks(f *Fleet, byFile map[string]*evidence) []siblingLink {
 	runs := f.linkRuns(runtime.GOMAXPROCS(0))
 	parts := make([][]siblingLink, len(runs))
-	joined := make([]evidenceSets, len(runs))
+	joined := make([]disjointSets[*evidence], len(runs))
 	f.eachNodeLinks(runs, func(w int, n *Node, links []Link) {
 		from := byFile[n.File]
 		if from == nil {
@@ -746,7 +746,7 @@ func siblingLinks(f *Fleet, byFile map[string]*evidence) []siblingLink {
 			}
 		}
 	})
-	var all evidenceSets
+	var all disjointSets[*evidence]
 	var out []siblingLink
 	for _, p := range parts {
 		for _, l := range p {
@@ -758,26 +758,28 @@ func siblingLinks(f *Fleet, byFile map[string]*evidence) []siblingLink {
 	return out
 }
 
-// evidenceSets is a union-find over nodes' evidence.
-type evidenceSets map[*evidence]*evidence
+// disjointSets is a union-find: discovery's groups of nodes, by their
+// evidence or by their index.
+type disjointSets[T comparable] map[T]T
 
-func (s evidenceSets) find(e *evidence) *evidence {
+func (s disjointSets[T]) find(x T) T {
 	for {
-		p, ok := s[e]
-		if !ok || p == e {
-			return e
+		p, ok := s[x]
+		if !ok || p == x {
+			return x
 		}
 		if gp, ok := s[p]; ok {
-			s[e] = gp
+			s[x] = gp
 		}
-		e = p
+		x = p
 	}
 }
 
-// union joins a's set and b's, and reports whether they were apart.
-func (s *evidenceSets) union(a, b *evidence) bool {
+// union joins a's set and b's under b's root, and reports whether they
+// were apart.
+func (s *disjointSets[T]) union(a, b T) bool {
 	if *s == nil {
-		*s = evidenceSets{}
+		*s = disjointSets[T]{}
 	}
 	ra, rb := s.find(a), s.find(b)
 	if ra == rb {
@@ -1024,23 +1026,11 @@ func (t *dirTree) linkGroups(dir string, nodes []*evidence, whole bool) []group 
 	if len(nodes) == 0 {
 		return nil
 	}
-	parent := make([]int, len(nodes))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	joined := make(disjointSets[int], len(nodes))
 	why := make([]string, len(nodes))
 	union := func(a, b int, reason func() string) {
-		ra, rb := find(a), find(b)
-		if ra != rb {
-			parent[ra] = rb
-			if why[rb] == "" {
+		if joined.union(a, b) {
+			if rb := joined.find(b); why[rb] == "" {
 				why[rb] = reason()
 			}
 		}
@@ -1077,7 +1067,7 @@ func (t *dirTree) linkGroups(dir string, nodes []*evidence, whole bool) []group 
 			union(i, j, l.why)
 		}
 	}
-	return t.components(dir, nodes, find, why, whole)
+	return t.components(dir, nodes, joined.find, why, whole)
 }
 
 // components turns the linked groups into fleets.

@@ -34,13 +34,10 @@ type prelinter struct {
 
 // prelint is a folder linted during discovery.
 type prelint struct {
-	root     string
-	files    []string // sorted
-	cfg      *Config
-	findings []Finding // detached, fleet not set
-	nodes    []*Node   // detached, fleet not set
-	rules    []*Rule
-	summary  Summary
+	lintedFleet
+	root  string
+	files []string // sorted
+	cfg   *Config
 	// asked are the hosts the rules looked up in other fleets.
 	asked []string
 }
@@ -129,7 +126,10 @@ func renamed(n *Node, name, rel string, cfg *Config) *Node {
 }
 
 // lintFolder lints a folder of siblings as the fleet rooted at dir (a
-// slash path below the estate root), or returns nil.
+// slash path below the estate root), or returns nil. Its nodes are
+// discovery's renamed as that fleet names them; the fleet is built again
+// from them, since node names take part in how the address book reads
+// hosts.
 func (p *prelinter) lintFolder(root, dir string, walked []source, parsed []*Node, cfg *Config) *prelint {
 	fleetRoot := joinRoot(root, dir)
 	// In the order of the fleet's plan (by path), not the walk's (depth
@@ -140,29 +140,26 @@ func (p *prelinter) lintFolder(root, dir string, walked []source, parsed []*Node
 		order[i] = i
 	}
 	sort.Slice(order, func(a, b int) bool { return walked[order[a]].rel < walked[order[b]].rel })
-	set := make([]source, len(walked))
-	nodes := make([]*Node, len(walked))
+	names := make([]string, len(walked))
+	rels := make([]string, len(walked))
+	files := make([]string, len(walked))
 	for i, j := range order {
-		set[i], nodes[i] = walked[j], parsed[j]
-	}
-	names := make([]string, len(set))
-	rels := make([]string, len(set))
-	for i, s := range set {
-		rels[i] = s.rel
+		rels[i] = walked[j].rel
 		if dir != "." {
-			rels[i] = strings.TrimPrefix(s.rel, dir+"/")
+			rels[i] = strings.TrimPrefix(walked[j].rel, dir+"/")
 		}
 		names[i] = wso2.NodeName(fleetRoot, rels[i])
+		files[i] = walked[j].display
 	}
 	if !prelintable(cfg, names) {
 		return nil
 	}
-	own := make([]*Node, len(nodes))
-	for i, n := range nodes {
-		if n == nil {
+	own := make([]*Node, len(walked))
+	for i, j := range order {
+		if parsed[j] == nil {
 			return nil
 		}
-		own[i] = renamed(n, names[i], rels[i], cfg)
+		own[i] = renamed(parsed[j], names[i], rels[i], cfg)
 	}
 	f := NewFleet(fleetRoot, own, cfg)
 	var asked hostLog
@@ -171,18 +168,8 @@ func (p *prelinter) lintFolder(root, dir string, walked []source, parsed []*Node
 	if err != nil {
 		return nil // read and linted again, where the error is reported
 	}
-	out := &prelint{root: fleetRoot, cfg: cfg, rules: res.Rules, summary: res.Summary(), asked: asked.hosts}
-	for _, s := range set {
-		out.files = append(out.files, s.display)
-	}
-	slices.Sort(out.files)
-	for _, x := range res.Findings {
-		out.findings = append(out.findings, detachFinding(x))
-	}
-	for _, n := range f.Nodes {
-		out.nodes = append(out.nodes, detachNode(n, ""))
-	}
-	return out
+	slices.Sort(files)
+	return &prelint{lintedFleet: *keepLinted(res), root: fleetRoot, files: files, cfg: cfg, asked: asked.hosts}
 }
 
 // hostLog records the hosts rules look up in the other fleets of the

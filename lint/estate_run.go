@@ -75,7 +75,7 @@ func (l *Linter) LintEstate(ctx context.Context, e *Estate, opts EstateRunOption
 	next := prefetch(e, load)
 	for i, p := range plans {
 		if pre := pres[i]; pre != nil {
-			out.addPrelint(p, pre)
+			out.addFleet(p, &pre.lintedFleet)
 			continue
 		}
 		f, err := next()
@@ -120,30 +120,48 @@ func (l *Linter) LintEstate(ctx context.Context, e *Estate, opts EstateRunOption
 				return nil, err
 			}
 		}
-		for _, x := range res.Findings {
-			out.Findings = append(out.Findings, detachFinding(x))
-		}
-		out.Fleets = append(out.Fleets, FleetSummary{Name: p.Name, Root: p.Root, Why: p.Why, Nodes: len(f.Nodes), Summary: res.Summary()})
-		for _, n := range f.Nodes {
-			out.Fleet.Nodes = append(out.Fleet.Nodes, detachNode(n, p.Name))
-		}
+		out.addFleet(p, keepLinted(res))
 	}
 	SortFindings(out.Findings)
 	return out, nil
 }
 
-// addPrelint adds a fleet discovery linted, as the loop of LintEstate
-// adds one it loaded and linted.
-func (r *Result) addPrelint(p *FleetPlan, pre *prelint) {
-	if r.Rules == nil {
-		r.Rules = pre.rules
+// lintedFleet is what an estate's result keeps of one linted fleet: its
+// findings and light copies of its nodes (their fleet not yet set), the
+// rules that ran and the summary.
+type lintedFleet struct {
+	findings []Finding
+	nodes    []*Node
+	rules    []*Rule
+	summary  Summary
+}
+
+// keepLinted detaches what the estate keeps of a fleet's result from the
+// fleet, which is then released.
+func keepLinted(res *Result) *lintedFleet {
+	lf := &lintedFleet{rules: res.Rules, summary: res.Summary()}
+	lf.findings = make([]Finding, len(res.Findings))
+	for i, x := range res.Findings {
+		lf.findings[i] = detachFinding(x)
 	}
-	for _, x := range pre.findings {
+	lf.nodes = make([]*Node, len(res.Fleet.Nodes))
+	for i, n := range res.Fleet.Nodes {
+		lf.nodes[i] = detachNode(n, "")
+	}
+	return lf
+}
+
+// addFleet adds a linted fleet of plan p to the estate's result.
+func (r *Result) addFleet(p *FleetPlan, lf *lintedFleet) {
+	if r.Rules == nil {
+		r.Rules = lf.rules
+	}
+	for _, x := range lf.findings {
 		x.Fleet = p.Name
 		r.Findings = append(r.Findings, x)
 	}
-	r.Fleets = append(r.Fleets, FleetSummary{Name: p.Name, Root: p.Root, Why: p.Why, Nodes: len(pre.nodes), Summary: pre.summary})
-	for _, n := range pre.nodes {
+	r.Fleets = append(r.Fleets, FleetSummary{Name: p.Name, Root: p.Root, Why: p.Why, Nodes: len(lf.nodes), Summary: lf.summary})
+	for _, n := range lf.nodes {
 		n.Fleet = p.Name
 		r.Fleet.Nodes = append(r.Fleet.Nodes, n)
 	}

@@ -60,3 +60,33 @@ func TestSymlinkAliasLoadsOnce(t *testing.T) {
 		t.Fatalf("nodes %v, want %v", names, want)
 	}
 }
+
+// The walk notes the directories holding a fleet config: a regular file,
+// or a link to one; a directory of that name, or a dangling link, is no
+// config.
+func TestWalkNotesFleetConfigs(t *testing.T) {
+	root := t.TempDir()
+	node := "[server]\nhostname = \"n\"\n"
+	mustWrite(t, filepath.Join(root, "plain", "n", "deployment.toml"), node)
+	mustWrite(t, filepath.Join(root, "plain", ConfigFileName), "")
+	mustWrite(t, filepath.Join(root, "linked", "n", "deployment.toml"), node)
+	mustWrite(t, filepath.Join(root, "shared.toml"), "")
+	if err := os.Symlink(filepath.Join(root, "shared.toml"), filepath.Join(root, "linked", ConfigFileName)); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(root, "dir", "n", "deployment.toml"), node)
+	if err := os.MkdirAll(filepath.Join(root, "dir", ConfigFileName), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(root, "dangling", "n", "deployment.toml"), node)
+	if err := os.Symlink(filepath.Join(root, "missing.toml"), filepath.Join(root, "dangling", ConfigFileName)); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := WalkFleet(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tree.configDirs) != 2 || !tree.configDirs["plain"] || !tree.configDirs["linked"] {
+		t.Errorf("config directories %v, want plain and linked", tree.configDirs)
+	}
+}

@@ -273,12 +273,12 @@ func (c *collector) databaseHosts(n *lint.Node) {
 				c.skip(scheme+"://"+host, "port holds a placeholder resolved only where the node runs", u)
 				continue
 			}
-			p, ok := pv.Int64()
-			if !ok || p < 1 || p > 65535 {
+			p, ok := pv.Port()
+			if !ok {
 				c.skip(scheme+"://"+host, fmt.Sprintf("[database.%s] port %s is not a number in 1-65535", name, pv.Raw()), u)
 				continue
 			}
-			port = int(p)
+			port = p
 		}
 		if port == 0 {
 			c.skip(scheme+"://"+host, fmt.Sprintf("[database.%s] has no port and type %q has no known default", name, typ), u)

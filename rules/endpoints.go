@@ -32,16 +32,6 @@ var (
 	epWS     = epService{"WebSocket", wso2.PortWebSocket, wso2.PortWebSocketS}
 )
 
-// portNames names the default ports, to say what a wrong port is.
-var epPortNames = map[int]string{
-	wso2.PortMgtHTTPS: "management HTTPS", wso2.PortMgtHTTP: "management HTTP",
-	wso2.PortNIOHTTP: "API HTTP", wso2.PortNIOHTTPS: "API HTTPS",
-	wso2.PortJMS: "JMS", wso2.PortJMSTLS: "JMS-TLS",
-	wso2.PortBinary: "binary", wso2.PortBinaryTLS: "binary-TLS",
-	wso2.PortThrift: "Thrift", wso2.PortThriftTLS: "Thrift-TLS",
-	wso2.PortWebSocket: "WebSocket", wso2.PortWebSocketS: "secure WebSocket",
-}
-
 func epTLS(s string) bool {
 	switch s {
 	case "ssl", "https", "wss", "tls", "amqps":
@@ -571,15 +561,15 @@ func epPortMismatch(to *lint.Node, ep wso2.Endpoint, want int, t epTarget) strin
 	}
 	if !ep.DefaultPort {
 		base, listens := to.BaseOf(ep.Port)
-		name, named := epPortNames[base]
+		name := wso2.PortName(base)
 		switch {
-		case listens && named && to.Port(base) != want:
+		case listens && name != "" && to.Port(base) != want:
 			fmt.Fprintf(&b, "; %d is its %s port", ep.Port, name)
-		case to.Port(ep.Port) != ep.Port+to.Offset && epPortNames[ep.Port] != "":
+		case to.Port(ep.Port) != ep.Port+to.Offset && wso2.PortName(ep.Port) != "":
 			// The node's file moved that service off its default port.
-			fmt.Fprintf(&b, "; %d is the default %s port, which %s's file moves", ep.Port, epPortNames[ep.Port], to.Name)
-		case to.Offset != 0 && epPortNames[ep.Port] != "":
-			fmt.Fprintf(&b, "; %d is the default %s port, without the offset", ep.Port, epPortNames[ep.Port])
+			fmt.Fprintf(&b, "; %d is the default %s port, which %s's file moves", ep.Port, wso2.PortName(ep.Port), to.Name)
+		case to.Offset != 0 && wso2.PortName(ep.Port) != "":
+			fmt.Fprintf(&b, "; %d is the default %s port, without the offset", ep.Port, wso2.PortName(ep.Port))
 		}
 	}
 	return b.String()

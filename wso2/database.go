@@ -237,7 +237,7 @@ func (d *Database) server(hp string) (Server, error) {
 		return s, nil
 	}
 	if p, err := strconv.Atoi(port); err == nil {
-		if p < 1 || p > 65535 {
+		if !ValidPort(p) {
 			return s, fmt.Errorf("port %d outside 1-65535", p)
 		}
 		s.Port = p

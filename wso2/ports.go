@@ -59,7 +59,7 @@ var PortKeys = map[int]string{
 }
 
 // ValidPort reports whether p can be a TCP port.
-func ValidPort(p int64) bool { return p > 0 && p <= 65535 }
+func ValidPort[T int | int64](p T) bool { return p > 0 && p <= 65535 }
 
 // Service is a pair of ports a WSO2 node listens on, before its offset:
 // the plain one and its TLS counterpart.

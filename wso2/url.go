@@ -112,7 +112,7 @@ func ParseEndpoint(s string) (Endpoint, error) {
 			}
 			return e, fmt.Errorf("%q has a port %q that is not a number", s, port)
 		}
-		if p < 1 || p > 65535 {
+		if !ValidPort(p) {
 			return e, fmt.Errorf("%q has port %d outside 1-65535", s, p)
 		}
 		e.Port = p

@@ -18,22 +18,32 @@ func TestRecordSizes(t *testing.T) {
 	}
 }
 
-// A value is a span of its file: what it reads back from the span must be
-// what the parser decoded, escapes and all.
-func TestValueSpans(t *testing.T) {
-	src := "a = \"plain\"\nb = \"tab\\there \\\"q\\\"\"\nc = 'lit\\eral'\nd = \"\"\"\nmulti\nline\"\"\"\ne = 0x1F\nf = 1_000\ng = 6.5e-1\nh = true\ni = 1979-05-27T07:32:00Z\nj = [\"x\", 2]\n"
+// parseValues parses src, which must be valid, and indexes its values by
+// key path.
+func parseValues(t *testing.T, src string) (*Document, map[string]*Value) {
+	t.Helper()
 	doc := Parse("f.toml", []byte(src), nil)
 	if doc.Err != nil {
 		t.Fatal(doc.Err)
 	}
+	byPath := map[string]*Value{}
+	for _, k := range doc.Keys {
+		byPath[k.Path] = k.Value
+	}
+	return doc, byPath
+}
+
+// A value is a span of its file: what it reads back from the span must be
+// what the parser decoded, escapes and all.
+func TestValueSpans(t *testing.T) {
+	src := "a = \"plain\"\nb = \"tab\\there \\\"q\\\"\"\nc = 'lit\\eral'\nd = \"\"\"\nmulti\nline\"\"\"\ne = 0x1F\nf = 1_000\ng = 6.5e-1\nh = true\ni = 1979-05-27T07:32:00Z\nj = [\"x\", 2]\n"
+	doc, byPath := parseValues(t, src)
 	get := func(p string) *Value {
-		for _, k := range doc.Keys {
-			if k.Path == p {
-				return k.Value
-			}
+		v, ok := byPath[p]
+		if !ok {
+			t.Fatalf("no key %s", p)
 		}
-		t.Fatalf("no key %s", p)
-		return nil
+		return v
 	}
 	for _, c := range []struct{ path, raw, str string }{
 		{"a", `"plain"`, "plain"},
@@ -94,14 +104,7 @@ func TestExtensionSizes(t *testing.T) {
 // arrays of inline tables must each get back their own elements.
 func TestArraySpans(t *testing.T) {
 	src := "a = [[1, 2], [\"x\"], []]\nb = [{p = 1}, {q = 2}]\nc = [ # note\n  \"y\",\n]\n"
-	doc := Parse("f.toml", []byte(src), nil)
-	if doc.Err != nil {
-		t.Fatal(doc.Err)
-	}
-	byPath := map[string]*Value{}
-	for _, k := range doc.Keys {
-		byPath[k.Path] = k.Value
-	}
+	_, byPath := parseValues(t, src)
 	a := byPath["a"].Elems()
 	if len(a) != 3 || len(a[0].Elems()) != 2 || a[0].Elems()[1].Int() != 2 || a[1].Elems()[0].Str() != "x" || a[2].Elems() != nil {
 		t.Errorf("a: %d elements", len(a))

@@ -727,8 +727,7 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 			return nil
 		}
 	case KindFloat:
-		_, err := strconv.ParseFloat(strings.ReplaceAll(v.Str(), "_", ""), 64)
-		if err != nil && !isTOMLSpecialFloat(v.Str()) {
+		if _, err := parseTOMLFloat(v.Str()); err != nil && !isTOMLSpecialFloat(v.Str()) {
 			b.fail(v.Pos(), "float of %d characters is not a valid number", len(v.Raw()))
 			return nil
 		}
@@ -792,6 +791,11 @@ func (b *docBuilder) openBracketBefore(off int) Position {
 		}
 	}
 	return b.pos(unstable.Range{Offset: uint32(off)})
+}
+
+// parseTOMLFloat parses a TOML float, underscores and all.
+func parseTOMLFloat(s string) (float64, error) {
+	return strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
 }
 
 func parseTOMLInt(s string) (int64, error) {

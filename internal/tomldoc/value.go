@@ -192,7 +192,7 @@ func (v *Value) Float() float64 {
 	if v == nil || v.Kind != KindFloat {
 		return 0
 	}
-	f, _ := strconv.ParseFloat(strings.ReplaceAll(v.Str(), "_", ""), 64) // checked when the file was parsed
+	f, _ := parseTOMLFloat(v.Str()) // checked when the file was parsed
 	return f
 }
 
@@ -396,6 +396,16 @@ func (v *Value) Int64() (int64, bool) {
 		return n, err == nil
 	}
 	return 0, false
+}
+
+// Port returns the value as a TCP port (1 to 65535), accepting a number
+// written as a string.
+func (v *Value) Port() (int, bool) {
+	p, ok := v.Int64()
+	if !ok || !wso2.ValidPort(p) {
+		return 0, false
+	}
+	return int(p), true
 }
 
 // Truthy returns the value as a boolean, accepting "true"/"false" strings.

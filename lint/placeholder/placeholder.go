@@ -101,8 +101,8 @@ func (r *resolver) basePort(def int) int {
 		return def
 	}
 	r.resolveValue(k, k.Value)
-	if p, ok := k.Value.Int64(); ok && wso2.ValidPort(p) {
-		return int(p)
+	if p, ok := k.Value.Port(); ok {
+		return p
 	}
 	return def
 }
