@@ -227,15 +227,20 @@ func (n *Node) Port(base int) int {
 // number is left at its default.
 func movedPorts(n *Node) map[int]int {
 	var out map[int]int
-	for base, key := range wso2.PortKeys {
-		p, ok := n.Value(key).Port()
-		if !ok || p == base {
-			continue
+	for base, keys := range wso2.PortKeys {
+		for _, key := range keys {
+			p, ok := n.Value(key).Port()
+			if !ok {
+				continue
+			}
+			if p != base {
+				if out == nil {
+					out = map[int]int{}
+				}
+				out[base] = p
+			}
+			break
 		}
-		if out == nil {
-			out = map[int]int{}
-		}
-		out[base] = p
 	}
 	return out
 }

@@ -310,8 +310,7 @@ func portsCollide(n *Node, nodes []*Node) bool {
 // samePorts reports whether two servers on one machine would listen on a
 // port in common: at the same offset, unless one moves its services
 // (wso2.PortKeys), in which case the ports of those services are compared
-// (the Thrift and WebSub receivers, which no deployment.toml key moves,
-// are off unless configured).
+// (the Thrift and WebSub receivers are off unless configured).
 func samePorts(a, b *Node) bool {
 	if len(a.ports) == 0 && len(b.ports) == 0 {
 		return a.Offset == b.Offset

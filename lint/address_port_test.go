@@ -156,3 +156,21 @@ func TestResolvePortMovedPorts(t *testing.T) {
 		t.Error("nodes that move nothing collide exactly when their offsets are equal")
 	}
 }
+
+// The short forms WSO2's key mappings copy onto the receivers' and the
+// pass-through listeners' ports move them too.
+func TestMovedPortsShortForms(t *testing.T) {
+	f := loadMap(t, map[string]string{
+		"tm/deployment.toml": "[server]\nhostname = \"tm\"\nserver_role = \"traffic-manager\"\noffset = 1\n\n[transport.receiver]\ntcp_port = 9650\nssl_port = 9750\n",
+		"gw/deployment.toml": "[server]\nhostname = \"gw\"\nserver_role = \"gateway-worker\"\n\n[transport.http]\nlistener.port = 8380\nlistener.secured_port = \"8343\"\n",
+	})
+	tm, gw := f.Node("tm"), f.Node("gw")
+	for _, c := range []struct {
+		n          *Node
+		base, want int
+	}{{tm, 9611, 9651}, {tm, 9711, 9751}, {tm, 5672, 5673}, {gw, 8280, 8380}, {gw, 8243, 8343}, {gw, 9443, 9443}} {
+		if got := c.n.Port(c.base); got != c.want {
+			t.Errorf("%s.Port(%d) = %d, want %d", c.n.Name, c.base, got, c.want)
+		}
+	}
+}

@@ -41,21 +41,25 @@ const (
 )
 
 // PortKeys are the deployment.toml keys that move a service off its
-// default port, by that default; the node's offset still applies on top
-// (Carbon adds it to Tomcat's connectors, Synapse to its listeners and
-// inbound endpoints, the broker and the binary receiver to theirs). The
-// keys are those WSO2's templates and default.json read, 4.0.0 to 4.7.0.
-var PortKeys = map[int]string{
-	PortMgtHTTPS:   "transport.https.properties.port",
-	PortMgtHTTP:    "transport.http.properties.port",
-	PortNIOHTTP:    "transport.passthru_http.listener.parameters.port",
-	PortNIOHTTPS:   "transport.passthru_https.listener.parameters.port",
-	PortJMS:        "broker.transport.amqp.default_connection.port",
-	PortJMSTLS:     "broker.transport.amqp.ssl_connection.port",
-	PortBinary:     "transport.binary.receiver.tcpPort",
-	PortBinaryTLS:  "transport.binary.receiver.sslPort",
-	PortWebSocket:  "apim.ws.port",
-	PortWebSocketS: "apim.wss.port",
+// default port, by that default, the first that a file sets winning; the
+// node's offset still applies on top (Carbon adds it to Tomcat's
+// connectors, Synapse to its listeners and inbound endpoints, the broker
+// and the receivers to theirs). The keys are those WSO2's templates and
+// default.json read, 4.0.0 to 4.7.0, then the short forms its
+// key-mappings.json copies onto them ([transport.http] listener.port,
+// [transport.receiver] tcp_port). The Thrift and WebSub receivers, off
+// unless configured, are left out.
+var PortKeys = map[int][]string{
+	PortMgtHTTPS:   {"transport.https.properties.port"},
+	PortMgtHTTP:    {"transport.http.properties.port"},
+	PortNIOHTTP:    {"transport.passthru_http.listener.parameters.port", "transport.http.listener.port"},
+	PortNIOHTTPS:   {"transport.passthru_https.listener.parameters.port", "transport.http.listener.secured_port"},
+	PortJMS:        {"broker.transport.amqp.default_connection.port"},
+	PortJMSTLS:     {"broker.transport.amqp.ssl_connection.port"},
+	PortBinary:     {"transport.binary.receiver.tcpPort", "transport.receiver.tcp_port"},
+	PortBinaryTLS:  {"transport.binary.receiver.sslPort", "transport.receiver.ssl_port"},
+	PortWebSocket:  {"apim.ws.port"},
+	PortWebSocketS: {"apim.wss.port"},
 }
 
 // ValidPort reports whether p can be a TCP port.

@@ -92,17 +92,15 @@ func Resolve(f File, opts Options) []Problem {
 // basePort is the port the file moves a service to (wso2.PortKeys), or
 // its default: ${mgt.transport.https.port} follows Tomcat's connector.
 func (r *resolver) basePort(def int) int {
-	key, ok := wso2.PortKeys[def]
-	if !ok {
-		return def
-	}
-	k := r.n.Get(key)
-	if k == nil || k.Value == nil {
-		return def
-	}
-	r.resolveValue(k, k.Value)
-	if p, ok := k.Value.Port(); ok {
-		return p
+	for _, key := range wso2.PortKeys[def] {
+		k := r.n.Get(key)
+		if k == nil || k.Value == nil {
+			continue
+		}
+		r.resolveValue(k, k.Value)
+		if p, ok := k.Value.Port(); ok {
+			return p
+		}
 	}
 	return def
 }
