@@ -31,12 +31,14 @@ import (
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/strvals"
 
+	"github.com/apimlint/apimlint/helmchart/internal/helmrender"
 	"github.com/apimlint/apimlint/lint"
 )
+
+// valuesFileName is a chart's values file (Helm's chartutil.ValuesfileName).
+const valuesFileName = "values.yaml"
 
 // Chart is one release of a chart to render: the arguments of
 // `helm template RELEASE DIR -n NAMESPACE -f FILE… --set K=V…`.
@@ -67,9 +69,10 @@ type Rendered struct {
 	Manifests []lint.ManifestSource
 }
 
-// Render renders a chart as `helm template` does: values.yaml, then the
-// value files, then the --set overrides; subchart conditions and import
-// values; the default capabilities. Templates that call lookup see no
+// Render renders a chart as `helm template` does (with Helm's engine, as
+// package helmrender copies it): values.yaml, then the value files, then
+// the --set overrides; subchart conditions and import values; the default
+// capabilities. Values are not checked against values.schema.json. Templates that call lookup see no
 // cluster (lookup returns nothing); getHostByName is off. The standard
 // logger is silent while Helm merges values and renders (see quietLog).
 func Render(c Chart) (*Rendered, error) {
@@ -86,7 +89,7 @@ func Render(c Chart) (*Rendered, error) {
 	if c.Namespace == "" {
 		c.Namespace = "default"
 	}
-	if err := chartutil.ValidateReleaseName(c.Release); err != nil {
+	if err := helmrender.ValidateReleaseName(c.Release); err != nil {
 		return nil, fmt.Errorf("chart %s: release name %q: %w", c.Dir, c.Release, err)
 	}
 	vals, err := userValues(c)
@@ -94,16 +97,16 @@ func Render(c Chart) (*Rendered, error) {
 		return nil, err
 	}
 	defer quietLog()()
-	if err := chartutil.ProcessDependenciesWithMerge(chrt, vals); err != nil {
+	if err := helmrender.ProcessDependenciesWithMerge(chrt, vals); err != nil {
 		return nil, fmt.Errorf("chart %s: %w", c.Dir, err)
 	}
-	top, err := chartutil.ToRenderValues(chrt, vals, chartutil.ReleaseOptions{
+	top, err := helmrender.ToRenderValues(chrt, vals, helmrender.ReleaseOptions{
 		Name: c.Release, Namespace: c.Namespace, Revision: 1, IsInstall: true,
-	}, chartutil.DefaultCapabilities)
+	}, helmrender.DefaultCapabilities)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: values: %w", c.Dir, err)
 	}
-	out, err := engine.Engine{}.Render(chrt, top)
+	out, err := helmrender.Engine{}.Render(chrt, top)
 	if err != nil {
 		return nil, fmt.Errorf("render chart %s: %w", c.Dir, err)
 	}
@@ -178,7 +181,7 @@ func quietLog() (restore func()) {
 func userValues(c Chart) (map[string]any, error) {
 	base := map[string]any{}
 	for _, f := range c.ValueFiles {
-		v, err := chartutil.ReadValuesFile(f)
+		v, err := helmrender.ReadValuesFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("chart %s: values file %s: %w", c.Dir, f, err)
 		}
@@ -305,7 +308,7 @@ func valueSources(chrt *chart.Chart, c Chart) []*sourceFile {
 		}
 	}
 	for _, f := range chrt.Raw {
-		if f.Name == chartutil.ValuesfileName && len(f.Data) <= maxSourceBytes && utf8.Valid(f.Data) {
+		if f.Name == valuesFileName && len(f.Data) <= maxSourceBytes && utf8.Valid(f.Data) {
 			out = append(out, newSourceFile(displayPath(c.Dir, chrt.Name(), chrt.Name()+"/"+f.Name), string(f.Data)))
 		}
 	}
