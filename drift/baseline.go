@@ -226,7 +226,7 @@ func (s *secretScope) carries(k *lint.Key, depth int) bool {
 		return true
 	}
 	for _, v := range k.Scalars() {
-		for _, ph := range v.Placeholders() {
+		for ph := range v.AllPlaceholders() {
 			if ph.Kind != wso2.PlaceholderRef {
 				continue
 			}

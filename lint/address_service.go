@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 
@@ -89,9 +90,9 @@ var namingKeys = map[string]bool{
 // hosts (apim-cp-3) look like one node's name, not a role's front, and IP
 // addresses may be either: neither is learnt. A fleet config that declares
 // its addresses complete learns nothing.
-func (b *AddressBook) learnServices(refs []ref) {
+func (b *AddressBook) learnServices(refs iter.Seq[ref]) {
 	var hosts []string
-	for _, r := range refs {
+	for r := range refs {
 		if b.known(r.host) {
 			continue
 		}
@@ -101,7 +102,7 @@ func (b *AddressBook) learnServices(refs []ref) {
 		if _, seen := b.naming[r.host]; !seen {
 			hosts = append(hosts, r.host)
 		}
-		b.naming[r.host] = append(b.naming[r.host], Naming{Node: r.from, Path: r.path, Role: r.role})
+		b.naming[r.host] = append(b.naming[r.host], Naming{Node: r.from, Path: r.path, Role: r.role()})
 	}
 	sort.Strings(hosts)
 	if b.fleet.Config != nil && b.fleet.Config.Fleet.Complete {
@@ -161,9 +162,9 @@ func peerKey(n *Node, path string) string {
 
 // peerKeys indexes every endpoint key of the fleet once, so that judging
 // the keys that name disputed hosts stays linear in the fleet's size.
-func (b *AddressBook) peerKeys(refs []ref) peerKeyIndex {
+func (b *AddressBook) peerKeys(refs iter.Seq[ref]) peerKeyIndex {
 	index := peerKeyIndex{}
-	for _, r := range refs {
+	for r := range refs {
 		k := peerKey(r.from, r.path)
 		if index[k] == nil {
 			index[k] = map[string][]*Node{}

@@ -19,7 +19,7 @@ func carriesSecret(n *Node, k *Key, depth int) bool {
 		return true
 	}
 	for _, v := range k.Scalars() {
-		for _, ph := range v.Placeholders() {
+		for ph := range v.AllPlaceholders() {
 			switch {
 			case ph.Kind == wso2.PlaceholderRuntime && ph.Name == "admin.password":
 				return true

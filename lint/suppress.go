@@ -126,7 +126,7 @@ const directivePrefix = "apimlint:"
 // NodeSuppressions reads the ignore directives in a node's comments.
 func NodeSuppressions(n *Node) []*Suppression {
 	var out []*Suppression
-	firstContent := firstContentLine(n)
+	firstContent := -1 // made on first use: positions are worked out when asked for
 	var content []int // lines that are neither blank nor a comment, made on first use
 	var keyAt map[int]string
 	for _, c := range n.Comments {
@@ -137,6 +137,9 @@ func NodeSuppressions(n *Node) []*Suppression {
 		s := &Suppression{Node: n, Pos: c.Pos, WholeFile: word == "ignore-file"}
 		s.parse(rest)
 		if s.WholeFile {
+			if firstContent < 0 {
+				firstContent = firstContentLine(n)
+			}
 			s.Misplaced = firstContent > 0 && c.Pos.Line > firstContent
 		} else {
 			s.Lines = []int{c.Pos.Line}

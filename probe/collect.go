@@ -291,7 +291,7 @@ func (c *collector) databaseHosts(n *lint.Node) {
 // placeholderNames lists the placeholders still in a value, for messages.
 func placeholderNames(v *lint.Value, text string) string {
 	var out []string
-	for _, p := range v.Placeholders() {
+	for p := range v.AllPlaceholders() {
 		if !p.Known {
 			out = append(out, p.Text)
 		}

@@ -130,7 +130,7 @@ func takesAdmin(v *lint.Value) bool {
 	if !v.HasPlaceholders() {
 		return false
 	}
-	for _, ph := range v.Placeholders() {
+	for ph := range v.AllPlaceholders() {
 		switch {
 		case ph.Kind == wso2.PlaceholderRef && strings.HasPrefix(ph.Name, "super_admin."):
 		case ph.Kind == wso2.PlaceholderRuntime && strings.HasPrefix(ph.Name, "admin."):

@@ -34,7 +34,7 @@ func hdKnown(v *lint.Value) (string, bool) {
 // key of the same file through $ref{}, or from the admin credentials
 // through ${admin.*}: that key is judged where it is written.
 func hdChained(n *lint.Node, v *lint.Value) bool {
-	for _, ph := range v.Placeholders() {
+	for ph := range v.AllPlaceholders() {
 		switch ph.Kind {
 		case wso2.PlaceholderRef:
 			if n.Get(ph.Name) != nil {
@@ -52,7 +52,7 @@ func hdChained(n *lint.Node, v *lint.Value) bool {
 // hdAdminRef reports whether the value takes the super admin
 // password through $ref{super_admin.password} or ${admin.password}.
 func hdAdminRef(v *lint.Value) (string, bool) {
-	for _, ph := range v.Placeholders() {
+	for ph := range v.AllPlaceholders() {
 		if ph.Kind == wso2.PlaceholderRef && ph.Name == "super_admin.password" ||
 			ph.Kind == wso2.PlaceholderRuntime && ph.Name == "admin.password" {
 			return ph.Text, true

@@ -35,7 +35,7 @@ never prints the value.`,
 					continue
 				}
 				for _, v := range k.Scalars() {
-					for _, ph := range v.Placeholders() {
+					for ph := range v.AllPlaceholders() {
 						if ph.Kind != wso2.PlaceholderEnv {
 							continue
 						}

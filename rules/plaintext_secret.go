@@ -81,7 +81,7 @@ func plainSecretText(v *lint.Value) bool {
 		return false
 	}
 	rest := v.Str()
-	for _, ph := range v.Placeholders() {
+	for ph := range v.AllPlaceholders() {
 		switch ph.Kind {
 		case wso2.PlaceholderSecret, wso2.PlaceholderEnv, wso2.PlaceholderSys:
 			return false

@@ -60,13 +60,17 @@ var placeholderPrefixes = []struct {
 
 // ScanPlaceholders finds the placeholders in s. A '$' that starts none of
 // the known forms, or an unterminated one, is plain text.
-func ScanPlaceholders(s string) []Placeholder {
-	var out []Placeholder
+func ScanPlaceholders(s string) []Placeholder { return AppendPlaceholders(nil, s) }
+
+// AppendPlaceholders appends the placeholders of s to dst, as
+// ScanPlaceholders finds them: loading resolves every value of every node
+// with a buffer on its stack.
+func AppendPlaceholders(dst []Placeholder, s string) []Placeholder {
 	EachPlaceholder(s, func(ph Placeholder) bool {
-		out = append(out, ph)
+		dst = append(dst, ph)
 		return true
 	})
-	return out
+	return dst
 }
 
 // EachPlaceholder calls yield with the placeholders of s in order, as

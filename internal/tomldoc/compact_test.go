@@ -1,6 +1,10 @@
 package tomldoc
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -10,11 +14,14 @@ import (
 // The node model's size is most of apimlint's memory: a field added to
 // Value or Key costs it on every key of every node.
 func TestRecordSizes(t *testing.T) {
-	if got := unsafe.Sizeof(Value{}); got > 40 {
-		t.Errorf("Value is %d bytes, want at most 40", got)
+	if got := unsafe.Sizeof(Value{}); got > 24 {
+		t.Errorf("Value is %d bytes, want at most 24", got)
 	}
-	if got := unsafe.Sizeof(Key{}); got > 40 {
-		t.Errorf("Key is %d bytes, want at most 40", got)
+	if got := unsafe.Sizeof(Key{}); got > 32 {
+		t.Errorf("Key is %d bytes, want at most 32", got)
+	}
+	if got := unsafe.Sizeof(Table{}); got > 32 {
+		t.Errorf("Table is %d bytes, want at most 32", got)
 	}
 }
 
@@ -130,6 +137,7 @@ func TestPlaceholdersKept(t *testing.T) {
 	phs[1].Known = true
 	v.SetResolved("x-y-$secret{d}", phs)
 	got := v.Placeholders()
+	samePlaceholders(t, v)
 	if len(got) != 3 || got[0].Known || !got[1].Known || got[2].Known || got[1].Name != "b.c" || got[2].Start != 15 {
 		t.Errorf("Placeholders = %+v", got)
 	}
@@ -139,12 +147,13 @@ func TestPlaceholdersKept(t *testing.T) {
 	// A $secret{} alias resolved to itself keeps nothing beyond the flag.
 	s := StringValue("$secret{d}")
 	s.SetResolved(s.Str(), wso2.ScanPlaceholders(s.Str()))
-	if s.ext != nil || len(s.Placeholders()) != 1 {
-		t.Errorf("alias: ext %v, placeholders %+v", s.ext, s.Placeholders())
+	if s.ext() != nil || len(s.Placeholders()) != 1 {
+		t.Errorf("alias: ext %v, placeholders %+v", s.ext(), s.Placeholders())
 	}
 	// Placeholders that a scan of Str does not find are kept as given.
 	odd := []wso2.Placeholder{{Name: "other", Text: "${other}", Kind: wso2.PlaceholderRuntime, Known: true}}
 	v.SetResolved("z", odd)
+	samePlaceholders(t, v)
 	if got := v.Placeholders(); len(got) != 1 || got[0].Name != "other" || !got[0].Known {
 		t.Errorf("given list: %+v", got)
 	}
@@ -157,6 +166,7 @@ func TestPlaceholdersKept(t *testing.T) {
 	many := wso2.ScanPlaceholders(w.Str())
 	many[69].Known = true
 	w.SetResolved("r", many)
+	samePlaceholders(t, w)
 	if got := w.Placeholders(); len(got) != 70 || !got[69].Known || got[68].Known {
 		t.Errorf("70 placeholders: %d, last known %v", len(got), len(got) == 70 && got[69].Known)
 	}
@@ -164,6 +174,19 @@ func TestPlaceholdersKept(t *testing.T) {
 	v.SetResolved("plain", nil)
 	if v.Placeholders() != nil || v.Resolved() != "plain" {
 		t.Errorf("after plain: %+v %q", v.Placeholders(), v.Resolved())
+	}
+}
+
+// samePlaceholders checks that AllPlaceholders yields what Placeholders
+// returns.
+func samePlaceholders(t *testing.T, v *Value) {
+	t.Helper()
+	var all []wso2.Placeholder
+	for ph := range v.AllPlaceholders() {
+		all = append(all, ph)
+	}
+	if !slices.Equal(all, v.Placeholders()) {
+		t.Errorf("AllPlaceholders %+v, Placeholders %+v", all, v.Placeholders())
 	}
 }
 
@@ -182,5 +205,75 @@ func TestEmptyArrayPosition(t *testing.T) {
 		if w, ok := want[k.Path]; ok && k.Value.Pos() != w {
 			t.Errorf("%s at %v, want %v", k.Path, k.Value.Pos(), w)
 		}
+	}
+}
+
+// A value numbers its slot in 16 bits; a file with more values that need
+// one (escaped strings, arrays) keeps the rest in a map, and every value
+// still reads back its own string and position.
+func TestSlotsPastSixteenBits(t *testing.T) {
+	var b strings.Builder
+	const n = 70000
+	for i := range n {
+		fmt.Fprintf(&b, "s%d = \"a\\tb%d\"\nl%d = [%d]\n", i, i, i, i)
+	}
+	doc := Parse("big.toml", []byte(b.String()), nil)
+	if doc.Err != nil {
+		t.Fatal(doc.Err)
+	}
+	if len(doc.Keys) != 2*n {
+		t.Fatalf("%d keys", len(doc.Keys))
+	}
+	for _, i := range []int{0, 32766, 32767, 32768, n - 2, n - 1} {
+		s, l := doc.Keys[2*i].Value, doc.Keys[2*i+1].Value
+		if want := fmt.Sprintf("a\tb%d", i); s.Str() != want {
+			t.Errorf("s%d = %q, want %q", i, s.Str(), want)
+		}
+		if p := l.Pos(); p.Line != 2*i+2 || p.Column != len(fmt.Sprintf("l%d = ", i))+1 {
+			t.Errorf("l%d at %v, want line %d", i, p, 2*i+2)
+		}
+		if e := l.Elems(); len(e) != 1 || e[0].Int() != int64(i) {
+			t.Errorf("l%d elements %v", i, e)
+		}
+	}
+}
+
+// Positions are counted from the last one asked for: asked in any order,
+// from many goroutines, they are the same.
+func TestPositionsInAnyOrder(t *testing.T) {
+	var b strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&b, "[t%d]\n# note\nk%d = %q\n  arr = [1,\n 2]\n", i, i, strings.Repeat("x", i%7))
+	}
+	src := []byte(b.String())
+	want := Parse("f.toml", src, nil)
+	var forward []Position
+	for _, k := range want.Keys {
+		forward = append(forward, k.Pos(), k.Value.Pos())
+	}
+	got := Parse("f.toml", src, nil)
+	var wg sync.WaitGroup
+	results := make([][]Position, 4)
+	for g := range results {
+		wg.Go(func() {
+			out := make([]Position, 2*len(got.Keys))
+			for j := len(got.Keys) - 1; j >= 0; j-- {
+				i := j
+				if g%2 == 1 {
+					i = (j * 7) % len(got.Keys)
+				}
+				out[2*i], out[2*i+1] = got.Keys[i].Pos(), got.Keys[i].Value.Pos()
+			}
+			results[g] = out
+		})
+	}
+	wg.Wait()
+	for g, r := range results {
+		if !slices.Equal(r, forward) {
+			t.Fatalf("goroutine %d: positions differ from those asked in order", g)
+		}
+	}
+	if p := want.Keys[3].Value.Pos(); p.Line != 9 || p.Column != 9 {
+		t.Errorf("t1.arr at %v, want 9:9", p)
 	}
 }

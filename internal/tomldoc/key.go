@@ -13,20 +13,19 @@ type Key struct {
 	// Path is the canonical dotted path: array tables carry their index and
 	// segments that are not bare keys are quoted, e.g.
 	// event_listener[0].properties."header.X-WSO2-KEY-MANAGER".
-	Path  string
-	at    // where the key is written, in its value's file
-	Value *Value
+	Path string
+	at   // where the key is written, in its value's file
 	// InArrayTable is set for keys inside [[...]] tables, where WSO2 does
 	// not resolve $ref{} placeholders.
 	InArrayTable bool
-
-	secret uint8 // IsSecret, decided at load time
+	secret       uint8 // IsSecret, decided at load time
+	Value        *Value
 }
 
 // Pos returns where the key is written.
 func (k *Key) Pos() Position {
 	if k.Value == nil {
-		return k.at.in(nil)
+		return Position{}
 	}
 	return k.at.in(k.Value.src)
 }

@@ -37,10 +37,10 @@ type Comment struct {
 
 // Table is a table header ([a.b] or [[a.b]]) as written in the file.
 type Table struct {
-	Path string // canonical path, with the index for array tables
-	at
-	src   *source
+	Path  string // canonical path, with the index for array tables
+	at           // where the header's '[' is
 	Array bool
+	src   *source
 }
 
 // Pos returns where the header is written: its '['.
@@ -104,7 +104,7 @@ func (b *docBuilder) child(t *tnode, seg string) *tnode {
 	}
 	c := &t.children[i]
 	if c.key != nil {
-		b.scratch = tnode{kind: tValue, explicit: true, path: c.key.Path, line: int(c.key.line)}
+		b.scratch = tnode{kind: tValue, explicit: true, path: c.key.Path, line: b.lineOf(c.key.at)}
 		return &b.scratch
 	}
 	return c.node
@@ -136,9 +136,16 @@ func (t *tnode) find(seg string) int {
 	return -1
 }
 
-func (t *tnode) add(seg string, c *tnode) { t.addChild(tchild{seg: seg, node: c}) }
+func (b *docBuilder) add(t *tnode, seg string, c *tnode) { b.addChild(t, tchild{seg: seg, node: c}) }
 
-func (t *tnode) addChild(c tchild) {
+func (b *docBuilder) addChild(t *tnode, c tchild) {
+	if len(t.children) == cap(t.children) {
+		// A table that outgrows its slots moves to twice as many, cut
+		// from the arena too: the root table and the large ones grow on
+		// every file, and a fresh slice each time was a third of the
+		// parse's garbage.
+		t.children = append(b.childSlots(2*cap(t.children)), t.children...)
+	}
 	t.children = append(t.children, c)
 	switch {
 	case t.index != nil:
@@ -238,16 +245,21 @@ func (b *docBuilder) newTnode(t tnode) *tnode {
 	*n = t
 	if n.kind == tTable && n.children == nil {
 		// Most tables hold a handful of keys: six slots cut from the
-		// scratch's arena; a table that outgrows them reallocates.
-		const room = 6
-		if len(b.children)+room > cap(b.children) {
-			b.children = make([]tchild, 0, max(256, 2*cap(b.children)))
-		}
-		at := len(b.children)
-		b.children = b.children[:at+room]
-		n.children = b.children[at : at : at+room]
+		// scratch's arena.
+		n.children = b.childSlots(6)
 	}
 	return n
+}
+
+// childSlots cuts room empty child slots from the scratch's arena.
+func (b *docBuilder) childSlots(room int) []tchild {
+	room = max(room, 1)
+	if len(b.children)+room > cap(b.children) {
+		b.children = make([]tchild, 0, max(256, 2*cap(b.children), 2*room))
+	}
+	at := len(b.children)
+	b.children = b.children[:at+room]
+	return b.children[at : at : at+room]
 }
 
 // pathInterner shares canonical path strings between the files one loader
@@ -510,7 +522,7 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 			if last && array {
 				c.kind = tArrayTable
 			}
-			t.add(seg, c)
+			b.add(t, seg, c)
 		}
 		switch c.kind {
 		case tValue:
@@ -555,7 +567,7 @@ func (b *docBuilder) table(e *unstable.Node, array bool) {
 	b.cur = t
 	b.inArray = inArray
 	tb := b.tables.new()
-	*tb = Table{Path: t.path, at: atOf(pos), src: b.source, Array: array}
+	*tb = Table{Path: t.path, at: b.atOf(pos), src: b.source, Array: array}
 	b.doc.Tables = append(b.doc.Tables, tb)
 }
 
@@ -580,7 +592,7 @@ func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.
 			path := b.intern.join(t.path, seg)
 			if vn.Kind == unstable.InlineTable {
 				it := b.newTnode(tnode{kind: tTable, explicit: true, inline: true, line: pos.Line, path: path})
-				t.add(seg, it)
+				b.add(t, seg, it)
 				b.inlineTable(it, vn, inArray)
 				it.close()
 				return
@@ -590,14 +602,14 @@ func (b *docBuilder) assign(t *tnode, segs []string, pos Position, vn *unstable.
 				return
 			}
 			k := b.keys.new()
-			*k = Key{Path: path, at: atOf(pos), Value: v, InArrayTable: inArray}
-			t.addChild(tchild{seg: seg, key: k})
+			*k = Key{Path: path, at: b.atOf(pos), Value: v, InArrayTable: inArray}
+			b.addChild(t, tchild{seg: seg, key: k})
 			b.doc.Keys = append(b.doc.Keys, k)
 			return
 		}
 		if c == nil {
 			c = b.newTnode(tnode{kind: tTable, inline: true, line: pos.Line, path: b.intern.join(t.path, seg)})
-			t.add(seg, c)
+			b.add(t, seg, c)
 		}
 		switch {
 		case c.kind == tValue:
@@ -649,8 +661,8 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		}
 		defer b.leave()
 		v.Kind = KindArray
-		v.at = atOf(b.arrayPos(n))
 		v.src = b.source
+		v.newSlot().at = b.atOf(b.arrayPos(n))
 		it := n.Children()
 		// The elements are gathered on the builder's stack (an inner
 		// array gathers and moves its own first), then moved together
@@ -664,7 +676,8 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 				continue
 			case unstable.InlineTable:
 				// An array of inline tables: its fields become keys path[i].field.
-				ev := &Value{Kind: KindTable, at: atOf(b.firstPos(c, v.Pos())), src: b.source}
+				ev := &Value{Kind: KindTable, src: b.source}
+				ev.newSlot().at = b.atOf(b.firstPos(c, v.Pos()))
 				v.nested = true
 				b.elemStack = append(b.elemStack, ev)
 				// WSO2 reads both spellings of an array of tables into
@@ -692,7 +705,6 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		// Only reachable inside arrays, handled above.
 		return &Value{Kind: KindTable}
 	}
-	v.at = atOf(b.pos(n.Raw))
 	switch n.Kind {
 	case unstable.String:
 		v.Kind = KindString
@@ -709,7 +721,8 @@ func (b *docBuilder) value(n *unstable.Node, path string, inArray bool) *Value {
 		v.setSpan(b.source, off, int(n.Raw.Length), b.str(n.Data))
 	} else {
 		raw := string(b.p.Raw(n.Raw))
-		v.setSpan(&source{file: b.file, text: raw}, 0, len(raw), b.str(n.Data))
+		pos := b.pos(n.Raw)
+		v.setSpan(&source{file: b.file, text: raw, fixed: &pos}, 0, len(raw), b.str(n.Data))
 	}
 	switch v.Kind {
 	case KindBool:
@@ -775,6 +788,23 @@ func (b *docBuilder) firstPos(n *unstable.Node, fallback Position) Position {
 		}
 	}
 	return fallback
+}
+
+// lineOf returns the line of a compact position in the file being parsed.
+func (b *docBuilder) lineOf(a at) int {
+	if a == 0 {
+		return 0
+	}
+	line, _ := b.lines.position(int(a) - 1)
+	return line
+}
+
+// atOf returns the compact form of a position in the file being parsed.
+func (b *docBuilder) atOf(p Position) at {
+	if !p.IsValid() || p.Line > len(b.lines) {
+		return 0
+	}
+	return at(b.offsetAt(p) + 1)
 }
 
 func (b *docBuilder) offsetAt(p Position) int {

@@ -2,9 +2,14 @@ package tomldoc
 
 import (
 	"fmt"
+	"iter"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/apimlint/apimlint/wso2"
 )
@@ -50,12 +55,12 @@ const (
 // gateway's file), so its size is most of the node model's. A value is a
 // span of its file's text: its raw text, decoded string, number and
 // position are read from the span when asked for. What only arrays,
-// escaped strings and placeholders need lives behind ext, allocated for
-// those values alone. Forty bytes and two pointers, where a value with
-// its strings and position as fields took ninety-six and five: the
-// model of a fleet is that much smaller, and the collector scans less.
+// inline tables, escaped strings and placeholders need lives in its
+// source's slots, which the value numbers. Twenty-four bytes and one
+// pointer, where a value with its strings and position as fields took
+// ninety-six and five: the model of a fleet is that much smaller, and the
+// collector scans less.
 type Value struct {
-	at            // where the value is written (0 when it has no position)
 	off, n uint32 // the raw text: src.text[off:off+n]; an array's elements: src.elems[off:off+n]
 	Kind   ValueKind
 	Bool   bool
@@ -67,10 +72,15 @@ type Value struct {
 	nested     bool // KindArray with arrays or tables inside
 	// hasPlaceholders is set when resolution found placeholders in Str.
 	hasPlaceholders bool
+	// slot numbers the value's entry in src.slots, from 1 (0: none;
+	// slotElsewhere: src.more holds the index).
+	slot uint16
 
 	src *source
-	ext *valueExt
 }
+
+// slotElsewhere marks a value whose slot index did not fit in 16 bits.
+const slotElsewhere = math.MaxUint16
 
 // source is what the values, keys and tables of one file share: the
 // file's name, its text, which values are spans of, and the elements of
@@ -80,23 +90,104 @@ type source struct {
 	file  string
 	text  string
 	elems []*Value
+	slots []slot
+	more  map[*Value]int // slot indexes past the 65,534th
+	// fixed, when set, is the position of every value of the source: a
+	// value that is not a span of its file's text, or one with no
+	// position at all (StringValue).
+	fixed *Position
+
+	// near is the last position asked for (offset<<32 | line), from which
+	// the next is counted.
+	near      atomic.Uint64
+	linesOnce sync.Once
+	lines     lineIndex // of a large file, made when a position is first asked for
 }
 
-// at is a compact position: a line and column of the file a record's
-// source names.
-type at struct{ line, col uint32 }
+// slot holds what few values have: an array's or inline table's position
+// (their span indexes elems, not the text), and a string's extension.
+type slot struct {
+	ext *valueExt
+	at  at
+}
 
-func atOf(p Position) at { return at{line: clamp32(p.Line), col: clamp32(p.Column)} }
-
-func clamp32(n int) uint32 { return uint32(min(max(n, 0), math.MaxUint32)) }
+// at is a compact position: a byte offset of the text of the record's
+// source, plus one (0 when the record has no position). Line and column
+// are worked out when asked for: most records are never reported.
+type at uint32
 
 // in returns the position in src's file.
 func (a at) in(src *source) Position {
-	p := Position{Line: int(a.line), Column: int(a.col)}
-	if src != nil {
-		p.File = src.file
+	switch {
+	case src == nil:
+		return Position{}
+	case src.fixed != nil:
+		return *src.fixed
+	case a == 0:
+		return Position{File: src.file}
 	}
-	return p
+	off := min(int(a)-1, len(src.text))
+	if len(src.text) <= scanPositionsUpTo {
+		// Counting lines costs less than an index in time and memory for
+		// the few positions asked of a node, and positions are mostly asked
+		// in file order: the count goes on from the last one asked.
+		from, line := 0, 1
+		if near := src.near.Load(); near != 0 && int(near>>32) <= off {
+			from, line = int(near>>32), int(uint32(near))
+		}
+		line += strings.Count(src.text[from:off], "\n")
+		src.near.Store(uint64(off)<<32 | uint64(line))
+		return Position{File: src.file, Line: line, Column: off - strings.LastIndexByte(src.text[:off], '\n')}
+	}
+	src.linesOnce.Do(func() { src.lines = appendLineIndex(nil, unsafe.Slice(unsafe.StringData(src.text), len(src.text))) })
+	line, col := src.lines.position(off)
+	return Position{File: src.file, Line: line, Column: col}
+}
+
+// scanPositionsUpTo is the size of text whose positions are counted; a
+// larger file gets a line index the first time a position is asked of it.
+const scanPositionsUpTo = 32 << 10
+
+// slotOf returns the value's slot, or nil.
+func (v *Value) slotOf() *slot {
+	switch {
+	case v.slot == 0:
+		return nil
+	case v.slot == slotElsewhere:
+		return &v.src.slots[v.src.more[v]]
+	}
+	return &v.src.slots[v.slot-1]
+}
+
+// newSlot gives the value a slot (at loading, by the one goroutine that
+// loads its file: slots are then only read).
+func (v *Value) newSlot() *slot {
+	if s := v.slotOf(); s != nil {
+		return s
+	}
+	if v.src == nil {
+		v.src = &source{}
+	}
+	i := len(v.src.slots)
+	v.src.slots = append(v.src.slots, slot{})
+	if i+1 < slotElsewhere {
+		v.slot = uint16(i + 1)
+	} else {
+		if v.src.more == nil {
+			v.src.more = map[*Value]int{}
+		}
+		v.src.more[v] = i
+		v.slot = slotElsewhere
+	}
+	return &v.src.slots[i]
+}
+
+// ext returns the value's extension, or nil.
+func (v *Value) ext() *valueExt {
+	if s := v.slotOf(); s != nil {
+		return s.ext
+	}
+	return nil
 }
 
 // valueExt holds what few values have: a string whose escapes make it
@@ -114,17 +205,18 @@ type valueExt struct {
 }
 
 func (v *Value) extension() *valueExt {
-	if v.ext == nil {
-		v.ext = &valueExt{}
+	s := v.newSlot()
+	if s.ext == nil {
+		s.ext = &valueExt{}
 	}
-	return v.ext
+	return s.ext
 }
 
 // StringValue returns a string value with no position, resolved to itself.
 func StringValue(s string) *Value {
 	v := &Value{Kind: KindString, Resolution: Resolved}
 	raw := QuoteTOML(s)
-	v.setSpan(&source{text: raw}, 0, len(raw), s)
+	v.setSpan(&source{text: raw, fixed: &Position{}}, 0, len(raw), s)
 	return v
 }
 
@@ -148,7 +240,16 @@ func (v *Value) plainStr() string {
 }
 
 // Pos returns where the value is written.
-func (v *Value) Pos() Position { return v.at.in(v.src) }
+func (v *Value) Pos() Position {
+	if v.Kind == KindArray || v.Kind == KindTable {
+		var a at
+		if s := v.slotOf(); s != nil {
+			a = s.at
+		}
+		return a.in(v.src)
+	}
+	return at(v.off + 1).in(v.src)
+}
 
 // Raw returns the value as written in the file ("[...]" for an array).
 func (v *Value) Raw() string {
@@ -163,8 +264,8 @@ func (v *Value) Raw() string {
 
 // Str returns a string's decoded text, and the raw text of other kinds.
 func (v *Value) Str() string {
-	if v.ext != nil && v.ext.hasStr {
-		return v.ext.str
+	if e := v.ext(); e != nil && e.hasStr {
+		return e.str
 	}
 	return v.plainStr()
 }
@@ -206,8 +307,8 @@ func (v *Value) HasPlaceholderOf(kind wso2.PlaceholderKind) bool {
 	if v == nil || !v.hasPlaceholders {
 		return false
 	}
-	if v.ext != nil && v.ext.listed != nil {
-		for _, ph := range *v.ext.listed {
+	if v.ext() != nil && v.ext().listed != nil {
+		for _, ph := range *v.ext().listed {
 			if ph.Kind == kind {
 				return true
 			}
@@ -230,8 +331,8 @@ func (v *Value) Resolved() string {
 	if v == nil {
 		return ""
 	}
-	if v.ext != nil && v.ext.hasResolved {
-		return v.ext.resolved
+	if e := v.ext(); e != nil && e.hasResolved {
+		return e.resolved
 	}
 	if v.Kind == KindString {
 		return v.Str()
@@ -246,16 +347,44 @@ func (v *Value) Placeholders() []wso2.Placeholder {
 	if v == nil || !v.hasPlaceholders {
 		return nil
 	}
-	if v.ext != nil && v.ext.listed != nil {
-		return *v.ext.listed
+	e := v.ext()
+	if e != nil && e.listed != nil {
+		return *e.listed
 	}
 	phs := wso2.ScanPlaceholders(v.Str())
-	if v.ext != nil {
+	if e != nil {
 		for i := range min(len(phs), 64) {
-			phs[i].Known = v.ext.known&(1<<i) != 0
+			phs[i].Known = e.known&(1<<i) != 0
 		}
 	}
 	return phs
+}
+
+// AllPlaceholders yields what Placeholders returns, without making the
+// list: rules ask for the placeholders of every secret of every node.
+func (v *Value) AllPlaceholders() iter.Seq[wso2.Placeholder] {
+	return func(yield func(wso2.Placeholder) bool) {
+		if v == nil || !v.hasPlaceholders {
+			return
+		}
+		e := v.ext()
+		if e != nil && e.listed != nil {
+			for _, ph := range *e.listed {
+				if !yield(ph) {
+					return
+				}
+			}
+			return
+		}
+		i := 0
+		wso2.EachPlaceholder(v.Str(), func(ph wso2.Placeholder) bool {
+			if e != nil && i < 64 {
+				ph.Known = e.known&(1<<i) != 0
+			}
+			i++
+			return yield(ph)
+		})
+	}
 }
 
 // SetResolved records the result of resolving a string's placeholders
@@ -266,8 +395,8 @@ func (v *Value) Placeholders() []wso2.Placeholder {
 // memory (it took a hundred bytes, and a gateway has a dozen).
 func (v *Value) SetResolved(resolved string, placeholders []wso2.Placeholder) {
 	v.hasPlaceholders = len(placeholders) > 0
-	if v.ext != nil {
-		v.ext.resolved, v.ext.hasResolved, v.ext.known, v.ext.listed = "", false, 0, nil
+	if e := v.ext(); e != nil {
+		e.resolved, e.hasResolved, e.known, e.listed = "", false, 0, nil
 	}
 	var known uint64
 	listed := len(placeholders) > 64
@@ -293,8 +422,10 @@ func (v *Value) SetResolved(resolved string, placeholders []wso2.Placeholder) {
 		listed = listed || i != len(placeholders)
 	}
 	if listed {
-		// Not the placeholders a scan of Str finds: kept as given.
-		v.extension().listed = &placeholders
+		// Not the placeholders a scan of Str finds: kept, copied, since
+		// callers pass a scratch slice.
+		kept := slices.Clone(placeholders)
+		v.extension().listed = &kept
 	} else if known != 0 {
 		v.extension().known = known
 	}

@@ -167,7 +167,7 @@ func (r *resolver) fromSecret(v *tomldoc.Value, depth int) bool {
 	if v == nil || depth > 8 {
 		return false
 	}
-	for _, ph := range v.Placeholders() {
+	for ph := range v.AllPlaceholders() {
 		switch {
 		case !ph.Known:
 		case ph.Kind == wso2.PlaceholderRuntime && ph.Name == "admin.password":
@@ -203,7 +203,8 @@ func (r *resolver) resolveValue(k *tomldoc.Key, v *tomldoc.Value) {
 		return // cycle: reported by the $ref that closes it
 	}
 	v.Resolution = tomldoc.Resolving
-	phs := wso2.ScanPlaceholders(v.Str())
+	var buf [4]wso2.Placeholder
+	phs := wso2.AppendPlaceholders(buf[:0], v.Str())
 	if len(phs) == 0 {
 		v.SetResolved(v.Str(), nil)
 		v.Resolution = tomldoc.Resolved
@@ -335,7 +336,7 @@ func (r *resolver) ref(k *tomldoc.Key, v *tomldoc.Value, ph *wso2.Placeholder) (
 	if !tv.Symbolic {
 		return tv.Resolved(), phKnown
 	}
-	for _, tp := range tv.Placeholders() {
+	for tp := range tv.AllPlaceholders() {
 		if !tp.Known && (tp.Kind == wso2.PlaceholderRef || tp.Kind == wso2.PlaceholderConf) {
 			if tp.Kind == wso2.PlaceholderRef && tp.Name == k.Path {
 				// A two-key cycle: the other key reported closing it; this
