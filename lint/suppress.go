@@ -127,7 +127,7 @@ const directivePrefix = "apimlint:"
 func NodeSuppressions(n *Node) []*Suppression {
 	var out []*Suppression
 	firstContent := -1 // made on first use: positions are worked out when asked for
-	var content []int // lines that are neither blank nor a comment, made on first use
+	var content []int  // lines that are neither blank nor a comment, made on first use
 	var keyAt map[int]string
 	for _, c := range n.Comments {
 		word, rest, ok := cutDirective(c.Text)
