@@ -46,7 +46,7 @@ func runAdminCredentialsShared(p *lint.Pass) {
 	}
 	refs := map[string]*camp{}
 	for _, field := range []string{"username", "password"} {
-		var ballots []ballot
+		ballots := make([]ballot, 0, len(nodes))
 		path := "super_admin." + field
 		for _, n := range nodes {
 			k, s, ok := literal(n, path)

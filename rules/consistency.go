@@ -62,15 +62,28 @@ type camp struct {
 // tally groups ballots by value, ranked by rankCamps: the first camp is
 // the reference.
 func tally(bs []ballot) []*camp {
-	byVal := map[string]*camp{}
+	// Counted first, then placed: the camps' ballots share one array of
+	// exactly len(bs), where appending grew a copy per camp (a tenth of a
+	// lint's garbage on 3,000 nodes).
+	byVal := map[string]int{}
 	var camps []*camp
+	var counts []int
 	for _, b := range bs {
-		c := byVal[b.val]
-		if c == nil {
-			c = &camp{val: b.val, show: b.show}
-			byVal[b.val] = c
-			camps = append(camps, c)
+		i, ok := byVal[b.val]
+		if !ok {
+			i = len(camps)
+			byVal[b.val] = i
+			camps = append(camps, &camp{val: b.val, show: b.show})
+			counts = append(counts, 0)
 		}
+		counts[i]++
+	}
+	all := make([]ballot, len(bs))
+	for i, c := range camps {
+		c.ballots, all = all[:0:counts[i]], all[counts[i]:]
+	}
+	for _, b := range bs {
+		c := camps[byVal[b.val]]
 		c.ballots = append(c.ballots, b)
 	}
 	rankCamps(camps, func(c *camp) int { return len(c.ballots) }, func(c *camp) []*lint.Node {

@@ -48,7 +48,7 @@ func runEncryptionKeyShared(p *lint.Pass) {
 		return
 	}
 	// The key, by hash.
-	var ballots []ballot
+	ballots := make([]ballot, 0, len(nodes))
 	var with, without []*lint.Node
 	for _, n := range nodes {
 		k := n.Get(encKey)

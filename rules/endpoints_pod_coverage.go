@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apimlint/apimlint/lint"
@@ -13,23 +14,30 @@ import (
 // second Deployment.
 type epPodCoverage struct {
 	order []*lint.Node
-	named map[*lint.Node][]epHit // URLs naming one pod, per node
-	whole map[*lint.Node]bool    // the node named as a whole (a Service, a hostname)
+	named map[*lint.Node][]epHit // URLs naming one pod, per node; made at the first such URL
+	whole []*lint.Node           // nodes named as a whole (a Service, a hostname)
 }
 
+// add records a URL of the list. Lists are short and most name no pod:
+// the nodes named as a whole are a list searched in order, and the map
+// of pods is made only for a list that names one (two maps per list of
+// every gateway were a tenth of a lint's garbage).
 func (c *epPodCoverage) add(h epHit) {
 	if h.reach == nil {
 		return
 	}
-	if c.named == nil {
-		c.named, c.whole = map[*lint.Node][]epHit{}, map[*lint.Node]bool{}
-	}
-	if _, seen := c.named[h.reach]; !seen && !c.whole[h.reach] {
+	whole := slices.Contains(c.whole, h.reach)
+	if _, seen := c.named[h.reach]; !seen && !whole {
 		c.order = append(c.order, h.reach)
 	}
 	if h.to.Pod == "" {
-		c.whole[h.reach] = true
+		if !whole {
+			c.whole = append(c.whole, h.reach)
+		}
 		return
+	}
+	if c.named == nil {
+		c.named = map[*lint.Node][]epHit{}
 	}
 	c.named[h.reach] = append(c.named[h.reach], h)
 }
@@ -38,9 +46,12 @@ func (c *epPodCoverage) add(h epHit) {
 // URLs of the pods it leaves out, written like the first URL it names
 // (tcp://tm-0.tm-hl:5672 gives tcp://tm-1.tm-hl:5672).
 func (c *epPodCoverage) missing(f *lint.Fleet) (nodes []*lint.Node, urls [][]string) {
+	if c.named == nil {
+		return nil, nil
+	}
 	for _, m := range c.order {
 		hits := c.named[m]
-		if c.whole[m] || len(hits) == 0 {
+		if slices.Contains(c.whole, m) || len(hits) == 0 {
 			continue
 		}
 		has := map[string]bool{}

@@ -81,7 +81,7 @@ func runPrimaryKeystoreShared(p *lint.Pass) {
 	}
 	reported := map[*lint.Node]bool{}
 	for _, field := range []string{"file_name", "type", "alias"} {
-		var ballots []ballot
+		ballots := make([]ballot, 0, len(nodes))
 		path := primaryKS + "." + field
 		for _, n := range nodes {
 			if reported[n] && !n.HasTable(primaryKS) && len(n.Under(primaryKS)) == 0 {
@@ -138,7 +138,7 @@ func runPrimaryKeystoreShared(p *lint.Pass) {
 // Nodes already reported for another keystore are skipped: one mistake,
 // one finding.
 func compareFingerprints(p *lint.Pass, nodes []*lint.Node, defFile string, reported map[*lint.Node]bool) {
-	var ballots []ballot
+	ballots := make([]ballot, 0, len(nodes))
 	for _, n := range nodes {
 		if reported[n] {
 			continue

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 func get(t *testing.T, url string) (int, string) {
@@ -81,5 +85,51 @@ func TestCheckListen(t *testing.T) {
 		if (err == nil) != c.ok {
 			t.Errorf("CheckListen(%q, %v) = %v, want ok=%v", c.addr, c.any, err, c.ok)
 		}
+	}
+}
+
+// The exposition is Prometheus' text format as Prometheus parses it,
+// label values with quotes, backslashes and newlines included.
+func TestMetricsParseAsPrometheusText(t *testing.T) {
+	m := NewMetrics()
+	m.Observe(Event{Kind: EventLint, Time: time.Unix(1700000000, 500_000_000), Stats: &Stats{Nodes: 7, Duration: 250 * time.Millisecond,
+		ByRule: map[string]map[string]int{"odd\"rule\\x\ny": {"error": 3}, "b": {"warning": 1, "error": 2}}}})
+	m.Observe(Event{Kind: EventError})
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(string(m.write())))
+	if err != nil {
+		t.Fatalf("not Prometheus text: %v\n%s", err, m.write())
+	}
+	got := map[string]float64{}
+	for name, f := range fams {
+		for _, mt := range f.GetMetric() {
+			key := name
+			for _, l := range mt.GetLabel() {
+				key += "," + l.GetName() + "=" + l.GetValue()
+			}
+			switch {
+			case mt.GetGauge() != nil:
+				got[key] = mt.GetGauge().GetValue()
+			case mt.GetCounter() != nil:
+				got[key] = mt.GetCounter().GetValue()
+			}
+		}
+	}
+	want := map[string]float64{
+		"apimlint_findings,rule=odd\"rule\\x\ny,severity=error": 3,
+		"apimlint_findings,rule=b,severity=warning":             1,
+		"apimlint_findings,rule=b,severity=error":               2,
+		"apimlint_nodes":                       7,
+		"apimlint_drift_keys":                  0,
+		"apimlint_last_lint_duration_seconds":  0.25,
+		"apimlint_last_lint_timestamp_seconds": 1700000000.5,
+		"apimlint_lints_total":                 1,
+		"apimlint_watch_errors_total":          1,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("parsed metrics (-want +got):\n%s", d)
+	}
+	if fams["apimlint_lints_total"].GetType().String() != "COUNTER" || fams["apimlint_nodes"].GetType().String() != "GAUGE" {
+		t.Errorf("types: %v %v", fams["apimlint_lints_total"].GetType(), fams["apimlint_nodes"].GetType())
 	}
 }

@@ -65,3 +65,29 @@ func TestGCPolicy(t *testing.T) {
 		t.Fatalf("steadyGC(150) once warm: percent %d", p)
 	}
 }
+
+// TestHeadroom: a live heap under minGoal's reach is collected next at
+// minGoal, a large one at 1.35 times itself, never above the steady
+// percent.
+func TestHeadroom(t *testing.T) {
+	const mib = 1 << 20
+	for _, c := range []struct {
+		live uint64
+		most int
+		want int
+	}{
+		{0, 200, 200},
+		{8 * mib, 200, 200},  // 64 MiB would be 700%
+		{40 * mib, 200, 60},  // 40 + 24 = 64
+		{47 * mib, 200, 36},  // 47 + 17 = 64
+		{48 * mib, 200, 35},  // 1.35 × 48 = 64.8: the percent wins
+		{200 * mib, 200, 35}, // a large fleet
+		{200 * mib, 20, 20},  // an estate's lower steady percent
+		{40 * mib, 50, 50},   // capped
+		{1 << 40, 200, 35},   // no overflow
+	} {
+		if got := headroom(c.live, c.most); got != c.want {
+			t.Errorf("headroom(%d MiB, %d) = %d, want %d", c.live/mib, c.most, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -197,10 +198,15 @@ func JSON(w io.Writer, r *lint.Result, _ Options) error {
 	return sw.w.Flush()
 }
 
-// jsonStream writes the members of the top-level JSON object.
+// jsonStream writes the members of the top-level JSON object. Values are
+// encoded by an encoder per indent prefix into one reused buffer: a
+// MarshalIndent per finding made three copies of the output in garbage,
+// the most a run with many findings allocated.
 type jsonStream struct {
-	w   *bufio.Writer
-	err error
+	w    *bufio.Writer
+	err  error
+	buf  bytes.Buffer
+	encs map[string]*json.Encoder
 }
 
 func (s *jsonStream) raw(text string) {
@@ -213,12 +219,22 @@ func (s *jsonStream) value(v any, prefix string) {
 	if s.err != nil {
 		return
 	}
-	b, err := json.MarshalIndent(v, prefix, "  ")
-	if err != nil {
+	enc := s.encs[prefix]
+	if enc == nil {
+		if s.encs == nil {
+			s.encs = map[string]*json.Encoder{}
+		}
+		enc = json.NewEncoder(&s.buf)
+		enc.SetIndent(prefix, "  ")
+		s.encs[prefix] = enc
+	}
+	s.buf.Reset()
+	if err := enc.Encode(v); err != nil {
 		s.err = err
 		return
 	}
-	_, s.err = s.w.Write(b)
+	// Encode ends the value with a newline that MarshalIndent does not.
+	_, s.err = s.w.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
 }
 
 // field writes "  \"name\": value" and the comma or newline after it.
