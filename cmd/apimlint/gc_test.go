@@ -77,13 +77,13 @@ func TestHeadroom(t *testing.T) {
 		want int
 	}{
 		{0, 200, 200},
-		{8 * mib, 200, 200},  // 64 MiB would be 700%
-		{40 * mib, 200, 60},  // 40 + 24 = 64
-		{47 * mib, 200, 36},  // 47 + 17 = 64
-		{48 * mib, 200, 35},  // 1.35 × 48 = 64.8: the percent wins
+		{8 * mib, 200, 200},  // 60 MiB would be 650%
+		{40 * mib, 200, 50},  // 40 + 20 = 60
+		{44 * mib, 200, 36},  // 44 + 16 = 60
+		{45 * mib, 200, 35},  // 1.35 × 45 = 60.75: the percent wins
 		{200 * mib, 200, 35}, // a large fleet
 		{200 * mib, 20, 20},  // an estate's lower steady percent
-		{40 * mib, 50, 50},   // capped
+		{40 * mib, 40, 40},   // capped
 		{1 << 40, 200, 35},   // no overflow
 	} {
 		if got := headroom(c.live, c.most); got != c.want {
