@@ -39,7 +39,7 @@ func readRegularFile(p string, limit int64, what string) ([]byte, error) {
 	default:
 		return nil, &fs.PathError{Op: "read", Path: p, Err: errors.New("not a regular file")}
 	}
-	size := int64(st.Size)
+	size := st.Size
 	if size > limit {
 		return nil, &fs.PathError{Op: "read", Path: p, Err: fmt.Errorf("%d bytes, more than the %d %s may have", size, limit, what)}
 	}
