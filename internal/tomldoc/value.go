@@ -307,8 +307,8 @@ func (v *Value) HasPlaceholderOf(kind wso2.PlaceholderKind) bool {
 	if v == nil || !v.hasPlaceholders {
 		return false
 	}
-	if v.ext() != nil && v.ext().listed != nil {
-		for _, ph := range *v.ext().listed {
+	if e := v.ext(); e != nil && e.listed != nil {
+		for _, ph := range *e.listed {
 			if ph.Kind == kind {
 				return true
 			}
