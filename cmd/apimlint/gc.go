@@ -22,7 +22,7 @@ const firstCollectionAt = 64 << 20
 // few thousand nodes (a model of 40 MiB) then collects two or three times
 // a run and stays under 100 MiB; a large one, whose model dominates the
 // process, is held to about 1.35 times its live heap. On 10,000 nodes that
-// peaks at about 215 MiB where GOGC=200 reached 250, for about 12% more
+// peaks at about 215 MiB where GOGC=200 reached 250, for 12–15% more
 // time; the cost stays proportional to the fleet.
 const (
 	minGoal         = 60 << 20
