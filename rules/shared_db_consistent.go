@@ -66,28 +66,27 @@ func hasPathPrefix(n *lint.Node, prefix string) bool {
 
 func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 	tp := "database." + table
-	var core, others []*lint.Node
-	for _, n := range p.Fleet.Nodes {
+	nodes := p.Fleet.Nodes
+	var core, others []int // indexes in nodes
+	for i, n := range nodes {
 		switch {
 		case !n.Role.IsAPIM() || n.Dormant != "":
 			continue
 		case n.Role.ActsAs(wso2.RoleKeyManager) && (table == "shared_db" || !isIdentityServer(n)):
-			core = append(core, n)
+			core = append(core, i)
 		default:
-			others = append(others, n)
+			others = append(others, i)
 		}
 	}
-	// Each node's table is read once, into a list in fleet order (maps by
+	// Each node's table is read once, into lists in fleet order (maps by
 	// node were a tenth of a lint's garbage on 3,000 nodes). An Oracle
 	// schema is compared only when every node's is known: a user given by
 	// $env{} may well be the same.
-	all := make([]dbRef, len(p.Fleet.Nodes))
-	has := make([]bool, len(p.Fleet.Nodes)) // the node writes the table
-	index := make(map[*lint.Node]int, len(core)+len(others))
+	all := make([]dbRef, len(nodes))
+	has := make([]bool, len(nodes)) // the node writes the table
 	withSchema := true
-	for i, n := range p.Fleet.Nodes {
+	for i, n := range nodes {
 		if n.Role.IsAPIM() {
-			index[n] = i
 			all[i] = readDB(n, table)
 			withSchema = withSchema && !all[i].schemaUnknown
 		}
@@ -97,7 +96,7 @@ func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 			all[i].Schema = ""
 		}
 	}
-	for i, n := range p.Fleet.Nodes {
+	for i, n := range nodes {
 		if !mayDB[i] || !n.Has(tp) {
 			continue
 		}
@@ -110,12 +109,12 @@ func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 		}
 	}
 	ballots := make([]ballot, 0, len(core))
-	for _, n := range core {
-		d := all[index[n]]
+	for _, i := range core {
+		d := all[i]
 		if d.Kind == dbUnknown || d.Kind == dbBadHost {
 			continue
 		}
-		ballots = append(ballots, ballot{node: n, key: d.Key, val: d.ID(n), show: d.String()})
+		ballots = append(ballots, ballot{node: nodes[i], key: d.Key, val: d.ID(nodes[i]), show: d.String()})
 	}
 	camps := tally(ballots)
 	if len(camps) == 0 {
@@ -144,15 +143,16 @@ func checkSharedDB(p *lint.Pass, table string, mayDB []bool) {
 		}
 	}
 	var refDB dbRef
-	if i := index[ref.ballots[0].node]; has[i] {
-		refDB = all[i]
+	for _, i := range core {
+		if nodes[i] == ref.ballots[0].node && has[i] {
+			refDB = all[i]
+		}
 	}
 	if refDB.Kind != dbServer {
 		return
 	}
-	for _, n := range others {
-		i := index[n]
-		d := all[i]
+	for _, i := range others {
+		n, d := nodes[i], all[i]
 		if !has[i] || d.Kind != dbServer || d.ID(n) == ref.val {
 			continue
 		}

@@ -60,12 +60,13 @@ func tuneGC(args []string) {
 	gcPolicy.tuned, gcPolicy.percent = true, 200
 	gcPolicy.limit = debug.SetMemoryLimit(-1)
 	if gcPolicy.limit <= firstCollectionAt {
+		// A guard limit this low: collect from the start, as steady.
 		gcPolicy.warm = true
 		debug.SetGCPercent(gcPolicy.percent)
-		return
+	} else {
+		debug.SetGCPercent(-1)
+		debug.SetMemoryLimit(firstCollectionAt)
 	}
-	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(firstCollectionAt)
 	armGC()
 }
 
@@ -103,8 +104,8 @@ func headroom(live uint64, most int) int {
 
 var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 
-// liveHeap returns the heap the last collection found live. Only
-// gcCollected reads it, under gcPolicy.mu.
+// liveHeap returns the heap the last collection found live. It is read
+// under gcPolicy.mu, which guards liveSample.
 func liveHeap() uint64 {
 	metrics.Read(liveSample)
 	if liveSample[0].Value.Kind() != metrics.KindUint64 {

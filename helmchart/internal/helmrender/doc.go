@@ -18,6 +18,9 @@
 //   - values are not validated against values.schema.json: Helm fetches
 //     a schema's remote references over the network, which a linter must
 //     not do; `helm lint` checks a chart's values;
+//   - tpl's errors give the length of the text they could not render, not
+//     the text: charts pass whole values through tpl, and a deployment.toml
+//     kept in values holds passwords, which apimlint never prints;
 //   - the package name and imports.
 //
 // TestSameAsHelm renders charts with this package and with Helm and

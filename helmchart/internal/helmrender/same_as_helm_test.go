@@ -1,10 +1,13 @@
 package helmrender
 
 import (
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
@@ -122,4 +125,36 @@ func copyValuesForTest(t *testing.T, vals map[string]any) map[string]any {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestTplErrorsKeepValuesSecret: a value given to tpl that does not render
+// (a whole deployment.toml kept in values, say) is not quoted in the error,
+// which Helm's does: it may hold passwords.
+func TestTplErrorsKeepValuesSecret(t *testing.T) {
+	const password = "S3cr3t-Adm1n-Pw"
+	for name, text := range map[string]string{
+		"parse":   "[super_admin]\npassword = \"" + password + "\"\nhost = \"{{ .Values.host \"\n",
+		"execute": "[super_admin]\npassword = \"" + password + "\"\nhost = \"{{ index .Values.toml \"k\" }}\"\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			chrt := &chart.Chart{
+				Metadata:  &chart.Metadata{APIVersion: "v2", Name: "tplsecret", Version: "0.1.0"},
+				Templates: []*chart.File{{Name: "templates/cm.yaml", Data: []byte("data: {{ tpl .Values.toml . | quote }}\n")}},
+			}
+			top, err := ToRenderValues(chrt, map[string]any{"toml": text}, ReleaseOptions{Name: "r", Namespace: "ns"}, DefaultCapabilities)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Engine{}.Render(chrt, top)
+			if err == nil {
+				t.Fatal("the broken value rendered")
+			}
+			if strings.Contains(err.Error(), password) {
+				t.Errorf("the error quotes the value: %v", err)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("%d characters", len(text))) {
+				t.Errorf("the error does not say what it could not render: %v", err)
+			}
+		})
+	}
 }
